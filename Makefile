@@ -1,0 +1,32 @@
+# Two commands for a fresh machine with Python 3.11 and make: `make run`, `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+DB     ?= demo/firstask.db
+
+.PHONY: run test lint install clean-demo
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+$(DB): | $(VENV)/.installed
+	$(BIN)/firstask --db $(DB) init --demo
+
+run: $(VENV)/.installed $(DB)
+	$(BIN)/firstask --db $(DB)
+
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check firstask tests bench tools
+
+clean-demo:
+	rm -f $(DB) $(DB)-wal $(DB)-shm

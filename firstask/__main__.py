@@ -1,0 +1,3 @@
+from firstask.cli import main
+
+main()

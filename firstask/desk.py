@@ -1,0 +1,717 @@
+"""The desk service: every action loads the case, asks the rules, and writes the change with its event in one
+transaction — or raises `RuleError` and writes nothing. Screens, the CLI, scripts and tests all come through here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import tomllib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from firstask import names, printing, rules
+from firstask.calendar import WorkCalendar
+from firstask.rules import CaseState, ConflictError, Context, Matter, Policy, RuleError, Staff, Verdict
+from firstask.store import Store
+
+__all__ = ["Case", "ConflictError", "Desk", "Event", "Notice", "RuleError", "Violation", "data_dir"]
+
+Clock = Callable[[], datetime]
+Changes = dict[str, Any]
+Detail = dict[str, Any]
+
+
+def data_dir() -> Path:
+    """The shipped data: inside the package when installed, beside it in a checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "data", here.parent / "data"):
+        if (candidate / "policy.toml").exists():
+            return candidate
+    return here.parent / "data"
+
+
+# --- what the desk hands out -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Event:
+    seq: int
+    action: str
+    by: str | None
+    at: datetime
+    detail: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Notice:
+    seq: int
+    by: str
+    at: datetime
+    items: list[str]
+    missing: list[str]
+    extra: list[str]
+    second: bool
+    document: str | None
+
+
+@dataclass(frozen=True)
+class Violation:
+    id: int
+    rule: str
+    staff: str | None
+    case_no: str | None
+    at: datetime
+    detail: dict[str, Any]
+    review: dict[str, Any] | None = None
+    repeat: bool = False
+
+
+@dataclass
+class Case:
+    no: str
+    version: int
+    status: str
+    first_asker: str
+    owner: str
+    channel: str
+    kind: str
+    summary: str
+    matter: str | None
+    matter_info: Matter | None
+    visitor_name: str | None
+    phone: str | None
+    id_number: str | None
+    org: str | None
+    anonymous: bool
+    about_staff: str | None
+    due: date | None
+    due_provisional: bool
+    pending_to: str | None
+    pending_from: str | None
+    outcome: str | None
+    result: str | None
+    rating: int | None
+    created_at: datetime
+    accepted_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    history: list[Event] = field(default_factory=list)
+
+    @property
+    def matter_name(self) -> str | None:
+        return self.matter_info.name if self.matter_info else None
+
+
+@dataclass(frozen=True)
+class CaseLine:
+    """One row of a clerk's list: what a table shows, without the history."""
+
+    no: str
+    version: int
+    status: str
+    channel: str
+    kind: str
+    summary: str
+    matter_name: str | None
+    visitor_name: str | None
+    owner: str
+    first_asker: str
+    due: date | None
+    due_provisional: bool
+    created_at: datetime
+
+
+def _dt(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def _d(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+# --- PINs ------------------------------------------------------------------------------------------------------
+
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+
+def hash_pin(pin: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(pin.encode(), salt=salt, dklen=32, **_SCRYPT)
+    return f"scrypt${_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}${salt.hex()}${digest.hex()}"
+
+
+def check_pin(pin: str, stored: str | None) -> bool:
+    if not stored:
+        return False
+    try:
+        _, n, r, p, salt, digest = stored.split("$")
+        got = hashlib.scrypt(pin.encode(), salt=bytes.fromhex(salt), dklen=32, n=int(n), r=int(r), p=int(p))
+    except ValueError:
+        return False
+    return hmac.compare_digest(got.hex(), digest)
+
+
+# --- input cleaning ------------------------------------------------------------------------------------------
+
+LIMITS = {"visitor_name": 60, "org": 120, "address": 200, "summary": 4000, "text": 4000, "code": 20,
+          "name": 60, "item": 200, "agency": 200, "contact": 200}
+
+
+def clean(value: Any, field_name: str, *, multiline: bool = False, limit: int | None = None) -> str:
+    """Text as typed, trimmed; refused (never silently changed) when too long or holding control characters."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise RuleError("INPUT", "input.not_text", field=field_name)
+    text = value.strip()
+    allowed = "\n\t" if multiline else ""
+    if any((ord(c) < 32 and c not in allowed) or 0x7F <= ord(c) < 0xA0 or c in "\u2028\u2029" for c in text):
+        raise RuleError("INPUT", "input.control", field=field_name)
+    cap = limit or LIMITS.get(field_name, 4000)
+    if len(text) > cap:
+        raise RuleError("INPUT", "input.too_long", field=field_name, limit=cap)
+    return text
+
+
+def clean_list(values: Iterable[Any] | None, field_name: str) -> list[str]:
+    if values is None:
+        return []
+    if isinstance(values, str):
+        values = [values]
+    out: list[str] = []
+    for v in values:
+        text = clean(v, field_name, limit=LIMITS["item"])
+        if text and text not in out:
+            out.append(text)
+    return out
+
+
+# --- the desk --------------------------------------------------------------------------------------------------
+
+
+class Desk:
+    def __init__(self, store: Store, clock: Clock | None = None) -> None:
+        self.store = store
+        self._clock = clock or datetime.now
+        self._policy_key: str | None = None
+        self._policy = Policy()
+        self._calendar = WorkCalendar()
+        self.documents_dir = store.path.with_name(store.path.stem + "-documents")
+
+    @classmethod
+    def open(cls, path: str | Path, clock: Clock | None = None) -> Desk:
+        return cls(Store.open(path), clock)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Desk:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- time, policy, calendar ------------------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        moment = self._clock()
+        if moment.tzinfo is not None:
+            from zoneinfo import ZoneInfo
+
+            moment = moment.astimezone(ZoneInfo(self.policy.timezone)).replace(tzinfo=None)
+        return moment.replace(microsecond=0)
+
+    def _load_policy(self) -> None:
+        raw = self.store.policy()
+        key = json.dumps(raw, sort_keys=True, default=str)
+        if key != self._policy_key:
+            # Building the calendar is the costly part; the policy changes rarely, so keep both until it does.
+            self._policy = Policy.from_mapping(raw)
+            self._calendar = WorkCalendar.from_policy(raw)
+            self._policy_key = key
+
+    @property
+    def policy(self) -> Policy:
+        self._load_policy()
+        return self._policy
+
+    @property
+    def calendar(self) -> WorkCalendar:
+        self._load_policy()
+        return self._calendar
+
+    # --- set-up ------------------------------------------------------------------------------------------------
+
+    def add_staff(self, code: str, name: str, *, role: str = "clerk", backup: str | None = None,
+                  pin: str | None = None, by: str | None = None) -> None:
+        code = clean(code, "code")
+        name = clean(name, "name")
+        backup = clean(backup, "code") or None
+        if not code or not code.isalnum():
+            raise RuleError("INPUT", "staff.code", field="code")
+        if not name:
+            raise RuleError("INPUT", "staff.name", field="name")
+        if role not in ("clerk", "supervisor"):
+            raise RuleError("INPUT", "staff.role", field="role", role=str(role))
+        if backup == code:
+            raise RuleError("INPUT", "staff.backup_self", field="backup")
+        if pin is not None and (not pin.isdigit() or not 4 <= len(pin) <= 12):
+            raise RuleError("INPUT", "staff.pin", field="pin")
+        now = _iso(self.now())
+        with self.store.write() as s:
+            existing = s.one("SELECT code FROM staff WHERE code = ?", (code,))
+            row: dict[str, Any] = {"code": code, "name": name, "role": role, "backup": backup,
+                                   "initials": names.initials(name), "updated_at": now, "active": 1}
+            if pin is not None:
+                row["pin_hash"] = hash_pin(pin)
+                row["pin_reset"] = 0
+            if existing is None:
+                row["created_at"] = now
+            s.upsert("staff", "code", row)
+            self._desk_event("add_staff", by, now, {"code": code, "name": name, "role": role, "backup": backup,
+                                                    "pin_set": pin is not None, "new": existing is None})
+
+    def set_absent(self, code: str, absent: bool, *, by: str | None = None) -> None:
+        now = _iso(self.now())
+        with self.store.write() as s:
+            if s.one("SELECT code FROM staff WHERE code = ?", (code,)) is None:
+                raise RuleError("INPUT", "input.unknown_staff", code=code)
+            s.update("staff", "code", code, {"absent": int(bool(absent)), "updated_at": now})
+            s.insert("presence", {"staff": code, "absent": int(bool(absent)), "at": now, "by": by or code})
+            self._desk_event("set_absent", by or code, now, {"staff": code, "absent": bool(absent)})
+
+    def add_matter(self, code: str, name: str, *, limit_days: int, immediate: bool = False,
+                   documents: Sequence[str | Mapping[str, Any]] = (), written_notice: bool = False,
+                   dept: str | None = None, kind: str | None = None, basis: str | None = None,
+                   estimated: bool = False, active: bool = True, by: str | None = None) -> None:
+        code = clean(code, "code")
+        name = clean(name, "name", limit=120)
+        kind = kind or ("immediate" if immediate else "promised")
+        if not code or not name:
+            raise RuleError("INPUT", "matter.code_name", field="code")
+        if kind not in rules.MATTER_KINDS:
+            raise RuleError("INPUT", "matter.kind", field="kind", kind=str(kind))
+        if not isinstance(limit_days, int) or isinstance(limit_days, bool) or not 0 <= limit_days <= 365:
+            raise RuleError("INPUT", "matter.limit", field="limit_days")
+        docs = [rules.Document.parse(d) for d in documents]
+        if any(not d.name for d in docs) or len({d.name for d in docs}) != len(docs):
+            raise RuleError("INPUT", "matter.documents", field="documents")
+        matter = Matter(code=code, name=name, limit_days=0 if kind == "immediate" else limit_days, kind=kind,
+                        documents=tuple(docs), written_notice=bool(written_notice), dept=dept, basis=basis,
+                        estimated=bool(estimated))
+        now = _iso(self.now())
+        with self.store.write() as s:
+            s.upsert("matters", "code", {
+                "code": code, "name": name, "kind": kind, "limit_days": matter.limit_days,
+                "written_notice": int(matter.written_notice), "documents": json.dumps(
+                    [d.as_json() for d in docs], ensure_ascii=False), "dept": dept, "basis": basis,
+                "estimated": int(bool(estimated)), "active": int(bool(active)), "initials": names.initials(name),
+                "updated_at": now})
+            self._desk_event("add_matter", by, now, {"matter": matter.as_json(), "active": bool(active)})
+
+    def set_policy(self, by: str | None = None, **values: Any) -> None:
+        known = set(Policy.__dataclass_fields__) | CALENDAR_KEYS | {"hours"}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise RuleError("INPUT", "policy.unknown", keys=", ".join(unknown))
+        try:
+            candidate = {**self.store.policy(), **values}
+            Policy.from_mapping(candidate)
+            WorkCalendar.from_policy(candidate)
+        except (TypeError, ValueError) as e:
+            raise RuleError("INPUT", "policy.invalid", reason=str(e)) from e
+        now = _iso(self.now())
+        with self.store.write() as s:
+            s.set_policy(values)
+            self._desk_event("set_policy", by, now, {"values": values})
+
+    def load_defaults(self) -> None:
+        """The catalogue and the policy shipped in data/ (no staff)."""
+        folder = data_dir()
+        with (folder / "policy.toml").open("rb") as f:
+            policy = tomllib.load(f)
+        values = dict(policy.get("policy", {}))
+        for key, value in policy.get("calendar", {}).items():
+            values[f"calendar_{key}"] = value
+        catalogue = json.loads((folder / "catalogue.json").read_text(encoding="utf-8"))
+        with self.store.write():
+            self.set_policy(**values)
+            for m in catalogue["matters"]:
+                basis = "\n".join(x for x in (m.get("basis"), f"来源：{m['source']}" if m.get("source") else "",
+                                              m.get("notes")) if x)
+                self.add_matter(m["code"], m["name"], limit_days=int(m["limit_days"]), kind=m["kind"],
+                                documents=m.get("documents", ()), written_notice=bool(m.get("written_notice")),
+                                dept=m.get("dept"), basis=basis, estimated=bool(m.get("limit_estimated")),
+                                active=m.get("status", "active") != "abolished")
+
+    # --- people ----------------------------------------------------------------------------------------------
+
+    def staff(self) -> dict[str, Staff]:
+        return {r["code"]: Staff(code=r["code"], name=r["name"], role=r["role"], backup=r["backup"],
+                                 absent=bool(r["absent"]), active=bool(r["active"]))
+                for r in self.store.all("SELECT code, name, role, backup, absent, active FROM staff")}
+
+    def authenticate(self, code: str, pin: str) -> Staff:
+        """Log a staff member in: the PIN against its stored hash. Both outcomes go into the history."""
+        code = (code or "").strip()
+        row = self.store.one("SELECT code, name, role, backup, absent, active, pin_hash FROM staff "
+                             "WHERE code = ?", (code,)) if code.isalnum() else None
+        ok = row is not None and bool(row["active"]) and check_pin(pin or "", row["pin_hash"])
+        now = _iso(self.now())
+        with self.store.write():
+            self._desk_event("login" if ok else "login_refused", code if row else None, now,
+                             {"code": code[:20]})
+        if not ok or row is None:
+            raise RuleError("LOGIN", "login.refused")
+        return Staff(code=row["code"], name=row["name"], role=row["role"], backup=row["backup"],
+                     absent=bool(row["absent"]), active=bool(row["active"]))
+
+    # --- actions -----------------------------------------------------------------------------------------------
+
+    def check_in(self, by: str, *, visitor_name: str | None, summary: str, channel: str = "visit",
+                 kind: str = "enquiry", matter: str | None = None, phone: str | None = None,
+                 id_number: str | None = None, org: str | None = None, anonymous: bool = False,
+                 about_staff: str | None = None, address: str | None = None, expect: int | None = None) -> Case:
+        del expect  # a new case has no version to check
+        params: dict[str, Any] = {
+            "visitor_name": clean(visitor_name, "visitor_name"), "summary": clean(summary, "summary", multiline=True),
+            "channel": channel, "kind": kind, "phone": clean(phone, "phone", limit=40),
+            "id_number": clean(id_number, "id_number", limit=40), "org": clean(org, "org"),
+            "address": clean(address, "address"), "anonymous": bool(anonymous),
+            "about_staff": clean(about_staff, "code") or None, "matter": clean(matter, "code") or None,
+        }
+        if anonymous and any(params[k] for k in ("visitor_name", "phone", "id_number")):
+            raise RuleError("REG-2", "reg2.anonymous_contact", field="anonymous")
+        now = self.now()
+        with self.store.write() as s:
+            ctx = self._context(by, params)
+            matter_row = None
+            if params["matter"]:
+                matter_row = s.one("SELECT * FROM matters WHERE code = ?", (params["matter"],))
+                if matter_row is None or not matter_row["active"]:
+                    raise RuleError("INPUT", "input.unknown_matter", field="matter", code=params["matter"])
+            rules.check("check_in", None, ctx, now).raise_first_block()
+            policy = ctx.policy
+            phone_n = rules.normalise_phone(params["phone"], policy.area_code) if params["phone"] else None
+            id_n = rules.normalise_id_number(params["id_number"]) if params["id_number"] else None
+            person_id, person_digest = None, None
+            if not anonymous:
+                person_id, person_digest = s.new_person({
+                    "name": params["visitor_name"], "phone": phone_n, "id_number": id_n,
+                    "org": params["org"] or None, "address": params["address"] or None,
+                    "initials": names.initials(params["visitor_name"]), "phone_digits": names.digits(phone_n),
+                }, _iso(now))
+            matter_obj = _matter_from_row(matter_row) if matter_row else None
+            no = s.next_case_no(now.date().isoformat())
+            s.insert("cases", {
+                "no": no, "version": 1, "status": "open", "channel": channel, "kind": kind,
+                "summary": params["summary"], "matter_code": matter_obj.code if matter_obj else None,
+                "matter": json.dumps(matter_obj.as_json(), ensure_ascii=False) if matter_obj else None,
+                "person_id": person_id, "anonymous": int(bool(anonymous)), "about_staff": params["about_staff"],
+                "first_asker": by, "owner": by, "created_at": _iso(now), "updated_at": _iso(now),
+            })
+            detail = {"status": [None, "open"], "channel": channel, "kind": kind, "summary": params["summary"],
+                      "matter": matter_obj.code if matter_obj else None, "visitor": person_digest,
+                      "anonymous": bool(anonymous), "about_staff": params["about_staff"]}
+            s.append_event(no, "check_in", by, _iso(now), policy.timezone, detail)
+        return self.case(no)
+
+    def answer(self, no: str, by: str, text: str, *, expect: int | None = None) -> Case:
+        params = {"text": clean(text, "text", multiline=True)}
+
+        def apply(case: CaseState, ctx: Context, now: datetime) -> tuple[Changes, Detail]:
+            return ({"status": "resolved", "outcome": "answered", "result": params["text"],
+                     "resolved_at": _iso(now)}, {"text": params["text"]})
+
+        return self._act("answer", no, by, expect, params, apply)
+
+    def notify(self, no: str, by: str, *, presented: Iterable[str] = (), extra: Iterable[str] = (),
+               applies: Iterable[str] = (), expect: int | None = None) -> Case:
+        p_presented = clean_list(presented, "presented")
+        p_extra = clean_list(extra, "extra")
+        p_applies = clean_list(applies, "applies")
+
+        def prepare(case: CaseState) -> dict[str, Any]:
+            missing = rules.required_missing(case.matter, p_presented, p_applies)
+            items = missing + [e for e in p_extra if e not in missing]
+            return {"presented": p_presented, "extra": p_extra, "applies": p_applies, "missing": missing,
+                    "items": items}
+
+        def apply(case: CaseState, ctx: Context, now: datetime) -> tuple[Changes, Detail]:
+            p = ctx.params
+            detail: Detail = {"items": p["items"], "missing": p["missing"], "extra": p["extra"],
+                              "presented": p["presented"], "applies": p["applies"], "second": bool(case.notices)}
+            forms = {d.name: d.form for d in case.matter.documents} if case.matter else {}
+            text = printing.notice(self._slip(case, ctx, now), [(i, forms.get(i)) for i in p["items"]])
+            detail["document"] = self._print(case, "notice", text, required=bool(
+                case.matter and case.matter.written_notice))
+            return {"status": "awaiting_documents"}, detail
+
+        return self._act("notify", no, by, expect, {}, apply, prepare=prepare)
+
+    def accept(self, no: str, by: str, *, materials: Iterable[Sequence[Any]], days: int | None = None,
+               applies: Iterable[str] = (), expect: int | None = None) -> Case:
+        try:
+            mats = [(clean(m[0], "item"), m[1]) for m in materials]
+        except (TypeError, IndexError) as e:
+            raise RuleError("TIME-1", "time1.material_name", field="materials") from e
+        params = {"materials": mats, "days": days, "applies": clean_list(applies, "applies")}
+
+        def apply(case: CaseState, ctx: Context, now: datetime) -> tuple[Changes, Detail]:
+            limit, immediate = rules.accept_limit(case, days, ctx.policy)
+            due = rules.due_date(now.date(), limit, ctx.calendar)
+            provisional = not ctx.calendar.is_confirmed(due.year)
+            text = printing.receipt(self._slip(case, ctx, now), mats, now, due, provisional=provisional)
+            detail = {"materials": [list(m) for m in mats], "limit_days": limit, "immediate": immediate,
+                      "due": due.isoformat(), "due_provisional": provisional, "handler": case.owner,
+                      "applies": params["applies"], "document": self._print(case, "receipt", text, required=True)}
+            return ({"status": "in_progress", "due": due.isoformat(), "due_provisional": int(provisional),
+                     "limit_days": limit, "extended_days": 0, "accepted_at": _iso(now)}, detail)
+
+        return self._act("accept", no, by, expect, params, apply)
+
+    def reject(self, no: str, by: str, reason: str, *, expect: int | None = None) -> Case:
+        params = {"reason": clean(reason, "text", multiline=True)}
+
+        def apply(case: CaseState, ctx: Context, now: datetime) -> tuple[Changes, Detail]:
+            written = bool(case.matter and case.matter.written_notice)
+            text = printing.rejection(self._slip(case, ctx, now), params["reason"], licensing=written)
+            detail = {"reason": params["reason"], "document": self._print(case, "rejection", text, required=written)}
+            return ({"status": "resolved", "outcome": "rejected", "result": params["reason"],
+                     "resolved_at": _iso(now)}, detail)
+
+        return self._act("reject", no, by, expect, params, apply)
+
+    def refer(self, no: str, by: str, *, agency: str, contact: str, expect: int | None = None) -> Case:
+        params = {"agency": clean(agency, "agency"), "contact": clean(contact, "contact")}
+
+        def apply(case: CaseState, ctx: Context, now: datetime) -> tuple[Changes, Detail]:
+            text = printing.referral(self._slip(case, ctx, now), params["agency"], params["contact"])
+            detail = {**params, "document": self._print(case, "referral", text, required=False)}
+            return ({"status": "resolved", "outcome": "referred",
+                     "result": f"{params['agency']} {params['contact']}", "resolved_at": _iso(now)}, detail)
+
+        return self._act("refer", no, by, expect, params, apply)
+
+    def feedback(self, no: str, by: str, text: str, *, expect: int | None = None) -> Case:
+        params = {"text": clean(text, "text", multiline=True)}
+        return self._act("feedback", no, by, expect, params,
+                         lambda case, ctx, now: ({}, {"text": params["text"]}))
+
+    def extend(self, no: str, by: str, days: int, reason: str, *, expect: int | None = None) -> Case:
+        params = {"days": days, "reason": clean(reason, "text", multiline=True)}
+
+        def apply(case: CaseState, ctx: Context, now: datetime) -> tuple[Changes, Detail]:
+            assert case.due is not None
+            due = ctx.calendar.add_working_days(case.due, days)
+            provisional = not ctx.calendar.is_confirmed(due.year)
+            detail = {"days": days, "reason": params["reason"], "due": [case.due.isoformat(), due.isoformat()],
+                      "due_provisional": provisional, "visitor_told": True}
+            return ({"due": due.isoformat(), "due_provisional": int(provisional),
+                     "extended_days": case.extended_days + days}, detail)
+
+        return self._act("extend", no, by, expect, params, apply)
+
+    def resolve(self, no: str, by: str, result: str, *, expect: int | None = None) -> Case:
+        params = {"result": clean(result, "text", multiline=True)}
+
+        def apply(case: CaseState, ctx: Context, now: datetime) -> tuple[Changes, Detail]:
+            on_time = case.due is None or now.date() <= case.due
+            return ({"status": "resolved", "outcome": "resolved", "result": params["result"],
+                     "resolved_at": _iso(now)}, {"result": params["result"], "on_time": on_time})
+
+        return self._act("resolve", no, by, expect, params, apply)
+
+    # --- the action machinery ----------------------------------------------------------------------------------
+
+    def _act(self, action: str, no: str, by: str, expect: int | None, params: Mapping[str, Any],
+             apply: Callable[[CaseState, Context, datetime], tuple[Changes, Detail]],
+             prepare: Callable[[CaseState], Mapping[str, Any]] | None = None) -> Case:
+        now = self.now()
+        with self.store.write() as s:
+            row = s.case_row(str(no))
+            if row is None:
+                raise RuleError("INPUT", "input.unknown_case", no=str(no))
+            if expect is not None and row["version"] != expect:
+                raise self._conflict(row, expect)
+            case = self._state(row)
+            all_params = {**params, **(prepare(case) if prepare else {})}
+            ctx = self._context(by, all_params)
+            verdict = rules.check(action, case, ctx, now)
+            verdict.raise_first_block()
+            changes, detail = apply(case, ctx, now)
+            self._record(row, action, by, now, changes, detail, verdict)
+        return self.case(no)
+
+    def _record(self, row: Mapping[str, Any], action: str, by: str, now: datetime, changes: Changes,
+                detail: Detail, verdict: Verdict) -> int:
+        s = self.store
+        status = changes.get("status", row["status"])
+        detail = {"status": [row["status"], status], **detail}
+        recorded = verdict.flags + verdict.warnings
+        if recorded:
+            detail["verdict"] = [f.as_record() for f in recorded]
+        seq = s.append_event(row["no"], action, by, _iso(now), self.policy.timezone, detail)
+        s.update("cases", "no", row["no"], {**changes, "version": row["version"] + 1, "updated_at": _iso(now)})
+        for finding in recorded:
+            s.insert("violations", {
+                "rule": finding.rule, "staff": finding.staff or by, "case_no": row["no"],
+                "at": _iso(finding.at or now), "event_seq": seq, "recorded_at": _iso(now),
+                "unique_key": finding.unique or f"{finding.rule}:{row['no']}:{seq}",
+                "detail": json.dumps({"key": finding.key, "params": dict(finding.params), "action": action,
+                                      "confirmed_warning": finding.severity == "warn"},
+                                     ensure_ascii=False, default=str)})
+        return seq
+
+    def _desk_event(self, action: str, by: str | None, at: str, detail: Mapping[str, Any]) -> int:
+        return self.store.append_event(None, action, by, at, self.policy.timezone, detail)
+
+    def _context(self, by: str, params: Mapping[str, Any]) -> Context:
+        staff = self.staff()
+        actor = staff.get(by) if isinstance(by, str) else None
+        if actor is None or not actor.active:
+            raise RuleError("INPUT", "input.unknown_staff", code=str(by))
+        return Context(actor=actor, staff=staff, policy=self.policy, calendar=self.calendar, params=params)
+
+    def _conflict(self, row: Mapping[str, Any], expect: int) -> ConflictError:
+        last = self.store.last_case_event(row["no"]) or {}
+        who = self.staff().get(last.get("by_staff") or "")
+        from firstask import i18n
+
+        return ConflictError("conflict", no=row["no"], by=f"{who.name} ({who.code})" if who else "-",
+                             at=str(last.get("at", ""))[11:16], action=i18n.Lazy(f"action.{last.get('action')}"),
+                             seen=expect, now=row["version"])
+
+    def _state(self, row: Mapping[str, Any]) -> CaseState:
+        s = self.store
+        notices = tuple((e["by_staff"], tuple(json.loads(e["detail"])["items"]))
+                        for e in s.all("SELECT by_staff, detail FROM events WHERE case_no = ? AND action = 'notify' "
+                                       "ORDER BY seq", (row["no"],)))
+        flagged = frozenset(r["unique_key"] for r in s.all(
+            "SELECT unique_key FROM violations WHERE case_no = ?", (row["no"],)))
+        return CaseState(
+            no=row["no"], version=row["version"], status=row["status"], kind=row["kind"], channel=row["channel"],
+            first_asker=row["first_asker"], owner=row["owner"], created_at=datetime.fromisoformat(row["created_at"]),
+            matter=Matter.from_json(json.loads(row["matter"])) if row["matter"] else None,
+            anonymous=bool(row["anonymous"]), about_staff=row["about_staff"], due=_d(row["due"]),
+            extended_days=row["extended_days"] or 0, limit_days=row["limit_days"],
+            accepted_at=_dt(row["accepted_at"]), notices=notices, pending_to=row["pending_to"],
+            pending_from=row["pending_from"], rating=row["rating"], flagged=flagged)
+
+    def _slip(self, case: CaseState, ctx: Context, now: datetime) -> printing.Slip:
+        row = self.store.one("SELECT p.name FROM cases c LEFT JOIN people p ON p.id = c.person_id "
+                             "WHERE c.no = ?", (case.no,))
+        clerk = ctx.staff.get(case.owner)
+        return printing.Slip(case_no=case.no, visitor=(row or {}).get("name") or "",
+                             matter=case.matter.name if case.matter else "",
+                             clerk=clerk.name if clerk else case.owner, window=case.owner, day=now.date())
+
+    def _print(self, case: CaseState, kind: str, text: str, *, required: bool) -> str | None:
+        """Save a printable document; where the rules require one (NOT-3, REJ-1), failing to is refusing."""
+        try:
+            # Named by case and the version this action makes, so a re-print finds it and nothing is overwritten.
+            path = printing.save(self.documents_dir, case.no, f"{case.version + 1:02d}-{kind}", text)
+        except OSError as e:
+            if required:
+                raise RuleError("NOT-3", "not3.print_failed", reason=e.strerror or str(e)) from e
+            return None
+        return path.name
+
+    # --- reads -------------------------------------------------------------------------------------------------
+
+    def case(self, no: str) -> Case:
+        s = self.store
+        row = s.case_row(str(no))
+        if row is None:
+            raise RuleError("INPUT", "input.unknown_case", no=str(no))
+        person = s.person(row["person_id"]) if row["person_id"] else None
+        history = [Event(seq=e["seq"], action=e["action"], by=e["by_staff"], at=datetime.fromisoformat(e["at"]),
+                         detail=json.loads(e["detail"])) for e in s.case_events(row["no"])]
+        return Case(
+            no=row["no"], version=row["version"], status=row["status"], first_asker=row["first_asker"],
+            owner=row["owner"], channel=row["channel"], kind=row["kind"], summary=row["summary"] or "",
+            matter=row["matter_code"], matter_info=Matter.from_json(json.loads(row["matter"])) if row["matter"]
+            else None, visitor_name=(person or {}).get("name"), phone=(person or {}).get("phone"),
+            id_number=(person or {}).get("id_number"), org=(person or {}).get("org"),
+            anonymous=bool(row["anonymous"]), about_staff=row["about_staff"], due=_d(row["due"]),
+            due_provisional=bool(row["due_provisional"]), pending_to=row["pending_to"],
+            pending_from=row["pending_from"], outcome=row["outcome"], result=row["result"], rating=row["rating"],
+            created_at=datetime.fromisoformat(row["created_at"]), accepted_at=_dt(row["accepted_at"]),
+            resolved_at=_dt(row["resolved_at"]), closed_at=_dt(row["closed_at"]), history=history)
+
+    def notices(self, no: str) -> list[Notice]:
+        out = []
+        for e in self.store.all("SELECT seq, by_staff, at, detail FROM events WHERE case_no = ? AND action = 'notify' "
+                                "ORDER BY seq", (str(no),)):
+            d = json.loads(e["detail"])
+            out.append(Notice(seq=e["seq"], by=e["by_staff"], at=datetime.fromisoformat(e["at"]), items=d["items"],
+                              missing=d["missing"], extra=d["extra"], second=d.get("second", False),
+                              document=d.get("document")))
+        return out
+
+    def violations(self, *, day: date | None = None, staff: str | None = None,
+                   case_no: str | None = None) -> list[Violation]:
+        where, args = [], []
+        if day is not None:
+            where.append("at >= ? AND at < ?")
+            args += [day.isoformat(), (day + timedelta(days=1)).isoformat()]
+        if staff is not None:
+            where.append("staff = ?")
+            args.append(staff)
+        if case_no is not None:
+            where.append("case_no = ?")
+            args.append(case_no)
+        sql = "SELECT * FROM violations" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY at, id"
+        return [_violation(r) for r in self.store.all(sql, args)]
+
+    def my_cases(self, code: str) -> list[CaseLine]:
+        """The open cases a staff member owns, soonest due first (the seed of the follow-up screen)."""
+        rows = self.store.all(
+            "SELECT c.no, c.version, c.status, c.channel, c.kind, c.summary, c.matter, c.owner, c.first_asker, "
+            "c.due, c.due_provisional, c.created_at, p.name AS visitor_name FROM cases c "
+            "LEFT JOIN people p ON p.id = c.person_id "
+            "WHERE c.owner = ? AND c.status IN ('open', 'awaiting_documents', 'handoff_pending', 'in_progress') "
+            "ORDER BY c.due IS NULL, c.due, c.created_at", (code,))
+        return [CaseLine(no=r["no"], version=r["version"], status=r["status"], channel=r["channel"],
+                         kind=r["kind"], summary=r["summary"] or "",
+                         matter_name=json.loads(r["matter"])["name"] if r["matter"] else None,
+                         visitor_name=r["visitor_name"], owner=r["owner"], first_asker=r["first_asker"],
+                         due=_d(r["due"]), due_provisional=bool(r["due_provisional"]),
+                         created_at=datetime.fromisoformat(r["created_at"])) for r in rows]
+
+    def matters(self, *, active_only: bool = True) -> list[Matter]:
+        sql = "SELECT * FROM matters" + (" WHERE active = 1" if active_only else "") + " ORDER BY code"
+        return [_matter_from_row(r) for r in self.store.all(sql)]
+
+    def verify(self, anchor: tuple[int, str] | None = None) -> Any:
+        return self.store.verify(anchor)
+
+
+CALENDAR_KEYS = {"calendar_confirmed_until", "calendar_years", "calendar_extra_closed", "calendar_extra_working"}
+
+
+def _matter_from_row(row: Mapping[str, Any]) -> Matter:
+    return Matter(code=row["code"], name=row["name"], limit_days=row["limit_days"], kind=row["kind"],
+                  documents=tuple(rules.Document.parse(d) for d in json.loads(row["documents"] or "[]")),
+                  written_notice=bool(row["written_notice"]), dept=row["dept"], basis=row["basis"],
+                  estimated=bool(row["estimated"]))
+
+
+def _violation(r: Mapping[str, Any]) -> Violation:
+    review = None
+    if r["decision"]:
+        review = {"decision": r["decision"], "reason": r["reason"], "by": r["reviewed_by"],
+                  "at": _dt(r["reviewed_at"])}
+    return Violation(id=r["id"], rule=r["rule"], staff=r["staff"], case_no=r["case_no"],
+                     at=datetime.fromisoformat(r["at"]), detail=json.loads(r["detail"] or "{}"), review=review,
+                     repeat=bool(r["repeat"]))

@@ -1,0 +1,93 @@
+"""The documents the desk hands to visitors (SPEC §8), as plain text that prints in Chinese.
+
+They are written in Chinese whatever the screen's language: the visitor keeps them and they go on file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+NO_MORE_ITEMS = "除上述材料外，本窗口不再要求您补充其他材料。"
+RECONSIDERATION = ("如对本决定不服，可以自收到本通知之日起六十日内依法申请行政复议，"
+                   "或者在六个月内依法提起行政诉讼。")
+
+
+@dataclass(frozen=True)
+class Slip:
+    """What every document names: the case, the visitor, the matter, the clerk and the day."""
+
+    case_no: str
+    visitor: str
+    matter: str
+    clerk: str
+    window: str
+    day: date
+    centre: str = ""
+
+
+def _head(title: str, slip: Slip) -> list[str]:
+    lines = [f"{slip.centre}{title}".strip(), "", f"编号：{slip.case_no}", f"服务对象：{slip.visitor or '（匿名）'}",
+             f"办理事项：{slip.matter or '（未列入目录的事项）'}"]
+    return lines
+
+
+def _foot(slip: Slip) -> list[str]:
+    return ["", f"经办人：{slip.clerk}    窗口：{slip.window}", f"日期：{slip.day:%Y年%m月%d日}"]
+
+
+def notice(slip: Slip, items: Sequence[tuple[str, str | None]], *, forms: str = "") -> str:
+    """一次性告知书: every missing item with its requirement, and the promise that nothing more will be asked."""
+    lines = _head("一次性告知书", slip)
+    lines += ["", "您申请办理的事项尚需提供（补正）以下材料："]
+    for i, (name, form) in enumerate(items, 1):
+        lines.append(f"  {i}. {name}" + (f"（{form}）" if form else ""))
+    if forms:
+        lines += ["", f"表格领取：{forms}"]
+    lines += ["", NO_MORE_ITEMS]
+    return "\n".join(lines + _foot(slip)) + "\n"
+
+
+def receipt(slip: Slip, materials: Sequence[tuple[str, int]], accepted: datetime, due: date, *,
+            provisional: bool, contact: str = "") -> str:
+    """收件回执: the materials received (name, pages), the acceptance and due dates, the handler."""
+    lines = _head("收件回执", slip)
+    lines += ["", "已收材料："]
+    for i, (name, pages) in enumerate(materials, 1):
+        lines.append(f"  {i}. {name}（{pages}页）")
+    lines += ["", f"受理日期：{accepted:%Y年%m月%d日}", f"承诺办结日期：{due:%Y年%m月%d日}"
+              + ("（节假日安排尚未公布，日期为暂定）" if provisional else "")]
+    if contact:
+        lines.append(f"取件/联系：{contact}")
+    return "\n".join(lines + _foot(slip)) + "\n"
+
+
+def rejection(slip: Slip, reason: str, *, licensing: bool) -> str:
+    """不予受理通知书: the reason and, for licensing matters, the right to reconsideration or litigation."""
+    lines = _head("不予受理通知书", slip)
+    lines += ["", f"经审查，您的申请不予受理，理由如下：{reason}"]
+    if licensing:
+        lines += ["", RECONSIDERATION]
+    return "\n".join(lines + _foot(slip)) + "\n"
+
+
+def referral(slip: Slip, agency: str, contact: str, bring: str = "") -> str:
+    """转介告知单: the agency, how to reach it, what to bring."""
+    lines = _head("转介告知单", slip)
+    lines += ["", "您反映的事项不属于本中心职责范围，请联系：", f"  单位：{agency}", f"  联系方式：{contact}"]
+    if bring:
+        lines.append(f"  需携带：{bring}")
+    return "\n".join(lines + _foot(slip)) + "\n"
+
+
+def save(folder: Path, case_no: str, name: str, text: str) -> Path:
+    """Write a document under the desk's data directory, named by case number; owner-only like the database."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = folder / f"{case_no}-{name}.txt"
+    fd = path.open("w", encoding="utf-8")
+    with fd:
+        fd.write(text)
+    path.chmod(0o600)
+    return path

@@ -1,0 +1,575 @@
+"""The desk's house rules as pure functions (SPEC §5).
+
+Each check takes the case as it stands, the action with its parameters, the context (who acts, the roster, the
+policy, the calendar) and the time, and returns a `Verdict`: blocks refuse the change, flags are recorded as
+violations, warnings are confirmed on screen and then recorded as flags. Nothing here reads or writes anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+
+from firstask import i18n
+from firstask.calendar import WorkCalendar
+
+Severity = Literal["block", "flag", "warn"]
+
+CHANNELS = ("visit", "phone", "letter", "online")
+KINDS = ("enquiry", "application", "complaint", "report", "suggestion")
+MATTER_KINDS = ("immediate", "promised", "escalated", "joint", "guide")
+OPEN_STATES = frozenset({"open", "awaiting_documents", "handoff_pending", "in_progress"})
+STATUSES = ("open", "awaiting_documents", "handoff_pending", "in_progress", "resolved", "closed")
+BAD_RATINGS = frozenset({1, 2})
+
+# SPEC §4: the statuses each action may start from.
+ALLOWED_FROM: dict[str, frozenset[str]] = {
+    "answer": frozenset({"open"}),
+    "notify": frozenset({"open", "awaiting_documents"}),
+    "accept": frozenset({"open", "awaiting_documents"}),
+    "reject": frozenset({"open", "awaiting_documents"}),
+    "refer": frozenset({"open", "awaiting_documents"}),
+    "hand_off": frozenset({"open", "awaiting_documents", "in_progress"}),
+    "accept_handoff": frozenset({"handoff_pending"}),
+    "decline_handoff": frozenset({"handoff_pending"}),
+    "feedback": OPEN_STATES,
+    "extend": frozenset({"in_progress"}),
+    "resolve": frozenset({"in_progress"}),
+    "rate": frozenset({"resolved"}),
+    "remedy": frozenset({"closed"}),
+    "close_case": frozenset({"resolved"}),
+    "reopen": frozenset({"resolved", "closed"}),
+}
+
+# Actions whose text is spoken or written to the visitor, and so is checked for forbidden phrases (LANG-1).
+VISITOR_TEXT: dict[str, tuple[str, ...]] = {
+    "answer": ("text",),
+    "notify": ("extra",),
+    "feedback": ("text",),
+    "resolve": ("result",),
+    "reject": ("reason",),
+    "extend": ("reason",),
+    "remedy": ("text",),
+}
+
+DEFAULT_FORBIDDEN = ("不知道", "没办法", "不归我管", "不清楚", "找别人去", "下班了", "不是我负责", "你自己看")
+
+
+class RuleError(Exception):
+    """A refused change. `.rule` is the rule id (or "STATE", "INPUT"); str() is the clerk-facing message."""
+
+    def __init__(self, rule: str, key: str, /, *, field: str | None = None, **params: Any) -> None:
+        self.rule = rule
+        self.key = key
+        self.field = field
+        self.params = params
+        super().__init__(rule, key)
+
+    def message(self, lang: str | None = None) -> str:
+        return i18n.t(self.key, lang, **self.params)
+
+    def __str__(self) -> str:
+        return self.message()
+
+
+class ConflictError(RuleError):
+    """The case moved on since the caller saw it: another window acted first."""
+
+    def __init__(self, key: str = "conflict", /, **params: Any) -> None:
+        super().__init__("CONFLICT", key, **params)
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: Severity
+    key: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    staff: str | None = None  # who a flag is recorded against
+    at: datetime | None = None  # when the breach happened, when not now
+    field: str | None = None  # the form field a block is about
+    unique: str | None = None  # identity of the breach, so that it is recorded once
+
+    def message(self, lang: str | None = None) -> str:
+        return i18n.t(self.key, lang, **self.params)
+
+    def error(self) -> RuleError:
+        return RuleError(self.rule, self.key, field=self.field, **self.params)
+
+    def as_record(self) -> dict[str, Any]:
+        return {"rule": self.rule, "severity": self.severity, "key": self.key, "params": dict(self.params),
+                "staff": self.staff}
+
+
+@dataclass
+class Verdict:
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def blocks(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "block"]
+
+    @property
+    def flags(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "flag"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warn"]
+
+    def raise_first_block(self) -> None:
+        if self.blocks:
+            raise self.blocks[0].error()
+
+
+# --- the things the rules look at ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Staff:
+    code: str
+    name: str
+    role: str = "clerk"
+    backup: str | None = None
+    absent: bool = False
+    active: bool = True
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role == "supervisor"
+
+
+@dataclass(frozen=True)
+class Document:
+    name: str
+    when: str | None = None  # the condition under which it is required; None: always
+    form: str | None = None  # original / copy / count
+
+    @classmethod
+    def parse(cls, raw: str | Mapping[str, Any]) -> Document:
+        if isinstance(raw, str):
+            return cls(raw.strip())
+        return cls(str(raw["name"]).strip(), raw.get("when") or None, raw.get("form") or None)
+
+    def as_json(self) -> str | dict[str, str]:
+        if self.when is None and self.form is None:
+            return self.name
+        out = {"name": self.name}
+        if self.when:
+            out["when"] = self.when
+        if self.form:
+            out["form"] = self.form
+        return out
+
+
+@dataclass(frozen=True)
+class Matter:
+    code: str
+    name: str
+    limit_days: int
+    kind: str = "promised"
+    documents: tuple[Document, ...] = ()
+    written_notice: bool = False
+    dept: str | None = None
+    basis: str | None = None
+    estimated: bool = False
+
+    @property
+    def immediate(self) -> bool:
+        return self.kind == "immediate"
+
+    def required(self, applies: Iterable[str] = ()) -> list[str]:
+        """The documents required, given which conditions apply to this visitor."""
+        conditions = set(applies)
+        return [d.name for d in self.documents if d.when is None or d.when in conditions]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"code": self.code, "name": self.name, "limit_days": self.limit_days, "kind": self.kind,
+                "documents": [d.as_json() for d in self.documents], "written_notice": self.written_notice,
+                "dept": self.dept, "basis": self.basis, "estimated": self.estimated}
+
+    @classmethod
+    def from_json(cls, raw: Mapping[str, Any]) -> Matter:
+        return cls(code=raw["code"], name=raw["name"], limit_days=int(raw["limit_days"]), kind=raw["kind"],
+                   documents=tuple(Document.parse(d) for d in raw.get("documents", ())),
+                   written_notice=bool(raw.get("written_notice")), dept=raw.get("dept"),
+                   basis=raw.get("basis"), estimated=bool(raw.get("estimated")))
+
+
+@dataclass(frozen=True)
+class CaseState:
+    """What the rules need to know of a case."""
+
+    no: str
+    version: int
+    status: str
+    kind: str
+    channel: str
+    first_asker: str
+    owner: str
+    created_at: datetime
+    matter: Matter | None = None
+    anonymous: bool = False
+    about_staff: str | None = None
+    due: date | None = None
+    extended_days: int = 0
+    limit_days: int | None = None  # the limit the case was accepted under
+    accepted_at: datetime | None = None
+    notices: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (by, items) of every earlier notice, oldest first
+    pending_to: str | None = None
+    pending_from: str | None = None
+    rating: int | None = None
+    flagged: frozenset[str] = frozenset()  # `unique` keys of violations already recorded on this case
+
+
+@dataclass(frozen=True)
+class Policy:
+    first_response_hours: float = 24
+    callback_days: int = 5
+    handoff_minutes: int = 30
+    notice_days: int = 5
+    feedback_days: int = 5
+    remedy_days: int = 15
+    repeat_months: int = 12
+    due_warning_days: int = 1
+    idle_minutes: int = 10
+    retention_years: int = 3
+    backups_kept: int = 14
+    area_code: str = "0571"
+    timezone: str = "Asia/Shanghai"
+    forbidden_phrases: tuple[str, ...] = DEFAULT_FORBIDDEN
+    fallback_days: Mapping[str, int] = field(default_factory=lambda: dict(FALLBACK_DAYS))
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any]) -> Policy:
+        known = {f for f in cls.__dataclass_fields__}
+        kwargs = {k: v for k, v in values.items() if k in known}
+        if "forbidden_phrases" in kwargs:
+            kwargs["forbidden_phrases"] = tuple(kwargs["forbidden_phrases"])
+        return cls(**kwargs)
+
+
+# TIME-4: limits for a case with no catalogue matter (003 第七条; 003 医院投诉 一; 003 网站咨询).
+FALLBACK_DAYS: dict[str, int] = {
+    "own": 2, "department": 3, "departments": 7, "leadership": 10,
+    "complaint": 3, "complaint_departments": 5, "online_enquiry": 2,
+}
+
+
+@dataclass(frozen=True)
+class Context:
+    actor: Staff
+    staff: Mapping[str, Staff]
+    policy: Policy
+    calendar: WorkCalendar
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+# --- rules --------------------------------------------------------------------------------------------------
+
+Check = Callable[[CaseState | None, Context, datetime], Iterable[Finding]]
+
+
+def _block(rule: str, key: str, *, field: str | None = None, **params: Any) -> Finding:
+    return Finding(rule, "block", key, params, field=field)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or not str(value).strip()
+
+
+def state(action: str, case: CaseState) -> Iterable[Finding]:
+    """STATE: the action must be allowed from the case's current status (SPEC §4)."""
+    if case.status not in ALLOWED_FROM[action]:
+        yield _block("STATE", "state.refused", action=i18n.Lazy(f"action.{action}"),
+                     status=i18n.Lazy(f"status.{case.status}"), no=case.no)
+
+
+def may_act_for(actor: Staff, owner: str, staff: Mapping[str, Staff]) -> bool:
+    """The owner, the owner's backup while the owner is absent, or a supervisor (SPEC §4)."""
+    if actor.is_supervisor or actor.code == owner:
+        return True
+    primary = staff.get(owner)
+    return primary is not None and primary.absent and primary.backup == actor.code
+
+
+def own_2(action: str, case: CaseState, ctx: Context) -> Iterable[Finding]:
+    """OWN-2: only the owner (or their backup while absent, or a supervisor) acts; the first-asker may give feedback."""
+    actor = ctx.actor
+    if action == "reopen":
+        if not actor.is_supervisor:
+            yield _block("OWN-2", "own2.supervisor_only", action=i18n.Lazy("action.reopen"))
+        return
+    if action in ("accept_handoff", "decline_handoff"):
+        receiver = case.pending_to or ""
+        if not may_act_for(actor, receiver, ctx.staff):
+            yield _block("OWN-2", "own2.not_receiver", no=case.no, receiver=_name(receiver, ctx))
+        return
+    if may_act_for(actor, case.owner, ctx.staff):
+        return
+    if action in ("feedback", "rate", "remedy") and actor.code == case.first_asker:
+        return
+    yield _block("OWN-2", "own2.not_owner", no=case.no, owner=_name(case.owner, ctx))
+
+
+def _name(code: str, ctx: Context) -> str:
+    s = ctx.staff.get(code)
+    return f"{s.name} ({code})" if s else code
+
+
+def reg_1(params: Mapping[str, Any]) -> Iterable[Finding]:
+    """REG-1: phone, letter and online cases record the visitor's name and a contact phone unless anonymous."""
+    if params.get("anonymous") or params.get("channel") == "visit":
+        return
+    if _blank(params.get("phone")):
+        yield _block("REG-1", "reg1.phone", field="phone", channel=i18n.Lazy(f"channel.{params.get('channel')}"))
+
+
+def reg_2(params: Mapping[str, Any]) -> Iterable[Finding]:
+    """REG-2: channel, kind, a non-empty summary and the visitor's name (or anonymous)."""
+    if params.get("channel") not in CHANNELS:
+        yield _block("REG-2", "reg2.channel", field="channel", value=str(params.get("channel")))
+    if params.get("kind") not in KINDS:
+        yield _block("REG-2", "reg2.kind", field="kind", value=str(params.get("kind")))
+    if _blank(params.get("summary")):
+        yield _block("REG-2", "reg2.summary", field="summary")
+    if not params.get("anonymous") and _blank(params.get("visitor_name")):
+        yield _block("REG-2", "reg2.name", field="visitor_name")
+
+
+def reg_3(params: Mapping[str, Any], policy: Policy) -> Iterable[Finding]:
+    """REG-3: a given ID number passes its check digit; a given phone is a valid number."""
+    id_number = params.get("id_number")
+    if not _blank(id_number) and normalise_id_number(str(id_number)) is None:
+        yield _block("REG-3", "reg3.id_number", field="id_number")
+    phone = params.get("phone")
+    if not _blank(phone) and normalise_phone(str(phone), policy.area_code) is None:
+        yield _block("REG-3", "reg3.phone", field="phone", area_code=policy.area_code)
+
+
+def normalise_id_number(raw: str) -> str | None:
+    """The 18-character mainland ID number (GB 11643), or None when it does not check."""
+    from stdnum.cn import ric  # imported here: stdnum is only needed when an ID number is typed
+    from stdnum.exceptions import ValidationError
+
+    try:
+        return str(ric.validate(raw.strip()))
+    except ValidationError:
+        return None
+
+
+def normalise_phone(raw: str, area_code: str = "0571") -> str | None:
+    """A stored form of the phone number, or None when it is not a valid number.
+
+    Mainland mobiles keep their 11 digits, mainland landlines read `0571-87654321` (a bare local number gets the
+    desk's area code), other countries are kept in E.164 (`+85223456789`).
+    """
+    import phonenumbers  # imported here: its metadata is slow to load and only needed when a phone is typed
+
+    text = raw.strip()
+    if not text or len(text) > 40:
+        return None
+    digits = "".join(c for c in text if c.isdigit())
+    if not text.startswith("+") and not digits.startswith(("0", "1")) and 7 <= len(digits) <= 8:
+        text = area_code + digits
+    try:
+        number = phonenumbers.parse(text, None if text.startswith("+") else "CN")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    if number.country_code != 86:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    national = str(number.national_number)
+    if phonenumbers.number_type(number) in (phonenumbers.PhoneNumberType.MOBILE,
+                                            phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE) \
+            and len(national) == 11 and national.startswith("1"):
+        return national
+    formatted = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    area, _, local = formatted.partition(" ")
+    return f"{area}-{local.replace(' ', '')}" if local else formatted.replace(" ", "")
+
+
+def ho_7_check_in(params: Mapping[str, Any], ctx: Context) -> Iterable[Finding]:
+    """HO-7: a complaint about a staff member cannot be checked in by that staff member."""
+    about = params.get("about_staff")
+    if about and about not in ctx.staff:
+        yield _block("INPUT", "input.unknown_staff", field="about_staff", code=str(about))
+    elif about and about == ctx.actor.code:
+        yield _block("HO-7", "ho7.check_in", field="about_staff")
+
+
+def required_missing(matter: Matter | None, presented: Iterable[str], applies: Iterable[str]) -> list[str]:
+    if matter is None:
+        return []
+    have = {p.strip() for p in presented}
+    return [name for name in matter.required(applies) if name not in have]
+
+
+def not_1(case: CaseState, params: Mapping[str, Any]) -> Iterable[Finding]:
+    """NOT-1: the notice lists every missing required document plus free-text items, and is never empty."""
+    matter = case.matter
+    known = {d.name for d in matter.documents} if matter else set()
+    unknown = [p for p in params.get("presented", ()) if p not in known]
+    if unknown:
+        yield _block("NOT-1", "not1.unknown_document", field="presented", name="、".join(unknown))
+    conditions = {d.when for d in matter.documents if d.when} if matter else set()
+    stray = [a for a in params.get("applies", ()) if a not in conditions]
+    if stray:
+        yield _block("NOT-1", "not1.unknown_condition", field="applies", name="、".join(stray))
+    if not params.get("items"):
+        yield _block("NOT-1", "not1.empty", field="extra")
+
+
+def not_2(case: CaseState, params: Mapping[str, Any]) -> Iterable[Finding]:
+    """NOT-2: a later notice asking for anything not on any earlier notice is a second notice."""
+    if not case.notices:
+        return
+    asked_before = {item for _, items in case.notices for item in items}
+    new = [i for i in params.get("items", ()) if i not in asked_before]
+    if new:
+        first_by = case.notices[0][0]
+        yield Finding("NOT-2", "flag", "not2.second_notice", {"items": "、".join(new)}, staff=first_by)
+
+
+def not_4(case: CaseState, ctx: Context, now: datetime) -> Iterable[Finding]:
+    """NOT-4: an application for a catalogue matter gets its notice or acceptance within N working days."""
+    if case.kind != "application" or case.matter is None or case.matter.kind == "guide":
+        return
+    if case.notices or case.accepted_at is not None:
+        return  # already answered in time or not, the first notice/acceptance settled it
+    breach = ctx.calendar.deadline(case.created_at, ctx.policy.notice_days)
+    unique = f"NOT-4:{case.no}"
+    if now >= breach and unique not in case.flagged:
+        yield Finding("NOT-4", "flag", "not4.late", {"days": ctx.policy.notice_days}, staff=case.owner,
+                      at=breach, unique=unique)
+
+
+def take_1(case: CaseState, params: Mapping[str, Any]) -> Iterable[Finding]:
+    """TAKE-1: accepting a catalogue matter needs every required document among the materials."""
+    matter = case.matter
+    if matter is None:
+        return
+    if matter.kind == "guide":
+        yield _block("TAKE-1", "take1.guide", matter=matter.name)
+        return
+    received = {name for name, _ in params.get("materials", ())}
+    missing = [d for d in matter.required(params.get("applies", ())) if d not in received]
+    if missing:
+        yield _block("TAKE-1", "take1.missing", field="materials", items="、".join(missing))
+
+
+def time_1(case: CaseState, params: Mapping[str, Any], ctx: Context) -> Iterable[Finding]:
+    """TIME-1: a receipt lists the materials received (name, pages); the limit is known."""
+    materials = params.get("materials", ())
+    if not materials:
+        yield _block("TIME-1", "time1.no_materials", field="materials")
+    for name, pages in materials:
+        if _blank(name):
+            yield _block("TIME-1", "time1.material_name", field="materials")
+        elif not isinstance(pages, int) or isinstance(pages, bool) or pages < 1 or pages > 9999:
+            yield _block("TIME-1", "time1.pages", field="materials", name=str(name))
+    days = params.get("days")
+    if days is not None:
+        if case.matter is not None:
+            yield _block("TIME-4", "time4.matter_has_limit", field="days", matter=case.matter.name)
+        elif not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= 365:
+            yield _block("TIME-4", "time4.days", field="days")
+
+
+def accept_limit(case: CaseState, days: int | None, policy: Policy) -> tuple[int, bool]:
+    """The limit in working days for accepting this case, and whether it is an immediate matter (TIME-1, TIME-4)."""
+    if case.matter is not None:
+        return (0, True) if case.matter.immediate else (case.matter.limit_days, False)
+    if days is not None:
+        return days, days == 0
+    fallback = policy.fallback_days
+    return (fallback["complaint"] if case.kind == "complaint" else fallback["own"]), False
+
+
+def due_date(accepted: date, limit: int, calendar: WorkCalendar) -> date:
+    """TIME-1: acceptance day + limit in working days; an immediate matter is due that working day (or the next)."""
+    return calendar.add_working_days(accepted, limit)
+
+
+def time_3(case: CaseState, params: Mapping[str, Any], ctx: Context) -> Iterable[Finding]:
+    """TIME-3: an extension has a reason and a number of working days; past the cap only a supervisor."""
+    days = params.get("days")
+    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 365:
+        yield _block("TIME-3", "time3.days", field="days")
+        return
+    if _blank(params.get("reason")):
+        yield _block("TIME-3", "time3.reason", field="reason")
+    cap = case.limit_days if case.limit_days is not None else 0
+    if case.extended_days + days > max(cap, 1) and not ctx.actor.is_supervisor:
+        yield _block("TIME-3", "time3.cap", cap=max(cap, 1), used=case.extended_days)
+
+
+def required_text(rule: str, key: str, field_name: str, params: Mapping[str, Any]) -> Iterable[Finding]:
+    if _blank(params.get(field_name)):
+        yield _block(rule, key, field=field_name)
+
+
+def lang_1(action: str, params: Mapping[str, Any], ctx: Context) -> Iterable[Finding]:
+    """LANG-1: text to the visitor is checked for forbidden phrases (warn: confirmed on screen, then recorded)."""
+    texts: list[str] = []
+    for name in VISITOR_TEXT.get(action, ()):
+        value = params.get(name)
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, Sequence):
+            texts.extend(str(v) for v in value)
+    found = forbidden_in(" ".join(texts), ctx.policy.forbidden_phrases)
+    if found:
+        yield Finding("LANG-1", "warn", "lang1.forbidden", {"phrases": "、".join(found)}, staff=ctx.actor.code)
+
+
+def forbidden_in(text: str, phrases: Iterable[str]) -> list[str]:
+    return [p for p in phrases if p and p in text]
+
+
+# --- the entry point ----------------------------------------------------------------------------------------
+
+
+def check(action: str, case: CaseState | None, ctx: Context, now: datetime) -> Verdict:
+    """All the rules that apply to `action` on `case` (None for a check-in), as one verdict."""
+    p = ctx.params
+    findings: list[Finding] = []
+    if action == "check_in":
+        findings += reg_2(p)
+        findings += reg_1(p)
+        findings += reg_3(p, ctx.policy)
+        findings += ho_7_check_in(p, ctx)
+        return Verdict(findings)
+    assert case is not None
+    findings += state(action, case)
+    if findings:
+        return Verdict(findings)  # a refused status says it all; the other checks would only confuse
+    findings += own_2(action, case, ctx)
+    if findings:
+        return Verdict(findings)
+    if action == "notify":
+        findings += not_1(case, p)
+        findings += not_2(case, p)
+        findings += not_4(case, ctx, now)
+    elif action == "accept":
+        findings += take_1(case, p)
+        findings += time_1(case, p, ctx)
+        findings += not_4(case, ctx, now)
+    elif action == "answer":
+        findings += required_text("CLO-1", "clo1.answer", "text", p)
+    elif action == "reject":
+        findings += required_text("REJ-1", "rej1.reason", "reason", p)
+    elif action == "refer":
+        findings += required_text("REF-1", "ref1.agency", "agency", p)
+        findings += required_text("REF-1", "ref1.contact", "contact", p)
+    elif action == "feedback":
+        findings += required_text("TIME-5", "feedback.text", "text", p)
+    elif action == "extend":
+        findings += time_3(case, p, ctx)
+    elif action == "resolve":
+        findings += required_text("CLO-1", "clo1.result", "result", p)
+    findings += lang_1(action, p, ctx)
+    return Verdict(findings)

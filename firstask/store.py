@@ -1,0 +1,426 @@
+"""The one module that speaks SQL: schema and migrations, write transactions, the hash-chained history.
+
+Every write goes through `Store.write()`, one `BEGIN IMMEDIATE` transaction: a deferred BEGIN would fail at once
+with "database is locked" when its first write meets another window's, whatever the busy timeout.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import sqlite3
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from firstask import i18n
+
+GENESIS = "0" * 64
+BUSY_TIMEOUT_MS = 5000
+WRITE_RETRIES = 6
+
+
+class StoreError(Exception):
+    """A problem with the database file itself, told to the user in one line."""
+
+    def __init__(self, key: str, /, **params: Any) -> None:
+        self.key = key
+        self.params = params
+        super().__init__(key)
+
+    def __str__(self) -> str:
+        return i18n.t(self.key, None, **self.params)
+
+
+def dumps(value: Any) -> str:
+    """Canonical JSON: the same value always gives the same text, which is what the chain hashes."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def event_hash(prev: str, seq: int, case_no: str | None, action: str, by: str | None, at: str, tz: str,
+               detail: str) -> str:
+    payload = json.dumps([seq, case_no, action, by, at, tz, detail], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256((prev + payload).encode()).hexdigest()
+
+
+def person_hash(salt: str, person: Mapping[str, Any]) -> str:
+    """The keyed hash under which a visitor's personal data enters the chain (a purge leaves it unguessable)."""
+    return hmac.new(bytes.fromhex(salt), dumps(dict(person)).encode(), hashlib.sha256).hexdigest()
+
+
+# --- schema ----------------------------------------------------------------------------------------------------
+
+
+def _migration_1(db: sqlite_utils.Database) -> None:
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db["policy"].create({"key": str, "value": str}, pk="key")
+    db["staff"].create({
+        "code": str, "name": str, "role": str, "backup": str, "pin_hash": str, "pin_reset": int,
+        "absent": int, "active": int, "initials": str, "created_at": str, "updated_at": str,
+    }, pk="code", not_null={"name", "role"}, defaults={"absent": 0, "active": 1, "pin_reset": 0})
+    db["presence"].create({"id": int, "staff": str, "absent": int, "at": str, "by": str}, pk="id",
+                          foreign_keys=[("staff", "staff", "code")])
+    db["matters"].create({
+        "code": str, "name": str, "kind": str, "limit_days": int, "written_notice": int, "documents": str,
+        "dept": str, "basis": str, "estimated": int, "active": int, "initials": str, "updated_at": str,
+    }, pk="code", not_null={"name", "kind", "limit_days"}, defaults={"active": 1, "estimated": 0})
+    db["people"].create({
+        "id": int, "salt": str, "name": str, "phone": str, "id_number": str, "org": str, "address": str,
+        "initials": str, "phone_digits": str, "created_at": str, "purged_at": str,
+    }, pk="id")
+    db["cases"].create({
+        "no": str, "version": int, "status": str, "channel": str, "kind": str, "summary": str,
+        "matter_code": str, "matter": str, "person_id": int, "anonymous": int, "about_staff": str,
+        "first_asker": str, "owner": str, "pending_to": str, "pending_from": str, "return_status": str,
+        "due": str, "due_provisional": int, "limit_days": int, "extended_days": int,
+        "accepted_at": str, "resolved_at": str, "closed_at": str, "outcome": str, "result": str,
+        "rating": int, "created_at": str, "updated_at": str,
+    }, pk="no", not_null={"version", "status", "channel", "kind", "first_asker", "owner", "created_at"},
+        defaults={"anonymous": 0, "due_provisional": 0, "extended_days": 0},
+        foreign_keys=[("person_id", "people", "id"), ("first_asker", "staff", "code"),
+                      ("owner", "staff", "code")])
+    db["events"].create({
+        "seq": int, "case_no": str, "action": str, "by_staff": str, "at": str, "tz": str, "detail": str,
+        "hash": str,
+    }, pk="seq", not_null={"action", "at", "tz", "detail", "hash"})
+    db["violations"].create({
+        "id": int, "rule": str, "staff": str, "case_no": str, "at": str, "detail": str, "event_seq": int,
+        "unique_key": str, "recorded_at": str, "decision": str, "reason": str, "reviewed_by": str,
+        "reviewed_at": str, "repeat": int,
+    }, pk="id", not_null={"rule", "at"}, defaults={"repeat": 0},
+        foreign_keys=[("case_no", "cases", "no"), ("event_seq", "events", "seq")])
+    db["violations"].create_index(["unique_key"], unique=True)
+    db["violations"].create_index(["at"])
+    db["violations"].create_index(["staff", "at"])
+    db["violations"].create_index(["case_no"])
+    db["cases"].create_index(["owner", "status"])
+    db["cases"].create_index(["first_asker", "status"])
+    db["cases"].create_index(["pending_to"])
+    db["cases"].create_index(["status", "due"])
+    db["cases"].create_index(["created_at"])
+    db["cases"].create_index(["person_id"])
+    db["events"].create_index(["case_no", "seq"])
+    db["events"].create_index(["at"])
+    db["people"].create_index(["initials"])
+    db["people"].create_index(["phone_digits"])
+    db["people"].create_index(["name"])
+    db["presence"].create_index(["staff", "at"])
+    # The history is append-only: a change or removal made through SQLite is refused. Someone who edits the
+    # file by other means is found by `verify` (the chain) and its anchor.
+    db.execute("CREATE TRIGGER events_no_update BEFORE UPDATE ON events "
+               "BEGIN SELECT RAISE(ABORT, 'the history (events) is append-only'); END")
+    db.execute("CREATE TRIGGER events_no_delete BEFORE DELETE ON events "
+               "BEGIN SELECT RAISE(ABORT, 'the history (events) is append-only'); END")
+
+
+MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (_migration_1,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+# --- verification --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    count: int  # events verified
+    head: str  # hash of the last verified event
+    seq: int | None = None  # the first event that does not verify
+    key: str = ""  # what is wrong, as a message key
+    params: Mapping[str, Any] | None = None
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.count}:{self.head}"
+
+    def message(self, lang: str | None = None) -> str:
+        return i18n.t(self.key, lang, **(self.params or {})) if self.key else ""
+
+
+def parse_anchor(text: str) -> tuple[int, str]:
+    count, sep, head = text.strip().partition(":")
+    if not sep or not count.isdigit() or len(head) != 64 or any(c not in "0123456789abcdef" for c in head):
+        raise StoreError("verify.bad_anchor", anchor=text)
+    return int(count), head
+
+
+# --- the store -----------------------------------------------------------------------------------------------
+
+
+def _create_owner_only(path: Path) -> None:
+    """Create the file before SQLite does, so that it (and SQLite's -wal/-shm, which copy its mode) is 0600."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except FileExistsError:
+        pass
+    except NotADirectoryError as e:
+        raise StoreError("store.not_a_directory", path=str(path)) from e
+    except PermissionError as e:
+        raise StoreError("store.unwritable", path=str(path)) from e
+    except OSError as e:
+        if e.errno == errno.ENOSPC:
+            raise StoreError("store.disk_full", path=str(path)) from e
+        raise StoreError("store.os_error", path=str(path), reason=e.strerror or str(e)) from e
+
+
+class Store:
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = path
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], *, create: bool = True) -> Store:
+        p = Path(path)
+        if p.is_dir():
+            raise StoreError("store.is_directory", path=str(p))
+        if not p.exists():
+            if not create:
+                raise StoreError("store.missing", path=str(p))
+            _create_owner_only(p)
+        elif p.stat().st_mode & 0o077:
+            with contextlib.suppress(OSError):
+                os.chmod(p, 0o600)
+        try:
+            conn = sqlite3.connect(p, isolation_level=None, check_same_thread=False,
+                                   timeout=BUSY_TIMEOUT_MS / 1000)
+        except sqlite3.Error as e:
+            raise StoreError("store.cannot_open", path=str(p), reason=str(e)) from e
+        store = cls(p, conn)
+        try:
+            store._configure()
+            store._migrate()
+        except sqlite3.DatabaseError as e:
+            conn.close()
+            text = str(e).lower()
+            if "not a database" in text or "malformed" in text or "corrupt" in text:
+                raise StoreError("store.corrupt", path=str(p)) from e
+            if "locked" in text or "busy" in text:
+                raise StoreError("store.busy", path=str(p)) from e
+            if "disk" in text and "full" in text:
+                raise StoreError("store.disk_full", path=str(p)) from e
+            raise StoreError("store.cannot_open", path=str(p), reason=str(e)) from e
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    def _configure(self) -> None:
+        c = self.conn
+        c.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        c.execute("PRAGMA foreign_keys = ON")
+        mode = c.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise sqlite3.DatabaseError(f"cannot use WAL journal mode ({mode})")
+        c.execute("PRAGMA synchronous = FULL")
+
+    def _migrate(self) -> None:
+        version = self.user_version()
+        if version > SCHEMA_VERSION:
+            raise StoreError("store.newer", path=str(self.path), version=version, supported=SCHEMA_VERSION)
+        if version == SCHEMA_VERSION:
+            return
+        with self.write():
+            # Another window may have migrated while this one waited for the write lock.
+            for number in range(self.user_version() + 1, SCHEMA_VERSION + 1):
+                MIGRATIONS[number - 1](self.db)
+                self.conn.execute(f"PRAGMA user_version = {number}")
+
+    def user_version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.execute("PRAGMA optimize")
+        self.conn.close()
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Store]:
+        """One write transaction: everything inside commits together or not at all."""
+        if self.conn.in_transaction:
+            yield self  # already inside this store's transaction: join it
+            return
+        self._begin_immediate()
+        try:
+            yield self
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.OperationalError as e:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise _os_store_error(e, self.path) from e
+
+    def _begin_immediate(self) -> None:
+        delay = 0.05
+        for attempt in range(WRITE_RETRIES):
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as e:
+                if "locked" not in str(e) and "busy" not in str(e):
+                    raise _os_store_error(e, self.path) from e
+                if attempt == WRITE_RETRIES - 1:
+                    raise StoreError("store.busy", path=str(self.path)) from e
+                time.sleep(delay)  # the busy timeout already waited; back off before asking again
+                delay *= 2
+
+    # --- reading -------------------------------------------------------------------------------------------
+
+    def one(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> dict[str, Any] | None:
+        cur = self.conn.execute(sql, params)
+        row = cur.fetchone()
+        if row is None:
+            return None
+        return dict(zip([d[0] for d in cur.description], row, strict=True))
+
+    def all(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[dict[str, Any]]:
+        cur = self.conn.execute(sql, params)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+    def scalar(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Any:
+        row = self.conn.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    def meta(self, key: str) -> str | None:
+        return self.scalar("SELECT value FROM meta WHERE key = ?", (key,))
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) "
+                          "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
+
+    def policy(self) -> dict[str, Any]:
+        return {r["key"]: json.loads(r["value"]) for r in self.all("SELECT key, value FROM policy")}
+
+    def set_policy(self, values: Mapping[str, Any]) -> None:
+        self.conn.executemany(
+            "INSERT INTO policy (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [(k, dumps(v)) for k, v in values.items()])
+
+    def case_row(self, no: str) -> dict[str, Any] | None:
+        return self.one("SELECT * FROM cases WHERE no = ?", (no,))
+
+    def person(self, person_id: int) -> dict[str, Any] | None:
+        return self.one("SELECT * FROM people WHERE id = ?", (person_id,))
+
+    def case_events(self, no: str) -> list[dict[str, Any]]:
+        return self.all("SELECT seq, case_no, action, by_staff, at, tz, detail FROM events "
+                        "WHERE case_no = ? ORDER BY seq", (no,))
+
+    def last_case_event(self, no: str) -> dict[str, Any] | None:
+        return self.one("SELECT seq, action, by_staff, at, detail FROM events WHERE case_no = ? "
+                        "ORDER BY seq DESC LIMIT 1", (no,))
+
+    def next_case_no(self, day: str) -> str:
+        """The next number of the day, e.g. 20261123-0007, readable at a window and sortable."""
+        prefix = day.replace("-", "")
+        last = self.scalar("SELECT max(CAST(substr(no, 10) AS INTEGER)) FROM cases WHERE no >= ? AND no < ?",
+                           (prefix + "-", prefix + "."))
+        return f"{prefix}-{(last or 0) + 1:04d}"
+
+    def head(self) -> tuple[int, str]:
+        row = self.conn.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+        return (0, GENESIS) if row is None else (int(row[0]), str(row[1]))
+
+    def head_at(self, until: str) -> tuple[int, str]:
+        """The chain's head as it stood at the end of a moment (events at or before `until`, in chain order)."""
+        row = self.conn.execute("SELECT count(*), max(seq) FROM events WHERE at < ?", (until,)).fetchone()
+        if not row or not row[1]:
+            return 0, GENESIS
+        return int(row[0]), str(self.scalar("SELECT hash FROM events WHERE seq = ?", (row[1],)))
+
+    # --- writing (inside `write()`) ------------------------------------------------------------------------
+
+    def append_event(self, case_no: str | None, action: str, by: str | None, at: str, tz: str,
+                     detail: Mapping[str, Any]) -> int:
+        seq, prev = self.head()
+        seq += 1
+        text = dumps(dict(detail))
+        digest = event_hash(prev, seq, case_no, action, by, at, tz, text)
+        self.conn.execute("INSERT INTO events (seq, case_no, action, by_staff, at, tz, detail, hash) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (seq, case_no, action, by, at, tz, text, digest))
+        return seq
+
+    def insert(self, table: str, row: Mapping[str, Any]) -> int:
+        cols = list(row)
+        cur = self.conn.execute(
+            f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+            [row[c] for c in cols])
+        return int(cur.lastrowid or 0)
+
+    def update(self, table: str, key: str, value: Any, changes: Mapping[str, Any]) -> None:
+        cols = list(changes)
+        self.conn.execute(f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in cols)} WHERE {key} = ?",
+                          [*[changes[c] for c in cols], value])
+
+    def upsert(self, table: str, key: str, row: Mapping[str, Any]) -> None:
+        cols = list(row)
+        sets = ", ".join(f"{c} = excluded.{c}" for c in cols if c != key)
+        self.conn.execute(
+            f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)}) "
+            f"ON CONFLICT ({key}) DO UPDATE SET {sets}", [row[c] for c in cols])
+
+    def new_person(self, fields: Mapping[str, Any], created_at: str) -> tuple[int, str]:
+        """Store a visitor's personal data with a fresh salt; return its id and the keyed hash for the chain."""
+        salt = secrets.token_hex(16)
+        pid = self.insert("people", {"salt": salt, "created_at": created_at, **fields})
+        return pid, person_hash(salt, _personal(fields))
+
+    # --- verifying the history -----------------------------------------------------------------------------
+
+    def verify(self, anchor: tuple[int, str] | None = None) -> VerifyResult:
+        prev, expected, count = GENESIS, 1, 0
+        cur = self.conn.execute("SELECT seq, case_no, action, by_staff, at, tz, detail, hash FROM events "
+                                "ORDER BY seq")
+        anchor_hash: str | None = None
+        for seq, case_no, action, by, at, tz, detail, digest in cur:
+            if seq != expected:
+                return VerifyResult(False, count, prev, expected, "verify.missing",
+                                    {"seq": expected, "found": seq})
+            if event_hash(prev, seq, case_no, action, by, at, tz, detail) != digest:
+                return VerifyResult(False, count, prev, seq, "verify.mismatch",
+                                    {"seq": seq, "action": action, "case": case_no or "-", "at": at})
+            prev, count, expected = digest, count + 1, expected + 1
+            if anchor and seq == anchor[0]:
+                anchor_hash = digest
+        if anchor:
+            want_count, want_hash = anchor
+            if count < want_count:
+                return VerifyResult(False, count, prev, count + 1, "verify.cut",
+                                    {"count": count, "anchor": want_count})
+            if anchor_hash != want_hash:
+                return VerifyResult(False, count, prev, want_count, "verify.rewritten", {"seq": want_count})
+        return VerifyResult(True, count, prev)
+
+
+PERSONAL_FIELDS = ("name", "phone", "id_number", "org", "address")
+
+
+def _personal(fields: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: fields.get(k) for k in PERSONAL_FIELDS}
+
+
+def _os_store_error(e: sqlite3.OperationalError, path: Path) -> StoreError:
+    text = str(e).lower()
+    if "full" in text:
+        return StoreError("store.disk_full", path=str(path))
+    if "locked" in text or "busy" in text:
+        return StoreError("store.busy", path=str(path))
+    if "readonly" in text or "read-only" in text:
+        return StoreError("store.unwritable", path=str(path))
+    return StoreError("store.os_error", path=str(path), reason=str(e))
