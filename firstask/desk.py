@@ -202,7 +202,7 @@ def clean_list(values: Iterable[Any] | None, field_name: str) -> list[str]:
 class Desk:
     def __init__(self, store: Store, clock: Clock | None = None) -> None:
         self.store = store
-        self._clock = clock or datetime.now
+        self.clock: Clock = clock or datetime.now
         self._policy_key: str | None = None
         self._policy = Policy()
         self._calendar = WorkCalendar()
@@ -224,7 +224,7 @@ class Desk:
     # --- time, policy, calendar ------------------------------------------------------------------------------
 
     def now(self) -> datetime:
-        moment = self._clock()
+        moment = self.clock()
         if moment.tzinfo is not None:
             from zoneinfo import ZoneInfo
 

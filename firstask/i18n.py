@@ -43,8 +43,12 @@ def language() -> str:
 
 @cache
 def catalogue(lang: str) -> dict[str, str]:
-    with (_LOCALES / f"{lang}.toml").open("rb") as f:
-        return _flatten(tomllib.load(f))
+    """The language's catalogue: `zh.toml` and its parts (`zh-app.toml`, …), one flat mapping of keys."""
+    out: dict[str, str] = {}
+    for path in sorted(_LOCALES.glob(f"{lang}*.toml")):
+        with path.open("rb") as f:
+            out.update(_flatten(tomllib.load(f)))
+    return out
 
 
 def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:

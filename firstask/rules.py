@@ -350,14 +350,22 @@ def reg_3(params: Mapping[str, Any], policy: Policy) -> Iterable[Finding]:
 
 
 def normalise_id_number(raw: str) -> str | None:
-    """The 18-character mainland ID number (GB 11643), or None when it does not check."""
+    """The 18-character mainland ID number (GB 11643), or None when its format, birth date or check digit fail.
+
+    Not `ric.validate`: it also looks the birth place up in python-stdnum's county table, which lacks whole
+    provinces (浙江 among them) and would refuse real numbers.
+    """
     from stdnum.cn import ric  # imported here: stdnum is only needed when an ID number is typed
     from stdnum.exceptions import ValidationError
 
+    number = ric.compact(raw).upper()
+    if len(number) != 18 or not number[:-1].isdigit() or number[-1] != ric.calc_check_digit(number):
+        return None
     try:
-        return str(ric.validate(raw.strip()))
+        ric.get_birth_date(number)
     except ValidationError:
         return None
+    return str(number)
 
 
 def normalise_phone(raw: str, area_code: str = "0571") -> str | None:

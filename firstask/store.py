@@ -159,11 +159,12 @@ def parse_anchor(text: str) -> tuple[int, str]:
 def _create_owner_only(path: Path) -> None:
     """Create the file before SQLite does, so that it (and SQLite's -wal/-shm, which copy its mode) is 0600."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        os.close(fd)
-    except FileExistsError:
-        pass
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except FileExistsError as e:  # a regular file stands where a directory should be
+            raise NotADirectoryError(e.errno, e.strerror, e.filename) from e
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     except NotADirectoryError as e:
         raise StoreError("store.not_a_directory", path=str(path)) from e
     except PermissionError as e:
@@ -241,8 +242,6 @@ class Store:
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
     def close(self) -> None:
-        with contextlib.suppress(sqlite3.Error):
-            self.conn.execute("PRAGMA optimize")
         self.conn.close()
 
     @contextlib.contextmanager
