@@ -503,6 +503,38 @@ class Desk:
 
         return self._act("refer", no, by, expect, params, apply)
 
+    def hand_off(self, no: str, by: str, to: str, note: str, *, expect: int | None = None) -> Case:
+        params = {"to": clean(to, "code"), "note": clean(note, "text", multiline=True)}
+
+        def apply(case: CaseState, ctx: Context, now: datetime) -> tuple[Changes, Detail]:
+            route = rules.handoff_route(case, params["to"], ctx)
+            detail = {"to": params["to"], "note": params["note"], "pending_to": route,
+                      "via_backup": route != params["to"], "owner": case.owner}
+            return ({"status": "handoff_pending", "return_status": case.status, "pending_to": route,
+                     "pending_from": by}, detail)
+
+        return self._act("hand_off", no, by, expect, params, apply)
+
+    def accept_handoff(self, no: str, by: str, *, expect: int | None = None) -> Case:
+        def apply(case: CaseState, ctx: Context, now: datetime) -> tuple[Changes, Detail]:
+            back = case.return_status or "open"
+            detail = {"from": case.pending_from, "addressed_to": case.pending_to, "previous_owner": case.owner,
+                      "owner": by}
+            return ({"status": back, "owner": by, "pending_to": None, "pending_from": None,
+                     "return_status": None}, detail)
+
+        return self._act("accept_handoff", no, by, expect, {}, apply)
+
+    def decline_handoff(self, no: str, by: str, reason: str, *, expect: int | None = None) -> Case:
+        params = {"reason": clean(reason, "text", multiline=True)}
+
+        def apply(case: CaseState, ctx: Context, now: datetime) -> tuple[Changes, Detail]:
+            back = case.return_status or "open"
+            detail = {"reason": params["reason"], "back_to": case.pending_from, "owner": case.owner}
+            return ({"status": back, "pending_to": None, "pending_from": None, "return_status": None}, detail)
+
+        return self._act("decline_handoff", no, by, expect, params, apply)
+
     def feedback(self, no: str, by: str, text: str, *, expect: int | None = None) -> Case:
         params = {"text": clean(text, "text", multiline=True)}
         return self._act("feedback", no, by, expect, params,
@@ -531,6 +563,40 @@ class Desk:
                      "resolved_at": _iso(now)}, {"result": params["result"], "on_time": on_time})
 
         return self._act("resolve", no, by, expect, params, apply)
+
+    def rate(self, no: str, by: str, level: int, comment: str = "", *, expect: int | None = None) -> Case:
+        """The callback's five-level rating (好差评): resolved -> closed."""
+        params = {"level": level, "comment": clean(comment, "text", multiline=True)}
+
+        def apply(case: CaseState, ctx: Context, now: datetime) -> tuple[Changes, Detail]:
+            bad = level in rules.BAD_RATINGS
+            detail = {"level": level, "comment": params["comment"], "bad": bad, "owner": case.owner}
+            return ({"status": "closed", "rating": level, "rated_at": _iso(now), "closed_at": _iso(now),
+                     "remedied_at": None}, detail)
+
+        return self._act("rate", no, by, expect, params, apply)
+
+    def remedy(self, no: str, by: str, text: str, *, expect: int | None = None) -> Case:
+        """The callback and rectification after a bad rating (整改回访, RATE-2)."""
+        params = {"text": clean(text, "text", multiline=True)}
+        return self._act("remedy", no, by, expect, params,
+                         lambda case, ctx, now: ({"remedied_at": _iso(now)}, {"text": params["text"]}))
+
+    def reopen(self, no: str, by: str, reason: str, *, expect: int | None = None) -> Case:
+        """Supervisors: a resolved or closed case is worked again (重新办理)."""
+        params = {"reason": clean(reason, "text", multiline=True)}
+
+        def apply(case: CaseState, ctx: Context, now: datetime) -> tuple[Changes, Detail]:
+            return ({"status": "open", "outcome": None, "result": None, "resolved_at": None, "closed_at": None,
+                     "due": None, "due_provisional": 0}, {"reason": params["reason"]})
+
+        return self._act("reopen", no, by, expect, params, apply)
+
+    def close_case(self, no: str, by: str, *, expect: int | None = None) -> Case:
+        """Close without a callback: anonymous cases, or a supervisor after the callback window."""
+        return self._act("close_case", no, by, expect, {},
+                         lambda case, ctx, now: ({"status": "closed", "closed_at": _iso(now)},
+                                                 {"rated": False}))
 
     # --- the action machinery ----------------------------------------------------------------------------------
 
@@ -606,7 +672,8 @@ class Desk:
             anonymous=bool(row["anonymous"]), about_staff=row["about_staff"], due=_d(row["due"]),
             extended_days=row["extended_days"] or 0, limit_days=row["limit_days"],
             accepted_at=_dt(row["accepted_at"]), notices=notices, pending_to=row["pending_to"],
-            pending_from=row["pending_from"], rating=row["rating"], flagged=flagged)
+            pending_from=row["pending_from"], return_status=row["return_status"], rating=row["rating"],
+            resolved_at=_dt(row["resolved_at"]), flagged=flagged)
 
     def _slip(self, case: CaseState, ctx: Context, now: datetime) -> printing.Slip:
         row = self.store.one("SELECT p.name FROM cases c LEFT JOIN people p ON p.id = c.person_id "
@@ -617,13 +684,16 @@ class Desk:
                              clerk=clerk.name if clerk else case.owner, window=case.owner, day=now.date())
 
     def _print(self, case: CaseState, kind: str, text: str, *, required: bool) -> str | None:
-        """Save a printable document; where the rules require one (NOT-3, REJ-1), failing to is refusing."""
+        """Save a printable document; where the rules require one (NOT-3, TIME-1, REJ-1), failing to is refusing."""
         try:
             # Named by case and the version this action makes, so a re-print finds it and nothing is overwritten.
             path = printing.save(self.documents_dir, case.no, f"{case.version + 1:02d}-{kind}", text)
         except OSError as e:
             if required:
-                raise RuleError("NOT-3", "not3.print_failed", reason=e.strerror or str(e)) from e
+                from firstask import i18n
+
+                raise RuleError(PRINT_RULES[kind], "print.failed", document=i18n.Lazy(f"document.{kind}"),
+                                reason=e.strerror or str(e)) from e
             return None
         return path.name
 
@@ -696,6 +766,9 @@ class Desk:
     def verify(self, anchor: tuple[int, str] | None = None) -> Any:
         return self.store.verify(anchor)
 
+
+# The rule that makes each printed document part of its action.
+PRINT_RULES = {"notice": "NOT-3", "receipt": "TIME-1", "rejection": "REJ-1", "referral": "REF-1"}
 
 CALENDAR_KEYS = {"calendar_confirmed_until", "calendar_years", "calendar_extra_closed", "calendar_extra_working"}
 

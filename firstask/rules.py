@@ -51,6 +51,7 @@ VISITOR_TEXT: dict[str, tuple[str, ...]] = {
     "resolve": ("result",),
     "reject": ("reason",),
     "extend": ("reason",),
+    "decline_handoff": (),
     "remedy": ("text",),
 }
 
@@ -220,7 +221,9 @@ class CaseState:
     notices: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (by, items) of every earlier notice, oldest first
     pending_to: str | None = None
     pending_from: str | None = None
+    return_status: str | None = None  # the status a hand-off returns the case to
     rating: int | None = None
+    resolved_at: datetime | None = None
     flagged: frozenset[str] = frozenset()  # `unique` keys of violations already recorded on this case
 
 
@@ -298,6 +301,8 @@ def may_act_for(actor: Staff, owner: str, staff: Mapping[str, Staff]) -> bool:
 def own_2(action: str, case: CaseState, ctx: Context) -> Iterable[Finding]:
     """OWN-2: only the owner (or their backup while absent, or a supervisor) acts; the first-asker may give feedback."""
     actor = ctx.actor
+    if action == "close_case" and not case.anonymous:
+        return  # who may close a named visitor's case without a callback is may_close's question
     if action == "reopen":
         if not actor.is_supervisor:
             yield _block("OWN-2", "own2.supervisor_only", action=i18n.Lazy("action.reopen"))
@@ -407,6 +412,67 @@ def ho_7_check_in(params: Mapping[str, Any], ctx: Context) -> Iterable[Finding]:
         yield _block("INPUT", "input.unknown_staff", field="about_staff", code=str(about))
     elif about and about == ctx.actor.code:
         yield _block("HO-7", "ho7.check_in", field="about_staff")
+
+
+def handoff_route(case: CaseState, to: str, ctx: Context) -> str:
+    """HO-2: to an absent colleague with a present backup (other than the sender), the hand-off goes to the backup.
+
+    A backup who is the subject of the complaint is passed over (HO-7): the hand-off then waits for the colleague.
+    """
+    target = ctx.staff.get(to)
+    if target is None or not target.absent or not target.backup:
+        return to
+    backup = ctx.staff.get(target.backup)
+    if backup is None or not backup.active or backup.absent or backup.code == ctx.actor.code:
+        return to
+    if case.kind == "complaint" and backup.code == case.about_staff:
+        return to
+    return backup.code
+
+
+def ho_1(case: CaseState, params: Mapping[str, Any], ctx: Context) -> Iterable[Finding]:
+    """HO-1: a hand-off names an active colleague other than the current owner, with a note of what was done."""
+    to = params.get("to")
+    target = ctx.staff.get(str(to)) if to else None
+    if target is None or not target.active:
+        yield _block("HO-1", "ho1.unknown", field="to", code=str(to or ""))
+    elif target.code == case.owner:
+        yield _block("HO-1", "ho1.owner", field="to")
+    if _blank(params.get("note")):
+        yield _block("HO-1", "ho1.note", field="note")
+
+
+def ho_7_receive(case: CaseState, receiver: str | None) -> Iterable[Finding]:
+    """HO-7: a complaint about a staff member cannot be handed to, or accepted by, that staff member."""
+    if case.kind == "complaint" and case.about_staff and receiver == case.about_staff:
+        yield _block("HO-7", "ho7.receive", field="to")
+
+
+def rate_1(params: Mapping[str, Any]) -> Iterable[Finding]:
+    """RATE-1: a rating is one of five levels (5 非常满意 … 1 非常不满意)."""
+    level = params.get("level")
+    if not isinstance(level, int) or isinstance(level, bool) or not 1 <= level <= 5:
+        yield _block("RATE-1", "rate1.level", field="level")
+
+
+def remedy_needs_bad_rating(case: CaseState) -> Iterable[Finding]:
+    """RATE-2: a remedy follows a bad rating; there is nothing to remedy otherwise."""
+    if case.rating not in BAD_RATINGS:
+        yield _block("RATE-2", "rate2.no_bad_rating", no=case.no)
+
+
+def may_close(case: CaseState, ctx: Context, now: datetime) -> Iterable[Finding]:
+    """Closing without a callback: anonymous cases; otherwise a supervisor once the callback window has passed."""
+    if case.anonymous:
+        return
+    if not ctx.actor.is_supervisor:
+        yield _block("OWN-2", "close.supervisor", no=case.no)
+        return
+    if case.resolved_at is not None:
+        window_end = ctx.calendar.deadline(case.resolved_at, ctx.policy.callback_days)
+        if now < window_end:
+            yield _block("STATE", "close.too_early", no=case.no, days=ctx.policy.callback_days,
+                         until=f"{window_end:%Y-%m-%d %H:%M}")
 
 
 def required_missing(matter: Matter | None, presented: Iterable[str], applies: Iterable[str]) -> list[str]:
@@ -573,11 +639,27 @@ def check(action: str, case: CaseState | None, ctx: Context, now: datetime) -> V
     elif action == "refer":
         findings += required_text("REF-1", "ref1.agency", "agency", p)
         findings += required_text("REF-1", "ref1.contact", "contact", p)
+    elif action == "hand_off":
+        findings += ho_1(case, p, ctx)
+        findings += ho_7_receive(case, p.get("to"))
+    elif action == "accept_handoff":
+        findings += ho_7_receive(case, ctx.actor.code)
+    elif action == "decline_handoff":
+        findings += required_text("HO-5", "ho5.reason", "reason", p)
     elif action == "feedback":
         findings += required_text("TIME-5", "feedback.text", "text", p)
     elif action == "extend":
         findings += time_3(case, p, ctx)
     elif action == "resolve":
         findings += required_text("CLO-1", "clo1.result", "result", p)
+    elif action == "rate":
+        findings += rate_1(p)
+    elif action == "remedy":
+        findings += remedy_needs_bad_rating(case)
+        findings += required_text("RATE-2", "rate2.text", "text", p)
+    elif action == "reopen":
+        findings += required_text("OWN-2", "reopen.reason", "reason", p)
+    elif action == "close_case":
+        findings += may_close(case, ctx, now)
     findings += lang_1(action, p, ctx)
     return Verdict(findings)

@@ -83,7 +83,7 @@ def _migration_1(db: sqlite_utils.Database) -> None:
         "first_asker": str, "owner": str, "pending_to": str, "pending_from": str, "return_status": str,
         "due": str, "due_provisional": int, "limit_days": int, "extended_days": int,
         "accepted_at": str, "resolved_at": str, "closed_at": str, "outcome": str, "result": str,
-        "rating": int, "created_at": str, "updated_at": str,
+        "rating": int, "rated_at": str, "remedied_at": str, "created_at": str, "updated_at": str,
     }, pk="no", not_null={"version", "status", "channel", "kind", "first_asker", "owner", "created_at"},
         defaults={"anonymous": 0, "due_provisional": 0, "extended_days": 0},
         foreign_keys=[("person_id", "people", "id"), ("first_asker", "staff", "code"),

@@ -191,3 +191,9 @@ def violations(desk: OpenDesk, rule: str) -> list[Any]:
 def flagged(desk: OpenDesk) -> Callable[[str], list[Any]]:
     """`flagged("NOT-2")`: the violations of one rule recorded so far."""
     return lambda rule: violations(desk, rule)
+
+
+@pytest.fixture
+def counts(desk: OpenDesk) -> Callable[[], dict[str, int]]:
+    """`counts()`: rows in cases, events, people and violations, read from the file beside the open desk."""
+    return lambda: row_counts(desk.path)
