@@ -598,6 +598,72 @@ class Desk:
                          lambda case, ctx, now: ({"status": "closed", "closed_at": _iso(now)},
                                                  {"rated": False}))
 
+    def scan(self) -> list[Violation]:
+        """The time rules at clock(): record and return only the breaches not recorded before (idempotent)."""
+        now = self.now()
+        policy = self.policy
+        bounds = {
+            "open": tuple(sorted(rules.OPEN_STATES)),
+            "own3": _iso(now - timedelta(hours=policy.first_response_hours)),
+            "not4": _iso(now - timedelta(days=policy.notice_days)),
+            "today": now.date().isoformat(),
+            "time5": _iso(now - timedelta(days=policy.feedback_days)),
+            "ho4": _iso(now - timedelta(minutes=policy.handoff_minutes)),
+            "rate2": _iso(now - timedelta(days=policy.remedy_days)),
+        }
+        seqs: list[int] = []
+        with self.store.write() as s:
+            for no in s.scan_candidates(bounds):
+                row = s.case_row(no)
+                assert row is not None
+                findings = rules.time_rules(self._state(row), policy, self.calendar, now)
+                if findings:
+                    seqs.append(self._record(row, "scan", None, now, {}, {}, Verdict(findings)))
+            if not seqs:
+                return []
+            found = s.all(f"SELECT * FROM violations WHERE event_seq IN ({', '.join('?' * len(seqs))}) "
+                          "ORDER BY at, id", seqs)
+        return [_violation(r) for r in found]
+
+    def review(self, violation_id: int, by: str, *, decision: str, reason: str) -> Violation:
+        """A supervisor confirms or excuses a violation (ACC-1); a second confirmed one within N months is a repeat."""
+        reason = clean(reason, "text", multiline=True)
+        now = self.now()
+        with self.store.write() as s:
+            ctx = self._context(by, {})
+            row = s.one("SELECT * FROM violations WHERE id = ?", (violation_id,))
+            if row is None:
+                raise RuleError("INPUT", "input.unknown_violation", id=str(violation_id))
+            if not ctx.actor.is_supervisor:
+                raise RuleError("ACC-1", "acc1.supervisor")
+            if decision not in ("confirm", "excuse"):
+                raise RuleError("ACC-1", "acc1.decision", field="decision")
+            if not reason:
+                raise RuleError("ACC-1", "acc1.reason", field="reason")
+            if row["decision"]:
+                raise RuleError("ACC-1", "acc1.reviewed", id=str(violation_id))
+            repeat = False
+            if decision == "confirm" and row["staff"]:
+                at = datetime.fromisoformat(row["at"])
+                months = self.policy.repeat_months
+                repeat = s.scalar(
+                    "SELECT count(*) FROM violations WHERE staff = ? AND decision = 'confirm' AND id != ? "
+                    "AND at >= ? AND at <= ?", (row["staff"], violation_id, _iso(_months_before(at, months)),
+                                                _iso(_months_after(at, months)))) > 0
+            s.update("violations", "id", violation_id, {"decision": decision, "reason": reason,
+                                                        "reviewed_by": by, "reviewed_at": _iso(now),
+                                                        "repeat": int(repeat)})
+            self._desk_event("review", by, _iso(now), {"violation": violation_id, "rule": row["rule"],
+                                                       "staff": row["staff"], "case": row["case_no"],
+                                                       "decision": decision, "reason": reason, "repeat": repeat})
+            updated = s.one("SELECT * FROM violations WHERE id = ?", (violation_id,))
+        assert updated is not None
+        return _violation(updated)
+
+    def tracking(self, code: str) -> list[CaseLine]:
+        """HO-6: cases this staff member first-asked that someone else owns now, until they are closed."""
+        return self._lines("c.first_asker = ? AND c.owner != ? AND c.status != 'closed'", (code, code))
+
     # --- the action machinery ----------------------------------------------------------------------------------
 
     def _act(self, action: str, no: str, by: str, expect: int | None, params: Mapping[str, Any],
@@ -628,7 +694,8 @@ class Desk:
         if recorded:
             detail["verdict"] = [f.as_record() for f in recorded]
         seq = s.append_event(row["no"], action, by, _iso(now), self.policy.timezone, detail)
-        s.update("cases", "no", row["no"], {**changes, "version": row["version"] + 1, "updated_at": _iso(now)})
+        s.update("cases", "no", row["no"], {**_timing(row, action, now), **changes, "version": row["version"] + 1,
+                                            "updated_at": _iso(now)})
         for finding in recorded:
             s.insert("violations", {
                 "rule": finding.rule, "staff": finding.staff or by, "case_no": row["no"],
@@ -673,7 +740,37 @@ class Desk:
             extended_days=row["extended_days"] or 0, limit_days=row["limit_days"],
             accepted_at=_dt(row["accepted_at"]), notices=notices, pending_to=row["pending_to"],
             pending_from=row["pending_from"], return_status=row["return_status"], rating=row["rating"],
-            resolved_at=_dt(row["resolved_at"]), flagged=flagged)
+            resolved_at=_dt(row["resolved_at"]), flagged=flagged,
+            first_response_at=_dt(row["first_response_at"]), notified_at=_dt(row["notified_at"]),
+            last_contact_at=_dt(row["last_contact_at"]), pending_since=_dt(row["pending_since"]),
+            rated_at=_dt(row["rated_at"]), remedied_at=_dt(row["remedied_at"]),
+            owner_changes=self._owner_changes(row["no"]),
+            receiver_absences=self._absences(row["pending_to"], _dt(row["pending_since"]))
+            if row["status"] == "handoff_pending" else ())
+
+    def _owner_changes(self, no: str) -> tuple[tuple[datetime, str], ...]:
+        rows = self.store.all("SELECT at, detail FROM events WHERE case_no = ? AND action = 'accept_handoff' "
+                              "ORDER BY seq", (no,))
+        return tuple((datetime.fromisoformat(r["at"]), json.loads(r["detail"])["owner"]) for r in rows)
+
+    def _absences(self, code: str | None, since: datetime | None) -> tuple[tuple[datetime, datetime], ...]:
+        """When a staff member was away since a moment: HO-4 counts only the time they were present."""
+        if code is None or since is None:
+            return ()
+        rows = self.store.all("SELECT absent, at FROM presence WHERE staff = ? ORDER BY at, id", (code,))
+        out: list[tuple[datetime, datetime]] = []
+        start: datetime | None = None
+        for r in rows:
+            at = datetime.fromisoformat(r["at"])
+            if r["absent"] and start is None:
+                start = at
+            elif not r["absent"] and start is not None:
+                if at > since:
+                    out.append((max(start, since), at))
+                start = None
+        if start is not None:
+            out.append((max(start, since), datetime.max))  # noqa: DTZ901 (naive local time throughout)
+        return tuple(out)
 
     def _slip(self, case: CaseState, ctx: Context, now: datetime) -> printing.Slip:
         row = self.store.one("SELECT p.name FROM cases c LEFT JOIN people p ON p.id = c.person_id "
@@ -746,12 +843,20 @@ class Desk:
 
     def my_cases(self, code: str) -> list[CaseLine]:
         """The open cases a staff member owns, soonest due first (the seed of the follow-up screen)."""
+        return self._lines("c.owner = ? AND c.status IN ('open', 'awaiting_documents', 'handoff_pending', "
+                           "'in_progress')", (code,))
+
+    def waiting_for(self, code: str) -> list[CaseLine]:
+        """Hand-offs addressed to this staff member, or to a colleague they back up while that colleague is away."""
+        return self._lines("c.status = 'handoff_pending' AND (c.pending_to = ? OR c.pending_to IN "
+                           "(SELECT s.code FROM staff s WHERE s.backup = ? AND s.absent = 1))", (code, code))
+
+    def _lines(self, where: str, args: Sequence[Any]) -> list[CaseLine]:
         rows = self.store.all(
             "SELECT c.no, c.version, c.status, c.channel, c.kind, c.summary, c.matter, c.owner, c.first_asker, "
             "c.due, c.due_provisional, c.created_at, p.name AS visitor_name FROM cases c "
-            "LEFT JOIN people p ON p.id = c.person_id "
-            "WHERE c.owner = ? AND c.status IN ('open', 'awaiting_documents', 'handoff_pending', 'in_progress') "
-            "ORDER BY c.due IS NULL, c.due, c.created_at", (code,))
+            f"LEFT JOIN people p ON p.id = c.person_id WHERE {where} "
+            "ORDER BY c.due IS NULL, c.due, c.created_at", args)
         return [CaseLine(no=r["no"], version=r["version"], status=r["status"], channel=r["channel"],
                          kind=r["kind"], summary=r["summary"] or "",
                          matter_name=json.loads(r["matter"])["name"] if r["matter"] else None,
@@ -771,6 +876,31 @@ class Desk:
 PRINT_RULES = {"notice": "NOT-3", "receipt": "TIME-1", "rejection": "REJ-1", "referral": "REF-1"}
 
 CALENDAR_KEYS = {"calendar_confirmed_until", "calendar_years", "calendar_extra_closed", "calendar_extra_working"}
+
+
+def _timing(row: Mapping[str, Any], action: str, now: datetime) -> Changes:
+    """What an action settles for the time rules: the first response, the notice, the last word to the visitor."""
+    out: Changes = {}
+    if action in rules.RESPONSES and not row["first_response_at"]:
+        out["first_response_at"] = _iso(now)
+    if action == "notify" and not row["notified_at"]:
+        out["notified_at"] = _iso(now)
+    if action in ("accept", "feedback", "extend"):
+        out["last_contact_at"] = _iso(now)
+    if action == "hand_off":
+        out["pending_since"] = _iso(now)
+    elif action in ("accept_handoff", "decline_handoff"):
+        out["pending_since"] = None
+    return out
+
+
+def _months_before(moment: datetime, months: int) -> datetime:
+    year, month = divmod(moment.year * 12 + moment.month - 1 - months, 12)
+    return moment.replace(year=year, month=month + 1, day=min(moment.day, 28))
+
+
+def _months_after(moment: datetime, months: int) -> datetime:
+    return _months_before(moment, -months)
 
 
 def _matter_from_row(row: Mapping[str, Any]) -> Matter:

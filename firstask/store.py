@@ -83,7 +83,8 @@ def _migration_1(db: sqlite_utils.Database) -> None:
         "first_asker": str, "owner": str, "pending_to": str, "pending_from": str, "return_status": str,
         "due": str, "due_provisional": int, "limit_days": int, "extended_days": int,
         "accepted_at": str, "resolved_at": str, "closed_at": str, "outcome": str, "result": str,
-        "rating": int, "rated_at": str, "remedied_at": str, "created_at": str, "updated_at": str,
+        "rating": int, "rated_at": str, "remedied_at": str, "first_response_at": str, "notified_at": str,
+        "last_contact_at": str, "pending_since": str, "created_at": str, "updated_at": str,
     }, pk="no", not_null={"version", "status", "channel", "kind", "first_asker", "owner", "created_at"},
         defaults={"anonymous": 0, "due_provisional": 0, "extended_days": 0},
         foreign_keys=[("person_id", "people", "id"), ("first_asker", "staff", "code"),
@@ -107,6 +108,9 @@ def _migration_1(db: sqlite_utils.Database) -> None:
     db["cases"].create_index(["pending_to"])
     db["cases"].create_index(["status", "due"])
     db["cases"].create_index(["created_at"])
+    db["cases"].create_index(["status", "first_response_at", "created_at"])
+    db["cases"].create_index(["status", "last_contact_at"])
+    db["cases"].create_index(["rating", "remedied_at"])
     db["cases"].create_index(["person_id"])
     db["events"].create_index(["case_no", "seq"])
     db["events"].create_index(["at"])
@@ -342,6 +346,28 @@ class Store:
         if not row or not row[1]:
             return 0, GENESIS
         return int(row[0]), str(self.scalar("SELECT hash FROM events WHERE seq = ?", (row[1],)))
+
+    def scan_candidates(self, b: Mapping[str, Any]) -> list[str]:
+        """Cases where a time rule may have a breach not yet recorded; each branch is an indexed search."""
+        states = ", ".join("?" * len(b["open"]))
+        o = list(b["open"])
+        sql = (
+            f"SELECT no FROM cases WHERE status IN ({states}) AND first_response_at IS NULL AND created_at <= ? "
+            "AND NOT EXISTS (SELECT 1 FROM violations WHERE unique_key = 'OWN-3:' || no) "
+            f"UNION SELECT no FROM cases WHERE status IN ({states}) AND kind = 'application' "
+            "AND matter_code IS NOT NULL AND notified_at IS NULL AND accepted_at IS NULL AND created_at <= ? "
+            "AND NOT EXISTS (SELECT 1 FROM violations WHERE unique_key = 'NOT-4:' || no) "
+            f"UNION SELECT no FROM cases WHERE status IN ({states}) AND due < ? "
+            "AND NOT EXISTS (SELECT 1 FROM violations WHERE unique_key = 'TIME-2:' || no || ':' || due) "
+            "UNION SELECT no FROM cases WHERE status = 'in_progress' AND last_contact_at <= ? "
+            "AND NOT EXISTS (SELECT 1 FROM violations WHERE unique_key = 'TIME-5:' || no || ':' || last_contact_at) "
+            "UNION SELECT no FROM cases WHERE status = 'handoff_pending' AND pending_since <= ? "
+            "AND NOT EXISTS (SELECT 1 FROM violations WHERE unique_key = 'HO-4:' || no || ':' || pending_since) "
+            "UNION SELECT no FROM cases WHERE rating IN (1, 2) AND remedied_at IS NULL AND rated_at <= ? "
+            "AND NOT EXISTS (SELECT 1 FROM violations WHERE unique_key = 'RATE-2:' || no || ':' || rated_at) "
+            "ORDER BY no")
+        args = [*o, b["own3"], *o, b["not4"], *o, b["today"], b["time5"], b["ho4"], b["rate2"]]
+        return [r[0] for r in self.conn.execute(sql, args)]
 
     # --- writing (inside `write()`) ------------------------------------------------------------------------
 
