@@ -85,7 +85,8 @@ def _story(desk: Desk, clerk: str, day: date, rng: random.Random, moment: list[d
             desk.feedback(c.no, clerk, "已联系物业，正在安排处理。")
         return
     matter = rng.choice(["JZZ", "CJZ", "GLJT", "JMYL", "DSZN"])
-    c = desk.check_in(clerk, kind="application", matter=matter, summary="申请办理" + matter,
+    names = {m.code: m.name for m in desk.matters()}
+    c = desk.check_in(clerk, kind="application", matter=matter, summary="申请办理" + names[matter],
                       id_number=_valid_id(rng), **_visitor(rng))
     tick(8)
     required = c.matter_info.required() if c.matter_info else []
