@@ -27,6 +27,7 @@ test: $(VENV)/.installed
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check firstask tests bench tools
+	$(BIN)/mypy firstask
 
 clean-demo:
-	rm -f $(DB) $(DB)-wal $(DB)-shm
+	rm -rf $(dir $(DB))

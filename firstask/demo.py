@@ -37,7 +37,8 @@ def _visitor(rng: random.Random) -> dict[str, Any]:
 
 
 def _working_days_back(desk: Desk, today: date, n: int) -> list[date]:
-    days, d = [], today
+    days: list[date] = []
+    d = today
     while len(days) < n:
         if desk.calendar.is_working_day(d):
             days.append(d)
@@ -52,7 +53,8 @@ def build(desk: Desk, today: date | None = None, *, seed: int = 7) -> list[dict[
         desk.add_staff(s["code"], s["name"], role=s["role"], backup=s.get("backup"), pin=s["pin"])
     clerks = [s["code"] for s in staff if s["role"] == "clerk"]
     rng = random.Random(seed)
-    today = today or datetime.now().date()
+    real_now = datetime.now()
+    today = today or real_now.date()
     moment = [datetime.combine(today, time(9))]
     saved_clock = desk.clock
     desk.clock = lambda: moment[0]
@@ -61,6 +63,8 @@ def build(desk: Desk, today: date | None = None, *, seed: int = 7) -> list[dict[
             moment[0] = datetime.combine(day, time(8, 40))
             for clerk in clerks:
                 moment[0] += timedelta(minutes=rng.randrange(5, 40))
+                if moment[0] > real_now:
+                    break  # nothing in the demo happens after the moment it is made
                 _story(desk, clerk, day, rng, moment, today)
     finally:
         desk.clock = saved_clock

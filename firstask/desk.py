@@ -685,7 +685,7 @@ class Desk:
             self._record(row, action, by, now, changes, detail, verdict)
         return self.case(no)
 
-    def _record(self, row: Mapping[str, Any], action: str, by: str, now: datetime, changes: Changes,
+    def _record(self, row: Mapping[str, Any], action: str, by: str | None, now: datetime, changes: Changes,
                 detail: Detail, verdict: Verdict) -> int:
         s = self.store
         status = changes.get("status", row["status"])

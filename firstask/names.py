@@ -4,13 +4,14 @@ from __future__ import annotations
 
 
 def initials(text: str | None) -> str:
-    """`张三` -> `zs`; Latin letters and digits are kept, everything else is dropped."""
+    """`张三` -> `zs`; Latin letters and digits are kept as they are, everything else is dropped."""
     if not text:
         return ""
     from pypinyin import Style, lazy_pinyin  # its dictionaries take a moment to load: only when a name is written
 
-    parts = lazy_pinyin(text, style=Style.FIRST_LETTER, errors=lambda chars: list(chars))
-    return "".join(p[:1] for p in parts if p and p[:1].isalnum()).lower()
+    # A Chinese character comes back as its initial; a run without pinyin (Latin, digits) comes back whole.
+    chunks = lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default")
+    return "".join(c for chunk in chunks for c in chunk if c.isascii() and c.isalnum()).lower()
 
 
 def digits(text: str | None) -> str:

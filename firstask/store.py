@@ -61,23 +61,23 @@ def person_hash(salt: str, person: Mapping[str, Any]) -> str:
 
 
 def _migration_1(db: sqlite_utils.Database) -> None:
-    db["meta"].create({"key": str, "value": str}, pk="key")
-    db["policy"].create({"key": str, "value": str}, pk="key")
-    db["staff"].create({
+    db.table("meta").create({"key": str, "value": str}, pk="key")
+    db.table("policy").create({"key": str, "value": str}, pk="key")
+    db.table("staff").create({
         "code": str, "name": str, "role": str, "backup": str, "pin_hash": str, "pin_reset": int,
         "absent": int, "active": int, "initials": str, "created_at": str, "updated_at": str,
     }, pk="code", not_null={"name", "role"}, defaults={"absent": 0, "active": 1, "pin_reset": 0})
-    db["presence"].create({"id": int, "staff": str, "absent": int, "at": str, "by": str}, pk="id",
+    db.table("presence").create({"id": int, "staff": str, "absent": int, "at": str, "by": str}, pk="id",
                           foreign_keys=[("staff", "staff", "code")])
-    db["matters"].create({
+    db.table("matters").create({
         "code": str, "name": str, "kind": str, "limit_days": int, "written_notice": int, "documents": str,
         "dept": str, "basis": str, "estimated": int, "active": int, "initials": str, "updated_at": str,
     }, pk="code", not_null={"name", "kind", "limit_days"}, defaults={"active": 1, "estimated": 0})
-    db["people"].create({
+    db.table("people").create({
         "id": int, "salt": str, "name": str, "phone": str, "id_number": str, "org": str, "address": str,
         "initials": str, "phone_digits": str, "created_at": str, "purged_at": str,
     }, pk="id")
-    db["cases"].create({
+    db.table("cases").create({
         "no": str, "version": int, "status": str, "channel": str, "kind": str, "summary": str,
         "matter_code": str, "matter": str, "person_id": int, "anonymous": int, "about_staff": str,
         "first_asker": str, "owner": str, "pending_to": str, "pending_from": str, "return_status": str,
@@ -89,35 +89,35 @@ def _migration_1(db: sqlite_utils.Database) -> None:
         defaults={"anonymous": 0, "due_provisional": 0, "extended_days": 0},
         foreign_keys=[("person_id", "people", "id"), ("first_asker", "staff", "code"),
                       ("owner", "staff", "code")])
-    db["events"].create({
+    db.table("events").create({
         "seq": int, "case_no": str, "action": str, "by_staff": str, "at": str, "tz": str, "detail": str,
         "hash": str,
     }, pk="seq", not_null={"action", "at", "tz", "detail", "hash"})
-    db["violations"].create({
+    db.table("violations").create({
         "id": int, "rule": str, "staff": str, "case_no": str, "at": str, "detail": str, "event_seq": int,
         "unique_key": str, "recorded_at": str, "decision": str, "reason": str, "reviewed_by": str,
         "reviewed_at": str, "repeat": int,
     }, pk="id", not_null={"rule", "at"}, defaults={"repeat": 0},
         foreign_keys=[("case_no", "cases", "no"), ("event_seq", "events", "seq")])
-    db["violations"].create_index(["unique_key"], unique=True)
-    db["violations"].create_index(["at"])
-    db["violations"].create_index(["staff", "at"])
-    db["violations"].create_index(["case_no"])
-    db["cases"].create_index(["owner", "status"])
-    db["cases"].create_index(["first_asker", "status"])
-    db["cases"].create_index(["pending_to"])
-    db["cases"].create_index(["status", "due"])
-    db["cases"].create_index(["created_at"])
-    db["cases"].create_index(["status", "first_response_at", "created_at"])
-    db["cases"].create_index(["status", "last_contact_at"])
-    db["cases"].create_index(["rating", "remedied_at"])
-    db["cases"].create_index(["person_id"])
-    db["events"].create_index(["case_no", "seq"])
-    db["events"].create_index(["at"])
-    db["people"].create_index(["initials"])
-    db["people"].create_index(["phone_digits"])
-    db["people"].create_index(["name"])
-    db["presence"].create_index(["staff", "at"])
+    db.table("violations").create_index(["unique_key"], unique=True)
+    db.table("violations").create_index(["at"])
+    db.table("violations").create_index(["staff", "at"])
+    db.table("violations").create_index(["case_no"])
+    db.table("cases").create_index(["owner", "status"])
+    db.table("cases").create_index(["first_asker", "status"])
+    db.table("cases").create_index(["pending_to"])
+    db.table("cases").create_index(["status", "due"])
+    db.table("cases").create_index(["created_at"])
+    db.table("cases").create_index(["status", "first_response_at", "created_at"])
+    db.table("cases").create_index(["status", "last_contact_at"])
+    db.table("cases").create_index(["rating", "remedied_at"])
+    db.table("cases").create_index(["person_id"])
+    db.table("events").create_index(["case_no", "seq"])
+    db.table("events").create_index(["at"])
+    db.table("people").create_index(["initials"])
+    db.table("people").create_index(["phone_digits"])
+    db.table("people").create_index(["name"])
+    db.table("presence").create_index(["staff", "at"])
     # The history is append-only: a change or removal made through SQLite is refused. Someone who edits the
     # file by other means is found by `verify` (the chain) and its anchor.
     db.execute("CREATE TRIGGER events_no_update BEFORE UPDATE ON events "
