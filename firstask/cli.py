@@ -6,6 +6,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Iterator
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -160,6 +161,68 @@ def verify(
     if not result.ok:
         raise fail(result.message(), 1)
     typer.echo(result.anchor)
+
+
+def _parse_day(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise fail(i18n.t("cli.bad_day", None, value=text)) from None
+
+
+def _parse_moment(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise fail(i18n.t("cli.bad_moment", None, value=text)) from None
+    return moment.replace(tzinfo=None) if moment.tzinfo is None else moment
+
+
+@cli.command()
+def report(
+    day: Annotated[str | None, typer.Option("--day", help="YYYY-MM-DD (default: today).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="json")] = "json",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")] = None,
+) -> None:
+    """The day's summary (SPEC §9): what came in, what was done, what is late, the chain's head."""
+    import json
+
+    from firstask.desk import Desk
+
+    wanted = _parse_day(day)
+    if fmt != "json":
+        raise fail(i18n.t("cli.bad_format", None, value=fmt, formats="json"))
+    with user_errors():
+        with Desk.open(_existing_db()) as desk:
+            data = desk.summary(wanted or desk.now().date())
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        if output is None:
+            typer.echo(text, nl=False)
+        else:
+            output.write_text(text, encoding="utf-8")
+
+
+@cli.command()
+def scan(
+    now: Annotated[str | None, typer.Option("--now", help="Evaluate as of this moment (ISO date-time).")] = None,
+) -> None:
+    """Evaluate the time-based rules (for cron); print the violations found now."""
+    from firstask.desk import Desk
+
+    moment = _parse_moment(now)
+    with user_errors():
+        with Desk.open(_existing_db(), clock=(lambda: moment) if moment else None) as desk:
+            found = desk.scan()
+            staff = desk.staff()
+    for v in found:
+        who = staff[v.staff].name if v.staff in staff else (v.staff or "-")
+        message = i18n.t(v.detail.get("key", ""), None, **v.detail.get("params", {}))
+        typer.echo(f"{v.at:%Y-%m-%d %H:%M}  {v.rule:<7} {v.case_no or '-'}  {who} ({v.staff})  {message}")
+    typer.echo(i18n.t("cli.scan_found", None, count=len(found)))
 
 
 def main() -> None:

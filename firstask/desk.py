@@ -423,7 +423,8 @@ class Desk:
             detail = {"status": [None, "open"], "channel": channel, "kind": kind, "summary": params["summary"],
                       "matter": matter_obj.code if matter_obj else None, "visitor": person_digest,
                       "anonymous": bool(anonymous), "about_staff": params["about_staff"]}
-            s.append_event(no, "check_in", by, _iso(now), policy.timezone, detail)
+            seq = s.append_event(no, "check_in", by, _iso(now), policy.timezone, detail)
+            s.record_state(no, seq, _iso(now), {"status": "open", "owner": by})
         return self.case(no)
 
     def answer(self, no: str, by: str, text: str, *, expect: int | None = None) -> Case:
@@ -696,6 +697,9 @@ class Desk:
         seq = s.append_event(row["no"], action, by, _iso(now), self.policy.timezone, detail)
         s.update("cases", "no", row["no"], {**_timing(row, action, now), **changes, "version": row["version"] + 1,
                                             "updated_at": _iso(now)})
+        after = {**row, **changes}
+        if any(after[k] != row[k] for k in STATE_KEYS):
+            s.record_state(row["no"], seq, _iso(now), after)
         for finding in recorded:
             s.insert("violations", {
                 "rule": finding.rule, "staff": finding.staff or by, "case_no": row["no"],
@@ -864,6 +868,18 @@ class Desk:
                          due=_d(r["due"]), due_provisional=bool(r["due_provisional"]),
                          created_at=datetime.fromisoformat(r["created_at"])) for r in rows]
 
+    def summary(self, day: date) -> dict[str, Any]:
+        """The day's summary (SPEC §9) as it stood at the end of that day; keys as in CONTRACT.md."""
+        from firstask import report
+
+        start, end = report.day_bounds(day)
+        with self.store.read():
+            figures = self.store.day_figures(start, end)
+            states = self.store.states_at(end, sorted(rules.OPEN_STATES))
+            chain = self.store.chain_at(end)
+            staff = self.staff()
+        return report.summary(day, figures, states, chain, self.calendar, staff)
+
     def matters(self, *, active_only: bool = True) -> list[Matter]:
         sql = "SELECT * FROM matters" + (" WHERE active = 1" if active_only else "") + " ORDER BY code"
         return [_matter_from_row(r) for r in self.store.all(sql)]
@@ -871,6 +887,9 @@ class Desk:
     def verify(self, anchor: tuple[int, str] | None = None) -> Any:
         return self.store.verify(anchor)
 
+
+# What `case_states` keeps over time.
+STATE_KEYS = ("status", "owner", "due", "pending_to")
 
 # The rule that makes each printed document part of its action.
 PRINT_RULES = {"notice": "NOT-3", "receipt": "TIME-1", "rejection": "REJ-1", "referral": "REF-1"}

@@ -93,6 +93,15 @@ def _migration_1(db: sqlite_utils.Database) -> None:
         "seq": int, "case_no": str, "action": str, "by_staff": str, "at": str, "tz": str, "detail": str,
         "hash": str,
     }, pk="seq", not_null={"action", "at", "tz", "detail", "hash"})
+    # The state of each case over time (status, owner, due date, hand-off receiver), one row per stretch:
+    # the day's summary reads what stood at the end of a past day from here, not from today's `cases`.
+    db.table("case_states").create({
+        "id": int, "case_no": str, "seq": int, "valid_from": str, "valid_to": str, "status": str, "owner": str,
+        "due": str, "pending_to": str,
+    }, pk="id", not_null={"case_no", "seq", "valid_from", "status", "owner"},
+        foreign_keys=[("case_no", "cases", "no"), ("seq", "events", "seq")])
+    db.table("case_states").create_index(["case_no", "valid_to"])
+    db.table("case_states").create_index(["status", "valid_to", "valid_from"])
     db.table("violations").create({
         "id": int, "rule": str, "staff": str, "case_no": str, "at": str, "detail": str, "event_seq": int,
         "unique_key": str, "recorded_at": str, "decision": str, "reason": str, "reviewed_by": str,
@@ -268,6 +277,19 @@ class Store:
                 self.conn.execute("ROLLBACK")
             raise _os_store_error(e, self.path) from e
 
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Store]:
+        """Several reads that must see one moment of the file (a report), while other windows write."""
+        if self.conn.in_transaction:
+            yield self
+            return
+        self.conn.execute("BEGIN")
+        try:
+            yield self
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("COMMIT")
+
     def _begin_immediate(self) -> None:
         delay = 0.05
         for attempt in range(WRITE_RETRIES):
@@ -340,13 +362,6 @@ class Store:
         row = self.conn.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
         return (0, GENESIS) if row is None else (int(row[0]), str(row[1]))
 
-    def head_at(self, until: str) -> tuple[int, str]:
-        """The chain's head as it stood at the end of a moment (events at or before `until`, in chain order)."""
-        row = self.conn.execute("SELECT count(*), max(seq) FROM events WHERE at < ?", (until,)).fetchone()
-        if not row or not row[1]:
-            return 0, GENESIS
-        return int(row[0]), str(self.scalar("SELECT hash FROM events WHERE seq = ?", (row[1],)))
-
     def scan_candidates(self, b: Mapping[str, Any]) -> list[str]:
         """Cases where a time rule may have a breach not yet recorded; each branch is an indexed search."""
         states = ", ".join("?" * len(b["open"]))
@@ -369,6 +384,55 @@ class Store:
         args = [*o, b["own3"], *o, b["not4"], *o, b["today"], b["time5"], b["ho4"], b["rate2"]]
         return [r[0] for r in self.conn.execute(sql, args)]
 
+    # --- the day's figures (SPEC §9): every count is an SQL aggregate over one day's rows -----------------
+
+    def day_figures(self, start: str, end: str) -> dict[str, Any]:
+        """Counts of what happened in [start, end): check-ins, actions, ratings, violations, hand-off times."""
+        span = {"start": start, "end": end}
+        received = self.all("SELECT channel, kind, first_asker, count(*) AS n FROM cases "
+                            "WHERE created_at >= :start AND created_at < :end GROUP BY channel, kind, first_asker",
+                            span)
+        actions = self.all(
+            "SELECT action, by_staff, count(*) AS n, "
+            "sum(json_extract(detail, '$.second') = 1) AS second, "
+            "sum(json_extract(detail, '$.status[1]') = 'resolved' AND json_extract(detail, '$.status[0]') "
+            "!= 'resolved') AS to_resolved, "
+            "sum(action = 'resolve' AND json_extract(detail, '$.on_time') = 1) AS on_time "
+            "FROM events WHERE at >= :start AND at < :end AND case_no IS NOT NULL GROUP BY action, by_staff", span)
+        ratings = self.all("SELECT json_extract(detail, '$.level') AS level, count(*) AS n FROM events "
+                           "WHERE at >= :start AND at < :end AND action = 'rate' GROUP BY level", span)
+        bad = self.all(
+            "SELECT e.case_no, json_extract(e.detail, '$.level') AS level, e.at, "
+            "json_extract(e.detail, '$.owner') AS owner, "
+            "(SELECT min(r.at) FROM events r WHERE r.case_no = e.case_no AND r.action = 'remedy' AND r.seq > e.seq "
+            " AND r.at < :end) AS remedied_at "
+            "FROM events e WHERE e.at >= :start AND e.at < :end AND e.action = 'rate' "
+            "AND json_extract(e.detail, '$.level') IN (1, 2) ORDER BY e.seq", span)
+        violations = self.all("SELECT rule, staff, count(*) AS n, sum(decision IS NULL) AS open FROM violations "
+                              "WHERE at >= :start AND at < :end GROUP BY rule, staff", span)
+        handoff_waits = self.all(
+            "SELECT a.at AS accepted_at, (SELECT h.at FROM events h WHERE h.case_no = a.case_no "
+            "AND h.action = 'hand_off' AND h.seq < a.seq ORDER BY h.seq DESC LIMIT 1) AS handed_at "
+            "FROM events a WHERE a.at >= :start AND a.at < :end AND a.action = 'accept_handoff'", span)
+        first_responses = self.all(
+            "SELECT first_asker, created_at, first_response_at FROM cases WHERE created_at >= :start "
+            "AND created_at < :end AND first_response_at IS NOT NULL AND first_response_at < :end", span)
+        return {"received": received, "actions": actions, "ratings": ratings, "bad_ratings": bad,
+                "violations": violations, "handoff_waits": handoff_waits, "first_responses": first_responses}
+
+    def states_at(self, moment: str, statuses: Sequence[str]) -> list[dict[str, Any]]:
+        """The cases whose status at `moment` was one of `statuses`, with their owner and due date then."""
+        marks = ", ".join("?" * len(statuses))
+        return self.all(f"SELECT case_no AS no, status, owner, due, pending_to FROM case_states "
+                        f"WHERE status IN ({marks}) AND valid_from < ? AND (valid_to IS NULL OR valid_to >= ?) "
+                        "ORDER BY case_no", [*statuses, moment, moment])
+
+    def chain_at(self, moment: str) -> tuple[int, str]:
+        """The chain's head as it stood at a moment: its last event written before then."""
+        row = self.conn.execute("SELECT seq, hash FROM events WHERE seq = (SELECT max(seq) FROM events "
+                                "WHERE at < ?)", (moment,)).fetchone()
+        return (0, GENESIS) if row is None else (int(row[0]), str(row[1]))
+
     # --- writing (inside `write()`) ------------------------------------------------------------------------
 
     def append_event(self, case_no: str | None, action: str, by: str | None, at: str, tz: str,
@@ -380,6 +444,13 @@ class Store:
         self.conn.execute("INSERT INTO events (seq, case_no, action, by_staff, at, tz, detail, hash) "
                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (seq, case_no, action, by, at, tz, text, digest))
         return seq
+
+    def record_state(self, case_no: str, seq: int, at: str, state: Mapping[str, Any]) -> None:
+        """Close the case's current stretch and open the next: what stood when, for reports of past days."""
+        self.conn.execute("UPDATE case_states SET valid_to = ? WHERE case_no = ? AND valid_to IS NULL", (at, case_no))
+        self.conn.execute("INSERT INTO case_states (case_no, seq, valid_from, status, owner, due, pending_to) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?)", (case_no, seq, at, state["status"], state["owner"],
+                                                          state.get("due"), state.get("pending_to")))
 
     def insert(self, table: str, row: Mapping[str, Any]) -> int:
         cols = list(row)

@@ -1,0 +1,128 @@
+"""The day's summary (SPEC §9) assembled from the store's aggregates: what came in, what was done, what is late.
+
+Figures are as they stood at the end of the day: counts are of that day's events, states are read from the
+stretches in `case_states`, so a report re-made later agrees with the one made that evening.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, timedelta
+from statistics import median
+from typing import Any
+
+from firstask.calendar import WorkCalendar
+from firstask.rules import CHANNELS, KINDS, OPEN_STATES, Staff
+
+SATISFIED = ("3", "4", "5")
+RESOLVING = ("answer", "reject", "refer", "resolve")
+
+
+def day_bounds(day: date) -> tuple[str, str]:
+    start = datetime.combine(day, datetime.min.time())
+    return start.isoformat(timespec="seconds"), (start + timedelta(days=1)).isoformat(timespec="seconds")
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _median(values: Iterable[float]) -> float | None:
+    values = list(values)
+    return round(median(values), 1) if values else None
+
+
+def _minutes(start: str, end: str) -> float:
+    return (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds() / 60
+
+
+def summary(day: date, figures: Mapping[str, Any], open_rows: list[dict[str, Any]], chain: tuple[int, str],
+            calendar: WorkCalendar, staff: Mapping[str, Staff]) -> dict[str, Any]:
+    """The summary dict of CONTRACT.md's report section (JSON-serialisable)."""
+    by_channel: Counter[str] = Counter({c: 0 for c in CHANNELS})
+    by_kind: Counter[str] = Counter({k: 0 for k in KINDS})
+    received_by: Counter[str] = Counter()
+    for r in figures["received"]:
+        by_channel[r["channel"]] += r["n"]
+        by_kind[r["kind"]] += r["n"]
+        received_by[r["first_asker"]] += r["n"]
+    received = sum(by_channel.values())
+
+    count: Counter[str] = Counter()
+    resolved_by: Counter[str] = Counter()
+    due_resolved_by: Counter[str] = Counter()
+    on_time_by: Counter[str] = Counter()
+    second_notices = 0
+    for a in figures["actions"]:
+        count[a["action"]] += a["n"]
+        if a["action"] == "notify":
+            second_notices += a["second"] or 0
+        if a["action"] in RESOLVING:
+            resolved_by[a["by_staff"]] += a["to_resolved"] or 0
+        if a["action"] == "resolve":
+            due_resolved_by[a["by_staff"]] += a["n"]
+            on_time_by[a["by_staff"]] += a["on_time"] or 0
+
+    ratings = {str(level): 0 for level in range(1, 6)}
+    for r in figures["ratings"]:
+        ratings[str(r["level"])] += r["n"]
+    rated = sum(ratings.values())
+
+    by_rule: Counter[str] = Counter()
+    by_staff_v: Counter[str] = Counter()
+    open_reviews = 0
+    for v in figures["violations"]:
+        by_rule[v["rule"]] += v["n"]
+        by_staff_v[v["staff"] or "-"] += v["n"]
+        open_reviews += v["open"] or 0
+
+    open_now = [r for r in open_rows if r["status"] in OPEN_STATES]
+    tomorrow = calendar.next_working_day(day).isoformat()
+    overdue = sorted(r["no"] for r in open_now if r["due"] and r["due"] < day.isoformat())
+    due_tomorrow = sorted(r["no"] for r in open_now if r["due"] == tomorrow)
+    owned: Counter[str] = Counter(r["owner"] for r in open_now)
+
+    waits = [calendar.working_minutes(datetime.fromisoformat(w["handed_at"]), datetime.fromisoformat(w["accepted_at"]))
+             for w in figures["handoff_waits"] if w["handed_at"]]
+    responses: defaultdict[str, list[float]] = defaultdict(list)
+    for f in figures["first_responses"]:
+        responses[f["first_asker"]].append(_minutes(f["created_at"], f["first_response_at"]))
+
+    codes = sorted(set(staff) | set(received_by) | set(owned) | set(resolved_by) | set(by_staff_v) - {"-"})
+    staff_rows = [{
+        "code": code, "name": staff[code].name if code in staff else code, "role": staff[code].role if code in staff
+        else None, "received": received_by[code], "owned": owned[code], "resolved": resolved_by[code],
+        "on_time_rate": _rate(on_time_by[code], due_resolved_by[code]), "violations": by_staff_v[code],
+        "median_first_response_minutes": _median(responses[code]),
+    } for code in codes]
+
+    return {
+        "day": day.isoformat(),
+        "received": received,
+        "by_channel": dict(by_channel),
+        "by_kind": dict(by_kind),
+        "answered_on_spot": count["answer"],
+        "on_spot_rate": _rate(count["answer"], received),
+        "notices": count["notify"],
+        "second_notices": second_notices,
+        "accepted": count["accept"],
+        "handoffs": {"made": count["hand_off"], "accepted": count["accept_handoff"],
+                     "pending": sum(1 for r in open_now if r["status"] == "handoff_pending"),
+                     "declined": count["decline_handoff"], "median_minutes_to_accept": _median(waits)},
+        "referred": count["refer"],
+        "rejected": count["reject"],
+        "resolved": sum(resolved_by.values()),
+        "open": len(open_now),
+        "overdue": overdue,
+        "due_tomorrow": due_tomorrow,
+        "next_working_day": tomorrow,
+        "ratings": ratings,
+        "satisfaction_rate": _rate(sum(ratings[k] for k in SATISFIED), rated),
+        "bad_ratings": [{"case": b["case_no"], "level": b["level"], "owner": b["owner"], "at": b["at"],
+                         "remedied_at": b["remedied_at"]} for b in figures["bad_ratings"]],
+        "violations": {"by_rule": dict(sorted(by_rule.items())), "by_staff": dict(sorted(by_staff_v.items())),
+                       "total": sum(by_rule.values()), "open_reviews": open_reviews},
+        "staff": staff_rows,
+        "chain": {"events": chain[0], "head": chain[1]},
+    }
