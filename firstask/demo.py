@@ -1,21 +1,39 @@
-"""A demo desk built through the Desk API itself: the demo roster and a few days of real-looking cases."""
+"""A demo desk built through the Desk API itself: the demo roster and a month of a busy centre.
+
+A small event simulation: each visitor's story is a chain of actions scheduled at realistic moments on the
+working-day calendar; the desk's clock is set to each moment in turn, and the time rules are scanned every
+evening and morning, so the violations of the month are those its stories produce.
+"""
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import random
 import tomllib
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from firstask.desk import Desk, data_dir
+from firstask.desk import Case, Desk, data_dir
+from firstask.rules import RuleError
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
 GIVEN = ["伟", "芳", "娜", "敏", "静", "秀英", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超",
-         "秀兰", "霞", "平", "刚", "桂英", "建华", "志强"]
-ENQUIRIES = ["咨询居住证办理需要哪些材料", "询问医保缴费时间", "咨询老年人优待证办理地点", "询问社区活动室开放时间",
-             "咨询失业登记流程", "咨询公租房申请条件"]
+         "秀兰", "霞", "平", "刚", "桂英", "建华", "志强", "玉兰", "海燕", "国庆", "晓东", "婷"]
 MOBILE_PREFIXES = ("138", "139", "135", "136", "158", "159", "186", "187", "177", "199")
-COMPLAINTS = ["反映小区路灯损坏多日无人维修", "反映楼道堆放杂物存在消防隐患", "反映夜间施工噪音扰民"]
+ENQUIRIES = ["咨询居住证办理需要哪些材料", "询问医保缴费时间", "咨询老年人优待证办理地点", "询问社区活动室开放时间",
+             "咨询失业登记流程", "咨询公租房申请条件", "询问高龄津贴发放时间", "咨询残疾人证评定医院"]
+ANSWERS = ["已当场解答并提供办事指南。", "已告知办理地点和所需材料。", "已解答，并留下窗口电话以便再次咨询。"]
+COMPLAINTS = ["反映小区路灯损坏多日无人维修", "反映楼道堆放杂物存在消防隐患", "反映夜间施工噪音扰民",
+              "反映垃圾清运不及时", "反映物业收费不透明"]
+REPORTS = ["举报小区内违规搭建", "举报商铺占道经营", "建议增设社区老年食堂", "建议延长周末办事时间"]
+AGENCIES = [("区公安分局出入境接待大厅", "0571-87280000"), ("区人力资源和社会保障局", "0571-12333"),
+            ("区市场监督管理局", "0571-12315"), ("区法律援助中心", "0571-12348")]
+MATTERS = ["JZZ", "CJZ", "GLJT", "JMYL", "DSZN", "LSJZ", "SYDJ", "JMYB", "GZF", "FLYZ"]
+LEVELS = (5, 5, 5, 5, 5, 4, 4, 4, 3, 3, 2, 1)
+
+Task = Callable[[], None]
 
 
 def roster() -> list[dict[str, Any]]:
@@ -26,78 +44,273 @@ def roster() -> list[dict[str, Any]]:
 def _valid_id(rng: random.Random) -> str:
     from stdnum.cn import ric
 
-    birth = date(1950, 1, 1) + timedelta(days=rng.randrange(0, 365 * 50))
+    birth = date(1940, 1, 1) + timedelta(days=rng.randrange(0, 365 * 60))
     body = f"330106{birth:%Y%m%d}{rng.randrange(100, 999)}"
     return body + ric.calc_check_digit(body + "0")
 
 
-def _visitor(rng: random.Random) -> dict[str, Any]:
-    return {"visitor_name": rng.choice(SURNAMES) + rng.choice(GIVEN),
-            "phone": f"{rng.choice(MOBILE_PREFIXES)}{rng.randrange(10_000_000, 99_999_999)}"}
+class Month:
+    """The simulation: a clock, a queue of scheduled actions, and the stories that fill it."""
+
+    def __init__(self, desk: Desk, today: date, now: datetime, seed: int) -> None:
+        self.desk = desk
+        self.rng = random.Random(seed)
+        self.today = today
+        self.now = now
+        self.moment = datetime.combine(today - timedelta(days=366), time(0))
+        self.overtaken: dict[str, int] = {}
+        self.queue: list[tuple[datetime, int, Task]] = []
+        self.order = itertools.count()
+        staff = roster()
+        self.clerks = [s["code"] for s in staff if s["role"] == "clerk"]
+        self.supervisor = next(s["code"] for s in staff if s["role"] == "supervisor")
+        self.absent: set[str] = set()
+        self.names = {m.code: m for m in desk.matters()}
+
+    # --- time ------------------------------------------------------------------------------------------------
+
+    def at(self, moment: datetime, task: Task) -> None:
+        if moment <= self.now:  # the demo never writes the future
+            heapq.heappush(self.queue, (moment, next(self.order), task))
+
+    def run(self) -> None:
+        while self.queue:
+            moment, _, task = heapq.heappop(self.queue)
+            self.moment = max(self.moment, moment)
+            try:
+                task()
+            except RuleError as e:
+                # A story overtaken by another (the case moved on): as at a real window, it just stops.
+                self.overtaken[e.rule] = self.overtaken.get(e.rule, 0) + 1
+
+    def working_days(self, first: date, count: int) -> list[date]:
+        days, d = [], first
+        while len(days) < count:
+            if self.desk.calendar.is_working_day(d):
+                days.append(d)
+            d += timedelta(days=1)
+        return days
+
+    def later(self, start: datetime, working_days: int, *, hour: int | None = None) -> datetime:
+        """A moment during desk hours `working_days` working days after `start` (0: later the same day)."""
+        day = self.desk.calendar.add_working_days(start.date(), working_days)
+        if working_days == 0 and start.time() >= time(17):
+            day = self.desk.calendar.next_working_day(day)
+        morning = self.rng.random() < 0.5
+        minute = self.rng.randrange(0, 200)
+        moment = datetime.combine(day, time(hour or (8 if morning else 14), 35)) + timedelta(minutes=minute)
+        return moment if moment > start else start + timedelta(minutes=20)
+
+    def visitor(self) -> dict[str, Any]:
+        return {"visitor_name": self.rng.choice(SURNAMES) + self.rng.choice(GIVEN),
+                "phone": f"{self.rng.choice(MOBILE_PREFIXES)}{self.rng.randrange(10_000_000, 99_999_999)}"}
+
+    def present_clerk(self, but: str | None = None) -> str:
+        return self.rng.choice([c for c in self.clerks if c not in self.absent and c != but] or self.clerks)
+
+    # --- a day -----------------------------------------------------------------------------------------------
+
+    def day(self, d: date, arrivals: int) -> None:
+        """Presence in the morning, visitors through the day, scans in the evening and the next morning."""
+        if self.rng.random() < 0.3:
+            away = self.rng.choice(self.clerks)
+            self.at(datetime.combine(d, time(8, 20)), lambda: self.set_absent(away, True))
+            self.at(datetime.combine(d, time(17, 40)), lambda: self.set_absent(away, False))
+        slots = sorted(self.rng.randrange(0, 7 * 60) for _ in range(arrivals))
+        for minute in slots:
+            start = datetime.combine(d, time(8, 35)) + timedelta(minutes=minute)
+            if start.time() >= time(12):
+                start += timedelta(hours=2)  # the desk is closed over lunch
+            self.at(start, self.arrival)
+        self.at(datetime.combine(d, time(18, 0)), self.scan)
+        self.at(datetime.combine(self.desk.calendar.next_working_day(d), time(8, 0)), self.scan)
+
+    def set_absent(self, code: str, absent: bool) -> None:
+        (self.absent.add if absent else self.absent.discard)(code)
+        self.desk.set_absent(code, absent, by=self.supervisor)
+
+    def scan(self) -> None:
+        self.desk.scan()
+
+    def arrival(self) -> None:
+        clerk = self.present_clerk()
+        roll = self.rng.random()
+        if roll < 0.28:
+            self.enquiry(clerk)
+        elif roll < 0.34:
+            self.referral(clerk)
+        elif roll < 0.66:
+            self.application(clerk)
+        elif roll < 0.86:
+            self.complaint(clerk)
+        else:
+            self.report(clerk)
+
+    # --- stories ---------------------------------------------------------------------------------------------
+
+    def enquiry(self, clerk: str) -> None:
+        channel = self.rng.choice(["visit", "visit", "visit", "phone", "online"])
+        c = self.desk.check_in(clerk, channel=channel, summary=self.rng.choice(ENQUIRIES), **self.visitor())
+        answer = self.rng.choice(ANSWERS)
+        if self.rng.random() < 0.03:
+            answer = "这个我不清楚，" + answer  # a forbidden phrase slips out now and then (LANG-1)
+        self.at(self.moment + timedelta(minutes=self.rng.randrange(3, 12)), lambda: self.answer(c, clerk, answer))
+
+    def answer(self, case: Case, clerk: str, text: str) -> None:
+        self.desk.answer(case.no, clerk, text)
+        if self.rng.random() < 0.6:  # rated at the window's 好差评 pad, there and then
+            self.desk.rate(case.no, clerk, self.rng.choice((5, 5, 5, 4, 4, 3)))
+
+    def referral(self, clerk: str) -> None:
+        c = self.desk.check_in(clerk, summary="咨询出入境证件及劳动纠纷等事项", **self.visitor())
+        agency, contact = self.rng.choice(AGENCIES)
+        self.at(self.moment + timedelta(minutes=8), lambda: self.desk.refer(c.no, clerk, agency=agency,
+                                                                           contact=contact) and None)
+
+    def application(self, clerk: str) -> None:
+        code = self.rng.choice(MATTERS)
+        matter = self.names[code]
+        c = self.desk.check_in(clerk, kind="application", matter=code, summary="申请办理" + matter.name,
+                               id_number=_valid_id(self.rng), **self.visitor())
+        required = matter.required()
+        step = self.moment + timedelta(minutes=self.rng.randrange(5, 15))
+        if self.rng.random() < 0.05:
+            self.at(step, lambda: self.desk.reject(c.no, clerk, "申请人不属于本辖区，依规定不予受理。") and None)
+        elif self.rng.random() < 0.05 and len(required) >= 2:
+            # Taken "for review" and the notice only given days later: late (NOT-4).
+            self.at(self.later(step, self.rng.choice([6, 7])), lambda: self.notice(c, clerk, required[:1]))
+        elif self.rng.random() < 0.55 or len(required) < 2:
+            self.at(step, lambda: self.accept(c, clerk))
+        else:
+            presented = self.rng.sample(required, self.rng.randrange(0, len(required) - 1))
+            self.at(step, lambda: self.notice(c, clerk, presented))
+
+    def notice(self, case: Case, clerk: str, presented: list[str]) -> None:
+        self.desk.notify(case.no, clerk, presented=presented)
+        # The visitor comes back with the documents some working days later; now and then the desk asks for
+        # something it forgot the first time (a second notice, NOT-2).
+        back = self.later(self.moment, self.rng.choice([1, 1, 2, 2, 3, 4, 6, 8]))
+        if self.rng.random() < 0.15:
+            self.at(back, lambda: self.second_notice(case))
+        else:
+            self.at(back, lambda: self.accept(case, self.owner(case)))
+
+    def second_notice(self, case: Case) -> None:
+        owner = self.owner(case)
+        required = self.desk.case(case.no).matter_info.required()  # type: ignore[union-attr]
+        self.desk.notify(case.no, owner, presented=required, extra=["申请人户籍所在地社区出具的情况说明"])
+        self.at(self.later(self.moment, self.rng.choice([1, 2, 3])), lambda: self.accept(case, owner))
+
+    def accept(self, case: Case, clerk: str) -> None:
+        info = self.desk.case(case.no).matter_info
+        materials = [(name, self.rng.randrange(1, 5)) for name in (info.required() if info else ["来电记录"])]
+        accepted = self.desk.accept(case.no, clerk, materials=materials)
+        self.work(accepted)
+
+    def complaint(self, clerk: str) -> None:
+        about = self.rng.choice(self.clerks) if self.rng.random() < 0.1 else None
+        if about == clerk:
+            clerk = self.present_clerk(but=about)
+        channel = self.rng.choice(["phone", "phone", "visit", "letter", "online"])
+        anonymous = channel in ("phone", "letter") and self.rng.random() < 0.15
+        c = self.desk.check_in(clerk, channel=channel, kind="complaint", summary=self.rng.choice(COMPLAINTS),
+                               about_staff=about, anonymous=anonymous,
+                               **({} if anonymous else self.visitor()))
+        step = self.moment + timedelta(minutes=self.rng.randrange(5, 20))
+        if self.rng.random() < 0.45:
+            self.at(step, lambda: self.hand_off(c, clerk))
+        else:
+            self.at(step, lambda: self.accept(c, clerk))
+
+    def hand_off(self, case: Case, clerk: str) -> None:
+        about = self.desk.case(case.no).about_staff
+        to = self.rng.choice([c for c in self.clerks if c not in (clerk, about)])
+        handed = self.desk.hand_off(case.no, clerk, to, "已记录来电内容并核实地址，移交片区负责同事跟进。")
+        receiver = handed.pending_to or to
+        wait = self.rng.choice([4, 6, 8, 12, 15, 20, 25, 45, 80])
+        if self.rng.random() < 0.12:
+            self.at(self.moment + timedelta(minutes=wait),
+                    lambda: self.desk.decline_handoff(case.no, receiver, "该片区不属于本人负责，请移交网格员。")
+                    and self.at(self.moment + timedelta(minutes=10), lambda: self.accept(case, clerk)))
+        else:
+            self.at(self.moment + timedelta(minutes=wait), lambda: self.take(case, receiver))
+
+    def take(self, case: Case, receiver: str) -> None:
+        self.desk.accept_handoff(case.no, receiver)
+        self.at(self.moment + timedelta(minutes=5), lambda: self.accept(case, receiver))
+
+    def report(self, clerk: str) -> None:
+        kind = self.rng.choice(["report", "suggestion"])
+        channel = self.rng.choice(["letter", "online", "phone"])
+        anonymous = kind == "report" and self.rng.random() < 0.3
+        c = self.desk.check_in(clerk, channel=channel, kind=kind, summary=self.rng.choice(REPORTS),
+                               anonymous=anonymous, **({} if anonymous else self.visitor()))
+        self.at(self.later(self.moment, 0), lambda: self.accept(c, clerk))
+
+    # --- after acceptance --------------------------------------------------------------------------------------
+
+    def owner(self, case: Case) -> str:
+        return self.desk.case(case.no).owner
+
+    def work(self, case: Case) -> None:
+        """Feedback, sometimes an extension, then the result: mostly on time, some late, some still open."""
+        if case.due is None:
+            return
+        limit = self.desk.calendar.working_days_between(self.moment.date(), case.due)
+        roll = self.rng.random()
+        if roll < 0.08 and limit >= 1:
+            self.at(self.later(self.moment, max(1, limit - 1)), lambda: self.extend(case))
+            return
+        done_in = max(0, limit - self.rng.randrange(0, max(1, limit))) if roll < 0.85 else limit + self.rng.choice([1, 2, 3])
+        if done_in > 5:
+            self.at(self.later(self.moment, self.rng.randrange(2, 5)),
+                    lambda: self.desk.feedback(case.no, self.owner(case), "材料已报送上级部门审核，请耐心等待。") and None)
+        self.at(self.later(self.moment, done_in), lambda: self.resolve(case))
+
+    def extend(self, case: Case) -> None:
+        limit = (self.desk.case(case.no).matter_info or case.matter_info)
+        cap = max(1, limit.limit_days if limit else 2)
+        extended = self.desk.extend(case.no, self.owner(case), min(cap, self.rng.choice([3, 5])),
+                                    "需上级部门补充核查，已电话告知申请人。")
+        self.at(self.later(self.moment, self.desk.calendar.working_days_between(self.moment.date(),
+                                                                                  extended.due or self.today)),
+                lambda: self.resolve(case))
+
+    def resolve(self, case: Case) -> None:
+        resolved = self.desk.resolve(case.no, self.owner(case), "已办结，结果已电话告知，请凭回执领取。")
+        if resolved.anonymous:
+            self.at(self.moment + timedelta(minutes=30), lambda: self.desk.close_case(case.no, resolved.owner)
+                    and None)
+            return
+        self.at(self.later(self.moment, self.rng.choice([1, 2, 3, 4])), lambda: self.callback(case))
+
+    def callback(self, case: Case) -> None:
+        current = self.desk.case(case.no)
+        level = self.rng.choice(LEVELS)
+        self.desk.rate(case.no, current.first_asker, level, "回访满意" if level >= 3 else "办理太慢，多次催问才有结果")
+        if level <= 2 and self.rng.random() < 0.8:
+            self.at(self.later(self.moment, self.rng.choice([2, 5, 9, 18])),
+                    lambda: self.desk.remedy(case.no, current.owner, "已上门致歉并说明办理进度，群众表示理解。")
+                    and None)
 
 
-def _working_days_back(desk: Desk, today: date, n: int) -> list[date]:
-    days: list[date] = []
-    d = today
-    while len(days) < n:
-        if desk.calendar.is_working_day(d):
-            days.append(d)
-        d -= timedelta(days=1)
-    return sorted(days)
-
-
-def build(desk: Desk, today: date | None = None, *, seed: int = 7) -> list[dict[str, Any]]:
-    """Create the demo roster and a handful of cases over the last working days; return the roster."""
+def build(desk: Desk, today: date | None = None, *, seed: int = 7, days: int = 22,
+          per_day: int = 40) -> list[dict[str, Any]]:
+    """Create the demo roster and `days` working days of cases up to `today`; return the roster."""
     staff = roster()
     for s in staff:
         desk.add_staff(s["code"], s["name"], role=s["role"], backup=s.get("backup"), pin=s["pin"])
-    clerks = [s["code"] for s in staff if s["role"] == "clerk"]
-    rng = random.Random(seed)
-    real_now = datetime.now()
+    real_now = datetime.now().replace(microsecond=0)
     today = today or real_now.date()
-    moment = [datetime.combine(today, time(9))]
+    now = real_now if today == real_now.date() else datetime.combine(today, time(23, 59))
     saved_clock = desk.clock
-    desk.clock = lambda: moment[0]
+    month = Month(desk, today, now, seed)
+    desk.clock = lambda: month.moment
     try:
-        for day in _working_days_back(desk, today, 8):
-            moment[0] = datetime.combine(day, time(8, 40))
-            for clerk in clerks:
-                moment[0] += timedelta(minutes=rng.randrange(5, 40))
-                if moment[0] > real_now:
-                    break  # nothing in the demo happens after the moment it is made
-                _story(desk, clerk, day, rng, moment, today)
+        first = today - timedelta(days=days * 7 // 5 + 7)
+        for d in [d for d in month.working_days(first, days + 10) if d <= today][-days:]:
+            month.day(d, per_day + month.rng.randrange(-6, 7))
+        month.run()
     finally:
         desk.clock = saved_clock
     return staff
-
-
-def _story(desk: Desk, clerk: str, day: date, rng: random.Random, moment: list[datetime], today: date) -> None:
-    """One or two visitors at this clerk's window, each taken as far as a real day would take them."""
-    tick = lambda minutes: moment.__setitem__(0, moment[0] + timedelta(minutes=minutes))  # noqa: E731
-    roll = rng.random()
-    if roll < 0.25:
-        c = desk.check_in(clerk, summary=rng.choice(ENQUIRIES), **_visitor(rng))
-        tick(6)
-        desk.answer(c.no, clerk, "已当场解答并提供办事指南。")
-        return
-    if roll < 0.45:
-        c = desk.check_in(clerk, channel="phone", kind="complaint", summary=rng.choice(COMPLAINTS), **_visitor(rng))
-        tick(10)
-        c = desk.accept(c.no, clerk, materials=[("来电记录", 1)])
-        if day < today - timedelta(days=3):
-            tick(60 * 5)
-            desk.feedback(c.no, clerk, "已联系物业，正在安排处理。")
-        return
-    matter = rng.choice(["JZZ", "CJZ", "GLJT", "JMYL", "DSZN"])
-    names = {m.code: m.name for m in desk.matters()}
-    c = desk.check_in(clerk, kind="application", matter=matter, summary="申请办理" + names[matter],
-                      id_number=_valid_id(rng), **_visitor(rng))
-    tick(8)
-    required = c.matter_info.required() if c.matter_info else []
-    if roll < 0.65 and len(required) > 1:
-        desk.notify(c.no, clerk, presented=required[:1])
-        return
-    c = desk.accept(c.no, clerk, materials=[(name, rng.randrange(1, 4)) for name in required])
-    if roll > 0.9 and c.due and c.due <= today:
-        tick(30)
-        desk.resolve(c.no, clerk, "已办结，请凭回执领取。")

@@ -378,7 +378,7 @@ class Desk:
 
     # --- actions -----------------------------------------------------------------------------------------------
 
-    def check_in(self, by: str, *, visitor_name: str | None, summary: str, channel: str = "visit",
+    def check_in(self, by: str, *, visitor_name: str | None = None, summary: str, channel: str = "visit",
                  kind: str = "enquiry", matter: str | None = None, phone: str | None = None,
                  id_number: str | None = None, org: str | None = None, anonymous: bool = False,
                  about_staff: str | None = None, address: str | None = None, expect: int | None = None) -> Case:
