@@ -261,11 +261,16 @@ class Month:
         if roll < 0.08 and limit >= 1:
             self.at(self.later(self.moment, max(1, limit - 1)), lambda: self.extend(case))
             return
-        done_in = max(0, limit - self.rng.randrange(0, max(1, limit))) if roll < 0.85 else limit + self.rng.choice([1, 2, 3])
+        if roll < 0.85:
+            done_in = max(0, limit - self.rng.randrange(0, max(1, limit)))
+        else:
+            done_in = limit + self.rng.choice([1, 2, 3])  # late: overdue (TIME-2)
         if done_in > 5:
-            self.at(self.later(self.moment, self.rng.randrange(2, 5)),
-                    lambda: self.desk.feedback(case.no, self.owner(case), "材料已报送上级部门审核，请耐心等待。") and None)
+            self.at(self.later(self.moment, self.rng.randrange(2, 5)), lambda: self.feedback(case))
         self.at(self.later(self.moment, done_in), lambda: self.resolve(case))
+
+    def feedback(self, case: Case) -> None:
+        self.desk.feedback(case.no, self.owner(case), "材料已报送上级部门审核，请耐心等待。")
 
     def extend(self, case: Case) -> None:
         limit = (self.desk.case(case.no).matter_info or case.matter_info)
