@@ -59,6 +59,7 @@ class Month:
         self.now = now
         self.moment = datetime.combine(today - timedelta(days=366), time(0))
         self.overtaken: dict[str, int] = {}
+        self.seen: list[dict[str, Any]] = []
         self.queue: list[tuple[datetime, int, Task]] = []
         self.order = itertools.count()
         staff = roster()
@@ -102,8 +103,13 @@ class Month:
         return moment if moment > start else start + timedelta(minutes=20)
 
     def visitor(self) -> dict[str, Any]:
-        return {"visitor_name": self.rng.choice(SURNAMES) + self.rng.choice(GIVEN),
-                "phone": f"{self.rng.choice(MOBILE_PREFIXES)}{self.rng.randrange(10_000_000, 99_999_999)}"}
+        """A new visitor, or now and then one who has been here before (found again by name, phone, initials)."""
+        if self.seen and self.rng.random() < 0.2:
+            return self.rng.choice(self.seen)
+        person = {"visitor_name": self.rng.choice(SURNAMES) + self.rng.choice(GIVEN),
+                  "phone": f"{self.rng.choice(MOBILE_PREFIXES)}{self.rng.randrange(10_000_000, 99_999_999)}"}
+        self.seen.append(person)
+        return person
 
     def present_clerk(self, but: str | None = None) -> str:
         return self.rng.choice([c for c in self.clerks if c not in self.absent and c != but] or self.clerks)

@@ -109,6 +109,19 @@ class Case:
 
 
 @dataclass(frozen=True)
+class VisitorHit:
+    """A returning visitor found by search: what picking them fills into the check-in form."""
+
+    name: str
+    phone: str | None
+    id_number: str | None
+    org: str | None
+    address: str | None
+    visits: int
+    last_seen: datetime
+
+
+@dataclass(frozen=True)
 class CaseLine:
     """One row of a clerk's list: what a table shows, without the history."""
 
@@ -879,6 +892,43 @@ class Desk:
             chain = self.store.chain_at(end)
             staff = self.staff()
         return report.summary(day, figures, states, chain, self.calendar, staff)
+
+    def find_visitors(self, query: str, limit: int = 8) -> list[VisitorHit]:
+        """Returning visitors as the clerk types: phone digits, a name's beginning, or pinyin initials (zs: 张三)."""
+        q = (query or "").strip()
+        if not q or len(q) > 40:
+            return []
+        if q.isdigit():
+            if len(q) < 3:
+                return []
+            column, key = "phone_digits", q
+        elif q.isascii() and q.isalpha():
+            column, key = "initials", q.lower()
+        else:
+            column, key = "name", q
+        rows = self.store.find_people(column, key, limit)
+        return [VisitorHit(name=r["name"], phone=r["phone"], id_number=r["id_number"], org=r["org"],
+                           address=r["address"], visits=r["visits"], last_seen=datetime.fromisoformat(r["last_seen"]))
+                for r in rows]
+
+    def find_matters(self, query: str, limit: int = 10) -> list[Matter]:
+        """Catalogue matters by code, by any part of the name, or by pinyin initials."""
+        q = (query or "").strip().lower()
+        out = []
+        for r in self.store.all("SELECT * FROM matters WHERE active = 1 ORDER BY code"):
+            if not q or r["code"].lower().startswith(q) or q in r["name"].lower() or \
+                    (r["initials"] or "").startswith(q):
+                out.append(_matter_from_row(r))
+        return out[:limit]
+
+    def preview_due(self, no: str, days: int | None = None) -> tuple[date, bool]:
+        """The due date accepting this case now would commit to, and whether it is provisional (SPEC §7)."""
+        row = self.store.case_row(str(no))
+        if row is None:
+            raise RuleError("INPUT", "input.unknown_case", no=str(no))
+        limit, _ = rules.accept_limit(self._state(row), days, self.policy)
+        due = rules.due_date(self.now().date(), limit, self.calendar)
+        return due, not self.calendar.is_confirmed(due.year)
 
     def matters(self, *, active_only: bool = True) -> list[Matter]:
         sql = "SELECT * FROM matters" + (" WHERE active = 1" if active_only else "") + " ORDER BY code"

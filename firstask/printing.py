@@ -5,7 +5,7 @@ They are written in Chinese whatever the screen's language: the visitor keeps th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -82,12 +82,63 @@ def referral(slip: Slip, agency: str, contact: str, bring: str = "") -> str:
     return "\n".join(lines + _foot(slip)) + "\n"
 
 
+FONT = "STSong-Light"  # reportlab's built-in CID font: prints Chinese with no font files
+
+
+def pdf(text: str, path: Path) -> None:
+    """The document as an A4 PDF: the first line as its title, the rest wrapped to the page in Chinese."""
+    from reportlab.lib.pagesizes import A4  # imported here: only printing needs reportlab
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    width, height = A4
+    margin, size, leading = 64.0, 12.0, 20.0
+    page = canvas.Canvas(str(path), pagesize=A4, pageCompression=0)
+    title, _, body = text.partition("\n")
+    page.setTitle(title)
+    page.setFont(FONT, 18)
+    page.drawCentredString(width / 2, height - margin, title)
+    y = height - margin - 2 * leading
+    page.setFont(FONT, size)
+    for line in body.split("\n"):
+        for part in _wrap(line, width - 2 * margin, lambda s: pdfmetrics.stringWidth(s, FONT, size)):
+            if y < margin:
+                page.showPage()
+                page.setFont(FONT, size)
+                y = height - margin
+            page.drawString(margin, y, part)
+            y -= leading
+    page.save()
+
+
+def _wrap(line: str, room: float, measure: Callable[[str], float]) -> list[str]:
+    """Chinese text breaks between any two characters; cut where the next character would not fit."""
+    out, current = [], ""
+    for char in line:
+        if current and measure(current + char) > room:
+            out.append(current)
+            current = "    " + char if line.startswith("  ") else char
+        else:
+            current += char
+    out.append(current)
+    return out
+
+
 def save(folder: Path, case_no: str, name: str, text: str) -> Path:
-    """Write a document under the desk's data directory, named by case number; owner-only like the database."""
+    """Write a document under the desk's data directory, named by case number, as text and as a PDF.
+
+    Owner-only like the database: the documents hold visitors' names. Returns the text file's path; the PDF
+    sits beside it with the same name.
+    """
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = folder / f"{case_no}-{name}.txt"
-    fd = path.open("w", encoding="utf-8")
-    with fd:
-        fd.write(text)
+    with path.open("w", encoding="utf-8") as f:
+        f.write(text)
     path.chmod(0o600)
+    pdf_path = path.with_suffix(".pdf")
+    pdf(text, pdf_path)
+    pdf_path.chmod(0o600)
     return path

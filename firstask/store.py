@@ -420,6 +420,15 @@ class Store:
         return {"received": received, "actions": actions, "ratings": ratings, "bad_ratings": bad,
                 "violations": violations, "handoff_waits": handoff_waits, "first_responses": first_responses}
 
+    def find_people(self, column: str, prefix: str, limit: int) -> list[dict[str, Any]]:
+        """Visitors whose `column` starts with `prefix` (an index range), newest first, one row per name+phone."""
+        assert column in ("phone_digits", "initials", "name")
+        return self.all(
+            "SELECT name, phone, id_number, org, address, count(*) AS visits, max(created_at) AS last_seen "
+            f"FROM (SELECT * FROM people WHERE {column} >= ? AND {column} < ? AND name IS NOT NULL "
+            "ORDER BY id DESC LIMIT 500) GROUP BY name, phone ORDER BY last_seen DESC LIMIT ?",
+            (prefix, prefix + "\U0010ffff", limit))
+
     def states_at(self, moment: str, statuses: Sequence[str]) -> list[dict[str, Any]]:
         """The cases whose status at `moment` was one of `statuses`, with their owner and due date then."""
         marks = ", ".join("?" * len(statuses))
