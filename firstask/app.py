@@ -23,10 +23,12 @@ from firstask import i18n
 from firstask.desk import Desk
 from firstask.i18n import t
 from firstask.rules import RuleError, Staff
+from firstask.screens.check_in import CheckInScreen
 from firstask.screens.follow_up import FollowUpScreen
 from firstask.screens.login import LoginScreen
 
 IDLE_CHECK_SECONDS = 15
+HOME = "desk"  # where a clerk lands: the window, with the next visitor in front of them
 
 
 def make_app(desk: Desk, user: str | None = None, lang: str = "zh") -> DeskApp:
@@ -55,6 +57,8 @@ def _localised(binding: Binding) -> Binding:
 
 class DeskApp(App[None]):
     BINDINGS = [
+        Binding("f1", "go('desk')", "app.key.desk", id="desk", tooltip="app.key.desk_tip"),
+        Binding("f8", "go('follow_up')", "app.key.follow_up", id="follow_up", tooltip="app.key.follow_up_tip"),
         Binding("f12", "lock", "app.key.lock", id="lock", tooltip="app.key.lock_tip", priority=True),
         Binding("ctrl+p", "command_palette", "app.key.palette", id="palette", tooltip="app.key.palette_tip",
                 show=False, priority=True),
@@ -72,6 +76,7 @@ class DeskApp(App[None]):
         localise(self)
         self.screens_by_mode: dict[str, Callable[[], Screen[None]]] = {
             "login": lambda: self.localised(LoginScreen(self.desk)),
+            "desk": lambda: self.localised(CheckInScreen(self.desk, self.clerk)),
             "follow_up": lambda: self.localised(FollowUpScreen(self.desk, self.clerk)),
         }
         for mode, screen in self.screens_by_mode.items():
@@ -97,7 +102,7 @@ class DeskApp(App[None]):
     async def on_mount(self) -> None:
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
         if self.staff is not None:
-            await self.switch_mode("follow_up")
+            await self.switch_mode(HOME)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):
@@ -110,7 +115,7 @@ class DeskApp(App[None]):
         self.staff = message.staff
         self.sub_title = self.user_label()
         self.last_input = time.monotonic()
-        await self.switch_mode("follow_up")
+        await self.switch_mode(HOME)
         await self.renew("login")
         self.refresh_bindings()
 
@@ -136,8 +141,12 @@ class DeskApp(App[None]):
         await self.remove_mode(mode)
         self.add_mode(mode, self.screens_by_mode[mode])
 
+    async def action_go(self, mode: str) -> None:
+        if self.staff is not None and mode in self.screens_by_mode and mode != "login":
+            await self.switch_mode(mode)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "lock":
+        if action in ("lock", "go"):
             return self.staff is not None
         return True
 

@@ -464,7 +464,8 @@ class Desk:
         def apply(case: CaseState, ctx: Context, now: datetime) -> tuple[Changes, Detail]:
             p = ctx.params
             detail: Detail = {"items": p["items"], "missing": p["missing"], "extra": p["extra"],
-                              "presented": p["presented"], "applies": p["applies"], "second": bool(case.notices)}
+                              "presented": p["presented"], "applies": p["applies"],
+                              "second": _asks_anew(case, p["items"])}
             forms = {d.name: d.form for d in case.matter.documents} if case.matter else {}
             text = printing.notice(self._slip(case, ctx, now), [(i, forms.get(i)) for i in p["items"]])
             detail["document"] = self._print(case, "notice", text, required=bool(
@@ -890,7 +891,8 @@ class Desk:
             figures = self.store.day_figures(start, end)
             states = self.store.states_at(end, sorted(rules.OPEN_STATES))
             chain = self.store.chain_at(end)
-            staff = self.staff()
+            existed = self.store.staff_codes_at(end)
+            staff = {code: s for code, s in self.staff().items() if code in existed}
         return report.summary(day, figures, states, chain, self.calendar, staff)
 
     def find_visitors(self, query: str, limit: int = 8) -> list[VisitorHit]:
@@ -945,6 +947,12 @@ STATE_KEYS = ("status", "owner", "due", "pending_to")
 PRINT_RULES = {"notice": "NOT-3", "receipt": "TIME-1", "rejection": "REJ-1", "referral": "REF-1"}
 
 CALENDAR_KEYS = {"calendar_confirmed_until", "calendar_years", "calendar_extra_closed", "calendar_extra_working"}
+
+
+def _asks_anew(case: CaseState, items: Sequence[str]) -> bool:
+    """A second notice (NOT-2) asks for something no earlier notice on the case asked for."""
+    asked = {item for _, earlier in case.notices for item in earlier}
+    return bool(case.notices) and any(item not in asked for item in items)
 
 
 def _timing(row: Mapping[str, Any], action: str, now: datetime) -> Changes:

@@ -326,6 +326,10 @@ def own_2(action: str, case: CaseState, ctx: Context) -> Iterable[Finding]:
         return
     if action in ("accept_handoff", "decline_handoff"):
         receiver = case.pending_to or ""
+        if actor.code == case.pending_from and not actor.is_supervisor:
+            # The sender may back up the absent receiver, but answering one's own hand-off would only stop its clock.
+            yield _block("OWN-2", "own2.own_handoff", no=case.no, receiver=_name(receiver, ctx))
+            return
         if not may_act_for(actor, receiver, ctx.staff):
             yield _block("OWN-2", "own2.not_receiver", no=case.no, receiver=_name(receiver, ctx))
         return
@@ -440,7 +444,7 @@ def handoff_route(case: CaseState, to: str, ctx: Context) -> str:
     if target is None or not target.absent or not target.backup:
         return to
     backup = ctx.staff.get(target.backup)
-    if backup is None or not backup.active or backup.absent or backup.code == ctx.actor.code:
+    if backup is None or not backup.active or backup.absent or backup.code in (ctx.actor.code, case.owner):
         return to
     if case.kind == "complaint" and backup.code == case.about_staff:
         return to

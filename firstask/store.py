@@ -408,7 +408,8 @@ class Store:
             " AND r.at < :end) AS remedied_at "
             "FROM events e WHERE e.at >= :start AND e.at < :end AND e.action = 'rate' "
             "AND json_extract(e.detail, '$.level') IN (1, 2) ORDER BY e.seq", span)
-        violations = self.all("SELECT rule, staff, count(*) AS n, sum(decision IS NULL) AS open FROM violations "
+        violations = self.all("SELECT rule, staff, count(*) AS n, sum(decision IS NULL OR reviewed_at >= :end) AS open "
+                              "FROM violations "
                               "WHERE at >= :start AND at < :end GROUP BY rule, staff", span)
         handoff_waits = self.all(
             "SELECT a.at AS accepted_at, (SELECT h.at FROM events h WHERE h.case_no = a.case_no "
@@ -435,6 +436,9 @@ class Store:
         return self.all(f"SELECT case_no AS no, status, owner, due, pending_to FROM case_states "
                         f"WHERE status IN ({marks}) AND valid_from < ? AND (valid_to IS NULL OR valid_to >= ?) "
                         "ORDER BY case_no", [*statuses, moment, moment])
+
+    def staff_codes_at(self, moment: str) -> set[str]:
+        return {r[0] for r in self.conn.execute("SELECT code FROM staff WHERE created_at < ?", (moment,))}
 
     def chain_at(self, moment: str) -> tuple[int, str]:
         """The chain's head as it stood at a moment: its last event written before then."""

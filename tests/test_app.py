@@ -16,6 +16,7 @@ from firstask import i18n
 from firstask.app import DeskApp, make_app
 from firstask.desk import Desk
 from firstask.rules import RuleError
+from firstask.screens.check_in import CheckInScreen
 from firstask.screens.follow_up import FollowUpScreen, cut
 from firstask.screens.login import LoginScreen
 
@@ -76,6 +77,8 @@ def run(app: DeskApp, script) -> None:
     async def main() -> None:
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
+            if app.staff is not None:  # these tests are about the follow-up list
+                await open_follow_up(pilot, app)
             await script(pilot)
 
     asyncio.run(main())
@@ -84,6 +87,16 @@ def run(app: DeskApp, script) -> None:
 async def log_in(pilot, code: str, pin: str) -> None:
     await pilot.press(*code, "enter", *pin, "enter")
     await pilot.pause()
+
+
+async def open_follow_up(pilot, app: DeskApp) -> None:
+    """A clerk lands on the check-in screen; F8 opens their follow-up list."""
+    if isinstance(app.screen, FollowUpScreen):
+        return
+    assert isinstance(app.screen, CheckInScreen)
+    await pilot.press("f8")
+    await pilot.pause()
+    assert isinstance(app.screen, FollowUpScreen)
 
 
 def table_rows(app: DeskApp) -> list[list[str]]:
@@ -111,7 +124,7 @@ def test_log_in_shows_my_open_cases(desk, cases):
         assert isinstance(app.screen, LoginScreen)
         assert app.focused is app.screen.query_one("#code")
         await log_in(pilot, "w01", "1111")
-        assert isinstance(app.screen, FollowUpScreen)
+        await open_follow_up(pilot, app)
         assert app.staff is not None and app.staff.code == "w01"
         assert app.title == "首问服务台" and app.sub_title == "王芳（w01）"
         rows = table_rows(app)
@@ -143,7 +156,7 @@ def test_a_wrong_pin_is_refused_and_recorded(desk, cases):
         assert app.focused is screen.query_one("#pin")
         await pilot.press(*"1111", "enter")  # the code is kept: the PIN alone again
         await pilot.pause()
-        assert isinstance(app.screen, FollowUpScreen)
+        await open_follow_up(pilot, app)
 
     run(app, script)
     assert desk_events(desk)[-2:] == ["login_refused", "login"]
@@ -168,7 +181,7 @@ def test_f12_locks_the_desk_and_the_next_clerk_logs_in(desk, cases):
     app = make_app(desk, user="w01")
 
     async def script(pilot) -> None:
-        assert isinstance(app.screen, FollowUpScreen)
+        await open_follow_up(pilot, app)
         await pilot.press("f12")
         await pilot.pause()
         assert isinstance(app.screen, LoginScreen)
@@ -176,7 +189,7 @@ def test_f12_locks_the_desk_and_the_next_clerk_logs_in(desk, cases):
         assert app.screen.query_one("#code", Input).value == ""
         await pilot.press("f12")  # locking a locked desk does nothing
         await log_in(pilot, "w02", "2222")
-        assert isinstance(app.screen, FollowUpScreen)
+        await open_follow_up(pilot, app)
         assert app.sub_title == "李强（w02）"
         assert [row[5] for row in table_rows(app)] == ["陈"]  # the new clerk's cases, not w01's
         await pilot.press("f12")
@@ -193,7 +206,7 @@ def test_the_desk_locks_itself_after_the_idle_minutes(desk):
         minutes = desk.policy.idle_minutes
         app.last_input = 1000.0
         await app.lock_if_idle(now=1000.0 + minutes * 60 - 1)
-        assert isinstance(app.screen, FollowUpScreen)
+        await open_follow_up(pilot, app)
         await app.lock_if_idle(now=1000.0 + minutes * 60)
         await pilot.pause()
         assert isinstance(app.screen, LoginScreen) and app.staff is None
@@ -214,14 +227,14 @@ def test_english_starts_on_the_cases_screen(desk, cases):
     app = make_app(desk, user="w01", lang="en")
 
     async def script(pilot) -> None:
-        assert isinstance(app.screen, FollowUpScreen)
+        await open_follow_up(pilot, app)
         assert app.sub_title == "王芳 (w01)"
         table = app.screen.query_one("#cases", DataTable)
         assert [column.label.plain for column in table.columns.values()][:3] == ["No.", "Status", "Channel"]
         assert table_rows(app)[0][1:4] == ["in progress", "Visit", "application"]
         assert shown(app.screen.query_one("#whoami")) == "王芳 (w01)  ·  today Mon 2026-11-23  ·  3 open"
         assert {binding.description for _, binding, *_ in app.screen.active_bindings.values()
-                if binding.show} == {"Refresh", "Lock", "Quit"}
+                if binding.show} == {"Refresh", "Lock", "Quit", "Check-in", "Follow-up"}
 
     run(app, script)
 
@@ -304,7 +317,8 @@ def test_every_action_is_in_the_command_palette(desk, cases):
     async def script(pilot) -> None:
         commands = {command.title: command.help for command in app.get_system_commands(app.screen)}
         assert commands == {"刷新": "重新读取我的在办案件", "锁屏": i18n.t("app.key.lock_tip"),
-                            "退出": "关闭服务台程序"}
+                            "退出": "关闭服务台程序", "登记": i18n.t("app.key.desk_tip"),
+                            "跟踪": i18n.t("app.key.follow_up_tip")}
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"锁屏")
@@ -365,4 +379,8 @@ def test_snapshot_login(snap_compare, desk, lang):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_snapshot_cases(snap_compare, desk, cases, lang):
-    assert snap_compare(make_app(desk, user="w01", lang=lang), terminal_size=SIZE, run_before=steady)
+    async def follow_up(pilot) -> None:
+        await pilot.press("f8")
+        await steady(pilot)
+
+    assert snap_compare(make_app(desk, user="w01", lang=lang), terminal_size=SIZE, run_before=follow_up)

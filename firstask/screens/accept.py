@@ -1,0 +1,279 @@
+"""Accepting (受理): the materials received with their page counts, and the committed due date shown before the clerk
+confirms (TIME-1). A catalogue matter needs every required document (TAKE-1); a case with no matter takes its limit
+from the choice of TIME-4 days. Confirming saves and prints the receipt (收件回执).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import DataTable, Input, OptionList, SelectionList
+from textual.widgets.data_table import ColumnKey
+from textual.widgets.selection_list import Selection
+
+from firstask import rules
+from firstask.desk import LIMITS, Case, Desk
+from firstask.i18n import t
+from firstask.rules import RuleError, Staff
+from firstask.screens.dialog import ActionDialog, Prose, label, localise_bindings, reason_line
+from firstask.screens.follow_up import WEEKDAYS, cut
+
+# TIME-4: the limits a clerk may choose for a case with no catalogue matter, by the policy's names for them.
+DAY_CHOICES = ("own", "department", "complaint_departments", "departments", "leadership")
+PAGES_DIGITS = 4  # the desk takes 1 to 9999 pages
+
+
+@dataclass
+class Material:
+    """One line of the receipt as the clerk fills it in."""
+
+    name: str
+    note: str = ""  # the form asked for, the condition it depends on
+    pages: str = "1"
+    received: bool = True
+    added: bool = False  # typed in by the clerk (not from the matter): may be removed
+
+    def page_count(self) -> int:
+        return int(self.pages) if self.pages.isdigit() else 0
+
+
+class MaterialsTable(DataTable[Text]):
+    """The materials: space marks one received or not, digits type its pages, Delete removes one the clerk added."""
+
+    BINDINGS = [
+        Binding("space", "toggle", "dialog.key.toggle_received", id="toggle_received",
+                tooltip="dialog.key.toggle_received_tip"),
+        Binding("delete", "remove", "dialog.key.remove_material", id="remove_material",
+                tooltip="dialog.key.remove_material_tip"),
+    ]
+
+    @dataclass
+    class Changed(Message):
+        """The clerk changed a material (received, pages, added or removed)."""
+
+        table: MaterialsTable
+
+    def __init__(self, materials: list[Material], *, id: str | None = None) -> None:  # noqa: A002 (Textual's name)
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self.materials = materials
+        self.typing = False  # digits typed on this row so far replace the default, then append
+        localise_bindings(self)
+
+    def on_mount(self) -> None:
+        self.add_column(Text(t("dialog.accept.col_received")), key="received")
+        self.add_column(Text(t("dialog.accept.col_name")), key="name")
+        self.add_column(Text(t("dialog.accept.col_pages"), justify="right"), key="pages")
+        self.show_rows()
+
+    def on_resize(self) -> None:
+        self.show_rows()
+
+    def name_cells(self) -> int:
+        """What the name column may take: the table's width less the other columns and their padding."""
+        others = max(cell_len(t("dialog.accept.col_received")), 2) + max(cell_len(t("dialog.accept.col_pages")),
+                                                                        PAGES_DIGITS)
+        return max(12, self.scrollable_content_region.width - others - 2 * 3 - 1)
+
+    def show_rows(self) -> None:
+        """Every row afresh; the name column takes the room the table leaves (names cut by cells)."""
+        row = self.cursor_row
+        self.clear()
+        name_column = self.columns.get(ColumnKey("name"))
+        if name_column is not None:
+            name_column.auto_width = False
+            name_column.width = self.name_cells()
+        for index, material in enumerate(self.materials):
+            self.add_row(*self.cells(material), key=str(index))
+        if self.materials:
+            self.move_cursor(row=min(max(row, 0), len(self.materials) - 1))
+
+    def show_row(self, index: int) -> None:
+        """One row again, in place: the cursor stays where the clerk is typing."""
+        for column, cell in zip(("received", "name", "pages"), self.cells(self.materials[index]), strict=True):
+            self.update_cell(str(index), column, cell)
+
+    def cells(self, material: Material) -> tuple[Text, Text, Text]:
+        room = self.name_cells()
+        tick = Text("✓", style="bold green") if material.received else Text("✗", style="red")
+        name = Text(cut(material.name, room), style="" if material.received else "dim")
+        if material.note and cell_len(name.plain) + cell_len(material.note) <= room:
+            name.append(material.note, style="italic")
+        return tick, name, Text(material.pages or "?", justify="right")
+
+    def current(self) -> Material | None:
+        return self.materials[self.cursor_row] if 0 <= self.cursor_row < len(self.materials) else None
+
+    def action_toggle(self) -> None:
+        material = self.current()
+        if material is not None:
+            material.received = not material.received
+            self.show_row(self.cursor_row)
+            self.post_message(self.Changed(self))
+
+    def action_remove(self) -> None:
+        material = self.current()
+        if material is not None and material.added:
+            self.materials.remove(material)
+            self.show_rows()
+            self.post_message(self.Changed(self))
+
+    def add(self, name: str) -> None:
+        """A material the clerk typed in: received, one page until they say otherwise; the cursor goes to it."""
+        names = [material.name for material in self.materials]
+        if name in names:
+            index = names.index(name)
+            self.materials[index].received = True
+        else:
+            self.materials.append(Material(name, added=True))
+            index = len(self.materials) - 1
+        self.show_rows()
+        self.move_cursor(row=index)
+        self.post_message(self.Changed(self))
+
+    def on_data_table_row_highlighted(self) -> None:
+        self.typing = False
+
+    def on_key(self, event: events.Key) -> None:
+        material = self.current()
+        if material is None:
+            return
+        digit = event.character or ""
+        if len(digit) == 1 and digit in "0123456789":
+            material.pages = (material.pages if self.typing else "") + digit
+            material.pages = material.pages.lstrip("0")[:PAGES_DIGITS] or ""
+            self.typing = True
+        elif event.key == "backspace":
+            material.pages = material.pages[:-1]
+            self.typing = True
+        else:
+            return
+        event.stop()
+        event.prevent_default()
+        self.show_row(self.cursor_row)
+        self.post_message(self.Changed(self))
+
+
+class AcceptDialog(ActionDialog):
+    CSS_PATH: ClassVar[list[str | Path]] = ["dialog.tcss", "accept.tcss"]
+    AUTO_FOCUS = "#materials"
+    TITLE = "dialog.accept.title"
+    CONFIRM = "dialog.key.accept"
+    FIELDS: ClassVar[dict[str, str]] = {"materials": "materials", "item": "materials", "days": "days",
+                                        "applies": "applies"}
+
+    def __init__(self, desk: Desk, clerk: Staff, case: Case) -> None:
+        super().__init__(desk, clerk, case)
+        self.matter = case.matter_info
+        documents = sorted(self.matter.documents if self.matter else (), key=lambda d: d.when is not None)
+        self.materials = [Material(d.name, note=(f"（{d.form}）" if d.form else "") + (
+            t("dialog.notice.condition_tag", when=d.when) if d.when else ""), received=d.when is None)
+            for d in documents]
+        self.conditions = list(dict.fromkeys(d.when for d in documents if d.when))
+        fallback = desk.policy.fallback_days
+        self.day_choices = [(name, fallback[name]) for name in DAY_CHOICES if name in fallback]
+        self.default_days = fallback.get("complaint" if case.kind == "complaint" else "own", 2)
+
+    def compose_body(self) -> ComposeResult:
+        yield label("dialog.accept.materials")
+        yield MaterialsTable(self.materials, id="materials")
+        yield reason_line("materials")
+        yield Input(placeholder=t("dialog.accept.add_placeholder"), max_length=LIMITS["item"], id="add")
+        if self.conditions:
+            yield label("dialog.accept.conditions")
+            yield SelectionList[str](*(Selection(Text(c), c) for c in self.conditions), id="applies")
+            yield reason_line("applies")
+        if self.matter is None:
+            yield label("dialog.accept.days")
+            yield OptionList(*(Text(t(f"dialog.accept.days_{name}", days=days)) for name, days in self.day_choices),
+                             id="days")
+            yield reason_line("days")
+        yield Prose(id="missing", classes="warning")
+        yield Prose(id="due")
+        yield label("dialog.accept.receipt").add_class("note")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        for choices in self.query("#days").results(OptionList):
+            days = [days for _, days in self.day_choices]
+            choices.highlighted = days.index(self.default_days) if self.default_days in days else 0
+        self.show_state()
+
+    # --- what accepting now would commit to ----------------------------------------------------------------------
+
+    def days(self) -> int | None:
+        """The TIME-4 limit chosen for a case with no matter (None for a catalogue matter: it has its own)."""
+        if self.matter is not None:
+            return None
+        for choices in self.query("#days").results(OptionList):
+            if choices.highlighted is not None:
+                return self.day_choices[choices.highlighted][1]
+        return self.default_days
+
+    def received(self) -> list[tuple[str, int]]:
+        return [(m.name, m.page_count()) for m in self.materials if m.received]
+
+    def show_state(self) -> None:
+        """The TAKE-1 check and the due date, as they stand with what is ticked now."""
+        matter = self.matter
+        if matter is not None and matter.kind == "guide":
+            self.say("#missing", t("dialog.accept.guide", matter=matter.name))
+        elif matter is not None:
+            missing = rules.required_missing(matter, [name for name, _ in self.received()], self.ticked("applies"))
+            if missing:
+                self.say("#missing", t("dialog.accept.missing", items=t("dialog.list_sep").join(missing)))
+            else:
+                self.say("#missing", t("dialog.accept.complete"), style="green")
+        else:
+            self.say("#missing", "")
+        self.show_due()
+
+    def show_due(self) -> None:
+        days = self.days()
+        try:
+            due, provisional = self.desk.preview_due(self.case.no, days)
+        except RuleError as refused:
+            self.say("#due", refused.message())
+            return
+        limit = days if days is not None else (self.matter.limit_days if self.matter else 0)
+        immediate = self.matter.immediate if self.matter else days == 0
+        text = t("dialog.accept.due_immediate" if immediate else "dialog.accept.due", date=due.isoformat(),
+                 weekday=t(f"app.weekday.{WEEKDAYS[due.weekday()]}"), days=limit)
+        if provisional:
+            text += t("dialog.accept.provisional") + "\n" + t("dialog.accept.provisional_why")
+        self.say("#due", text, style="bold")
+
+    @on(MaterialsTable.Changed)
+    @on(SelectionList.SelectedChanged)
+    @on(OptionList.OptionHighlighted, "#days")
+    def state_changed(self) -> None:
+        self.show_state()
+
+    @on(Input.Submitted, "#add")
+    def material_given(self) -> None:
+        self.add_typed_material()
+        self.query_one(MaterialsTable).focus()
+
+    def add_typed_material(self) -> None:
+        box = self.query_one("#add", Input)
+        name = " ".join(box.value.split())
+        if name:
+            self.query_one(MaterialsTable).add(name)
+        box.value = ""
+
+    # --- confirming ----------------------------------------------------------------------------------------------
+
+    def before_confirm(self) -> None:
+        if self.query_one("#add", Input).value.strip():
+            self.add_typed_material()
+
+    def act(self, expect: int) -> Case:
+        return self.desk.accept(self.case.no, self.clerk.code, materials=self.received(), days=self.days(),
+                                applies=self.ticked("applies"), expect=expect)

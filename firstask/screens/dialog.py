@@ -1,0 +1,273 @@
+"""The frame every action dialog shares (answer, notice, accept, refer, reject).
+
+A dialog is a `ModalScreen` that returns the updated `Case`, or None when the clerk cancels. Confirming (Ctrl+S)
+calls the desk as the logged-in clerk with the case version the dialog was opened on (`expect=`), so a case changed
+in another window is refused as CONFLICT instead of acted on blindly. A refusal is shown inside the dialog, next to
+the field it is about, and nothing typed is lost. Text that goes to the visitor is checked for forbidden phrases as
+it is typed (LANG-1); a first confirm with one only asks again, the second goes ahead and the desk records the flag.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+from typing import ClassVar
+
+from rich.cells import cell_len, chop_cells
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.dom import DOMNode
+from textual.geometry import Size
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Footer, SelectionList, Static
+
+from firstask import printing, rules
+from firstask.desk import Case, Desk
+from firstask.i18n import t
+from firstask.rules import RuleError, Staff
+
+CONFIRM_KEY = "Ctrl+S"
+
+
+def localise_bindings(node: DOMNode, confirm: str | None = None) -> None:
+    """Bindings name their description and tooltip by catalogue key (`dialog.key.…`): show them in the language.
+
+    The shared confirm binding (id "confirm") takes the dialog's own words, `confirm` and `confirm` + "_tip".
+    """
+    bindings = node._bindings.key_to_bindings
+    for key, listed in bindings.items():
+        bindings[key] = [_localised(binding, confirm) for binding in listed]
+
+
+def _localised(binding: Binding, confirm: str | None) -> Binding:
+    if binding.id == "confirm" and confirm:
+        return replace(binding, description=t(confirm), tooltip=t(f"{confirm}_tip"))
+    if not binding.description.startswith("dialog.key."):
+        return binding
+    return replace(binding, description=t(binding.description), tooltip=t(binding.tooltip) if binding.tooltip else "")
+
+
+# Where a line may break: after a space, or before or after any wide (Chinese) character, keeping opening
+# punctuation with what follows it and closing punctuation with what precedes it.
+_OPENING = "([{<（「『“‘《〈【"
+_CLOSING = ")]}>,.;:!?，。、；：）」』”’》〉】！？%"
+_PIECES = re.compile(rf"[{re.escape(_OPENING)}]*[\u2e80-\uffef][{re.escape(_CLOSING)}]*\s*"
+                     r"|[^\s\u2e80-\uffef]+\s*|\s+")
+_NUMBERED = re.compile(r"\s*\d+\.\s")
+
+
+def wrap(text: str, cells: int) -> str:
+    """`text` with every line wrapped to `cells` terminal cells (a Chinese character takes two).
+
+    Chinese has no spaces to break at: a line breaks between any two Chinese characters, and at spaces between
+    words of other scripts; a word wider than the line is folded. A numbered item goes on under its own text.
+    """
+    cells = max(cells, 4)
+    out: list[str] = []
+    for line in text.split("\n"):
+        number = _NUMBERED.match(line)
+        indent = " " * cell_len(number.group()) if number and cell_len(number.group()) <= cells // 2 else ""
+        current = ""
+        for piece in _PIECES.findall(line):
+            if current.strip() and cell_len(current + piece.rstrip()) > cells:
+                out.append(current.rstrip())
+                current, piece = indent, piece.lstrip()
+            if cell_len(current + piece.rstrip()) > cells:
+                *full, current = chop_cells(current + piece, cells)
+                out.extend(part.rstrip() for part in full)
+            else:
+                current += piece
+        out.append(current.rstrip())
+    return "\n".join(out)
+
+
+class Prose(Widget):
+    """Plain text (never markup) wrapped to the widget's width in cells, Chinese included."""
+
+    DEFAULT_CSS = """
+    Prose {
+        height: auto;
+    }
+    """
+
+    def __init__(self, text: str = "", *, style: str = "", id: str | None = None,  # noqa: A002 (Textual's name)
+                 classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.text = text
+        self.prose_style = style
+
+    def show(self, text: str, style: str = "") -> None:
+        self.text = text
+        self.prose_style = style
+        self.refresh(layout=True)
+
+    def render(self) -> Text:
+        return Text(wrap(self.text, self.content_region.width or 1_000), style=self.prose_style)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return wrap(self.text, width).count("\n") + 1 if self.text else 0
+
+
+def label(key: str, **params: object) -> Prose:
+    """A line of the dialog's own words."""
+    return Prose(t(key, **params), classes="label")
+
+
+def reason_line(field: str) -> Prose:
+    """The line under a field where the desk's reason for refusing it is shown."""
+    return Prose(id=f"{field}-reason", classes="reason")
+
+
+def visitor_of(case: Case) -> str:
+    return case.visitor_name if case.visitor_name is not None else t("dialog.anonymous")
+
+
+def slip(desk: Desk, case: Case) -> printing.Slip:
+    """What the printed document will name: as the desk fills it in when the action is saved."""
+    owner = desk.staff().get(case.owner)
+    return printing.Slip(case_no=case.no, visitor=case.visitor_name or "", matter=case.matter_name or "",
+                         clerk=owner.name if owner else case.owner, window=case.owner, day=desk.now().date())
+
+
+def printed(desk: Desk, case: Case) -> Path | None:
+    """The PDF the case's last action saved (notice, receipt, rejection notice, referral slip), if it saved one."""
+    if not case.history:
+        return None
+    name = case.history[-1].detail.get("document")
+    return desk.documents_dir / Path(name).with_suffix(".pdf").name if name else None
+
+
+class ActionDialog(ModalScreen[Case | None]):
+    """One action on one case, confirmed with Ctrl+S or cancelled with Esc."""
+
+    CSS_PATH: ClassVar[list[str | Path]] = ["dialog.tcss"]
+    BINDINGS = [
+        Binding("ctrl+s", "confirm", "dialog.key.confirm", id="confirm", tooltip="dialog.key.confirm_tip",
+                priority=True),
+        Binding("escape", "cancel", "dialog.key.cancel", id="cancel", tooltip="dialog.key.cancel_tip"),
+    ]
+    TITLE: ClassVar[str] = ""  # catalogue key of the dialog's title
+    CONFIRM: ClassVar[str] = ""  # catalogue key of the confirm binding's words (and `…_tip`)
+    FIELDS: ClassVar[dict[str, str]] = {}  # the desk's field names -> the id of the widget that holds each
+
+    def __init__(self, desk: Desk, clerk: Staff, case: Case) -> None:
+        super().__init__()
+        self.desk = desk
+        self.clerk = clerk
+        self.case = case
+        self.confirmed_phrases: frozenset[str] = frozenset()
+        localise_bindings(self, self.CONFIRM)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog") as frame:
+            frame.border_title = t(self.TITLE)
+            yield Static(id="header")
+            yield from self.compose_body()
+            yield Prose(id="lang")
+            yield Prose(id="message")
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        case = self.case
+        self.query_one("#header", Static).update(Text(t(
+            "dialog.header", no=case.no, visitor=visitor_of(case), matter=case.matter_name or t("dialog.no_matter"),
+            status=t(f"status.{case.status}"))))
+        for line in self.query(".reason, #lang, #message"):
+            line.display = False
+        self.check_language()
+
+    # --- what a dialog fills in ----------------------------------------------------------------------------------
+
+    def act(self, expect: int) -> Case:
+        """Call the desk as the clerk; return the updated case or raise RuleError."""
+        raise NotImplementedError
+
+    def visitor_texts(self) -> Iterable[str]:
+        """The free text this dialog sends to the visitor (LANG-1)."""
+        return ()
+
+    def before_confirm(self) -> None:
+        """Take in whatever is typed but not yet added, so that nothing typed is silently dropped."""
+
+    # --- confirming and cancelling -------------------------------------------------------------------------------
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_confirm(self) -> None:
+        self.before_confirm()
+        found = self.forbidden()
+        if found and not set(found) <= self.confirmed_phrases:
+            self.confirmed_phrases |= set(found)
+            self.show_language(found, asking=True)
+            return
+        self.clear_refusals()
+        try:
+            case = self.act(self.case.version)
+        except RuleError as refused:
+            self.refuse(refused)
+            return
+        except Exception as error:  # the clerk's window must never fall over: say so and keep the form
+            self.log.error("action failed", error)
+            self.say("#message", t("dialog.failed", reason=str(error) or type(error).__name__))
+            return
+        self.dismiss(case)
+
+    def refuse(self, refused: RuleError) -> None:
+        """The desk's reason, next to the field it is about (focused), or under the form."""
+        widget_id = self.FIELDS.get(refused.field or "")
+        if widget_id and self.query(f"#{widget_id}-reason"):
+            self.say(f"#{widget_id}-reason", refused.message())
+            self.query_one(f"#{widget_id}").focus()
+        else:
+            self.say("#message", refused.message())
+
+    def clear_refusals(self) -> None:
+        for line in self.query(".reason, #message").results(Prose):
+            line.show("")
+            line.display = False
+
+    def refusals(self) -> list[str]:
+        """Every reason shown now (for the clerk's eyes; tests read it too)."""
+        return [line.text for line in self.query(".reason, #message").results(Prose) if line.display]
+
+    def ticked(self, list_id: str) -> list[str]:
+        """The values ticked in a SelectionList of the dialog (none when the dialog does not have it)."""
+        for found in self.query(f"#{list_id}").results(SelectionList):
+            return [str(value) for value in found.selected]
+        return []
+
+    def say(self, selector: str, text: str, style: str = "") -> None:
+        """Show a line of the dialog (a reason, a warning, the due date), or hide it when there is nothing to say."""
+        line = self.query_one(selector, Prose)
+        line.show(text, style)
+        line.display = bool(text)
+
+    # --- LANG-1 ------------------------------------------------------------------------------------------------
+
+    def forbidden(self) -> list[str]:
+        return rules.forbidden_in(" ".join(self.visitor_texts()), self.desk.policy.forbidden_phrases)
+
+    def check_language(self) -> None:
+        """Called as the visitor's text changes: name any forbidden phrase at once."""
+        found = self.forbidden()
+        self.show_language(found, asking=bool(found) and set(found) <= self.confirmed_phrases)
+
+    def show_language(self, found: list[str], *, asking: bool) -> None:
+        line = self.query_one("#lang", Prose)
+        line.set_class(asking, "asking")
+        phrases = t("dialog.list_sep").join(found)
+        if not found:
+            self.say("#lang", "")
+        elif asking:
+            self.say("#lang", t("dialog.lang_again", phrases=phrases, key=CONFIRM_KEY))
+        else:
+            self.say("#lang", t("dialog.lang_found", phrases=phrases))
