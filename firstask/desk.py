@@ -895,6 +895,22 @@ class Desk:
             staff = {code: s for code, s in self.staff().items() if code in existed}
         return report.summary(day, figures, states, chain, self.calendar, staff)
 
+    def documents(self, no: str) -> list[tuple[Event, Path]]:
+        """The documents printed for a case, oldest first: each with the event that produced it (its PDF)."""
+        return [(e, self.documents_dir / e.detail["document"].replace(".txt", ".pdf"))
+                for e in self.case(no).history if e.detail.get("document")]
+
+    def print_document(self, path: Path) -> bool:
+        """Send a saved document to the policy's printer; False when no printer is configured (it stays saved)."""
+        printer = self.policy.printer
+        if not printer:
+            return False
+        try:
+            printing.send_to_printer(path, printer)
+        except OSError as e:
+            raise RuleError("PRINT", "print.lp_failed", printer=printer, reason=str(e)) from e
+        return True
+
     def find_visitors(self, query: str, limit: int = 8) -> list[VisitorHit]:
         """Returning visitors as the clerk types: phone digits, a name's beginning, or pinyin initials (zs: 张三)."""
         q = (query or "").strip()

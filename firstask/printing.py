@@ -142,3 +142,16 @@ def save(folder: Path, case_no: str, name: str, text: str) -> Path:
     pdf(text, pdf_path)
     pdf_path.chmod(0o600)
     return path
+
+
+def send_to_printer(path: Path, printer: str) -> None:
+    """Print a saved PDF with `lp` (CUPS); raises OSError with lp's own words when it cannot."""
+    import subprocess
+
+    try:
+        done = subprocess.run(["lp", "-d", printer, str(path)], capture_output=True, text=True, timeout=30,
+                              check=False)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise OSError(str(e)) from e
+    if done.returncode != 0:
+        raise OSError((done.stderr or done.stdout).strip() or f"lp exit {done.returncode}")

@@ -258,6 +258,7 @@ class Policy:
     retention_years: int = 3
     backups_kept: int = 14
     area_code: str = "0571"
+    printer: str | None = None  # an `lp` destination; documents are only saved when there is none
     timezone: str = "Asia/Shanghai"
     forbidden_phrases: tuple[str, ...] = DEFAULT_FORBIDDEN
     fallback_days: Mapping[str, int] = field(default_factory=lambda: dict(FALLBACK_DAYS))

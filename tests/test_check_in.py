@@ -265,3 +265,45 @@ def test_snapshot_check_in(snap_compare, desk, returning, lang):
 
     i18n.set_language(lang)
     assert snap_compare(make_app(desk, user="w01", lang=lang), terminal_size=SIZE, run_before=filled)
+
+
+def test_documents_are_printed_with_lp_when_a_printer_is_set(desk: Desk, tmp_path, monkeypatch) -> None:
+    sent: list[list[str]] = []
+
+    def fake_run(args, **kwargs):
+        import subprocess
+
+        sent.append(list(args))
+        return subprocess.CompletedProcess(args, 0, "request id is w1-1", "")
+
+    monkeypatch.setattr("subprocess.run", fake_run)
+    desk.set_policy(printer="window-1")
+    case = desk.check_in("w01", visitor_name="周九", summary="申请居住证", kind="application", matter="JZZ")
+    case = desk.notify(case.no, "w01")
+    (event, path), = desk.documents(case.no)
+    assert event.action == "notify" and path.suffix == ".pdf" and path.exists()
+    assert desk.print_document(path) is True
+    assert sent == [["lp", "-d", "window-1", str(path)]]
+
+
+def test_without_a_printer_documents_stay_saved(desk: Desk) -> None:
+    case = desk.check_in("w01", visitor_name="周九", summary="申请居住证", kind="application", matter="JZZ")
+    case = desk.notify(case.no, "w01")
+    (_, path), = desk.documents(case.no)
+    assert desk.print_document(path) is False and path.exists()
+
+
+def test_a_failing_printer_is_one_clear_message(desk: Desk, monkeypatch) -> None:
+    import subprocess
+
+    monkeypatch.setattr("subprocess.run", lambda args, **kw: subprocess.CompletedProcess(args, 1, "",
+                                                                                          "lp: no such printer"))
+    desk.set_policy(printer="nowhere")
+    case = desk.notify(desk.check_in("w01", visitor_name="周九", summary="x", kind="application",
+                                     matter="JZZ").no, "w01")
+    (_, path), = desk.documents(case.no)
+    from firstask.rules import RuleError
+
+    with pytest.raises(RuleError) as refused:
+        desk.print_document(path)
+    assert "no such printer" in str(refused.value)

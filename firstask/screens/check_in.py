@@ -60,6 +60,7 @@ class CheckInScreen(Screen[None]):
         Binding("f4", "act('accept')", "app.key.accept", id="accept", tooltip="app.key.accept_tip"),
         Binding("f5", "act('refer')", "app.key.refer", id="refer", tooltip="app.key.refer_tip"),
         Binding("f6", "act('reject')", "app.key.reject", id="reject", tooltip="app.key.reject_tip"),
+        Binding("f7", "reprint", "app.key.reprint", id="reprint", tooltip="app.key.reprint_tip"),
         Binding("ctrl+n", "next_visitor", "app.key.next", id="next", tooltip="app.key.next_tip", priority=True),
     ]
 
@@ -332,6 +333,8 @@ class CheckInScreen(Screen[None]):
             return self.case is not None and self.case.status in ACTION_FROM.get(name, ())
         if action == "check_in":
             return self.case is None
+        if action == "reprint":
+            return self.case is not None
         return True
 
     def action_act(self, name: str) -> None:
@@ -346,9 +349,30 @@ class CheckInScreen(Screen[None]):
         if case is None:
             return
         self.case = case
-        self.say(t("app.checkin.acted", no=case.no, status=t(f"status.{case.status}")))
+        message = t("app.checkin.acted", no=case.no, status=t(f"status.{case.status}"))
+        last = case.history[-1] if case.history else None
+        if last is not None and last.detail.get("document"):
+            message += " " + self.print_latest()
+        self.say(message)
         self.show_case()
         self.refresh_bindings()
+
+    def print_latest(self) -> str:
+        """Print the case's newest document where a printer is set up; say where it is saved either way."""
+        assert self.case is not None
+        documents = self.desk.documents(self.case.no)
+        if not documents:
+            return t("app.checkin.no_document")
+        event, path = documents[-1]
+        try:
+            printed = self.desk.print_document(path)
+        except RuleError as refused:
+            return refused.message()
+        return t("app.checkin.printed" if printed else "app.checkin.saved", path=path.name)
+
+    def action_reprint(self) -> None:
+        if self.case is not None:
+            self.say(self.print_latest())
 
     def action_next_visitor(self) -> None:
         """Clear the form for the next visitor; the case just handled stays in the clerk's lists."""
