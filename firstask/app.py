@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from functools import partial
 
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
-from textual.dom import DOMNode
 from textual.screen import Screen
 
 from firstask import i18n
@@ -25,6 +23,7 @@ from firstask.i18n import t
 from firstask.rules import RuleError, Staff
 from firstask.screens.check_in import CheckInScreen
 from firstask.screens.follow_up import FollowUpScreen
+from firstask.screens.keys import localise
 from firstask.screens.login import LoginScreen
 
 IDLE_CHECK_SECONDS = 15
@@ -40,19 +39,6 @@ def make_app(desk: Desk, user: str | None = None, lang: str = "zh") -> DeskApp:
         if staff is None or not staff.active:
             raise RuleError("INPUT", "input.unknown_staff", code=user)
     return DeskApp(desk, staff)
-
-
-def localise(node: DOMNode) -> None:
-    """Bindings name their description and tooltip by catalogue key (`app.key.…`): show them in the language."""
-    bindings = node._bindings.key_to_bindings
-    for key, key_bindings in bindings.items():
-        bindings[key] = [_localised(binding) for binding in key_bindings]
-
-
-def _localised(binding: Binding) -> Binding:
-    if not binding.description.startswith("app.key."):
-        return binding
-    return replace(binding, description=t(binding.description), tooltip=t(binding.tooltip) if binding.tooltip else "")
 
 
 class DeskApp(App[None]):

@@ -6,7 +6,6 @@ from the choice of TIME-4 days. Confirming saves and prints the receipt (收件�
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -23,8 +22,7 @@ from firstask import rules
 from firstask.desk import LIMITS, Case, Desk
 from firstask.i18n import t
 from firstask.rules import RuleError, Staff
-from firstask.screens.dialog import ActionDialog, Prose, label, localise_bindings, reason_line
-from firstask.screens.follow_up import WEEKDAYS, cut
+from firstask.screens.dialog import WEEKDAYS, ActionDialog, Prose, cut, label, localise_bindings, reason_line
 
 # TIME-4: the limits a clerk may choose for a case with no catalogue matter, by the policy's names for them.
 DAY_CHOICES = ("own", "department", "complaint_departments", "departments", "leadership")
@@ -49,9 +47,9 @@ class MaterialsTable(DataTable[Text]):
     """The materials: space marks one received or not, digits type its pages, Delete removes one the clerk added."""
 
     BINDINGS = [
-        Binding("space", "toggle", "dialog.key.toggle_received", id="toggle_received",
+        Binding("space", "toggle_received", "dialog.key.toggle_received", id="toggle_received",
                 tooltip="dialog.key.toggle_received_tip"),
-        Binding("delete", "remove", "dialog.key.remove_material", id="remove_material",
+        Binding("delete", "remove_material", "dialog.key.remove_material", id="remove_material",
                 tooltip="dialog.key.remove_material_tip"),
     ]
 
@@ -111,21 +109,21 @@ class MaterialsTable(DataTable[Text]):
     def current(self) -> Material | None:
         return self.materials[self.cursor_row] if 0 <= self.cursor_row < len(self.materials) else None
 
-    def action_toggle(self) -> None:
+    def action_toggle_received(self) -> None:
         material = self.current()
         if material is not None:
             material.received = not material.received
             self.show_row(self.cursor_row)
             self.post_message(self.Changed(self))
 
-    def action_remove(self) -> None:
+    def action_remove_material(self) -> None:
         material = self.current()
         if material is not None and material.added:
             self.materials.remove(material)
             self.show_rows()
             self.post_message(self.Changed(self))
 
-    def add(self, name: str) -> None:
+    def add(self, name: str, *, tell: bool = True) -> None:
         """A material the clerk typed in: received, one page until they say otherwise; the cursor goes to it."""
         names = [material.name for material in self.materials]
         if name in names:
@@ -136,10 +134,18 @@ class MaterialsTable(DataTable[Text]):
             index = len(self.materials) - 1
         self.show_rows()
         self.move_cursor(row=index)
-        self.post_message(self.Changed(self))
+        if tell:
+            self.post_message(self.Changed(self))
 
     def on_data_table_row_highlighted(self) -> None:
         self.typing = False
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "remove_material":
+            material = self.current()
+            return material is not None and material.added
+        return True
 
     def on_key(self, event: events.Key) -> None:
         material = self.current()
@@ -162,7 +168,7 @@ class MaterialsTable(DataTable[Text]):
 
 
 class AcceptDialog(ActionDialog):
-    CSS_PATH: ClassVar[list[str | Path]] = ["dialog.tcss", "accept.tcss"]
+    CSS_PATH = ["dialog.tcss", "accept.tcss"]
     AUTO_FOCUS = "#materials"
     TITLE = "dialog.accept.title"
     CONFIRM = "dialog.key.accept"
@@ -192,8 +198,9 @@ class AcceptDialog(ActionDialog):
             yield reason_line("applies")
         if self.matter is None:
             yield label("dialog.accept.days")
-            yield OptionList(*(Text(t(f"dialog.accept.days_{name}", days=days)) for name, days in self.day_choices),
-                             id="days")
+            width = max(len(str(days)) for _, days in self.day_choices)
+            yield OptionList(*(Text(t(f"dialog.accept.days_{name}", days=f"{days:>{width}}"))
+                               for name, days in self.day_choices), id="days")
             yield reason_line("days")
         yield Prose(id="missing", classes="warning")
         yield Prose(id="due")
@@ -254,25 +261,28 @@ class AcceptDialog(ActionDialog):
     @on(SelectionList.SelectedChanged)
     @on(OptionList.OptionHighlighted, "#days")
     def state_changed(self) -> None:
+        self.form_changed()
         self.show_state()
 
     @on(Input.Submitted, "#add")
     def material_given(self) -> None:
-        self.add_typed_material()
+        self.add_typed_material(tell=True)
         self.query_one(MaterialsTable).focus()
 
-    def add_typed_material(self) -> None:
+    def add_typed_material(self, *, tell: bool) -> None:
         box = self.query_one("#add", Input)
         name = " ".join(box.value.split())
         if name:
-            self.query_one(MaterialsTable).add(name)
-        box.value = ""
+            self.query_one(MaterialsTable).add(name, tell=tell)
+        with box.prevent(Input.Changed):
+            box.value = ""
 
     # --- confirming ----------------------------------------------------------------------------------------------
 
     def before_confirm(self) -> None:
         if self.query_one("#add", Input).value.strip():
-            self.add_typed_material()
+            self.add_typed_material(tell=False)  # no message: the refusal that may follow must stay on screen
+            self.show_state()
 
     def act(self, expect: int) -> Case:
         return self.desk.accept(self.case.no, self.clerk.code, materials=self.received(), days=self.days(),

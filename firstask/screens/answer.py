@@ -4,7 +4,6 @@ checked for forbidden phrases as it is typed (LANG-1).
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import ClassVar
 
 from textual import on
@@ -16,7 +15,7 @@ from firstask.screens.dialog import ActionDialog, label, reason_line
 
 
 class AnswerDialog(ActionDialog):
-    CSS_PATH: ClassVar[list[str | Path]] = ["dialog.tcss", "answer.tcss"]
+    CSS_PATH = ["dialog.tcss", "answer.tcss"]
     AUTO_FOCUS = "#text"
     TITLE = "dialog.answer.title"
     CONFIRM = "dialog.key.answer"

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
 
-from rich.cells import cell_len, chop_cells
+from rich.cells import cell_len, chop_cells, set_cell_size
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -24,32 +24,20 @@ from textual.dom import DOMNode
 from textual.geometry import Size
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Footer, SelectionList, Static
+from textual.widgets import Footer, Input, SelectionList, Static, TextArea
 
 from firstask import printing, rules
 from firstask.desk import Case, Desk
 from firstask.i18n import t
 from firstask.rules import RuleError, Staff
+from firstask.screens.keys import localise
 
 CONFIRM_KEY = "Ctrl+S"
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # catalogue keys app.weekday.*
 
 
 def localise_bindings(node: DOMNode, confirm: str | None = None) -> None:
-    """Bindings name their description and tooltip by catalogue key (`dialog.key.…`): show them in the language.
-
-    The shared confirm binding (id "confirm") takes the dialog's own words, `confirm` and `confirm` + "_tip".
-    """
-    bindings = node._bindings.key_to_bindings
-    for key, listed in bindings.items():
-        bindings[key] = [_localised(binding, confirm) for binding in listed]
-
-
-def _localised(binding: Binding, confirm: str | None) -> Binding:
-    if binding.id == "confirm" and confirm:
-        return replace(binding, description=t(confirm), tooltip=t(f"{confirm}_tip"))
-    if not binding.description.startswith("dialog.key."):
-        return binding
-    return replace(binding, description=t(binding.description), tooltip=t(binding.tooltip) if binding.tooltip else "")
+    localise(node, confirm)
 
 
 # Where a line may break: after a space, or before or after any wide (Chinese) character, keeping opening
@@ -59,6 +47,13 @@ _CLOSING = ")]}>,.;:!?，。、；：）」』”’》〉】！？%"
 _PIECES = re.compile(rf"[{re.escape(_OPENING)}]*[\u2e80-\uffef][{re.escape(_CLOSING)}]*\s*"
                      r"|[^\s\u2e80-\uffef]+\s*|\s+")
 _NUMBERED = re.compile(r"\s*\d+\.\s")
+
+
+def cut(text: str, cells: int) -> str:
+    """`text` cut to at most `cells` terminal cells (a Chinese character takes two), marked "…" where cut."""
+    if cell_len(text) <= cells:
+        return text
+    return set_cell_size(text, cells - 1).rstrip() + "…"
 
 
 def wrap(text: str, cells: int) -> str:
@@ -145,7 +140,7 @@ def printed(desk: Desk, case: Case) -> Path | None:
 class ActionDialog(ModalScreen[Case | None]):
     """One action on one case, confirmed with Ctrl+S or cancelled with Esc."""
 
-    CSS_PATH: ClassVar[list[str | Path]] = ["dialog.tcss"]
+    CSS_PATH = ["dialog.tcss"]
     BINDINGS = [
         Binding("ctrl+s", "confirm", "dialog.key.confirm", id="confirm", tooltip="dialog.key.confirm_tip",
                 priority=True),
@@ -229,6 +224,14 @@ class ActionDialog(ModalScreen[Case | None]):
             self.query_one(f"#{widget_id}").focus()
         else:
             self.say("#message", refused.message())
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(SelectionList.SelectedChanged)
+    def form_changed(self) -> None:
+        """A reason next to a field was about what the field held: once the clerk changes the form, it goes."""
+        for line in self.query(".reason").results(Prose):
+            line.display = False
 
     def clear_refusals(self) -> None:
         for line in self.query(".reason, #message").results(Prose):

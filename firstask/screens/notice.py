@@ -5,7 +5,6 @@ is named as a second notice (NOT-2) before it is sent.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -34,7 +33,7 @@ def document_label(document: Document) -> Text:
 
 
 class NoticeDialog(ActionDialog):
-    CSS_PATH: ClassVar[list[str | Path]] = ["dialog.tcss", "notice.tcss"]
+    CSS_PATH = ["dialog.tcss", "notice.tcss"]
     AUTO_FOCUS = "#presented, #extra"
     BINDINGS = [
         Binding("delete", "remove_extra", "dialog.key.remove_extra", id="remove_extra",
@@ -139,8 +138,9 @@ class NoticeDialog(ActionDialog):
         item = " ".join(box.value.split())
         if item and item not in self.extras:
             self.extras.append(item)
-            self.show_extras()
-        box.value = ""
+        with box.prevent(Input.Changed):
+            box.value = ""
+        self.show_extras()
 
     def show_extras(self) -> None:
         listed = self.query_one("#extras", OptionList)

@@ -4,7 +4,6 @@ resolved as referred and the referral slip (转介告知单) is printed.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import ClassVar
 
 from textual import on
@@ -17,7 +16,7 @@ from firstask.screens.dialog import ActionDialog, label, reason_line
 
 
 class ReferDialog(ActionDialog):
-    CSS_PATH: ClassVar[list[str | Path]] = ["dialog.tcss", "refer.tcss"]
+    CSS_PATH = ["dialog.tcss", "refer.tcss"]
     AUTO_FOCUS = "#agency"
     TITLE = "dialog.refer.title"
     CONFIRM = "dialog.key.refer"

@@ -5,7 +5,6 @@ right to reconsideration or litigation.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import ClassVar
 
 from textual import on
@@ -18,7 +17,7 @@ from firstask.screens.dialog import ActionDialog, label, reason_line
 
 
 class RejectDialog(ActionDialog):
-    CSS_PATH: ClassVar[list[str | Path]] = ["dialog.tcss", "reject.tcss"]
+    CSS_PATH = ["dialog.tcss", "reject.tcss"]
     AUTO_FOCUS = "#reason"
     TITLE = "dialog.reject.title"
     CONFIRM = "dialog.key.reject"
