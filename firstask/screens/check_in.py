@@ -41,7 +41,7 @@ LABELS = {"find": "app.checkin.find", "visitor_name": "app.checkin.name", "phone
 
 def field(name: str, widget: Any) -> Vertical:
     """A labelled one-line field with the line under it where the reason for a refusal is shown."""
-    return Vertical(Horizontal(Label(Text(t(LABELS[name])), classes="label"), widget, classes="line"),
+    return Vertical(Horizontal(Label(Text(t(LABELS[name])), classes="field-label"), widget, classes="line"),
                     Static("", id=f"{name}-reason", classes="reason"), classes="field", id=f"{name}-field")
 
 

@@ -86,6 +86,7 @@ class Prose(Widget):
 
     DEFAULT_CSS = """
     Prose {
+        width: 1fr;
         height: auto;
     }
     """
