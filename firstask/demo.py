@@ -33,7 +33,7 @@ AGENCIES = [("区公安分局出入境接待大厅", "0571-87280000"), ("区人�
 MATTERS = ["JZZ", "CJZ", "GLJT", "JMYL", "DSZN", "LSJZ", "SYDJ", "JMYB", "GZF", "FLYZ"]
 LEVELS = (5, 5, 5, 5, 5, 4, 4, 4, 3, 3, 2, 1)
 
-Task = Callable[[], None]
+Task = Callable[[], object]
 
 
 def roster() -> list[dict[str, Any]]:
@@ -85,7 +85,8 @@ class Month:
                 self.overtaken[e.rule] = self.overtaken.get(e.rule, 0) + 1
 
     def working_days(self, first: date, count: int) -> list[date]:
-        days, d = [], first
+        days: list[date] = []
+        d = first
         while len(days) < count:
             if self.desk.calendar.is_working_day(d):
                 days.append(d)
@@ -171,7 +172,7 @@ class Month:
         c = self.desk.check_in(clerk, summary="咨询出入境证件及劳动纠纷等事项", **self.visitor())
         agency, contact = self.rng.choice(AGENCIES)
         self.at(self.moment + timedelta(minutes=8), lambda: self.desk.refer(c.no, clerk, agency=agency,
-                                                                           contact=contact) and None)
+                                                                           contact=contact))
 
     def application(self, clerk: str) -> None:
         code = self.rng.choice(MATTERS)
@@ -181,7 +182,7 @@ class Month:
         required = matter.required()
         step = self.moment + timedelta(minutes=self.rng.randrange(5, 15))
         if self.rng.random() < 0.05:
-            self.at(step, lambda: self.desk.reject(c.no, clerk, "申请人不属于本辖区，依规定不予受理。") and None)
+            self.at(step, lambda: self.desk.reject(c.no, clerk, "申请人不属于本辖区，依规定不予受理。"))
         elif self.rng.random() < 0.05 and len(required) >= 2:
             # Taken "for review" and the notice only given days later: late (NOT-4).
             self.at(self.later(step, self.rng.choice([6, 7])), lambda: self.notice(c, clerk, required[:1]))
@@ -235,11 +236,13 @@ class Month:
         receiver = handed.pending_to or to
         wait = self.rng.choice([4, 6, 8, 12, 15, 20, 25, 45, 80])
         if self.rng.random() < 0.12:
-            self.at(self.moment + timedelta(minutes=wait),
-                    lambda: self.desk.decline_handoff(case.no, receiver, "该片区不属于本人负责，请移交网格员。")
-                    and self.at(self.moment + timedelta(minutes=10), lambda: self.accept(case, clerk)))
+            self.at(self.moment + timedelta(minutes=wait), lambda: self.decline(case, receiver, clerk))
         else:
             self.at(self.moment + timedelta(minutes=wait), lambda: self.take(case, receiver))
+
+    def decline(self, case: Case, receiver: str, sender: str) -> None:
+        self.desk.decline_handoff(case.no, receiver, "该片区不属于本人负责，请移交网格员。")
+        self.at(self.moment + timedelta(minutes=10), lambda: self.accept(case, sender))
 
     def take(self, case: Case, receiver: str) -> None:
         self.desk.accept_handoff(case.no, receiver)
@@ -291,7 +294,7 @@ class Month:
         resolved = self.desk.resolve(case.no, self.owner(case), "已办结，结果已电话告知，请凭回执领取。")
         if resolved.anonymous:
             self.at(self.moment + timedelta(minutes=30), lambda: self.desk.close_case(case.no, resolved.owner)
-                    and None)
+                    )
             return
         self.at(self.later(self.moment, self.rng.choice([1, 2, 3, 4])), lambda: self.callback(case))
 
@@ -302,7 +305,7 @@ class Month:
         if level <= 2 and self.rng.random() < 0.8:
             self.at(self.later(self.moment, self.rng.choice([2, 5, 9, 18])),
                     lambda: self.desk.remedy(case.no, current.owner, "已上门致歉并说明办理进度，群众表示理解。")
-                    and None)
+                    )
 
 
 def build(desk: Desk, today: date | None = None, *, seed: int = 7, days: int = 22,

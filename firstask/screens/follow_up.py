@@ -1,29 +1,82 @@
-"""The follow-up screen: the open cases the logged-in clerk owns, soonest due first, with the time each has left."""
+"""The follow-up screen, the clerk's home after check-in, in sections the clerk moves between with single keys:
+
+1 *Waiting for me* — hand-offs addressed to me, or to the colleague I back up while they are away (accept with
+`a`, decline with a reason with `d`, HO-5); 2 *Mine* — the open cases I own, soonest due first, with the time each
+has left; 3 *Tracking* — cases I first asked that a colleague owns now, until they are closed (HO-6).
+
+From any row: Enter shows the case's full history; `h` hands it off, `f` feedback, `e` extend, `v` resolve,
+`c` callback and rating (resolved cases), `o` reopen (supervisors). Every action is taken on the version of the case
+the list shows (`expect=`), so a change made meanwhile in another window is refused and said, never overwritten.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date
 
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
-from textual import events
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
 from firstask.calendar import WorkCalendar
-from firstask.desk import CaseLine, Desk
+from firstask.desk import Case, CaseLine, Desk
 from firstask.i18n import t
-from firstask.rules import Staff
+from firstask.rules import RuleError, Staff
+from firstask.screens.dialog import ActionDialog
+from firstask.screens.follow_actions import (
+    DeclineDialog,
+    ExtendDialog,
+    FeedbackDialog,
+    RateDialog,
+    ReopenDialog,
+    ResolveDialog,
+    localise_follow,
+    staff_name,
+)
+from firstask.screens.hand_off import HandOffDialog
+from firstask.screens.history import HistoryScreen
 
-COLUMNS = ("no", "status", "channel", "kind", "matter", "visitor", "summary", "due")
+COLUMNS = ("no", "status", "channel", "kind", "matter", "visitor", "summary", "due")  # the Mine section
+SECTION_COLUMNS = {
+    "waiting": ("no", "from", "for", "kind", "matter", "visitor", "summary", "due"),
+    "mine": COLUMNS,
+    "tracking": ("no", "owner", "status", "kind", "matter", "visitor", "summary", "due"),
+}
+SECTIONS = tuple(SECTION_COLUMNS)
+TABLE_ID = {"waiting": "waiting", "mine": "cases", "tracking": "tracking"}  # `#cases`: Mine, as it always was
+EMPTY_ID = {"waiting": "waiting-empty", "mine": "empty", "tracking": "tracking-empty"}
+EMPTY_TEXT = {"waiting": "follow.section.waiting_empty", "mine": "app.cases.empty",
+              "tracking": "follow.section.tracking_empty"}
 FLEXIBLE = ("matter", "visitor", "summary")  # cut to share the room the other columns leave
 FLEXIBLE_CELLS_AT_LEAST = 6
 CELL_PADDING = 2  # DataTable pads each cell by one cell on either side
 SCROLLBAR = 1  # follow_up.tcss: scrollbar-size-vertical
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+# What each key may do in each section; the footer shows only these.
+ACTIONS_IN = {
+    "accept": {"waiting"},
+    "decline": {"waiting"},
+    "hand_off": {"mine"},
+    "feedback": {"mine", "tracking"},
+    "extend": {"mine"},
+    "resolve": {"mine"},
+    "rate": {"tracking"},
+    "reopen": {"tracking"},
+    "history": set(SECTIONS),
+}
+DIALOGS: dict[str, type[ActionDialog]] = {
+    "hand_off": HandOffDialog, "decline": DeclineDialog, "feedback": FeedbackDialog, "extend": ExtendDialog,
+    "resolve": ResolveDialog, "rate": RateDialog, "reopen": ReopenDialog,
+}
+DESK_ACTION = {"hand_off": "hand_off", "decline": "decline_handoff", "feedback": "feedback", "extend": "extend",
+               "resolve": "resolve", "rate": "rate", "reopen": "reopen"}
 
 
 def cut(text: str, cells: int) -> str:
@@ -53,24 +106,54 @@ def due_cell(line: CaseLine, today: date, calendar: WorkCalendar) -> Text:
     return Text(text, style=style)
 
 
+def header(column: str) -> str:
+    return t(f"app.cases.col.{column}") if column in COLUMNS else t(f"follow.col.{column}")
+
+
 class FollowUpScreen(Screen[None]):
     CSS_PATH = "follow_up.tcss"
     AUTO_FOCUS = "#cases"
     BINDINGS = [
         Binding("r", "refresh", "app.key.refresh", id="refresh", tooltip="app.key.refresh_tip"),
+        Binding("1", "section('waiting')", "follow.key.waiting", id="waiting", tooltip="follow.key.waiting_tip"),
+        Binding("2", "section('mine')", "follow.key.mine", id="mine", tooltip="follow.key.mine_tip"),
+        Binding("3", "section('tracking')", "follow.key.tracking", id="tracking",
+                tooltip="follow.key.tracking_tip"),
+        Binding("enter", "history", "follow.key.history", id="history", tooltip="follow.key.history_tip",
+                priority=True),
+        Binding("a", "accept", "follow.key.accept", id="accept", tooltip="follow.key.accept_tip"),
+        Binding("d", "open('decline')", "follow.key.decline", id="decline", tooltip="follow.key.decline_tip"),
+        Binding("h", "open('hand_off')", "follow.key.hand_off", id="hand_off", tooltip="follow.key.hand_off_tip"),
+        Binding("f", "open('feedback')", "follow.key.feedback", id="feedback", tooltip="follow.key.feedback_tip"),
+        Binding("e", "open('extend')", "follow.key.extend", id="extend", tooltip="follow.key.extend_tip"),
+        Binding("v", "open('resolve')", "follow.key.resolve", id="resolve", tooltip="follow.key.resolve_tip"),
+        Binding("c", "open('rate')", "follow.key.rate", id="rate", tooltip="follow.key.rate_tip"),
+        Binding("o", "open('reopen')", "follow.key.reopen", id="reopen", tooltip="follow.key.reopen_tip"),
     ]
 
     def __init__(self, desk: Desk, clerk: Staff) -> None:
         super().__init__()
         self.desk = desk
         self.clerk = clerk
-        self.lines: list[CaseLine] = []
+        self.sections: dict[str, list[CaseLine]] = {name: [] for name in SECTIONS}
+        self.staff: dict[str, Staff] = {}
+        self.addressed: dict[str, str | None] = {}  # waiting hand-offs: case no -> to whom it is addressed
+        localise_follow(self)
+
+    @property
+    def lines(self) -> list[CaseLine]:
+        """The open cases I own (the Mine section)."""
+        return self.sections["mine"]
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="whoami")
-        yield DataTable(id="cases", cursor_type="row", zebra_stripes=True)
-        yield Static(Text(t("app.cases.empty")), id="empty")
+        with TabbedContent(id="sections", initial="pane-mine"):
+            for name in SECTIONS:
+                with TabPane(Content(name), id=f"pane-{name}"):
+                    yield DataTable(id=TABLE_ID[name], cursor_type="row", zebra_stripes=True)
+                    yield Static(Text(t(EMPTY_TEXT[name])), id=EMPTY_ID[name], classes="empty")
+        yield Static(id="message")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -79,34 +162,55 @@ class FollowUpScreen(Screen[None]):
     def on_resize(self, event: events.Resize) -> None:
         self.show_cases()
 
+    # --- reading and showing the lists ---------------------------------------------------------------------------
+
     def action_refresh(self) -> None:
-        self.lines = self.desk.my_cases(self.clerk.code)
+        me = self.clerk.code
+        self.staff = self.desk.staff()
+        self.sections = {"waiting": self.desk.waiting_for(me), "mine": self.desk.my_cases(me),
+                         "tracking": self.desk.tracking(me)}
+        self.addressed = {line.no: self.desk.case(line.no).pending_to for line in self.sections["waiting"]}
         self.show_cases()
+        self.refresh_bindings()
 
     def show_cases(self) -> None:
         today = self.desk.now().date()
         self.query_one("#whoami", Static).update(Text(t(
             "app.cases.header", name=self.clerk.name, code=self.clerk.code, today=today.isoformat(),
             weekday=t(f"app.weekday.{WEEKDAYS[today.weekday()]}"), count=len(self.lines))))
-        table = self.query_one("#cases", DataTable)
-        self.query_one("#empty", Static).display = not self.lines
-        table.display = bool(self.lines)
-        kept = self.case_under_cursor()
+        tabs = self.query_one("#sections", TabbedContent)
+        for name in SECTIONS:
+            tabs.get_tab(f"pane-{name}").label = Content(t(f"follow.section.{name}", count=len(self.sections[name])))
+            self.show_section(name, today)
+
+    def show_section(self, name: str, today: date) -> None:
+        lines = self.sections[name]
+        columns = SECTION_COLUMNS[name]
+        table = self.query_one(f"#{TABLE_ID[name]}", DataTable)
+        self.query_one(f"#{EMPTY_ID[name]}", Static).display = not lines
+        table.display = bool(lines)
+        kept = self.case_under_cursor(name)
         calendar = self.desk.calendar
-        rows = [self.row(line, today, calendar) for line in self.lines]
-        widths = self.column_widths(rows)
+        rows = [self.row(line, today, calendar) for line in lines]
+        widths = self.column_widths(rows, columns)
         table.clear(columns=True)
-        for name in COLUMNS:
-            table.add_column(Text(t(f"app.cases.col.{name}")), width=widths[name], key=name)
-        for line, row in zip(self.lines, rows, strict=True):
-            cells = {**row, **{name: Text(cut(row[name].plain, widths[name])) for name in FLEXIBLE}}
-            table.add_row(*(cells[name] for name in COLUMNS), key=line.no)
-        if kept is not None and kept in {line.no for line in self.lines}:
+        for column in columns:
+            table.add_column(Text(header(column)), width=widths[column], key=column)
+        for line, row in zip(lines, rows, strict=True):
+            cells = {**row, **{column: Text(cut(row[column].plain, widths[column])) for column in FLEXIBLE}}
+            table.add_row(*(cells[column] for column in columns), key=line.no)
+        if kept is not None and kept in {line.no for line in lines}:
             table.move_cursor(row=table.get_row_index(kept))
 
+    def name_of(self, code: str | None) -> str:
+        return staff_name(code, self.staff)
+
     def row(self, line: CaseLine, today: date, calendar: WorkCalendar) -> dict[str, Text]:
-        """The cells of one case, the flexible ones still whole."""
+        """Every cell a section may show of one case, the flexible ones still whole."""
         visitor = line.visitor_name if line.visitor_name is not None else t("app.cases.anonymous")
+        addressed = self.addressed.get(line.no)
+        for_whom = (t("follow.for.me") if addressed in (None, self.clerk.code)
+                    else t("follow.for.backup", name=self.name_of(addressed)))
         return {
             "no": Text(line.no),
             "status": Text(t(f"status.{line.status}")),
@@ -116,15 +220,18 @@ class FollowUpScreen(Screen[None]):
             "visitor": Text(visitor),
             "summary": Text(" ".join(line.summary.split())),
             "due": due_cell(line, today, calendar),
+            "from": Text(self.name_of(line.owner)),  # a pending hand-off stays with its sender until accepted
+            "for": Text(for_whom, style="" if addressed in (None, self.clerk.code) else "bold"),
+            "owner": Text(self.name_of(line.owner)),
         }
 
-    def column_widths(self, rows: Sequence[dict[str, Text]]) -> dict[str, int]:
+    def column_widths(self, rows: Sequence[dict[str, Text]],
+                      columns: Sequence[str] = COLUMNS) -> dict[str, int]:
         """Every column as wide as its widest cell, except that matter, visitor and summary share what is left
         of the screen: the summary keeps at least a third of it, the other two are cut to fit the rest."""
-        widths = {name: max([cell_len(t(f"app.cases.col.{name}"))] + [row[name].cell_len for row in rows])
-                  for name in COLUMNS}
-        fixed = sum(widths[name] for name in COLUMNS if name not in FLEXIBLE)
-        room = self.size.width - fixed - CELL_PADDING * len(COLUMNS) - SCROLLBAR
+        widths = {name: max([cell_len(header(name))] + [row[name].cell_len for row in rows]) for name in columns}
+        fixed = sum(widths[name] for name in columns if name not in FLEXIBLE)
+        room = self.size.width - fixed - CELL_PADDING * len(columns) - SCROLLBAR
         summary_room = max(FLEXIBLE_CELLS_AT_LEAST, room // 3)
         if widths["matter"] + widths["visitor"] > room - summary_room:
             share = max(FLEXIBLE_CELLS_AT_LEAST, (room - summary_room) // 2)
@@ -133,8 +240,103 @@ class FollowUpScreen(Screen[None]):
         widths["summary"] = max(FLEXIBLE_CELLS_AT_LEAST, room - widths["matter"] - widths["visitor"])
         return widths
 
-    def case_under_cursor(self) -> str | None:
-        table = self.query_one("#cases", DataTable)
+    # --- where the clerk is ------------------------------------------------------------------------------------
+
+    @property
+    def section(self) -> str:
+        active = self.query_one("#sections", TabbedContent).active
+        return active.removeprefix("pane-") if active else "mine"
+
+    def case_under_cursor(self, section: str | None = None) -> str | None:
+        table = self.query_one(f"#{TABLE_ID[section or self.section]}", DataTable)
         if not table.row_count:
             return None
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def line_under_cursor(self) -> CaseLine | None:
+        no = self.case_under_cursor()
+        return next((line for line in self.sections[self.section] if line.no == no), None)
+
+    def action_section(self, name: str) -> None:
+        self.query_one("#sections", TabbedContent).active = f"pane-{name}"
+        self.query_one(f"#{TABLE_ID[name]}", DataTable).focus()
+        self.refresh_bindings()
+
+    @on(TabbedContent.TabActivated)
+    @on(DataTable.RowHighlighted)
+    def moved(self) -> None:
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        name = str(parameters[0]) if action == "open" and parameters else action
+        if name not in ACTIONS_IN:
+            return True
+        if self.section not in ACTIONS_IN[name]:
+            return False
+        if name == "reopen" and not self.clerk.is_supervisor:
+            return False
+        line = self.line_under_cursor() if self.is_mounted else None
+        if name == "rate" and (line is None or line.status != "resolved"):
+            return False
+        if name == "reopen" and (line is None or line.status not in ("resolved", "closed")):
+            return False
+        return line is not None
+
+    # --- acting on the case under the cursor -------------------------------------------------------------------
+
+    def say(self, text: str = "") -> None:
+        """A refusal, in red under the lists (and as a notification), until the next action."""
+        message = self.query_one("#message", Static)
+        message.update(Text(text))
+        message.display = bool(text)
+        if text:
+            self.notify(text, severity="error")
+
+    def shown_case(self, line: CaseLine) -> Case:
+        """The case as the list shows it: its version is the one the clerk saw, so a later change is a CONFLICT."""
+        return replace(self.desk.case(line.no), version=line.version)
+
+    def action_accept(self) -> None:
+        """Accept the highlighted hand-off with one key: the case becomes mine (HO-3)."""
+        line = self.line_under_cursor()
+        if line is None:
+            return
+        try:
+            self.desk.accept_handoff(line.no, self.clerk.code, expect=line.version)
+        except RuleError as refused:
+            self.say(refused.message())
+        else:
+            self.say()
+            self.notify(t("follow.accepted", no=line.no))
+        self.action_refresh()
+
+    def action_open(self, name: str) -> None:
+        line = self.line_under_cursor()
+        if line is None:
+            return
+        try:
+            case = self.shown_case(line)
+        except RuleError as refused:
+            self.say(refused.message())
+            return
+        self.say()
+        dialog = DIALOGS[name](self.desk, self.clerk, case)
+        self.app.push_screen(dialog, self.done(DESK_ACTION[name]))
+
+    def done(self, action: str) -> Callable[[Case | None], None]:
+        def after(case: Case | None) -> None:
+            if case is not None:
+                self.notify(t("follow.done", no=case.no, action=t(f"action.{action}")))
+            self.action_refresh()
+
+        return after
+
+    def action_history(self) -> None:
+        no = self.case_under_cursor()
+        if no is not None:
+            self.app.push_screen(HistoryScreen(self.desk, no))
+
+    @on(DataTable.RowSelected)
+    def row_chosen(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_history()

@@ -1,0 +1,173 @@
+"""The follow-up actions on one case, each a dialog on the shared `ActionDialog` frame: decline a hand-off (HO-5),
+feedback to the visitor, extension (TIME-3), resolve with the result (CLO-1), callback with the five-level rating
+(RATE-1) and reopen (supervisors). Text the visitor is told is checked for forbidden phrases as it is typed (LANG-1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.dom import DOMNode
+from textual.widgets import Input
+
+from firstask.desk import LIMITS, Case
+from firstask.i18n import t
+from firstask.rules import Staff
+from firstask.screens.dialog import ActionDialog, Prose, label, reason_line
+
+
+def localise_follow(node: DOMNode) -> None:
+    """The follow-up screens' bindings name their words by catalogue key (`follow.key.…`): show them translated."""
+    bindings = node._bindings.key_to_bindings
+    for key, listed in bindings.items():
+        bindings[key] = [replace(b, description=t(b.description), tooltip=t(b.tooltip) if b.tooltip else "")
+                         if b.description.startswith("follow.key.") else b for b in listed]
+
+
+def staff_name(code: str | None, staff: Mapping[str, Staff]) -> str:
+    """A colleague by name (their code when the roster does not know it)."""
+    person = staff.get(code or "")
+    return person.name if person else (code or t("follow.none"))
+
+
+class TextDialog(ActionDialog):
+    """A dialog whose whole form is one line of text (`#text`); Enter confirms as Ctrl+S does."""
+
+    CSS_PATH = ["dialog.tcss", "follow_actions.tcss"]
+    AUTO_FOCUS = "#text"
+    WORDS: ClassVar[str] = ""  # catalogue prefix: `…label key` and `…placeholder key` of the text field
+    LABEL: ClassVar[str] = ""
+    TO_VISITOR: ClassVar[bool] = True
+    HINT: ClassVar[str] = ""
+
+    def compose_body(self) -> ComposeResult:
+        yield from self.compose_before()
+        yield label(f"{self.WORDS}.{self.LABEL}")
+        yield Input(placeholder=t(f"{self.WORDS}.{self.LABEL}_placeholder"), max_length=LIMITS["text"], id="text")
+        yield reason_line("text")
+        if self.HINT:
+            yield label(self.HINT).add_class("note")
+
+    def compose_before(self) -> ComposeResult:
+        yield from ()
+
+    @on(Input.Changed, "#text")
+    def text_typed(self) -> None:
+        self.check_language()
+
+    @on(Input.Submitted, "#text")
+    def text_given(self) -> None:
+        self.action_confirm()
+
+    @property
+    def text(self) -> str:
+        return self.query_one("#text", Input).value
+
+    def visitor_texts(self) -> list[str]:
+        return [self.text] if self.TO_VISITOR else []
+
+
+class DeclineDialog(TextDialog):
+    TITLE = "follow.decline.title"
+    CONFIRM = "follow.dkey.decline"
+    WORDS, LABEL, TO_VISITOR, HINT = "follow.decline", "reason", False, "follow.decline.hint"
+    FIELDS: ClassVar[dict[str, str]] = {"reason": "text", "text": "text"}
+
+    def act(self, expect: int) -> Case:
+        return self.desk.decline_handoff(self.case.no, self.clerk.code, self.text, expect=expect)
+
+
+class FeedbackDialog(TextDialog):
+    TITLE = "follow.feedback.title"
+    CONFIRM = "follow.dkey.feedback"
+    WORDS, LABEL = "follow.feedback", "text"
+    FIELDS: ClassVar[dict[str, str]] = {"text": "text"}
+
+    def act(self, expect: int) -> Case:
+        return self.desk.feedback(self.case.no, self.clerk.code, self.text, expect=expect)
+
+
+class ResolveDialog(TextDialog):
+    TITLE = "follow.resolve.title"
+    CONFIRM = "follow.dkey.resolve"
+    WORDS, LABEL = "follow.resolve", "result"
+    FIELDS: ClassVar[dict[str, str]] = {"result": "text", "text": "text"}
+
+    def act(self, expect: int) -> Case:
+        return self.desk.resolve(self.case.no, self.clerk.code, self.text, expect=expect)
+
+
+class ReopenDialog(TextDialog):
+    TITLE = "follow.reopen.title"
+    CONFIRM = "follow.dkey.reopen"
+    WORDS, LABEL, TO_VISITOR = "follow.reopen", "reason", False
+    FIELDS: ClassVar[dict[str, str]] = {"reason": "text", "text": "text"}
+
+    def act(self, expect: int) -> Case:
+        return self.desk.reopen(self.case.no, self.clerk.code, self.text, expect=expect)
+
+
+class ExtendDialog(TextDialog):
+    """TIME-3: working days and a reason; the visitor is told. Past the cap only a supervisor may extend."""
+
+    TITLE = "follow.extend.title"
+    CONFIRM = "follow.dkey.extend"
+    AUTO_FOCUS = "#days"
+    WORDS, LABEL, HINT = "follow.extend", "reason", "follow.extend.hint"
+    FIELDS: ClassVar[dict[str, str]] = {"days": "days", "reason": "text", "text": "text"}
+
+    def compose_before(self) -> ComposeResult:
+        due = self.case.due.isoformat() if self.case.due else t("follow.none")
+        yield Prose(t("follow.extend.due", due=due), classes="label")
+        yield label("follow.extend.days")
+        yield Input(placeholder=t("follow.extend.days_placeholder"), restrict=r"[0-9]*", max_length=3, id="days")
+        yield reason_line("days")
+
+    @on(Input.Submitted, "#days")
+    def days_given(self) -> None:
+        self.query_one("#text", Input).focus()
+
+    @property
+    def days(self) -> int:
+        typed = self.query_one("#days", Input).value.strip()
+        return int(typed) if typed.isdigit() else 0
+
+    def act(self, expect: int) -> Case:
+        return self.desk.extend(self.case.no, self.clerk.code, self.days, self.text, expect=expect)
+
+
+class RateDialog(TextDialog):
+    """The callback: one of five levels (RATE-1) and the visitor's comment; the case closes."""
+
+    TITLE = "follow.rate.title"
+    CONFIRM = "follow.dkey.rate"
+    AUTO_FOCUS = "#level"
+    WORDS, LABEL, TO_VISITOR, HINT = "follow.rate", "comment", False, "follow.rate.hint"
+    FIELDS: ClassVar[dict[str, str]] = {"level": "level", "comment": "text", "text": "text"}
+
+    def compose_before(self) -> ComposeResult:
+        yield label("follow.rate.level")
+        yield Prose("　".join(t(f"follow.rate.levels.{level}") for level in range(5, 0, -1)), classes="label")
+        yield Input(restrict=r"[1-5]?", max_length=1, id="level")
+        yield Prose(id="level-words", classes="label")
+        yield reason_line("level")
+
+    @on(Input.Changed, "#level")
+    def level_typed(self) -> None:
+        self.query_one("#level-words", Prose).show(t(f"follow.rate.levels.{self.level}") if self.level else "")
+
+    @on(Input.Submitted, "#level")
+    def level_given(self) -> None:
+        self.query_one("#text", Input).focus()
+
+    @property
+    def level(self) -> int:
+        typed = self.query_one("#level", Input).value.strip()
+        return int(typed) if typed.isdigit() else 0
+
+    def act(self, expect: int) -> Case:
+        return self.desk.rate(self.case.no, self.clerk.code, self.level, self.text, expect=expect)

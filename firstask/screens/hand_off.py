@@ -1,0 +1,138 @@
+"""Handing a case to a colleague (移交): pick them by code, name or pinyin initials; the list shows who is present
+and each one's backup, and says when an absent colleague's hand-off will go to their backup instead (HO-2). A note of
+what was done is required (HO-1). The case stays with the sender until the receiver accepts (HO-3).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, cast
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Input, OptionList
+from textual.widgets.option_list import Option
+
+from firstask import names, rules
+from firstask.desk import LIMITS, Case, Desk
+from firstask.i18n import t
+from firstask.rules import Staff
+from firstask.screens.dialog import ActionDialog, Prose, label, reason_line
+
+
+def matches(person: Staff, query: str, initials: str) -> bool:
+    """A colleague is found by the start of their code, any part of their name, or the start of their initials."""
+    query = query.strip().lower()
+    return (not query or person.code.lower().startswith(query) or query in person.name.lower()
+            or initials.startswith(query))
+
+
+class HandOffDialog(ActionDialog):
+    CSS_PATH = ["dialog.tcss", "hand_off.tcss"]
+    AUTO_FOCUS = "#pick"
+    TITLE = "follow.hand_off.title"
+    CONFIRM = "follow.dkey.hand_off"
+    FIELDS: ClassVar[dict[str, str]] = {"to": "pick", "note": "note", "text": "note"}
+    BINDINGS = [
+        Binding("down", "move(1)", show=False),
+        Binding("up", "move(-1)", show=False),
+    ]
+
+    def __init__(self, desk: Desk, clerk: Staff, case: Case) -> None:
+        super().__init__(desk, clerk, case)
+        self.staff = desk.staff()
+        self.initials = {code: names.initials(person.name) for code, person in self.staff.items()}
+
+    def compose_body(self) -> ComposeResult:
+        yield label("follow.hand_off.pick")
+        yield Input(placeholder=t("follow.hand_off.pick_placeholder"), max_length=LIMITS["name"], id="pick")
+        yield OptionList(id="colleagues")
+        yield reason_line("pick")
+        yield Prose(id="route")
+        yield label("follow.hand_off.note")
+        yield Input(placeholder=t("follow.hand_off.note_placeholder"), max_length=LIMITS["text"], id="note")
+        yield reason_line("note")
+        yield label("follow.hand_off.hint").add_class("note")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.show_colleagues()
+
+    # --- choosing the colleague ----------------------------------------------------------------------------------
+
+    def candidates(self) -> list[Staff]:
+        query = self.query_one("#pick", Input).value
+        return [person for code, person in sorted(self.staff.items())
+                if person.active and code != self.case.owner and matches(person, query, self.initials[code])]
+
+    def option(self, person: Staff) -> Option:
+        backup = self.staff.get(person.backup or "")
+        line = t("follow.hand_off.row", code=person.code, name=person.name,
+                 presence=t(f"follow.hand_off.{'absent' if person.absent else 'present'}"),
+                 backup=t("follow.hand_off.backup", name=backup.name) if backup else t("follow.hand_off.no_backup"))
+        return Option(Text(line, style="dim" if person.absent else ""), id=person.code)
+
+    def show_colleagues(self) -> None:
+        found = self.candidates()
+        listed = self.query_one("#colleagues", OptionList)
+        listed.clear_options()
+        listed.add_options([self.option(person) for person in found])
+        if found:
+            listed.highlighted = 0
+        self.show_route()
+
+    @property
+    def chosen(self) -> str | None:
+        listed = self.query_one("#colleagues", OptionList)
+        if listed.highlighted is None or not listed.option_count:
+            return None
+        return listed.get_option_at_index(listed.highlighted).id
+
+    def route(self, to: str) -> str:
+        """Where the desk will send it: the rules' own HO-2 routing, asked with this case and this clerk."""
+        ctx = rules.Context(actor=self.clerk, staff=self.staff, policy=self.desk.policy, calendar=self.desk.calendar)
+        return rules.handoff_route(cast(rules.CaseState, self.case), to, ctx)  # reads owner, kind, about_staff
+
+    def show_route(self) -> None:
+        to = self.chosen
+        if to is None:
+            self.say("#route", t("follow.hand_off.none_found"), "bold")
+            return
+        person = self.staff[to]
+        goes_to = self.route(to)
+        if goes_to != to:
+            backup = self.staff[goes_to]
+            text = t("follow.hand_off.route_backup", name=person.name, code=to, backup=backup.name,
+                     backup_code=goes_to)
+        elif person.absent:
+            text = t("follow.hand_off.route_wait", name=person.name, code=to)
+        else:
+            text = t("follow.hand_off.route_direct", name=person.name, code=to)
+        self.say("#route", text, "bold" if person.absent else "")
+
+    @on(Input.Changed, "#pick")
+    def pick_typed(self) -> None:
+        self.show_colleagues()
+
+    @on(OptionList.OptionHighlighted, "#colleagues")
+    def colleague_highlighted(self) -> None:
+        self.show_route()
+
+    def action_move(self, delta: int) -> None:
+        listed = self.query_one("#colleagues", OptionList)
+        if self.focused is self.query_one("#pick") and listed.option_count:
+            listed.highlighted = max(0, min(listed.option_count - 1, (listed.highlighted or 0) + delta))
+
+    @on(Input.Submitted, "#pick")
+    @on(OptionList.OptionSelected, "#colleagues")
+    def colleague_chosen(self) -> None:
+        self.query_one("#note", Input).focus()
+
+    @on(Input.Submitted, "#note")
+    def note_given(self) -> None:
+        self.action_confirm()
+
+    def act(self, expect: int) -> Case:
+        note = self.query_one("#note", Input).value
+        return self.desk.hand_off(self.case.no, self.clerk.code, self.chosen or "", note, expect=expect)
