@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -28,7 +28,7 @@ from firstask.calendar import WorkCalendar
 from firstask.desk import Case, CaseLine, Desk
 from firstask.i18n import t
 from firstask.rules import RuleError, Staff
-from firstask.screens.dialog import ActionDialog
+from firstask.screens.dialog import WEEKDAYS, ActionDialog, cut
 from firstask.screens.follow_actions import (
     DeclineDialog,
     ExtendDialog,
@@ -57,7 +57,6 @@ FLEXIBLE = ("matter", "visitor", "summary")  # cut to share the room the other c
 FLEXIBLE_CELLS_AT_LEAST = 6
 CELL_PADDING = 2  # DataTable pads each cell by one cell on either side
 SCROLLBAR = 1  # follow_up.tcss: scrollbar-size-vertical
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 # What each key may do in each section; the footer shows only these.
 ACTIONS_IN = {
@@ -77,13 +76,6 @@ DIALOGS: dict[str, type[ActionDialog]] = {
 }
 DESK_ACTION = {"hand_off": "hand_off", "decline": "decline_handoff", "feedback": "feedback", "extend": "extend",
                "resolve": "resolve", "rate": "rate", "reopen": "reopen"}
-
-
-def cut(text: str, cells: int) -> str:
-    """`text` cut to at most `cells` terminal cells (a Chinese character takes two), marked "…" where cut."""
-    if cell_len(text) <= cells:
-        return text
-    return set_cell_size(text, cells - 1).rstrip() + "…"
 
 
 def due_cell(line: CaseLine, today: date, calendar: WorkCalendar) -> Text:
