@@ -138,6 +138,9 @@ class CaseLine:
     due: date | None
     due_provisional: bool
     created_at: datetime
+    rating: int | None = None
+    remedied: bool = False
+    resolved_at: datetime | None = None
 
 
 def _dt(text: str | None) -> datetime | None:
@@ -690,7 +693,7 @@ class Desk:
             if row is None:
                 raise RuleError("INPUT", "input.unknown_case", no=str(no))
             if expect is not None and row["version"] != expect:
-                raise self._conflict(row, expect)
+                self._check_version(row, expect)
             case = self._state(row)
             all_params = {**params, **(prepare(case) if prepare else {})}
             ctx = self._context(by, all_params)
@@ -734,8 +737,17 @@ class Desk:
             raise RuleError("INPUT", "input.unknown_staff", code=str(by))
         return Context(actor=actor, staff=staff, policy=self.policy, calendar=self.calendar, params=params)
 
-    def _conflict(self, row: Mapping[str, Any], expect: int) -> ConflictError:
-        last = self.store.last_case_event(row["no"]) or {}
+    def _check_version(self, row: Mapping[str, Any], expect: int) -> None:
+        """CONFLICT unless everything since `expect` was a scan: a scan records a breach but changes nothing the
+        clerk saw, so a window must not be refused because the minute's scan passed by meanwhile."""
+        since = self.store.case_events_after(row["no"], expect) if expect < row["version"] else []
+        changes = [e for e in since if e["action"] != "scan"]
+        if changes or not since:
+            raise self._conflict(row, expect, changes[-1] if changes else None)
+
+    def _conflict(self, row: Mapping[str, Any], expect: int,
+                  last: Mapping[str, Any] | None = None) -> ConflictError:
+        last = last or self.store.last_case_event(row["no"]) or {}
         who = self.staff().get(last.get("by_staff") or "")
         from firstask import i18n
 
@@ -816,12 +828,14 @@ class Desk:
 
     def case(self, no: str) -> Case:
         s = self.store
-        row = s.case_row(str(no))
-        if row is None:
-            raise RuleError("INPUT", "input.unknown_case", no=str(no))
-        person = s.person(row["person_id"]) if row["person_id"] else None
+        with s.read():  # one moment of the file: the version must match the history another window may extend
+            row = s.case_row(str(no))
+            if row is None:
+                raise RuleError("INPUT", "input.unknown_case", no=str(no))
+            person = s.person(row["person_id"]) if row["person_id"] else None
+            events = s.case_events(row["no"])
         history = [Event(seq=e["seq"], action=e["action"], by=e["by_staff"], at=datetime.fromisoformat(e["at"]),
-                         detail=json.loads(e["detail"])) for e in s.case_events(row["no"])]
+                         detail=json.loads(e["detail"])) for e in events]
         return Case(
             no=row["no"], version=row["version"], status=row["status"], first_asker=row["first_asker"],
             owner=row["owner"], channel=row["channel"], kind=row["kind"], summary=row["summary"] or "",
@@ -845,8 +859,13 @@ class Desk:
         return out
 
     def violations(self, *, day: date | None = None, staff: str | None = None,
-                   case_no: str | None = None) -> list[Violation]:
-        where, args = [], []
+                   case_no: str | None = None, after_id: int | None = None) -> list[Violation]:
+        """Violations by the day they happened, staff, case; `after_id`: only those recorded after that one."""
+        where: list[str] = []
+        args: list[Any] = []
+        if after_id is not None:
+            where.append("id > ?")
+            args.append(after_id)
         if day is not None:
             where.append("at >= ? AND at < ?")
             args += [day.isoformat(), (day + timedelta(days=1)).isoformat()]
@@ -869,18 +888,41 @@ class Desk:
         return self._lines("c.status = 'handoff_pending' AND (c.pending_to = ? OR c.pending_to IN "
                            "(SELECT s.code FROM staff s WHERE s.backup = ? AND s.absent = 1))", (code, code))
 
-    def _lines(self, where: str, args: Sequence[Any]) -> list[CaseLine]:
+    def callbacks(self, code: str) -> list[CaseLine]:
+        """Calls this staff member owes visitors: resolved cases waiting for the callback and rating (first-asker
+        or owner), and bad ratings waiting for the remedy callback (RATE-2), oldest first."""
+        bad = ", ".join(str(level) for level in sorted(rules.BAD_RATINGS))
+        # Each branch an indexed search: (owner, status), (first_asker, status), (rating, remedied_at).
+        return self._lines(
+            "c.no IN (SELECT no FROM cases WHERE owner = ? AND status = 'resolved' AND anonymous = 0 "
+            "UNION SELECT no FROM cases WHERE first_asker = ? AND status = 'resolved' AND anonymous = 0 "
+            f"UNION SELECT no FROM cases WHERE rating IN ({bad}) AND remedied_at IS NULL AND status = 'closed' "
+            "AND (owner = ? OR first_asker = ?))", (code, code, code, code),
+            order="c.status = 'resolved', c.resolved_at, c.created_at")  # bad ratings first: their clock runs
+
+    def covering(self, code: str) -> list[Staff]:
+        """The absent colleagues this staff member is the backup of (AB角): their work shows on this one's screen."""
+        return [s for s in self.staff().values() if s.backup == code and s.absent and s.active and s.code != code]
+
+    def changed(self) -> int:
+        """A number that changes whenever another connection (another window) has committed to the file."""
+        return self.store.data_version()
+
+    def _lines(self, where: str, args: Sequence[Any], order: str = "c.due IS NULL, c.due, c.created_at"
+               ) -> list[CaseLine]:
         rows = self.store.all(
             "SELECT c.no, c.version, c.status, c.channel, c.kind, c.summary, c.matter, c.owner, c.first_asker, "
-            "c.due, c.due_provisional, c.created_at, p.name AS visitor_name FROM cases c "
+            "c.due, c.due_provisional, c.created_at, c.rating, c.remedied_at, c.resolved_at, "
+            "p.name AS visitor_name FROM cases c "
             f"LEFT JOIN people p ON p.id = c.person_id WHERE {where} "
-            "ORDER BY c.due IS NULL, c.due, c.created_at", args)
+            f"ORDER BY {order}", args)
         return [CaseLine(no=r["no"], version=r["version"], status=r["status"], channel=r["channel"],
                          kind=r["kind"], summary=r["summary"] or "",
                          matter_name=json.loads(r["matter"])["name"] if r["matter"] else None,
                          visitor_name=r["visitor_name"], owner=r["owner"], first_asker=r["first_asker"],
                          due=_d(r["due"]), due_provisional=bool(r["due_provisional"]),
-                         created_at=datetime.fromisoformat(r["created_at"])) for r in rows]
+                         created_at=datetime.fromisoformat(r["created_at"]), rating=r["rating"],
+                         remedied=r["remedied_at"] is not None, resolved_at=_dt(r["resolved_at"])) for r in rows]
 
     def summary(self, day: date) -> dict[str, Any]:
         """The day's summary (SPEC §9) as it stood at the end of that day; keys as in CONTRACT.md."""

@@ -322,6 +322,10 @@ class Store:
         row = self.conn.execute(sql, params).fetchone()
         return None if row is None else row[0]
 
+    def data_version(self) -> int:
+        """SQLite's PRAGMA data_version: it changes when another connection commits (cheap, no file read)."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
     def meta(self, key: str) -> str | None:
         return self.scalar("SELECT value FROM meta WHERE key = ?", (key,))
 
@@ -346,6 +350,11 @@ class Store:
     def case_events(self, no: str) -> list[dict[str, Any]]:
         return self.all("SELECT seq, case_no, action, by_staff, at, tz, detail FROM events "
                         "WHERE case_no = ? ORDER BY seq", (no,))
+
+    def case_events_after(self, no: str, version: int) -> list[dict[str, Any]]:
+        """The case's events since it was at `version` (version n is the case after its n-th event)."""
+        return self.all("SELECT seq, action, by_staff, at FROM events WHERE case_no = ? ORDER BY seq "
+                        "LIMIT -1 OFFSET ?", (no, max(version, 0)))
 
     def last_case_event(self, no: str) -> dict[str, Any] | None:
         return self.one("SELECT seq, action, by_staff, at, detail FROM events WHERE case_no = ? "

@@ -234,10 +234,9 @@ def test_english_starts_on_the_cases_screen(desk, cases):
         assert table_rows(app)[0][1:4] == ["in progress", "Visit", "application"]
         assert shown(app.screen.query_one("#whoami")) == "王芳 (w01)  ·  today Mon 2026-11-23  ·  3 open"
         assert {binding.description for _, binding, *_ in app.screen.active_bindings.values()
-                if binding.show} == {"Refresh", "Lock", "Quit", i18n.t("app.key.desk"), "Follow-up",
+                if binding.show} == {"Lock", "Quit", i18n.t("app.key.desk"), "Follow-up",
                                      # the follow-up screen's sections and what can be done in "Mine"
-                                     "Waiting", "Mine", "Tracking", "History", "Hand off", "Feedback", "Extend",
-                                     "Resolve"}
+                                     "History", "Hand off", "Feedback", "Extend", "Resolve", "Away/back"}
 
     run(app, script)
 
@@ -323,8 +322,8 @@ def test_every_action_is_in_the_command_palette(desk, cases):
                             "退出": "关闭服务台程序", i18n.t("app.key.desk"): i18n.t("app.key.desk_tip"),
                             "跟踪": i18n.t("app.key.follow_up_tip"),
                             **{i18n.t(f"follow.key.{key}"): i18n.t(f"follow.key.{key}_tip")
-                               for key in ("waiting", "mine", "tracking", "history", "hand_off", "feedback",
-                                           "extend", "resolve")}}
+                               for key in ("waiting", "mine", "tracking", "callbacks", "history", "hand_off",
+                                           "feedback", "extend", "resolve", "presence")}}
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"锁屏")

@@ -137,7 +137,7 @@ def test_a_hand_off_to_the_absent_colleague_i_back_up_waits_for_me_labelled(desk
 
     async def script(pilot) -> None:
         await keys(pilot, "1")
-        assert [row[:3] for row in rows(app, "waiting")] == [[no, "张丽", "李强（不在岗，由我代签）"]]
+        assert [row[:3] for row in rows(app, "waiting")] == [[no, "张丽", "李强（离岗，我是B角）"]]
         await keys(pilot, "a")
         assert desk.case(no).owner == "w01"
 

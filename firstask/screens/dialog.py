@@ -29,7 +29,7 @@ from textual.widgets import Footer, Input, SelectionList, Static, TextArea
 from firstask import printing, rules
 from firstask.desk import Case, Desk
 from firstask.i18n import t
-from firstask.rules import RuleError, Staff
+from firstask.rules import ConflictError, RuleError, Staff
 from firstask.screens.keys import localise
 
 CONFIRM_KEY = "Ctrl+S"
@@ -172,13 +172,16 @@ class ActionDialog(ModalScreen[Case | None]):
         yield from ()
 
     def on_mount(self) -> None:
+        self.show_header()
+        for line in self.query(".reason, #lang, #message"):
+            line.display = False
+        self.check_language()
+
+    def show_header(self) -> None:
         case = self.case
         self.query_one("#header", Static).update(Text(t(
             "dialog.header", no=case.no, visitor=visitor_of(case), matter=case.matter_name or t("dialog.no_matter"),
             status=t(f"status.{case.status}"))))
-        for line in self.query(".reason, #lang, #message"):
-            line.display = False
-        self.check_language()
 
     # --- what a dialog fills in ----------------------------------------------------------------------------------
 
@@ -219,12 +222,26 @@ class ActionDialog(ModalScreen[Case | None]):
 
     def refuse(self, refused: RuleError) -> None:
         """The desk's reason, next to the field it is about (focused), or under the form."""
+        if isinstance(refused, ConflictError):
+            self.catch_up(refused)
+            return
         widget_id = self.FIELDS.get(refused.field or "")
         if widget_id and self.query(f"#{widget_id}-reason"):
             self.say(f"#{widget_id}-reason", refused.message())
             self.query_one(f"#{widget_id}").focus()
         else:
             self.say("#message", refused.message())
+
+    def catch_up(self, conflict: ConflictError) -> None:
+        """Another window changed the case: show it as it is now and keep the form, so that a second Ctrl+S acts
+        knowingly on the new version (or the rules refuse it for what changed)."""
+        try:
+            self.case = self.desk.case(self.case.no)
+        except RuleError as refused:
+            self.say("#message", refused.message())
+            return
+        self.show_header()
+        self.say("#message", conflict.message() + " " + t("dialog.conflict_again"))
 
     @on(Input.Changed)
     @on(TextArea.Changed)

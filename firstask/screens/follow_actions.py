@@ -1,6 +1,7 @@
 """The follow-up actions on one case, each a dialog on the shared `ActionDialog` frame: decline a hand-off (HO-5),
 feedback to the visitor, extension (TIME-3), resolve with the result (CLO-1), callback with the five-level rating
-(RATE-1) and reopen (supervisors). Text the visitor is told is checked for forbidden phrases as it is typed (LANG-1).
+(RATE-1), the remedy after a bad rating (RATE-2) and reopen (supervisors). Text the visitor is told is checked for
+forbidden phrases as it is typed (LANG-1).
 """
 
 from __future__ import annotations
@@ -99,6 +100,18 @@ class ResolveDialog(TextDialog):
 
     def act(self, expect: int) -> Case:
         return self.desk.resolve(self.case.no, self.clerk.code, self.text, expect=expect)
+
+
+class RemedyDialog(TextDialog):
+    """RATE-2: after a bad rating, the callback and what was put right, within the policy's working days."""
+
+    TITLE = "follow.remedy.title"
+    CONFIRM = "follow.dkey.remedy"
+    WORDS, LABEL, HINT = "follow.remedy", "text", "follow.remedy.hint"
+    FIELDS: ClassVar[dict[str, str]] = {"text": "text"}
+
+    def act(self, expect: int) -> Case:
+        return self.desk.remedy(self.case.no, self.clerk.code, self.text, expect=expect)
 
 
 class ReopenDialog(TextDialog):

@@ -1,12 +1,16 @@
 """The follow-up screen, the clerk's home after check-in, in sections the clerk moves between with single keys:
 
 1 *Waiting for me* — hand-offs addressed to me, or to the colleague I back up while they are away (accept with
-`a`, decline with a reason with `d`, HO-5); 2 *Mine* — the open cases I own, soonest due first, with the time each
-has left; 3 *Tracking* — cases I first asked that a colleague owns now, until they are closed (HO-6).
+`a`, decline with a reason with `d`, HO-5); 2 *Mine* — the open cases I own (and those of an absent colleague I back
+up, labelled), soonest due first, with the time each has left; 3 *Tracking* — cases I first asked that a colleague
+owns now, until they are closed (HO-6); 4 *Callbacks* — resolved cases waiting for the visitor's callback and
+rating, and bad ratings waiting for the remedy callback (RATE-2).
 
 From any row: Enter shows the case's full history; `h` hands it off, `f` feedback, `e` extend, `v` resolve,
-`c` callback and rating (resolved cases), `o` reopen (supervisors). Every action is taken on the version of the case
-the list shows (`expect=`), so a change made meanwhile in another window is refused and said, never overwritten.
+`c` callback and rating (resolved cases), `m` remedy after a bad rating, `o` reopen (supervisors); `p` marks me
+absent or back (AB角). Every action is taken on the version of the case the list shows (`expect=`), so a change made
+meanwhile in another window is refused and said, never overwritten. The lists follow the file: the app calls
+`desk_changed` when another window has written, and the screen reads them again.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from firstask.screens.follow_actions import (
     ExtendDialog,
     FeedbackDialog,
     RateDialog,
+    RemedyDialog,
     ReopenDialog,
     ResolveDialog,
     localise_follow,
@@ -47,12 +52,16 @@ SECTION_COLUMNS = {
     "waiting": ("no", "from", "for", "kind", "matter", "visitor", "summary", "due"),
     "mine": COLUMNS,
     "tracking": ("no", "owner", "status", "kind", "matter", "visitor", "summary", "due"),
+    "callbacks": ("no", "call", "owner", "kind", "matter", "visitor", "summary", "resolved"),
 }
+MINE_COVERING = ("no", "for", "status", "channel", "kind", "matter", "visitor", "summary", "due")
 SECTIONS = tuple(SECTION_COLUMNS)
-TABLE_ID = {"waiting": "waiting", "mine": "cases", "tracking": "tracking"}  # `#cases`: Mine, as it always was
-EMPTY_ID = {"waiting": "waiting-empty", "mine": "empty", "tracking": "tracking-empty"}
+TABLE_ID = {"waiting": "waiting", "mine": "cases", "tracking": "tracking",  # `#cases`: Mine, as it always was
+            "callbacks": "callbacks"}
+EMPTY_ID = {"waiting": "waiting-empty", "mine": "empty", "tracking": "tracking-empty",
+            "callbacks": "callbacks-empty"}
 EMPTY_TEXT = {"waiting": "follow.section.waiting_empty", "mine": "app.cases.empty",
-              "tracking": "follow.section.tracking_empty"}
+              "tracking": "follow.section.tracking_empty", "callbacks": "follow.section.callbacks_empty"}
 FLEXIBLE = ("matter", "visitor", "summary")  # cut to share the room the other columns leave
 FLEXIBLE_CELLS_AT_LEAST = 6
 CELL_PADDING = 2  # DataTable pads each cell by one cell on either side
@@ -66,16 +75,18 @@ ACTIONS_IN = {
     "feedback": {"mine", "tracking"},
     "extend": {"mine"},
     "resolve": {"mine"},
-    "rate": {"tracking"},
-    "reopen": {"tracking"},
+    "rate": {"tracking", "callbacks"},
+    "remedy": {"callbacks"},
+    "reopen": {"tracking", "callbacks"},
     "history": set(SECTIONS),
 }
 DIALOGS: dict[str, type[ActionDialog]] = {
     "hand_off": HandOffDialog, "decline": DeclineDialog, "feedback": FeedbackDialog, "extend": ExtendDialog,
-    "resolve": ResolveDialog, "rate": RateDialog, "reopen": ReopenDialog,
+    "resolve": ResolveDialog, "rate": RateDialog, "remedy": RemedyDialog, "reopen": ReopenDialog,
 }
 DESK_ACTION = {"hand_off": "hand_off", "decline": "decline_handoff", "feedback": "feedback", "extend": "extend",
-               "resolve": "resolve", "rate": "rate", "reopen": "reopen"}
+               "resolve": "resolve", "rate": "rate", "remedy": "remedy", "reopen": "reopen"}
+BAD_RATINGS = (1, 2)
 
 
 def due_cell(line: CaseLine, today: date, calendar: WorkCalendar) -> Text:
@@ -106,11 +117,14 @@ class FollowUpScreen(Screen[None]):
     CSS_PATH = "follow_up.tcss"
     AUTO_FOCUS = "#cases"
     BINDINGS = [
-        Binding("r", "refresh", "app.key.refresh", id="refresh", tooltip="app.key.refresh_tip"),
-        Binding("1", "section('waiting')", "follow.key.waiting", id="waiting", tooltip="follow.key.waiting_tip"),
-        Binding("2", "section('mine')", "follow.key.mine", id="mine", tooltip="follow.key.mine_tip"),
+        Binding("r", "refresh", "app.key.refresh", id="refresh", tooltip="app.key.refresh_tip",
+                show=False),  # the lists follow the file by themselves; r stays for the doubtful
+        # The section keys are on the tabs themselves ("1 Waiting for me"), so the footer keeps its room.
+        Binding("1", "section('waiting')", "follow.key.waiting", id="waiting", tooltip="follow.key.waiting_tip",
+                show=False),
+        Binding("2", "section('mine')", "follow.key.mine", id="mine", tooltip="follow.key.mine_tip", show=False),
         Binding("3", "section('tracking')", "follow.key.tracking", id="tracking",
-                tooltip="follow.key.tracking_tip"),
+                tooltip="follow.key.tracking_tip", show=False),
         Binding("enter", "history", "follow.key.history", id="history", tooltip="follow.key.history_tip",
                 priority=True),
         Binding("a", "accept", "follow.key.accept", id="accept", tooltip="follow.key.accept_tip"),
@@ -120,7 +134,11 @@ class FollowUpScreen(Screen[None]):
         Binding("e", "open('extend')", "follow.key.extend", id="extend", tooltip="follow.key.extend_tip"),
         Binding("v", "open('resolve')", "follow.key.resolve", id="resolve", tooltip="follow.key.resolve_tip"),
         Binding("c", "open('rate')", "follow.key.rate", id="rate", tooltip="follow.key.rate_tip"),
+        Binding("4", "section('callbacks')", "follow.key.callbacks", id="callbacks",
+                tooltip="follow.key.callbacks_tip", show=False),
+        Binding("m", "open('remedy')", "follow.key.remedy", id="remedy", tooltip="follow.key.remedy_tip"),
         Binding("o", "open('reopen')", "follow.key.reopen", id="reopen", tooltip="follow.key.reopen_tip"),
+        Binding("p", "presence", "follow.key.presence", id="presence", tooltip="follow.key.presence_tip"),
     ]
 
     def __init__(self, desk: Desk, clerk: Staff) -> None:
@@ -130,6 +148,7 @@ class FollowUpScreen(Screen[None]):
         self.sections: dict[str, list[CaseLine]] = {name: [] for name in SECTIONS}
         self.staff: dict[str, Staff] = {}
         self.addressed: dict[str, str | None] = {}  # waiting hand-offs: case no -> to whom it is addressed
+        self.covering: list[Staff] = []  # absent colleagues I back up: their cases show in my lists
         localise_follow(self)
 
     @property
@@ -154,22 +173,43 @@ class FollowUpScreen(Screen[None]):
     def on_resize(self, event: events.Resize) -> None:
         self.show_cases()
 
+    def on_screen_resume(self) -> None:
+        if self.is_mounted:
+            self.action_refresh()
+
+    def desk_changed(self) -> None:
+        """Another window wrote to the file: read the lists again, keeping the cursor on its case."""
+        self.action_refresh()
+
     # --- reading and showing the lists ---------------------------------------------------------------------------
 
     def action_refresh(self) -> None:
         me = self.clerk.code
         self.staff = self.desk.staff()
-        self.sections = {"waiting": self.desk.waiting_for(me), "mine": self.desk.my_cases(me),
-                         "tracking": self.desk.tracking(me)}
+        self.clerk = self.staff.get(me, self.clerk)
+        self.covering = self.desk.covering(me)
+        mine = self.desk.my_cases(me)
+        for colleague in self.covering:
+            mine += self.desk.my_cases(colleague.code)
+        mine.sort(key=lambda line: (line.due is None, line.due or date.max, line.created_at))
+        self.sections = {"waiting": self.desk.waiting_for(me), "mine": mine, "tracking": self.desk.tracking(me),
+                         "callbacks": self.desk.callbacks(me)}
         self.addressed = {line.no: self.desk.case(line.no).pending_to for line in self.sections["waiting"]}
         self.show_cases()
         self.refresh_bindings()
 
     def show_cases(self) -> None:
         today = self.desk.now().date()
-        self.query_one("#whoami", Static).update(Text(t(
+        whoami = Text(t(
             "app.cases.header", name=self.clerk.name, code=self.clerk.code, today=today.isoformat(),
-            weekday=t(f"app.weekday.{WEEKDAYS[today.weekday()]}"), count=len(self.lines))))
+            weekday=t(f"app.weekday.{WEEKDAYS[today.weekday()]}"), count=len(self.lines)))
+        if self.clerk.absent:
+            whoami.append("  ·  " + t("follow.presence.away", backup=self.name_of(self.clerk.backup)),
+                          style="bold yellow")
+        if self.covering:
+            whoami.append("  ·  " + t("follow.presence.covering", names=t("follow.list_sep").join(
+                f"{c.name} ({c.code})" for c in self.covering)), style="bold")
+        self.query_one("#whoami", Static).update(whoami)
         tabs = self.query_one("#sections", TabbedContent)
         for name in SECTIONS:
             tabs.get_tab(f"pane-{name}").label = Content(t(f"follow.section.{name}", count=len(self.sections[name])))
@@ -177,7 +217,7 @@ class FollowUpScreen(Screen[None]):
 
     def show_section(self, name: str, today: date) -> None:
         lines = self.sections[name]
-        columns = SECTION_COLUMNS[name]
+        columns = MINE_COVERING if name == "mine" and self.covering else SECTION_COLUMNS[name]
         table = self.query_one(f"#{TABLE_ID[name]}", DataTable)
         self.query_one(f"#{EMPTY_ID[name]}", Static).display = not lines
         table.display = bool(lines)
@@ -200,9 +240,16 @@ class FollowUpScreen(Screen[None]):
     def row(self, line: CaseLine, today: date, calendar: WorkCalendar) -> dict[str, Text]:
         """Every cell a section may show of one case, the flexible ones still whole."""
         visitor = line.visitor_name if line.visitor_name is not None else t("app.cases.anonymous")
-        addressed = self.addressed.get(line.no)
+        # Waiting: to whom the hand-off is addressed; Mine: whose case it is (mine, or an absent colleague's).
+        addressed = self.addressed.get(line.no, line.owner)
         for_whom = (t("follow.for.me") if addressed in (None, self.clerk.code)
                     else t("follow.for.backup", name=self.name_of(addressed)))
+        if line.status == "resolved":
+            call = Text(t("follow.call.rating"))
+        elif line.rating in BAD_RATINGS:
+            call = Text(t("follow.call.remedy", level=t(f"follow.rate.levels.{line.rating}")), style="bold red")
+        else:
+            call = Text(t("follow.none"))
         return {
             "no": Text(line.no),
             "status": Text(t(f"status.{line.status}")),
@@ -215,6 +262,8 @@ class FollowUpScreen(Screen[None]):
             "from": Text(self.name_of(line.owner)),  # a pending hand-off stays with its sender until accepted
             "for": Text(for_whom, style="" if addressed in (None, self.clerk.code) else "bold"),
             "owner": Text(self.name_of(line.owner)),
+            "call": call,
+            "resolved": Text(line.resolved_at.strftime("%Y-%m-%d %H:%M") if line.resolved_at else t("follow.none")),
         }
 
     def column_widths(self, rows: Sequence[dict[str, Text]],
@@ -270,6 +319,8 @@ class FollowUpScreen(Screen[None]):
         line = self.line_under_cursor() if self.is_mounted else None
         if name == "rate" and (line is None or line.status != "resolved"):
             return False
+        if name == "remedy" and (line is None or line.rating not in BAD_RATINGS or line.remedied):
+            return False
         if name == "reopen" and (line is None or line.status not in ("resolved", "closed")):
             return False
         return line is not None
@@ -322,6 +373,19 @@ class FollowUpScreen(Screen[None]):
             self.action_refresh()
 
         return after
+
+    def action_presence(self) -> None:
+        """Mark me absent (my hand-offs and cases go to my backup) or back (AB角)."""
+        me = self.staff.get(self.clerk.code, self.clerk)
+        try:
+            self.desk.set_absent(me.code, not me.absent, by=me.code)
+        except RuleError as refused:
+            self.say(refused.message())
+            return
+        self.say()
+        self.notify(t("follow.presence.now_away" if not me.absent else "follow.presence.now_back",
+                      backup=self.name_of(me.backup)))
+        self.action_refresh()
 
     def action_history(self) -> None:
         no = self.case_under_cursor()
