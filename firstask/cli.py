@@ -225,5 +225,28 @@ def scan(
     typer.echo(i18n.t("cli.scan_found", None, count=len(found)))
 
 
+@cli.command()
+def serve(
+    port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
+    host: Annotated[str, typer.Option("--host", help="Address to bind (default: this machine only).")] = "127.0.0.1",
+) -> None:
+    """The same desk in a browser (textual-serve); each tab logs in like a window."""
+    from firstask.desk import Desk
+    from firstask.serve import make_server
+
+    if not 0 < port < 65536:
+        raise fail(i18n.t("cli.bad_port", None, port=port))
+    with user_errors():
+        with Desk.open(_existing_db()) as desk:
+            if not desk.staff():
+                raise fail(i18n.t("cli.no_staff", None, path=OPTIONS.db), 1)
+    server = make_server(OPTIONS.db, OPTIONS.lang, host=host, port=port, title=i18n.t("app.title", None))
+    typer.echo(i18n.t("cli.serving", None, url=f"http://{host}:{port}", path=OPTIONS.db))
+    try:
+        server.serve()
+    except OSError as e:
+        raise fail(i18n.t("cli.cannot_serve", None, url=f"{host}:{port}", reason=e.strerror or str(e)), 1) from e
+
+
 def main() -> None:
     cli(prog_name="firstask")

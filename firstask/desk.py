@@ -392,6 +392,17 @@ class Desk:
         return Staff(code=row["code"], name=row["name"], role=row["role"], backup=row["backup"],
                      absent=bool(row["absent"]), active=bool(row["active"]))
 
+    def supervisor_only(self, by: str, what: str) -> Staff:
+        """A supervisor screen or call (`what` names it): allowed for supervisors; for anyone else the refusal is
+        written into the history (SPEC §10) and raised as ACCESS."""
+        staff = self.staff().get(by)
+        if staff is not None and staff.active and staff.is_supervisor:
+            return staff
+        with self.store.write():
+            self._desk_event("access_refused", by if staff else None, _iso(self.now()),
+                             {"code": str(by)[:20], "what": str(what)[:40]})
+        raise RuleError("ACCESS", "access.supervisor_only", what=what)
+
     # --- actions -----------------------------------------------------------------------------------------------
 
     def check_in(self, by: str, *, visitor_name: str | None = None, summary: str, channel: str = "visit",
