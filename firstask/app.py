@@ -33,6 +33,7 @@ from firstask.screens.keys import localise
 from firstask.screens.login import LoginScreen
 from firstask.store import StoreError
 
+SUPERVISOR_MODES = ("summary", "violations", "setup")
 IDLE_CHECK_SECONDS = 15
 WATCH_SECONDS = 0.5  # another window's change shows within this (the issue asks for 2 s)
 SCAN_SECONDS = 60
@@ -51,10 +52,30 @@ def make_app(desk: Desk, user: str | None = None, lang: str = "zh") -> DeskApp:
     return DeskApp(desk, staff)
 
 
+def supervisor_screen(mode: str, desk: Desk, supervisor: Staff) -> Screen[None]:
+    """The supervisor screens, imported when first opened: a clerk's start-up never pays for them."""
+    if mode == "summary":
+        from firstask.screens.summary import SummaryScreen
+
+        return SummaryScreen(desk, supervisor)
+    if mode == "violations":
+        from firstask.screens.violations import ViolationsScreen
+
+        return ViolationsScreen(desk, supervisor)
+    from firstask.screens.setup import SetupScreen
+
+    return SetupScreen(desk, supervisor)
+
+
 class DeskApp(App[None]):
     BINDINGS = [
         Binding("f1", "go('desk')", "app.key.desk", id="desk", tooltip="app.key.desk_tip"),
         Binding("f8", "go('follow_up')", "app.key.follow_up", id="follow_up", tooltip="app.key.follow_up_tip"),
+        # Supervisor screens: every staff member may press the key; a clerk is refused on screen and it is recorded.
+        Binding("f9", "go('summary')", "app.key.summary", id="summary", tooltip="app.key.summary_tip", show=False),
+        Binding("f10", "go('violations')", "app.key.violations", id="violations",
+                tooltip="app.key.violations_tip", show=False),
+        Binding("f11", "go('setup')", "app.key.setup", id="setup", tooltip="app.key.setup_tip", show=False),
         Binding("f12", "lock", "app.key.lock", id="lock", tooltip="app.key.lock_tip", priority=True),
         Binding("ctrl+p", "command_palette", "app.key.palette", id="palette", tooltip="app.key.palette_tip",
                 show=False, priority=True),
@@ -76,6 +97,9 @@ class DeskApp(App[None]):
             "login": lambda: self.localised(LoginScreen(self.desk)),
             "desk": lambda: self.localised(CheckInScreen(self.desk, self.clerk)),
             "follow_up": lambda: self.localised(FollowUpScreen(self.desk, self.clerk)),
+            "summary": lambda: self.localised(supervisor_screen("summary", self.desk, self.clerk)),
+            "violations": lambda: self.localised(supervisor_screen("violations", self.desk, self.clerk)),
+            "setup": lambda: self.localised(supervisor_screen("setup", self.desk, self.clerk)),
         }
         for mode, screen in self.screens_by_mode.items():
             self.add_mode(mode, screen)
@@ -195,8 +219,15 @@ class DeskApp(App[None]):
         self.add_mode(mode, self.screens_by_mode[mode])
 
     async def action_go(self, mode: str) -> None:
-        if self.staff is not None and mode in self.screens_by_mode and mode != "login":
-            await self.switch_mode(mode)
+        if self.staff is None or mode not in self.screens_by_mode or mode == "login":
+            return
+        if mode in SUPERVISOR_MODES:
+            try:
+                self.desk.supervisor_only(self.staff.code, mode)
+            except (RuleError, StoreError) as refused:
+                self.notify(refused.message(), title=t(f"app.key.{mode}"), severity="error")
+                return
+        await self.switch_mode(mode)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("lock", "go"):
@@ -211,7 +242,10 @@ class DeskApp(App[None]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Every binding with an id that can run now, by its description and tooltip."""
+        supervisor = self.staff is not None and self.staff.is_supervisor
         for namespace, binding, enabled, tooltip in screen.active_bindings.values():
+            if binding.id in SUPERVISOR_MODES and not supervisor:
+                continue  # the key still answers a clerk (refused, recorded); the palette does not offer it
             if binding.id and binding.action != "command_palette" and enabled:
                 yield SystemCommand(binding.description, tooltip or binding.description,
                                     partial(self.run_action, binding.action, namespace))

@@ -40,6 +40,10 @@ class StoreError(Exception):
     def __str__(self) -> str:
         return i18n.t(self.key, None, **self.params)
 
+    def message(self, lang: str | None = None) -> str:
+        """As RuleError.message: the screens show either the same way."""
+        return i18n.t(self.key, lang, **self.params)
+
 
 def dumps(value: Any) -> str:
     """Canonical JSON: the same value always gives the same text, which is what the chain hashes."""

@@ -1,6 +1,7 @@
 """The app as a clerk uses it: log in, see my open cases, lock. Pilot tests check state; two snapshots check looks."""
 
 import asyncio
+import json
 import subprocess
 import sys
 import tomllib
@@ -389,3 +390,21 @@ def test_snapshot_cases(snap_compare, desk, cases, lang):
         await steady(pilot)
 
     assert snap_compare(make_app(desk, user="w01", lang=lang), terminal_size=SIZE, run_before=follow_up)
+
+
+@pytest.mark.parametrize("key, mode", [("f9", "summary"), ("f10", "violations"), ("f11", "setup")])
+def test_a_clerk_is_refused_the_supervisor_screens_and_it_is_recorded(desk, key, mode):
+    app = make_app(desk, user="w01", lang="en")
+
+    async def script(pilot) -> None:
+        before = app.current_mode
+        await pilot.press(key)
+        await pilot.pause()
+        assert app.current_mode == before
+        assert isinstance(app.screen, FollowUpScreen)
+        told = [n.message for n in app._notifications]
+        assert "Only a supervisor may use this; the attempt has been recorded." in told
+
+    run(app, script)
+    refused = desk.store.all("SELECT by_staff, detail FROM events WHERE action = 'access_refused'")
+    assert [(r["by_staff"], json.loads(r["detail"])["what"]) for r in refused] == [("w01", mode)]
