@@ -54,7 +54,7 @@ SECTION_COLUMNS = {
     "tracking": ("no", "owner", "status", "kind", "matter", "visitor", "summary", "due"),
     "callbacks": ("no", "call", "owner", "kind", "matter", "visitor", "summary", "resolved"),
 }
-MINE_COVERING = ("no", "for", "status", "channel", "kind", "matter", "visitor", "summary", "due")
+MINE_COVERING = ("no", "whose", "status", "channel", "kind", "matter", "visitor", "summary", "due")
 SECTIONS = tuple(SECTION_COLUMNS)
 TABLE_ID = {"waiting": "waiting", "mine": "cases", "tracking": "tracking",  # `#cases`: Mine, as it always was
             "callbacks": "callbacks"}
@@ -208,7 +208,7 @@ class FollowUpScreen(Screen[None]):
                           style="bold yellow")
         if self.covering:
             whoami.append("  ·  " + t("follow.presence.covering", names=t("follow.list_sep").join(
-                f"{c.name} ({c.code})" for c in self.covering)), style="bold")
+                t("app.user", name=c.name, code=c.code) for c in self.covering)), style="bold")
         self.query_one("#whoami", Static).update(whoami)
         tabs = self.query_one("#sections", TabbedContent)
         for name in SECTIONS:
@@ -261,6 +261,7 @@ class FollowUpScreen(Screen[None]):
             "due": due_cell(line, today, calendar),
             "from": Text(self.name_of(line.owner)),  # a pending hand-off stays with its sender until accepted
             "for": Text(for_whom, style="" if addressed in (None, self.clerk.code) else "bold"),
+            "whose": Text(for_whom, style="" if addressed in (None, self.clerk.code) else "bold"),
             "owner": Text(self.name_of(line.owner)),
             "call": call,
             "resolved": Text(line.resolved_at.strftime("%Y-%m-%d %H:%M") if line.resolved_at else t("follow.none")),
