@@ -1,8 +1,8 @@
 """The desk as a Textual app. `make_app` is the one factory the command line, scripts and tests use.
 
 The app keeps the desk and the staff member logged in. It starts at the log-in screen, or already logged in when
-given a staff code. Locking (F12, or idle minutes) goes back to the log-in screen and drops every work screen, so
-the next clerk starts clean.
+given a staff code. Locking (F12, or idle minutes) puts the log-in screen over the desk: the same clerk logging in
+again finds their screens and any half-filled form as they left them; anyone else starts clean.
 
 Several windows share one file. Twice a second the app asks SQLite whether another connection has committed
 (`PRAGMA data_version`, no file read) and, if so, the screens read their lists again; every minute it runs the
@@ -90,6 +90,7 @@ class DeskApp(App[None]):
         self.last_input = time.monotonic()
         self.data_version = 0
         self.tidings: Tidings | None = None
+        self.locked: tuple[str, str] | None = None  # who locked the desk, and the mode they were in
         self.title = t("app.title")
         self.sub_title = self.user_label()
         localise(self)
@@ -141,20 +142,31 @@ class DeskApp(App[None]):
         self.staff = message.staff
         self.sub_title = self.user_label()
         self.last_input = time.monotonic()
-        await self.switch_mode(HOME)
+        back_to = HOME
+        if self.locked is not None and self.locked[0] == message.staff.code:
+            back_to = self.locked[1]  # the same clerk: back where they were, the open form as they left it
+        else:
+            await self.drop_work()  # someone else: nothing of the previous clerk's screens survives
+        self.locked = None
+        await self.switch_mode(back_to)
         await self.renew("login")
         self.refresh_bindings()
         self.start_news()
 
     async def action_lock(self) -> None:
+        """Lock (F12, or idle): the log-in screen covers the desk; the work screens wait for the same clerk."""
+        if self.staff is not None:
+            self.locked = (self.staff.code, self.current_mode)
         self.staff = None
         self.tidings = None
         self.sub_title = self.user_label()
         await self.switch_mode("login")
-        for mode in self.screens_by_mode:
-            if mode != "login":
-                await self.renew(mode)
         self.refresh_bindings()
+
+    async def drop_work(self) -> None:
+        for mode in self.screens_by_mode:
+            if mode != "login" and mode != self.current_mode:
+                await self.renew(mode)
 
     async def lock_if_idle(self, now: float | None = None) -> None:
         """Lock after the policy's idle minutes without a key or a click (SPEC §10)."""

@@ -408,3 +408,30 @@ def test_a_clerk_is_refused_the_supervisor_screens_and_it_is_recorded(desk, key,
     run(app, script)
     refused = desk.store.all("SELECT by_staff, detail FROM events WHERE action = 'access_refused'")
     assert [(r["by_staff"], json.loads(r["detail"])["what"]) for r in refused] == [("w01", mode)]
+
+
+def test_an_idle_lock_keeps_the_open_form_for_the_same_clerk_only(desk):
+    app = make_app(desk, user="w01")
+
+    async def script(pilot) -> None:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, CheckInScreen)
+        app.screen.query_one("#visitor_name", Input).value = "赵六"
+        app.screen.query_one("#summary", Input).value = "咨询低保申请，材料待补"
+        app.last_input = 1000.0
+        await app.lock_if_idle(now=1000.0 + desk.policy.idle_minutes * 60)
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen) and app.staff is None
+        await log_in(pilot, "w01", "1111")
+        assert isinstance(app.screen, CheckInScreen)
+        assert app.screen.query_one("#summary", Input).value == "咨询低保申请，材料待补"
+        assert app.screen.query_one("#visitor_name", Input).value == "赵六"
+        await pilot.press("f12")
+        await pilot.pause()
+        await log_in(pilot, "w02", "2222")
+        assert isinstance(app.screen, CheckInScreen)
+        assert app.screen.query_one("#summary", Input).value == ""  # another clerk: nothing of w01's form
+        assert app.screen.query_one("#visitor_name", Input).value == ""
+
+    run(app, script)
