@@ -206,13 +206,12 @@ class DeskApp(App[None]):
         if self.staff is None:
             return
         try:
-            found = self.desk.scan()
+            self.desk.scan()
         except (RuleError, StoreError, sqlite3.Error):
             return  # busy: the next minute's scan catches up, breaches are recorded at the moment they happened
-        if found:
-            self.desk_changed()  # our own commit: data_version does not move for this connection
-        else:
-            self.tell()
+        # Our own commit does not move data_version for this connection; and the day may have turned over
+        # (due dates, days left), so the screens read their lists again after every scan.
+        self.desk_changed()
 
     def tell(self) -> None:
         if self.tidings is None:

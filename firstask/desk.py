@@ -141,6 +141,7 @@ class CaseLine:
     rating: int | None = None
     remedied: bool = False
     resolved_at: datetime | None = None
+    pending_since: datetime | None = None  # a waiting hand-off: when it was sent
 
 
 def _dt(text: str | None) -> datetime | None:
@@ -158,6 +159,8 @@ def _iso(moment: datetime) -> str:
 # --- PINs ------------------------------------------------------------------------------------------------------
 
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+LOCKOUT_ATTEMPTS = 5
+LOCKOUT_MINUTES = 5
 
 
 def hash_pin(pin: str) -> str:
@@ -382,11 +385,23 @@ class Desk:
         code = (code or "").strip()
         row = self.store.one("SELECT code, name, role, backup, absent, active, pin_hash FROM staff "
                              "WHERE code = ?", (code,)) if code.isalnum() else None
-        ok = row is not None and bool(row["active"]) and check_pin(pin or "", row["pin_hash"])
-        now = _iso(self.now())
-        with self.store.write():
-            self._desk_event("login" if ok else "login_refused", code if row else None, now,
-                             {"code": code[:20]})
+        moment = self.now()
+        now = _iso(moment)
+        with self.store.write() as s:
+            # Five wrong PINs in a row lock that code for five minutes, whether or not the code exists (so the
+            # lock tells nothing about the roster); the PIN is not even checked while locked.
+            since = _iso(moment - timedelta(minutes=LOCKOUT_MINUTES))
+            failures = s.recent_login_failures(code[:20], since)
+            if failures >= LOCKOUT_ATTEMPTS:
+                self._desk_event("login_locked", code if row else None, now, {"code": code[:20]})
+                locked = True
+            else:
+                locked = False
+                ok = row is not None and bool(row["active"]) and check_pin(pin or "", row["pin_hash"])
+                self._desk_event("login" if ok else "login_refused", code if row else None, now,
+                                 {"code": code[:20]})
+        if locked:
+            raise RuleError("LOGIN", "login.locked", minutes=LOCKOUT_MINUTES)
         if not ok or row is None:
             raise RuleError("LOGIN", "login.refused")
         return Staff(code=row["code"], name=row["name"], role=row["role"], backup=row["backup"],
@@ -923,7 +938,7 @@ class Desk:
                ) -> list[CaseLine]:
         rows = self.store.all(
             "SELECT c.no, c.version, c.status, c.channel, c.kind, c.summary, c.matter, c.owner, c.first_asker, "
-            "c.due, c.due_provisional, c.created_at, c.rating, c.remedied_at, c.resolved_at, "
+            "c.due, c.due_provisional, c.created_at, c.rating, c.remedied_at, c.resolved_at, c.pending_since, "
             "p.name AS visitor_name FROM cases c "
             f"LEFT JOIN people p ON p.id = c.person_id WHERE {where} "
             f"ORDER BY {order}", args)
@@ -933,7 +948,8 @@ class Desk:
                          visitor_name=r["visitor_name"], owner=r["owner"], first_asker=r["first_asker"],
                          due=_d(r["due"]), due_provisional=bool(r["due_provisional"]),
                          created_at=datetime.fromisoformat(r["created_at"]), rating=r["rating"],
-                         remedied=r["remedied_at"] is not None, resolved_at=_dt(r["resolved_at"])) for r in rows]
+                         remedied=r["remedied_at"] is not None, resolved_at=_dt(r["resolved_at"]),
+                         pending_since=_dt(r["pending_since"])) for r in rows]
 
     def summary(self, day: date) -> dict[str, Any]:
         """The day's summary (SPEC §9) as it stood at the end of that day; keys as in CONTRACT.md."""
@@ -1007,6 +1023,315 @@ class Desk:
 
     def verify(self, anchor: tuple[int, str] | None = None) -> Any:
         return self.store.verify(anchor)
+
+    # --- supervisor screens: set-up ---
+
+    def save_staff(self, code: str, name: str, *, role: str = "clerk", backup: str | None = None,
+                   pin: str | None = None, by: str) -> None:
+        """A supervisor adds or edits a staff member (roster). The backup must be another staff member (A↔B is
+        fine); a new member's first PIN must be changed at their first log-in. Editing keeps active and PIN."""
+        self.supervisor_only(by, "setup")
+        code = clean(code, "code")
+        backup = clean(backup, "code") or None
+        if backup is not None and backup != code and backup not in self.staff():
+            raise RuleError("INPUT", "setup.staff.unknown_backup", field="backup", code=backup)
+        with self.store.write() as s:
+            existing = s.one("SELECT active, pin_hash FROM staff WHERE code = ?", (code,))
+            if existing is None and pin is None:
+                raise RuleError("INPUT", "setup.staff.first_pin", field="pin")
+            self.add_staff(code, name, role=role, backup=backup, pin=pin, by=by)
+            if existing is not None:
+                s.update("staff", "code", code, {"active": existing["active"]})
+            if pin is not None:
+                s.update("staff", "code", code, {"pin_reset": 1})
+
+    def set_active(self, code: str, active: bool, *, by: str) -> None:
+        """A supervisor deactivates a staff member who left (they can no longer log in or be handed work), or
+        brings them back. A supervisor cannot deactivate themself."""
+        self.supervisor_only(by, "setup")
+        if code == by and not active:
+            raise RuleError("INPUT", "setup.staff.not_self")
+        now = _iso(self.now())
+        with self.store.write() as s:
+            if s.one("SELECT code FROM staff WHERE code = ?", (code,)) is None:
+                raise RuleError("INPUT", "input.unknown_staff", code=code)
+            s.update("staff", "code", code, {"active": int(bool(active)), "updated_at": now})
+            self._desk_event("set_active", by, now, {"staff": code, "active": bool(active)})
+
+    def reset_pin(self, code: str, *, by: str, temporary: str | None = None) -> None:
+        """A supervisor resets a PIN: the staff member must choose a new one at their next log-in. `temporary`,
+        when given, replaces the old PIN for that log-in (for a PIN forgotten)."""
+        self.supervisor_only(by, "setup")
+        if temporary is not None and (not temporary.isdigit() or not 4 <= len(temporary) <= 12):
+            raise RuleError("INPUT", "staff.pin", field="pin")
+        now = _iso(self.now())
+        with self.store.write() as s:
+            if s.one("SELECT code FROM staff WHERE code = ?", (code,)) is None:
+                raise RuleError("INPUT", "input.unknown_staff", code=code)
+            changes: dict[str, Any] = {"pin_reset": 1, "updated_at": now}
+            if temporary is not None:
+                changes["pin_hash"] = hash_pin(temporary)
+            s.update("staff", "code", code, changes)
+            self._desk_event("reset_pin", by, now, {"staff": code, "temporary": temporary is not None})
+
+    def pin_reset_due(self, code: str) -> bool:
+        """Whether the staff member must choose a new PIN before working (a reset, or a first PIN)."""
+        return bool(self.store.scalar("SELECT pin_reset FROM staff WHERE code = ?", (code,)))
+
+    def set_pin(self, code: str, old_pin: str | None, new_pin: str) -> None:
+        """The staff member sets their own new PIN: the old one must match (when the staff member has one); the new
+        one is 4 to 12 digits and differs from the old one. Clears a reset."""
+        row = self.store.one("SELECT pin_hash, active FROM staff WHERE code = ?", (code,))
+        if row is None or not row["active"]:
+            raise RuleError("INPUT", "input.unknown_staff", code=str(code))
+        if row["pin_hash"] and not check_pin(old_pin or "", row["pin_hash"]):
+            raise RuleError("LOGIN", "login.refused", field="old_pin")
+        if not new_pin.isdigit() or not 4 <= len(new_pin) <= 12:
+            raise RuleError("INPUT", "staff.pin", field="new_pin")
+        if check_pin(new_pin, row["pin_hash"]):
+            raise RuleError("INPUT", "setup.pin.same", field="new_pin")
+        now = _iso(self.now())
+        with self.store.write() as s:
+            s.update("staff", "code", code, {"pin_hash": hash_pin(new_pin), "pin_reset": 0, "updated_at": now})
+            self._desk_event("set_pin", code, now, {"staff": code})
+
+    def staff_record(self, code: str) -> list[dict[str, Any]]:
+        """A staff member's violations over time, one entry per month (oldest first): how many, how reviewed,
+        how many repeats (从重), and by rule."""
+        months: dict[str, dict[str, Any]] = {}
+        for v in self.violations(staff=code):
+            month = months.setdefault(v.at.strftime("%Y-%m"), {
+                "month": v.at.strftime("%Y-%m"), "total": 0, "open": 0, "confirmed": 0, "excused": 0, "repeat": 0,
+                "rules": {}})
+            month["total"] += 1
+            decision = (v.review or {}).get("decision")
+            month[{"confirm": "confirmed", "excuse": "excused"}.get(decision or "", "open")] += 1
+            month["repeat"] += int(v.repeat)
+            month["rules"][v.rule] = month["rules"].get(v.rule, 0) + 1
+        return list(months.values())
+
+    def catalogue(self) -> list[tuple[Matter, bool]]:
+        """Every matter of the catalogue, active or not, with whether it is active."""
+        return [(_matter_from_row(r), bool(r["active"])) for r in self.store.all("SELECT * FROM matters ORDER BY code")]
+
+    def save_matter(self, code: str, name: str, *, by: str, **fields: Any) -> None:
+        """A supervisor adds or edits a matter (add_matter's fields). Cases already checked in keep the matter as
+        it was then; the change applies to new cases."""
+        self.supervisor_only(by, "setup")
+        self.add_matter(code, name, by=by, **fields)
+
+    def import_matters(self, matters: Sequence[Mapping[str, Any]], *, by: str) -> int:
+        """A supervisor imports matters (each add_matter's keywords with "code" and "name"): all of them in one
+        transaction, or none. A refusal carries `.params["index"]`, the position of the matter it is about."""
+        self.supervisor_only(by, "setup")
+        with self.store.write():
+            for index, m in enumerate(matters):
+                fields = {k: v for k, v in m.items() if k not in ("code", "name")}
+                try:
+                    self.add_matter(m["code"], m["name"], by=by, **fields)
+                except RuleError as refused:
+                    refused.params["index"] = index
+                    raise
+        return len(matters)
+
+    # --- reports (export) ---
+    # What `firstask report` needs beyond `summary(day)`: a range's sums, the cases behind the figures, the
+    # period's violations, the trend, and the gate in front of whole phones and ID numbers (SPEC §9, §10).
+
+    def span_summary(self, first: date, last: date) -> dict[str, Any]:
+        """The summary of the days from `first` to `last` (CONTRACT keys, `day` None, plus `from` and `to`)."""
+        from firstask import report
+
+        start, end = report.day_bounds(first)[0], report.day_bounds(last)[1]
+        open_states = sorted(rules.OPEN_STATES)
+        with self.store.read():
+            figures = self.store.day_figures(start, end)
+            states = self.store.states_at(end, open_states)
+            chain = self.store.chain_at(end)
+            existed = self.store.staff_codes_at(end)
+            staff = {code: s for code, s in self.staff().items() if code in existed}
+            overdue = [report.overdue_on(d, self.store.states_at(report.day_bounds(d)[1], open_states))
+                       for d in report.days_from(first, last)]
+        return report.span(first, last, figures, states, chain, self.calendar, staff, overdue)
+
+    def day_cases(self, first: date, last: date | None = None, *, also: Iterable[str] = (),
+                  unmasked: bool = False) -> list[dict[str, Any]]:
+        """The cases received or acted on from `first` to `last` (one day by default) and those named in `also`
+        (a report's overdue and due lists), case number order, with status, owner and due date as at the end of
+        the period and the actions of the period (oldest first). Phones and ID numbers are masked (SPEC §10)
+        unless `unmasked` — which only a supervisor's export asks for, after `unmasked_export`."""
+        from firstask import privacy, report
+
+        start, end = report.day_bounds(first)[0], report.day_bounds(last or first)[1]
+        done: dict[str, list[str]] = {}
+        out: list[dict[str, Any]] = []
+        with self.store.read():
+            for e in self.store.all("SELECT case_no, action FROM events WHERE at >= ? AND at < ? "
+                                    "AND case_no IS NOT NULL ORDER BY seq", (start, end)):
+                done.setdefault(e["case_no"], []).append(e["action"])
+            numbers = sorted(set(done) | set(also))
+            for chunk in range(0, len(numbers), 500):  # well under SQLite's limit on bound parameters
+                wanted = numbers[chunk:chunk + 500]
+                marks = ", ".join("?" * len(wanted))
+                rows = self.store.all(
+                    "SELECT c.no, c.created_at, c.channel, c.kind, c.summary, c.matter, c.anonymous, c.first_asker, "
+                    "c.status AS status_now, c.owner AS owner_now, c.due AS due_now, p.name, p.phone, p.id_number, "
+                    "s.status, s.owner, s.due FROM cases c LEFT JOIN people p ON p.id = c.person_id "
+                    "LEFT JOIN case_states s ON s.case_no = c.no AND s.valid_from < ? "
+                    "AND (s.valid_to IS NULL OR s.valid_to >= ?) "
+                    f"WHERE c.no IN ({marks}) ORDER BY c.no", [end, end, *wanted])
+                for r in rows:
+                    known = r["status"] is not None  # a case checked in after the period has no state then
+                    out.append({
+                        "no": r["no"], "created_at": r["created_at"], "channel": r["channel"], "kind": r["kind"],
+                        "matter": json.loads(r["matter"])["name"] if r["matter"] else None,
+                        "summary": r["summary"] or "", "anonymous": bool(r["anonymous"]), "visitor": r["name"],
+                        "phone": r["phone"] if unmasked else privacy.mask_phone(r["phone"]),
+                        "id_number": r["id_number"] if unmasked else privacy.mask_id_number(r["id_number"]),
+                        "first_asker": r["first_asker"], "owner": r["owner"] if known else r["owner_now"],
+                        "status": r["status"] if known else r["status_now"], "due": r["due"] if known
+                        else r["due_now"], "actions": done.get(r["no"], [])})
+        return out
+
+    def period_violations(self, first: date, last: date | None = None) -> list[Violation]:
+        """The violations that happened from `first` to `last` (one day by default), oldest first."""
+        start, end = first.isoformat(), (((last or first) + timedelta(days=1)).isoformat())
+        return [_violation(r) for r in self.store.all("SELECT * FROM violations WHERE at >= ? AND at < ? "
+                                                      "ORDER BY at, id", (start, end))]
+
+    def trend(self, last: date, days: int = 30) -> list[dict[str, Any]]:
+        """SPEC §9's chart: received, resolved and overdue for each of the `days` days ending on `last`."""
+        from firstask import report
+
+        first = last - timedelta(days=days - 1)
+        start, end = report.day_bounds(first)[0], report.day_bounds(last)[1]
+        open_states = sorted(rules.OPEN_STATES)
+        resolving = ", ".join("?" * len(report.RESOLVING))
+        with self.store.read():
+            received = {r["day"]: r["n"] for r in self.store.all(
+                "SELECT substr(created_at, 1, 10) AS day, count(*) AS n FROM cases WHERE created_at >= ? "
+                "AND created_at < ? GROUP BY day", (start, end))}
+            # As the summary counts "resolved": a resolving action that moved the case into `resolved`.
+            resolved = {r["day"]: r["n"] for r in self.store.all(
+                "SELECT substr(at, 1, 10) AS day, count(*) AS n FROM events WHERE at >= ? AND at < ? "
+                f"AND case_no IS NOT NULL AND action IN ({resolving}) "
+                "AND json_extract(detail, '$.status[1]') = 'resolved' "
+                "AND json_extract(detail, '$.status[0]') != 'resolved' GROUP BY day",
+                (start, end, *report.RESOLVING))}
+            out = []
+            for d in report.days_from(first, last):
+                late = report.overdue_on(d, self.store.states_at(report.day_bounds(d)[1], open_states))
+                out.append({"day": d.isoformat(), "received": received.get(d.isoformat(), 0),
+                            "resolved": resolved.get(d.isoformat(), 0), "overdue": len(late)})
+        return out
+
+    def unmasked_export(self, code: str, pin: str, detail: Mapping[str, Any]) -> Staff:
+        """SPEC §10: phones and ID numbers leave the desk whole only at a supervisor's request. The PIN is checked
+        as at a log-in (which records it); a supervisor's export is recorded, a clerk's attempt is recorded and
+        refused. `detail` says what was asked for (format, period, file)."""
+        staff = self.authenticate(code, pin)
+        with self.store.write():
+            self._desk_event("export_unmasked" if staff.is_supervisor else "export_refused", staff.code,
+                             _iso(self.now()), {**detail, "unmasked": True})
+        if not staff.is_supervisor:
+            raise RuleError("ACCESS", "report.unmasked_refused", code=staff.code)
+        return staff
+
+
+    # --- supervisor screens: summary ---
+    # The summary screen's drill-down: the cases behind each figure of `summary(day)` (its trend is `trend`).
+
+    def figure_cases(self, day: date, figure: str, key: str | None = None
+                     ) -> list[tuple[CaseLine, datetime | None]]:
+        """The cases behind one figure of `summary(day)`, one line per thing the figure counts, so the list is as
+        long as the figure (a case given two notices that day is listed twice), in the order they happened.
+
+        Each line comes with the moment it was counted (the check-in, the action, the rating, the violation), or
+        None for the states at the end of the day. The line itself (status, owner, due) is the case as it is now.
+        `figure` is a summary key, with its sub-key after a slash or in `key`: "received", "by_channel/phone",
+        "by_kind/complaint", "answered_on_spot", "notices", "second_notices", "accepted", "handoffs/made",
+        "handoffs/accepted", "handoffs/pending", "handoffs/declined", "referred", "rejected", "resolved", "open",
+        "overdue", "due_tomorrow", "ratings/4", "bad_ratings", "violations", "violations/TIME-2",
+        "violations_by_staff/w01", and a staff member's row: "staff/w01/received" (also owned, resolved, on_time
+        — the resolutions its on-time rate is taken of —, responded — the check-ins its median first response is
+        taken of —, violations).
+        """
+        from firstask import report
+
+        path = f"{figure}/{key}" if key is not None else figure
+        start, end = report.day_bounds(day)
+        with self.store.read():
+            hits = self._figure_hits(day, path, {"start": start, "end": end})
+            wanted = json.dumps(sorted({no for no, _ in hits}))
+            lines = {line.no: line for line in self._lines("c.no IN (SELECT value FROM json_each(?))", (wanted,))}
+        return [(lines[no], _dt(at)) for no, at in hits if no in lines]
+
+    def _figure_hits(self, day: date, path: str, span: dict[str, Any]) -> list[tuple[str, str | None]]:
+        """(case no, moment) for each thing `path` counts on `day` (see `figure_cases`)."""
+        from firstask import report
+
+        name, _, rest = path.partition("/")
+        events = "SELECT case_no AS no, at FROM events WHERE at >= :start AND at < :end AND case_no IS NOT NULL"
+        resolving = (events + " AND action IN (" + ", ".join(f"'{a}'" for a in report.RESOLVING) + ") "
+                     "AND json_extract(detail, '$.status[1]') = 'resolved' "
+                     "AND json_extract(detail, '$.status[0]') != 'resolved'")
+        received = "SELECT no, created_at AS at FROM cases WHERE created_at >= :start AND created_at < :end"
+        violations = "SELECT case_no AS no, at FROM violations WHERE at >= :start AND at < :end"
+        by_action = {"answered_on_spot": "answer", "notices": "notify", "accepted": "accept", "referred": "refer",
+                     "rejected": "reject", "handoffs/made": "hand_off", "handoffs/accepted": "accept_handoff",
+                     "handoffs/declined": "decline_handoff"}
+        sql: str | None = None
+        args = dict(span, rest=rest)
+        if path == "received":
+            sql = received
+        elif name == "by_channel" or name == "by_kind":
+            sql = received + (" AND channel = :rest" if name == "by_channel" else " AND kind = :rest")
+        elif path in by_action:
+            sql, args["action"] = events + " AND action = :action", by_action[path]
+        elif path == "second_notices":
+            sql = events + " AND action = 'notify' AND json_extract(detail, '$.second') = 1"
+        elif path == "resolved":
+            sql = resolving
+        elif name == "ratings" or path == "bad_ratings":
+            levels = ", ".join(str(level) for level in sorted(rules.BAD_RATINGS)) if path == "bad_ratings" \
+                else str(int(rest))
+            sql = events + f" AND action = 'rate' AND json_extract(detail, '$.level') IN ({levels})"
+        elif path == "violations":
+            sql = violations
+        elif name == "violations":
+            sql = violations + " AND rule = :rest"
+        elif name == "violations_by_staff":
+            sql = violations + (" AND staff IS NULL" if rest == "-" else " AND staff = :rest")
+        elif name == "staff":
+            code, _, column = rest.partition("/")
+            args["code"] = code
+            sql = {"received": received + " AND first_asker = :code",
+                   "resolved": resolving + " AND by_staff = :code",
+                   "on_time": events + " AND action = 'resolve' AND by_staff = :code",
+                   "responded": received + " AND first_asker = :code AND first_response_at IS NOT NULL "
+                                           "AND first_response_at < :end",
+                   "violations": violations + (" AND staff IS NULL" if code == "-" else " AND staff = :code"),
+                   }.get(column)
+            if column == "owned":
+                return self._states_hits(day, span, lambda r: r["owner"] == code)
+        elif path in ("open", "overdue", "due_tomorrow", "handoffs/pending"):
+            tomorrow = self.calendar.next_working_day(day).isoformat()
+            keep = {"open": lambda r: True,
+                    "overdue": lambda r: bool(r["due"]) and r["due"] < day.isoformat(),
+                    "due_tomorrow": lambda r: r["due"] == tomorrow,
+                    "handoffs/pending": lambda r: r["status"] == "handoff_pending"}[path]
+            return self._states_hits(day, span, keep)
+        if sql is None:
+            raise ValueError(f"no such figure: {path!r}")
+        order = " ORDER BY seq" if sql.startswith(events) else " ORDER BY at, id" if sql.startswith(violations) \
+            else " ORDER BY created_at, no"
+        return [(r["no"], r["at"]) for r in self.store.all(sql + order, args) if r["no"]]
+
+    def _states_hits(self, day: date, span: dict[str, Any], keep: Callable[[dict[str, Any]], bool]
+                     ) -> list[tuple[str, str | None]]:
+        """The cases open at the end of the day (as `summary` reads them) that `keep` keeps, by case number."""
+        rows = self.store.states_at(span["end"], sorted(rules.OPEN_STATES))
+        return [(r["no"], None) for r in rows if r["status"] in rules.OPEN_STATES and keep(r)]
 
 
 # What `case_states` keeps over time.

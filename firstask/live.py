@@ -49,7 +49,7 @@ class Tidings:
     def waiting(self) -> list[News]:
         staff = self.desk.staff()
         new = [line for line in self.desk.waiting_for(self.clerk.code)
-               if self.tell_once(f"waiting:{line.no}:{line.version}")]
+               if self.tell_once(f"waiting:{line.no}:{line.pending_since}")]  # one hand-off, whatever scans add
         if not new:
             return []
         if len(new) == 1:

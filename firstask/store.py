@@ -326,6 +326,14 @@ class Store:
         row = self.conn.execute(sql, params).fetchone()
         return None if row is None else row[0]
 
+    def recent_login_failures(self, code: str, since: str) -> int:
+        """Wrong PINs for `code` since `since` and since its last good log-in (the `at` index bounds the search)."""
+        return int(self.scalar(
+            "SELECT count(*) FROM events WHERE at >= :since AND action = 'login_refused' "
+            "AND json_extract(detail, '$.code') = :code AND seq > (SELECT coalesce(max(seq), 0) FROM events "
+            "WHERE at >= :since AND action = 'login' AND json_extract(detail, '$.code') = :code)",
+            {"since": since, "code": code}) or 0)
+
     def data_version(self) -> int:
         """SQLite's PRAGMA data_version: it changes when another connection commits (cheap, no file read)."""
         return int(self.conn.execute("PRAGMA data_version").fetchone()[0])

@@ -109,6 +109,14 @@ def due_cell(line: CaseLine, today: date, calendar: WorkCalendar) -> Text:
     return Text(text, style=style)
 
 
+def addressed_to(case: Case) -> str | None:
+    """Whom a waiting hand-off was meant for: the absent colleague when HO-2 routed it to their backup."""
+    for event in reversed(case.history):
+        if event.action == "hand_off":
+            return str(event.detail.get("to")) if event.detail.get("via_backup") else case.pending_to
+    return case.pending_to
+
+
 def header(column: str) -> str:
     return t(f"app.cases.col.{column}") if column in COLUMNS else t(f"follow.col.{column}")
 
@@ -194,7 +202,7 @@ class FollowUpScreen(Screen[None]):
         mine.sort(key=lambda line: (line.due is None, line.due or date.max, line.created_at))
         self.sections = {"waiting": self.desk.waiting_for(me), "mine": mine, "tracking": self.desk.tracking(me),
                          "callbacks": self.desk.callbacks(me)}
-        self.addressed = {line.no: self.desk.case(line.no).pending_to for line in self.sections["waiting"]}
+        self.addressed = {line.no: addressed_to(self.desk.case(line.no)) for line in self.sections["waiting"]}
         self.show_cases()
         self.refresh_bindings()
 
