@@ -312,16 +312,21 @@ def build(desk: Desk, today: date | None = None, *, seed: int = 7, days: int = 2
           per_day: int = 40) -> list[dict[str, Any]]:
     """Create the demo roster and `days` working days of cases up to `today`; return the roster."""
     staff = roster()
-    for s in staff:
-        desk.add_staff(s["code"], s["name"], role=s["role"], backup=s.get("backup"), pin=s["pin"])
     real_now = datetime.now().replace(microsecond=0)
     today = today or real_now.date()
     now = real_now if today == real_now.date() else datetime.combine(today, time(23, 59))
     saved_clock = desk.clock
+    first = today - timedelta(days=days * 7 // 5 + 7)
+    # The roster exists before the month begins, so that every past day's report names its staff.
+    desk.clock = lambda: datetime.combine(first - timedelta(days=1), time(8, 0))
+    try:
+        for s in staff:
+            desk.add_staff(s["code"], s["name"], role=s["role"], backup=s.get("backup"), pin=s["pin"])
+    finally:
+        desk.clock = saved_clock
     month = Month(desk, today, now, seed)
     desk.clock = lambda: month.moment
     try:
-        first = today - timedelta(days=days * 7 // 5 + 7)
         for d in [d for d in month.working_days(first, days + 10) if d <= today][-days:]:
             month.day(d, per_day + month.rng.randrange(-6, 7))
         month.run()

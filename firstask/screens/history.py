@@ -29,7 +29,8 @@ def detail_summary(event: Event, staff: Mapping[str, Staff]) -> str:
     parts: list[str] = []
     status = detail.get("status")
     if isinstance(status, list) and len(status) == 2 and status[0] != status[1]:
-        parts.append(f"{t(f'status.{status[0]}')} → {t(f'status.{status[1]}')}")
+        before = f"{t(f'status.{status[0]}')} → " if status[0] else ""  # a check-in has no status before it
+        parts.append(f"{before}{t(f'status.{status[1]}')}")
     if event.action == "hand_off" and detail.get("pending_to"):
         parts.append(f"→ {staff_name(detail['pending_to'], staff)}")
     elif event.action == "accept_handoff" and detail.get("owner"):
