@@ -127,6 +127,9 @@ class DeskApp(App[None]):
         self.data_version = self.desk.changed()
         self.set_interval(WATCH_SECONDS, self.watch_file)
         self.set_interval(SCAN_SECONDS, self.scan)
+        # The first start of the day backs the file up, in a thread, once the desk is on screen.
+        self.call_after_refresh(lambda: self.run_worker(self.daily_backup, thread=True, exclusive=True,
+                                                        group="backup", exit_on_error=False))
         if self.staff is not None:
             await self.switch_mode(HOME)
             self.start_news()
@@ -175,6 +178,15 @@ class DeskApp(App[None]):
         if self.staff is not None and minutes and idle >= minutes * 60:
             await self.action_lock()
             self.notify(t("app.idle_locked", minutes=minutes), severity="warning")
+
+    def daily_backup(self) -> None:
+        from firstask import backup
+
+        try:
+            backup.daily(self.desk.store.path, self.desk.now().date(), self.desk.policy.backups_kept)
+        except Exception as error:  # noqa: BLE001 (a backup must never take the desk down; say it and go on)
+            message = error.message() if isinstance(error, StoreError) else str(error)
+            self.call_from_thread(self.notify, t("app.backup_failed", reason=message), severity="warning")
 
     # --- other windows, the minute's scan, and what to tell the clerk -----------------------------------------
 
