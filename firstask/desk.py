@@ -704,6 +704,27 @@ class Desk:
         assert updated is not None
         return _violation(updated)
 
+    def purge(self, before: date, by: str | None = None) -> list[str]:
+        """Retention (SPEC §10): remove visitors' personal data from cases closed before `before`, which must lie
+        at least the policy's retention years back. Counts, summaries and the verifiable history stay; the
+        printed documents of those cases (they name the visitor) go. `by`: a supervisor, or None from the CLI."""
+        if by is not None:
+            self.supervisor_only(by, "purge")
+        now = self.now()
+        years = self.policy.retention_years
+        latest = _months_before(now, 12 * years).date()
+        if before > latest:
+            raise RuleError("RETENTION", "purge.too_recent", before=before.isoformat(), latest=latest.isoformat(),
+                            years=years)
+        with self.store.write() as s:
+            purged = s.purge_people(before.isoformat(), _iso(now))
+            self._desk_event("purge", by, _iso(now), {"before": before.isoformat(), "cases": len(purged),
+                                                       "retention_years": years})
+        for no in purged:
+            for path in self.documents_dir.glob(f"{no}-*"):
+                path.unlink(missing_ok=True)
+        return purged
+
     def tracking(self, code: str) -> list[CaseLine]:
         """HO-6: cases this staff member first-asked that someone else owns now, until they are closed."""
         return self._lines("c.first_asker = ? AND c.owner != ? AND c.status != 'closed'", (code, code))
@@ -1218,12 +1239,11 @@ class Desk:
                 "AND json_extract(detail, '$.status[1]') = 'resolved' "
                 "AND json_extract(detail, '$.status[0]') != 'resolved' GROUP BY day",
                 (start, end, *report.RESOLVING))}
-            out = []
-            for d in report.days_from(first, last):
-                late = report.overdue_on(d, self.store.states_at(report.day_bounds(d)[1], open_states))
-                out.append({"day": d.isoformat(), "received": received.get(d.isoformat(), 0),
-                            "resolved": resolved.get(d.isoformat(), 0), "overdue": len(late)})
-        return out
+            dates = report.days_from(first, last)
+            overdue = self.store.overdue_counts([(d.isoformat(), report.day_bounds(d)[1]) for d in dates],
+                                                open_states)
+        return [{"day": d.isoformat(), "received": received.get(d.isoformat(), 0),
+                 "resolved": resolved.get(d.isoformat(), 0), "overdue": overdue.get(d.isoformat(), 0)} for d in dates]
 
     def unmasked_export(self, code: str, pin: str, detail: Mapping[str, Any]) -> Staff:
         """SPEC §10: phones and ID numbers leave the desk whole only at a supervisor's request. The PIN is checked

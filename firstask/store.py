@@ -139,7 +139,36 @@ def _migration_1(db: sqlite_utils.Database) -> None:
                "BEGIN SELECT RAISE(ABORT, 'the history (events) is append-only'); END")
 
 
-MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (_migration_1,)
+def _migration_2(db: sqlite_utils.Database) -> None:
+    """Indexes for the hot queries of a desk with years of history (bench/ measures them at a million cases; each
+    is checked by tests/test_query_plans.py): every list, search, summary and scan query searches a range that
+    grows with what is open or with the day, never with the history. SQLite gets no statistics (no ANALYZE), so
+    each index is shaped to win on its default estimates: all the terms of its query are equalities or one range."""
+    # scan(): the violations a scan has just recorded, by their event.
+    db.table("violations").create_index(["event_seq"])
+    # tracking(): what a clerk first-asked and no longer owns, until it is closed: only the cases not closed.
+    db.execute("CREATE INDEX idx_cases_tracking ON cases (first_asker, owner) WHERE status != 'closed'")
+    # callbacks() and the RATE-2 scan: bad ratings waiting for their remedy, with whom they concern. It replaces
+    # (rating, remedied_at), with which the planner preferred `status = 'closed'` alone: every closed case.
+    db.execute("CREATE INDEX idx_cases_remedy ON cases (rating, remedied_at, status, owner, first_asker)")
+    db.execute("DROP INDEX idx_cases_rating_remedied_at")
+    # The summary and the trend: some actions' events over a day or a month (ratings, hand-offs accepted, cases
+    # resolved), told apart in the index before a row is read. It replaces (at). Not (action, at): the planner
+    # would take it for `case_no = ? AND action = ?` and read that action's events of every case.
+    db.table("events").create_index(["at", "action"])
+    db.execute("DROP INDEX idx_events_at")
+    # states_at(): what was open at a moment, read from the index alone (the summary asks once, the trend once a
+    # day). It replaces (status, valid_to, valid_from).
+    db.execute("CREATE INDEX idx_case_states_at ON case_states (status, valid_to, valid_from, case_no, owner, due, "
+               "pending_to)")
+    db.execute("DROP INDEX idx_case_states_status_valid_to_valid_from")
+    # find_people(): the newest visitors whose phone or initials start with what the clerk typed, from the index
+    # alone (a purged visitor has no name and is not found).
+    db.execute("CREATE INDEX idx_people_phone_digits_named ON people (phone_digits) WHERE name IS NOT NULL")
+    db.execute("CREATE INDEX idx_people_initials_named ON people (initials) WHERE name IS NOT NULL")
+
+
+MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (_migration_1, _migration_2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -334,6 +363,21 @@ class Store:
             "WHERE at >= :since AND action = 'login' AND json_extract(detail, '$.code') = :code)",
             {"since": since, "code": code}) or 0)
 
+    def purge_people(self, closed_before: str, now: str) -> list[str]:
+        """Delete the personal data (and its salt) of visitors whose cases were all closed before a moment; the
+        chain keeps only their keyed hashes, which nothing can now be checked against. Returns the cases."""
+        rows = self.all(
+            "SELECT c.no, c.person_id FROM cases c JOIN people p ON p.id = c.person_id "
+            "WHERE c.status = 'closed' AND c.closed_at < ? AND p.purged_at IS NULL", (closed_before,))
+        ids = sorted({r["person_id"] for r in rows})
+        for chunk in range(0, len(ids), 500):
+            part = ids[chunk:chunk + 500]
+            self.conn.execute(
+                "UPDATE people SET salt = NULL, name = NULL, phone = NULL, id_number = NULL, org = NULL, "
+                "address = NULL, initials = NULL, phone_digits = NULL, purged_at = ? "
+                f"WHERE id IN ({', '.join('?' * len(part))})", (now, *part))
+        return sorted(r["no"] for r in rows)
+
     def data_version(self) -> int:
         """SQLite's PRAGMA data_version: it changes when another connection commits (cheap, no file read)."""
         return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
@@ -380,7 +424,7 @@ class Store:
         return f"{prefix}-{(last or 0) + 1:04d}"
 
     def head(self) -> tuple[int, str]:
-        row = self.conn.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+        row = self.conn.execute("SELECT seq, hash FROM events WHERE seq = (SELECT max(seq) FROM events)").fetchone()
         return (0, GENESIS) if row is None else (int(row[0]), str(row[1]))
 
     def scan_candidates(self, b: Mapping[str, Any]) -> list[str]:
@@ -445,18 +489,36 @@ class Store:
     def find_people(self, column: str, prefix: str, limit: int) -> list[dict[str, Any]]:
         """Visitors whose `column` starts with `prefix` (an index range), newest first, one row per name+phone."""
         assert column in ("phone_digits", "initials", "name")
+        # The newest 500 ids come from the index alone (a partial index of named people, or the name's own), and
+        # only those 500 rows are read: a short prefix ("138", "z") matches tens of thousands of visitors.
         return self.all(
             "SELECT name, phone, id_number, org, address, count(*) AS visits, max(created_at) AS last_seen "
-            f"FROM (SELECT * FROM people WHERE {column} >= ? AND {column} < ? AND name IS NOT NULL "
-            "ORDER BY id DESC LIMIT 500) GROUP BY name, phone ORDER BY last_seen DESC LIMIT ?",
+            f"FROM people WHERE id IN (SELECT id FROM people WHERE {column} >= ? AND {column} < ? "
+            "AND name IS NOT NULL ORDER BY id DESC LIMIT 500) GROUP BY name, phone ORDER BY last_seen DESC LIMIT ?",
             (prefix, prefix + "\U0010ffff", limit))
 
     def states_at(self, moment: str, statuses: Sequence[str]) -> list[dict[str, Any]]:
         """The cases whose status at `moment` was one of `statuses`, with their owner and due date then."""
         marks = ", ".join("?" * len(statuses))
-        return self.all(f"SELECT case_no AS no, status, owner, due, pending_to FROM case_states "
-                        f"WHERE status IN ({marks}) AND valid_from < ? AND (valid_to IS NULL OR valid_to >= ?) "
-                        "ORDER BY case_no", [*statuses, moment, moment])
+        # Two index ranges: the stretches still current, and those that ended after the moment. (With the two
+        # joined by OR, SQLite would read every stretch of each status back to the first case.)
+        columns = "SELECT case_no AS no, status, owner, due, pending_to FROM case_states"
+        return self.all(f"{columns} WHERE status IN ({marks}) AND valid_to IS NULL AND valid_from < ? "
+                        f"UNION ALL {columns} WHERE status IN ({marks}) AND valid_to >= ? AND valid_from < ? "
+                        "ORDER BY no", [*statuses, moment, *statuses, moment, moment])
+
+    def overdue_counts(self, days: Sequence[tuple[str, str]], statuses: Sequence[str]) -> dict[str, int]:
+        """For each (day, moment): how many cases were in one of `statuses` at `moment` with a due date before `day`
+        (the trend's overdue line, SPEC §9: as `states_at` row by row, counted in the index in one query)."""
+        if not days:
+            return {}
+        marks = ", ".join("?" * len(statuses))
+        count = f"SELECT count(*) FROM case_states WHERE status IN ({marks})"
+        sql = (f"WITH moments(day, at) AS (VALUES {', '.join('(?, ?)' for _ in days)}) SELECT day, "
+               f"({count} AND valid_to IS NULL AND valid_from < at AND due < day) + "
+               f"({count} AND valid_to >= at AND valid_from < at AND due < day) FROM moments")
+        args = [value for pair in days for value in pair] + [*statuses, *statuses]
+        return {day: int(n) for day, n in self.conn.execute(sql, args)}
 
     def staff_codes_at(self, moment: str) -> set[str]:
         return {r[0] for r in self.conn.execute("SELECT code FROM staff WHERE created_at < ?", (moment,))}
