@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DB     ?= demo/firstask.db
 
-.PHONY: run test lint install clean-demo
+.PHONY: run test lint install clean-demo bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,3 +31,11 @@ lint: $(VENV)/.installed
 
 clean-demo:
 	rm -rf $(dir $(DB))
+
+# Benchmarks (bench/): a synthetic database of BENCH_N cases, generated once per N (bench/data/, cached), then
+# every figure against its reference. `make bench BENCH_N=20000` for a quick run.
+BENCH_N ?= 1000000
+
+bench: $(VENV)/.installed
+	$(BIN)/python -m bench.generate --cases $(BENCH_N)
+	$(BIN)/python -m bench.run --cases $(BENCH_N)

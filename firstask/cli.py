@@ -184,26 +184,89 @@ def _parse_moment(text: str | None) -> datetime | None:
 
 @cli.command()
 def report(
+    ctx: typer.Context,
     day: Annotated[str | None, typer.Option("--day", help="YYYY-MM-DD (default: today).")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="json")] = "json",
+    first: Annotated[str | None, typer.Option("--from", help="A period's first day (YYYY-MM-DD), with --to.")] = None,
+    last: Annotated[str | None, typer.Option("--to", help="The period's last day (YYYY-MM-DD).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="json | csv | xlsx | html | md")] = "json",
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")] = None,
+    unmasked: Annotated[bool, typer.Option("--unmasked", help="Phones and ID numbers whole: a supervisor only, "
+                                                             "recorded in the history.")] = False,
+    as_code: Annotated[str | None, typer.Option("--as", help="The supervisor asking for --unmasked (PIN from "
+                                                             "FIRSTASK_PIN, or asked).")] = None,
 ) -> None:
-    """The day's summary (SPEC §9): what came in, what was done, what is late, the chain's head."""
-    import json
-
+    """A day's summary (SPEC §9) or a period's, with the chain's head: json, csv, xlsx, html or md."""
+    from firstask import export
     from firstask.desk import Desk
 
     wanted = _parse_day(day)
-    if fmt != "json":
-        raise fail(i18n.t("cli.bad_format", None, value=fmt, formats="json"))
+    period = _parse_period(first, last)
+    if wanted is not None and period is not None:
+        raise fail(i18n.t("report.cli.day_and_range"))
+    if fmt not in export.FORMATS:
+        raise fail(i18n.t("cli.bad_format", None, value=fmt, formats=", ".join(export.FORMATS)))
+    if fmt in export.BINARY and output is None:
+        raise fail(i18n.t("report.cli.xlsx_needs_file"))
+    if unmasked and not as_code:
+        raise fail(i18n.t("report.cli.unmasked_needs_as"))
+    if as_code and not unmasked:
+        raise fail(i18n.t("report.cli.as_needs_unmasked"))
+    lang = _report_language(ctx)
     with user_errors():
-        with Desk.open(_existing_db()) as desk:
-            data = desk.summary(wanted or desk.now().date())
-        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        path = _existing_db()
+        pin = _ask_pin(as_code) if as_code else None
+        with Desk.open(path) as desk:
+            start, end = period or (wanted or desk.now().date(), None)
+            unmasked_by = None
+            if as_code and pin is not None:
+                # Checked and recorded before anything is read: a refused clerk gets no data at all.
+                unmasked_by = desk.unmasked_export(as_code, pin, {
+                    "format": fmt, "from": start.isoformat(), "to": (end or start).isoformat(),
+                    "output": str(output) if output is not None else "-"}).code
+            if fmt == "json":
+                content = export.to_json(desk.summary(start) if end is None else desk.span_summary(start, end))
+            else:
+                content = export.render(export.build(desk, start, end, lang=lang, unmasked_by=unmasked_by,
+                                                     trend=fmt == "html"), fmt)
         if output is None:
-            typer.echo(text, nl=False)
+            typer.echo(content.decode("utf-8"), nl=False)
         else:
-            output.write_text(text, encoding="utf-8")
+            # A byte-order mark tells spreadsheet programs that the csv is UTF-8 (Chinese text otherwise garbles).
+            _write_report(output, b"\xef\xbb\xbf" + content if fmt == "csv" else content)
+
+
+def _parse_period(first: str | None, last: str | None) -> tuple[date, date] | None:
+    if first is None and last is None:
+        return None
+    if first is None or last is None:
+        raise fail(i18n.t("report.cli.range_needs_both"))
+    start, end = _parse_day(first), _parse_day(last)
+    assert start is not None and end is not None
+    if start > end:
+        raise fail(i18n.t("report.cli.range_order", None, first=first, last=last))
+    return start, end
+
+
+def _report_language(ctx: typer.Context) -> str:
+    """Reports are in Chinese unless `--lang` was given: they are the centre's records, whatever the terminal."""
+    explicit = ctx.parent.params.get("lang") if ctx.parent is not None else None
+    return str(explicit) if explicit else "zh"
+
+
+def _ask_pin(code: str) -> str:
+    pin = os.environ.get("FIRSTASK_PIN")
+    if pin is not None:
+        return pin
+    if not sys.stdin.isatty():
+        raise fail(i18n.t("cli.pin_needed"))
+    return str(typer.prompt(i18n.t("report.cli.pin_prompt", None, code=code), hide_input=True))
+
+
+def _write_report(path: Path, content: bytes) -> None:
+    """A report names visitors: a new file is readable by its owner only, like the database (SPEC §10)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(content)
 
 
 @cli.command()

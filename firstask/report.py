@@ -126,3 +126,35 @@ def summary(day: date, figures: Mapping[str, Any], open_rows: list[dict[str, Any
         "staff": staff_rows,
         "chain": {"events": chain[0], "head": chain[1]},
     }
+
+
+# --- periods (reports for a range of days, and the trend) ---------------------------------------------------------
+
+
+def days_from(first: date, last: date) -> list[date]:
+    """Every day from `first` to `last`, both included."""
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def overdue_on(day: date, open_rows: Iterable[Mapping[str, Any]]) -> list[str]:
+    """SPEC §9: the cases open at the end of `day` whose due date was before it (`open_rows`: `states_at` rows)."""
+    return sorted(r["no"] for r in open_rows if r["status"] in OPEN_STATES and r["due"] and r["due"] < day.isoformat())
+
+
+def span(first: date, last: date, figures: Mapping[str, Any], open_rows: list[dict[str, Any]], chain: tuple[int, str],
+         calendar: WorkCalendar, staff: Mapping[str, Staff], overdue_by_day: Iterable[Iterable[str]]) -> dict[str, Any]:
+    """The summary of a range of days: `figures` are the store's aggregates over the whole range.
+
+    What happened is summed over the days (the aggregates of the whole range are the sums of its days, and the rates
+    and medians are taken over the whole range, not averaged). What stands — open cases, pending hand-offs, cases
+    owned, cases due next — is as at the end of `last`, as is the chain head. `overdue` lists every case that was
+    overdue at the end of any day of the range: a period's review wants each late case once, even when it was finished
+    before the period ended. `day` is None: the report is not one day's.
+    """
+    out = summary(last, figures, open_rows, chain, calendar, staff)
+    late = set(out["overdue"])
+    for numbers in overdue_by_day:
+        late.update(numbers)
+    out["overdue"] = sorted(late)
+    return {"day": None, "from": first.isoformat(), "to": last.isoformat(), **{k: v for k, v in out.items()
+                                                                              if k != "day"}}

@@ -23,6 +23,7 @@ from firstask.desk import LIMITS, Case, Desk, VisitorHit
 from firstask.i18n import t
 from firstask.privacy import mask_id_number, mask_phone
 from firstask.rules import RuleError, Staff
+from firstask.store import StoreError
 
 FIELDS = ("visitor_name", "phone", "id_number", "org", "channel", "kind", "matter", "about_staff", "summary")
 ACTIONS = {"answer": "AnswerDialog", "notice": "NoticeDialog", "accept": "AcceptDialog", "refer": "ReferDialog",
@@ -268,6 +269,9 @@ class CheckInScreen(Screen[None]):
                 about_staff=(v["about_staff"] or None) if v["kind"] == "complaint" else None)
         except RuleError as refused:
             self.refuse(refused)
+            return
+        except StoreError as problem:  # busy, disk full: nothing was written, and the form keeps everything
+            self.say(problem.message(), error=True)
             return
         self.say(t("app.checkin.done", no=self.case.no))
         self.show_case()

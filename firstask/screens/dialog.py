@@ -31,6 +31,7 @@ from firstask.desk import Case, Desk
 from firstask.i18n import t
 from firstask.rules import ConflictError, RuleError, Staff
 from firstask.screens.keys import localise
+from firstask.store import StoreError
 
 CONFIRM_KEY = "Ctrl+S"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # catalogue keys app.weekday.*
@@ -213,6 +214,9 @@ class ActionDialog(ModalScreen[Case | None]):
             case = self.act(self.case.version)
         except RuleError as refused:
             self.refuse(refused)
+            return
+        except StoreError as problem:  # busy, disk full: nothing was written; the form stays as typed
+            self.say("#message", problem.message())
             return
         except Exception as error:  # the clerk's window must never fall over: say so and keep the form
             self.log.error("action failed", error)

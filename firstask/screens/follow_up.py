@@ -46,6 +46,7 @@ from firstask.screens.follow_actions import (
 )
 from firstask.screens.hand_off import HandOffDialog
 from firstask.screens.history import HistoryScreen
+from firstask.store import StoreError
 
 COLUMNS = ("no", "status", "channel", "kind", "matter", "visitor", "summary", "due")  # the Mine section
 SECTION_COLUMNS = {
@@ -355,7 +356,7 @@ class FollowUpScreen(Screen[None]):
             return
         try:
             self.desk.accept_handoff(line.no, self.clerk.code, expect=line.version)
-        except RuleError as refused:
+        except (RuleError, StoreError) as refused:
             self.say(refused.message())
         else:
             self.say()
@@ -388,7 +389,7 @@ class FollowUpScreen(Screen[None]):
         me = self.staff.get(self.clerk.code, self.clerk)
         try:
             self.desk.set_absent(me.code, not me.absent, by=me.code)
-        except RuleError as refused:
+        except (RuleError, StoreError) as refused:
             self.say(refused.message())
             return
         self.say()

@@ -1,5 +1,6 @@
-"""The log-in screen: staff code, then PIN. The desk checks them and records every attempt; the PIN is never shown,
-kept or logged here.
+"""The log-in screen: staff code, then PIN. The desk checks them and records every attempt; the PIN is never shown
+or logged here. After a PIN reset (or a first PIN) the staff member sets a new PIN, typed twice, before working;
+the old one is held only until then.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class LoginScreen(Screen[None]):
     def __init__(self, desk: Desk) -> None:
         super().__init__()
         self.desk = desk
+        self.changing: tuple[Staff, str] | None = None  # logged in, a new PIN due: who, and the PIN they gave
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -45,8 +47,17 @@ class LoginScreen(Screen[None]):
             yield Label(Text(t("app.login.pin")))
             yield Input(placeholder=t("app.login.pin_placeholder"), password=True, restrict=r"[0-9]*",
                         max_length=PIN_DIGITS, id="pin")
+            with Vertical(id="new-pin"):
+                yield Static(id="new-hint")
+                yield Label(Text(t("setup.login.new_pin")))
+                yield Input(password=True, restrict=r"[0-9]*", max_length=PIN_DIGITS, id="pin1")
+                yield Label(Text(t("setup.login.new_pin_again")))
+                yield Input(password=True, restrict=r"[0-9]*", max_length=PIN_DIGITS, id="pin2")
             yield Static(id="message")
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#new-pin").display = False
 
     @on(Input.Submitted, "#code")
     def code_given(self) -> None:
@@ -66,6 +77,45 @@ class LoginScreen(Screen[None]):
         except RuleError as refused:
             self.refuse(refused.message(), focus=pin)
             return
+        if self.desk.pin_reset_due(staff.code):
+            self.ask_new_pin(staff, given)
+            return
+        self.post_message(self.LoggedIn(staff))
+
+    def ask_new_pin(self, staff: Staff, old_pin: str) -> None:
+        """The PIN was reset (or is a first PIN): the staff member chooses their own before working."""
+        self.changing = (staff, old_pin)
+        form = self.query_one("#form", Vertical)
+        form.border_title = t("setup.login.new_title")
+        for widget in self.query("#hint, #form > Label, #code, #pin"):
+            widget.display = False
+        self.query_one("#new-hint", Static).update(Text(t("setup.login.new_hint", name=staff.name)))
+        self.query_one("#new-pin").display = True
+        self.query_one("#message", Static).update("")
+        self.query_one("#pin1", Input).focus()
+
+    @on(Input.Submitted, "#pin1")
+    def new_pin_given(self) -> None:
+        self.query_one("#pin2", Input).focus()
+
+    @on(Input.Submitted, "#pin2")
+    def new_pin_again(self) -> None:
+        if self.changing is None:
+            return
+        staff, old_pin = self.changing
+        first, second = self.query_one("#pin1", Input), self.query_one("#pin2", Input)
+        new, again = first.value, second.value
+        first.value = second.value = ""
+        if new != again:
+            self.refuse(t("setup.login.mismatch"), focus=first)
+            return
+        try:
+            self.desk.set_pin(staff.code, old_pin, new)
+        except RuleError as refused:
+            self.refuse(refused.message(), focus=first)
+            return
+        self.changing = None
+        self.notify(t("setup.login.done"))
         self.post_message(self.LoggedIn(staff))
 
     def refuse(self, message: str, *, focus: Input) -> None:

@@ -1,0 +1,340 @@
+"""Set-up, a supervisor's screen, in two tabs.
+
+1 *Roster* — every staff member: code, name, role, backup (B角), present or absent, active, and whether a new PIN
+is due. `n` adds a staff member, `e` edits name, role and backup (a backup can't be the staff member themself;
+A↔B is fine), `p` marks them absent or back, `k` resets their PIN (they choose a new one at their next log-in),
+`x` deactivates or reactivates them.
+
+2 *Catalogue* — every matter: code, name, kind, limit, documents, written notice, active. `n` adds one, Enter or
+`e` edits one, `x` switches it off or on, `i` imports and `o` exports the catalogue as CSV with Chinese column
+headings. A change applies to new cases only: a case keeps the matter as it was when it was checked in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+
+from firstask.desk import Desk
+from firstask.i18n import t
+from firstask.rules import Matter, RuleError, Staff
+from firstask.screens.dialog import cut
+from firstask.screens.setup_forms import (
+    CsvDialog,
+    MatterDialog,
+    PinResetDialog,
+    StaffDialog,
+    localise_setup,
+    who,
+)
+
+TABS = ("roster", "catalogue")
+ROSTER_COLUMNS = ("code", "name", "role", "backup", "presence", "active", "pin")
+CATALOGUE_COLUMNS = ("code", "name", "kind", "limit", "documents", "written_notice", "active")
+CSV_NAME = "catalogue.csv"
+CELL_PADDING = 2
+SCROLLBAR = 1
+
+# What each key does in each tab; the footer shows only the keys of the tab in front.
+ACTIONS_IN = {
+    "new": {"roster", "catalogue"},
+    "edit": {"roster", "catalogue"},
+    "active": {"roster", "catalogue"},
+    "presence": {"roster"},
+    "pin": {"roster"},
+    "import_csv": {"catalogue"},
+    "export_csv": {"catalogue"},
+}
+NEEDS_ROW = {"edit", "active", "presence", "pin"}
+
+
+class SetupScreen(Screen[None]):
+    CSS_PATH = "setup.tcss"
+    AUTO_FOCUS = "#roster"
+    BINDINGS = [
+        Binding("1", "tab('roster')", "setup.key.roster", id="roster", tooltip="setup.key.roster_tip", show=False),
+        Binding("2", "tab('catalogue')", "setup.key.catalogue", id="catalogue", tooltip="setup.key.catalogue_tip",
+                show=False),
+        Binding("n", "new", "setup.key.new", id="new", tooltip="setup.key.new_tip"),
+        Binding("e", "edit", "setup.key.edit", id="edit", tooltip="setup.key.edit_tip"),
+        Binding("p", "presence", "setup.key.presence", id="presence", tooltip="setup.key.presence_tip"),
+        Binding("k", "pin", "setup.key.pin", id="pin", tooltip="setup.key.pin_tip"),
+        Binding("x", "active", "setup.key.active", id="active", tooltip="setup.key.active_tip"),
+        Binding("i", "import_csv", "setup.key.import", id="import_csv", tooltip="setup.key.import_tip"),
+        Binding("o", "export_csv", "setup.key.export", id="export_csv", tooltip="setup.key.export_tip"),
+    ]
+
+    def __init__(self, desk: Desk, supervisor: Staff) -> None:
+        super().__init__()
+        self.desk = desk
+        self.supervisor = supervisor
+        self.staff: dict[str, Staff] = {}
+        self.pin_due: set[str] = set()
+        self.entries: list[tuple[Matter, bool]] = []
+        localise_setup(self)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="bar")
+        with TabbedContent(id="tabs", initial="pane-roster"):
+            with TabPane(Content("roster"), id="pane-roster"):
+                yield DataTable(id="roster", cursor_type="row", zebra_stripes=True)
+            with TabPane(Content("catalogue"), id="pane-catalogue"):
+                yield Static(Text(t("setup.catalogue.note")), id="catalogue-note")
+                yield DataTable(id="catalogue", cursor_type="row", zebra_stripes=True)
+        yield Static(id="message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.action_refresh()
+
+    def on_screen_resume(self) -> None:
+        if self.is_mounted:
+            self.action_refresh()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.entries:
+            self.show_catalogue()
+
+    def desk_changed(self) -> None:
+        self.action_refresh()
+
+    # --- reading and showing ---------------------------------------------------------------------------------------
+
+    def action_refresh(self) -> None:
+        self.staff = self.desk.staff()
+        self.pin_due = {code for code in self.staff if self.desk.pin_reset_due(code)}
+        self.entries = self.desk.catalogue()
+        self.query_one("#bar", Static).update(Text(t("setup.bar", who=who(self.supervisor.code, self.staff)),
+                                                   style="bold"))
+        tabs = self.query_one("#tabs", TabbedContent)
+        tabs.get_tab("pane-roster").label = Content(t("setup.tab.roster", count=len(self.staff)))
+        tabs.get_tab("pane-catalogue").label = Content(t("setup.tab.catalogue", count=len(self.entries)))
+        self.show_roster()
+        self.show_catalogue()
+        self.refresh_bindings()
+
+    def show_roster(self) -> None:
+        table = self.query_one("#roster", DataTable)
+        kept = self.key_under_cursor("roster")
+        rows = {code: self.staff_row(s) for code, s in sorted(self.staff.items())}
+        table.clear(columns=True)
+        for column in ROSTER_COLUMNS:
+            title = Text(t(f"setup.roster.col.{column}"))
+            table.add_column(title, width=max([title.cell_len] + [r[column].cell_len for r in rows.values()]),
+                             key=column)
+        for code, row in rows.items():
+            table.add_row(*(row[c] for c in ROSTER_COLUMNS), key=code)
+        self.keep_cursor(table, kept)
+
+    def staff_row(self, s: Staff) -> dict[str, Text]:
+        backup = Text(who(s.backup, self.staff))
+        if s.backup and self.staff.get(s.backup) and self.staff[s.backup].absent:
+            backup.append(" " + t("setup.roster.backup_absent"), style="yellow")
+        return {
+            "code": Text(s.code),
+            "name": Text(s.name),
+            "role": Text(t(f"setup.role.{s.role}"), style="bold" if s.is_supervisor else ""),
+            "backup": backup,
+            "presence": Text(t("setup.roster.absent"), style="bold yellow") if s.absent
+            else Text(t("setup.roster.present")),
+            "active": Text(t("setup.roster.active")) if s.active else Text(t("setup.roster.inactive"), style="dim"),
+            "pin": Text(t("setup.roster.pin_due"), style="yellow") if s.code in self.pin_due else Text(""),
+        }
+
+    def show_catalogue(self) -> None:
+        table = self.query_one("#catalogue", DataTable)
+        kept = self.key_under_cursor("catalogue")
+        rows = [self.matter_row(m, active) for m, active in self.entries]
+        widths = {c: max([Text(t(f"setup.catalogue.col.{c}")).cell_len] + [r[c].cell_len for r in rows])
+                  for c in CATALOGUE_COLUMNS}
+        fixed = sum(w for c, w in widths.items() if c != "name")
+        widths["name"] = max(10, min(widths["name"], self.size.width - fixed - CELL_PADDING * len(widths)
+                                     - SCROLLBAR - 2))
+        table.clear(columns=True)
+        for column in CATALOGUE_COLUMNS:
+            table.add_column(Text(t(f"setup.catalogue.col.{column}")), width=widths[column], key=column)
+        for (matter, _), row in zip(self.entries, rows, strict=True):
+            row["name"] = Text(cut(row["name"].plain, widths["name"]), style=row["name"].style)
+            table.add_row(*(row[c] for c in CATALOGUE_COLUMNS), key=matter.code)
+        self.keep_cursor(table, kept)
+
+    def matter_row(self, m: Matter, active: bool) -> dict[str, Text]:
+        dim = "" if active else "dim"
+        limit = t("setup.catalogue.same_day") if m.immediate else t("setup.catalogue.days", days=m.limit_days)
+        if m.estimated:
+            limit += t("setup.catalogue.estimated")
+        conditional = sum(1 for d in m.documents if d.when)
+        documents = t("setup.catalogue.documents", count=len(m.documents))
+        if conditional:
+            documents += t("setup.catalogue.conditional", count=conditional)
+        return {
+            "code": Text(m.code, style=dim),
+            "name": Text(m.name, style=dim),
+            "kind": Text(t(f"setup.kind.{m.kind}"), style=dim),
+            "limit": Text(limit, style=dim),
+            "documents": Text(documents, style=dim),
+            "written_notice": Text(t("setup.yes") if m.written_notice else t("setup.no"), style=dim),
+            "active": Text(t("setup.catalogue.active") if active else t("setup.catalogue.inactive"),
+                           style=dim or "green"),
+        }
+
+    @staticmethod
+    def keep_cursor(table: DataTable[Text], key: str | None) -> None:
+        if key is not None:
+            try:
+                table.move_cursor(row=table.get_row_index(key))
+            except Exception:  # noqa: BLE001 (the row is gone: the cursor stays where the table puts it)
+                return
+
+    # --- where the supervisor is ----------------------------------------------------------------------------------
+
+    @property
+    def tab(self) -> str:
+        active = self.query_one("#tabs", TabbedContent).active if self.is_mounted else ""
+        return active.removeprefix("pane-") if active else "roster"
+
+    def key_under_cursor(self, tab: str | None = None) -> str | None:
+        table = self.query_one(f"#{tab or self.tab}", DataTable)
+        if not table.row_count:
+            return None
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def staff_under_cursor(self) -> Staff | None:
+        return self.staff.get(self.key_under_cursor("roster") or "")
+
+    def matter_under_cursor(self) -> tuple[Matter, bool] | None:
+        code = self.key_under_cursor("catalogue")
+        return next(((m, a) for m, a in self.entries if m.code == code), None)
+
+    def action_tab(self, name: str) -> None:
+        self.query_one("#tabs", TabbedContent).active = f"pane-{name}"
+        self.query_one(f"#{name}", DataTable).focus()
+        self.refresh_bindings()
+
+    @on(TabbedContent.TabActivated)
+    @on(DataTable.RowHighlighted)
+    def moved(self) -> None:
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action not in ACTIONS_IN:
+            return True
+        if self.tab not in ACTIONS_IN[action]:
+            return False
+        if action in NEEDS_ROW:
+            return self.is_mounted and self.key_under_cursor() is not None
+        return True
+
+    # --- what the supervisor does ----------------------------------------------------------------------------------
+
+    def say(self, text: str = "") -> None:
+        message = self.query_one("#message", Static)
+        message.update(Text(text))
+        message.display = bool(text)
+        if text:
+            self.notify(text, severity="error")
+
+    def after(self, done: str) -> Callable[[bool | None], None]:
+        def settle(saved: bool | None) -> None:
+            if saved:
+                self.notify(done)
+            self.action_refresh()
+
+        return settle
+
+    def action_new(self) -> None:
+        self.say()
+        if self.tab == "roster":
+            self.app.push_screen(StaffDialog(self.desk, self.supervisor), self.after(t("setup.saved")))
+        else:
+            self.app.push_screen(MatterDialog(self.desk, self.supervisor), self.after(t("setup.saved_matter")))
+
+    def action_edit(self) -> None:
+        self.say()
+        if self.tab == "roster":
+            staff = self.staff_under_cursor()
+            if staff is not None:
+                self.app.push_screen(StaffDialog(self.desk, self.supervisor, staff), self.after(t("setup.saved")))
+            return
+        entry = self.matter_under_cursor()
+        if entry is not None:
+            self.app.push_screen(MatterDialog(self.desk, self.supervisor, *entry), self.after(t("setup.saved_matter")))
+
+    def action_presence(self) -> None:
+        staff = self.staff_under_cursor()
+        if staff is None:
+            return
+        try:
+            self.desk.set_absent(staff.code, not staff.absent, by=self.supervisor.code)
+        except RuleError as refused:
+            self.say(refused.message())
+            return
+        self.say()
+        self.notify(t("setup.roster.now_absent" if not staff.absent else "setup.roster.now_present",
+                      who=who(staff.code, self.staff), backup=who(staff.backup, self.staff)))
+        self.action_refresh()
+
+    def action_pin(self) -> None:
+        staff = self.staff_under_cursor()
+        if staff is not None:
+            self.say()
+            self.app.push_screen(PinResetDialog(self.desk, self.supervisor, staff),
+                                 self.after(t("setup.pin.done", who=who(staff.code, self.staff))))
+
+    def action_active(self) -> None:
+        try:
+            if self.tab == "roster":
+                staff = self.staff_under_cursor()
+                if staff is None:
+                    return
+                self.desk.set_active(staff.code, not staff.active, by=self.supervisor.code)
+                self.notify(t("setup.roster.now_active" if not staff.active else "setup.roster.now_inactive",
+                              who=who(staff.code, self.staff)))
+            else:
+                entry = self.matter_under_cursor()
+                if entry is None:
+                    return
+                m, active = entry
+                self.desk.save_matter(m.code, m.name, by=self.supervisor.code, kind=m.kind, limit_days=m.limit_days,
+                                      documents=[d.as_json() for d in m.documents], written_notice=m.written_notice,
+                                      dept=m.dept, basis=m.basis, estimated=m.estimated, active=not active)
+                self.notify(t("setup.catalogue.now_active" if not active else "setup.catalogue.now_inactive",
+                              name=m.name))
+        except RuleError as refused:
+            self.say(refused.message())
+            return
+        self.say()
+        self.action_refresh()
+
+    def csv_path(self) -> Path:
+        return self.desk.store.path.parent / CSV_NAME
+
+    def action_import_csv(self) -> None:
+        self.say()
+        dialog = CsvDialog(self.desk, self.supervisor, importing=True, path=self.csv_path())
+        self.app.push_screen(dialog, lambda saved: self.csv_done(dialog, saved))
+
+    def action_export_csv(self) -> None:
+        self.say()
+        dialog = CsvDialog(self.desk, self.supervisor, importing=False, path=self.csv_path())
+        self.app.push_screen(dialog, lambda saved: self.csv_done(dialog, saved))
+
+    def csv_done(self, dialog: CsvDialog, saved: bool | None) -> None:
+        if saved:
+            key = "setup.csv.imported" if dialog.importing else "setup.csv.exported"
+            self.notify(t(key, count=dialog.count, path=str(dialog.path)))
+        self.action_refresh()
+
+    @on(DataTable.RowSelected)
+    def row_chosen(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit()
