@@ -288,6 +288,55 @@ def scan(
     typer.echo(i18n.t("cli.scan_found", None, count=len(found)))
 
 
+@cli.command("backup")
+def backup_command(
+    dest: Annotated[Path, typer.Argument(help="The backup file to write (owner-only).")],
+) -> None:
+    """An online, consistent copy (windows may keep writing); prints its chain head (the anchor)."""
+    from firstask import backup
+
+    with user_errors():
+        info = backup.make(_existing_db(), dest)
+    typer.echo(i18n.t("backup.made", None, path=info.path, events=info.events, anchor=info.anchor))
+
+
+@cli.command("restore")
+def restore_command(
+    source: Annotated[Path, typer.Argument(help="A backup made by `firstask backup` (or a daily one).")],
+) -> None:
+    """Check a backup (integrity and history) and put it in place of --db; the replaced file is kept beside it.
+    Close the desk windows first."""
+    from firstask import backup
+
+    with user_errors():
+        info, kept = backup.restore(source, OPTIONS.db)
+    if kept is None:
+        typer.echo(i18n.t("backup.restored_new", None, backup=source, events=info.events))
+    else:
+        typer.echo(i18n.t("backup.restored", None, backup=source, events=info.events, kept=kept))
+
+
+@cli.command()
+def purge(
+    before: Annotated[str, typer.Option("--before", help="Purge cases closed before this day (YYYY-MM-DD).")],
+    as_code: Annotated[str | None, typer.Option("--as", help="The supervisor doing it (PIN from FIRSTASK_PIN, "
+                                                             "or asked); recorded.")] = None,
+) -> None:
+    """Retention: remove visitors' personal data from cases closed before a day at least the policy's retention
+    years back; counts and the verifiable history stay."""
+    from firstask.desk import Desk
+
+    day = _parse_day(before)
+    assert day is not None
+    with user_errors():
+        path = _existing_db()
+        pin = _ask_pin(as_code) if as_code else None
+        with Desk.open(path) as desk:
+            by = desk.authenticate(as_code, pin or "").code if as_code else None
+            purged = desk.purge(day, by=by)
+    typer.echo(i18n.t("purge.done", None, count=len(purged), before=day.isoformat()))
+
+
 @cli.command()
 def serve(
     port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
