@@ -223,6 +223,7 @@ class Desk:
         self.store = store
         self.clock: Clock = clock or datetime.now
         self._policy_key: str | None = None
+        self._policy_seen: tuple[int, int] | None = None
         self._policy = Policy()
         self._calendar = WorkCalendar()
         self.documents_dir = store.path.with_name(store.path.stem + "-documents")
@@ -251,6 +252,12 @@ class Desk:
         return moment.replace(microsecond=0)
 
     def _load_policy(self) -> None:
+        # Read the policy table again only when the file may have changed: another connection committed
+        # (data_version) or this one wrote (total_changes). Three reads per action otherwise add up.
+        seen = (self.store.data_version(), self.store.conn.total_changes)
+        if seen == self._policy_seen:
+            return
+        self._policy_seen = seen
         raw = self.store.policy()
         key = json.dumps(raw, sort_keys=True, default=str)
         if key != self._policy_key:
@@ -950,6 +957,10 @@ class Desk:
     def covering(self, code: str) -> list[Staff]:
         """The absent colleagues this staff member is the backup of (AB角): their work shows on this one's screen."""
         return [s for s in self.staff().values() if s.backup == code and s.absent and s.active and s.code != code]
+
+    def last_violation_id(self, staff: str) -> int:
+        """The newest violation recorded against a staff member (0: none): where 'new since' starts."""
+        return int(self.store.scalar("SELECT max(id) FROM violations WHERE staff = ?", (staff,)) or 0)
 
     def changed(self) -> int:
         """A number that changes whenever another connection (another window) has committed to the file."""

@@ -34,8 +34,7 @@ class Tidings:
 
     def __post_init__(self) -> None:
         # Breaches recorded before the log-in are on the clerk's record already; tell only the new ones.
-        found = self.desk.violations(staff=self.clerk.code)
-        self.last_violation = max((v.id for v in found), default=0)
+        self.last_violation = self.desk.last_violation_id(self.clerk.code)
 
     def news(self) -> list[News]:
         return self.waiting() + self.due_soon() + self.flagged()

@@ -158,6 +158,7 @@ class FollowUpScreen(Screen[None]):
         self.staff: dict[str, Staff] = {}
         self.addressed: dict[str, str | None] = {}  # waiting hand-offs: case no -> to whom it is addressed
         self.covering: list[Staff] = []  # absent colleagues I back up: their cases show in my lists
+        self.shown_before = False
         localise_follow(self)
 
     @property
@@ -183,8 +184,10 @@ class FollowUpScreen(Screen[None]):
         self.show_cases()
 
     def on_screen_resume(self) -> None:
-        if self.is_mounted:
+        # The first showing follows on_mount's reading; later ones (back from another screen) read again.
+        if self.is_mounted and self.shown_before:
             self.action_refresh()
+        self.shown_before = True
 
     def desk_changed(self) -> None:
         """Another window wrote to the file: read the lists again, keeping the cursor on its case."""
