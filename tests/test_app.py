@@ -435,3 +435,24 @@ def test_an_idle_lock_keeps_the_open_form_for_the_same_clerk_only(desk):
         assert app.screen.query_one("#visitor_name", Input).value == ""
 
     run(app, script)
+
+
+def test_five_wrong_pins_lock_the_code_on_screen_and_it_is_recorded(desk, clock):
+    app = make_app(desk, lang="en")
+
+    async def script(pilot) -> None:
+        await log_in(pilot, "w01", "9999")
+        for _ in range(4):
+            await pilot.press(*"9999", "enter")
+            await pilot.pause()
+        await pilot.press(*"1111", "enter")  # the right PIN, but the code is locked now
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen) and app.staff is None
+        assert "locked for 5 minutes" in shown(app.screen.query_one("#message"))
+        clock.moment = NOW.replace(minute=NOW.minute + 6)  # five minutes on, the code opens again
+        await pilot.press(*"1111", "enter")
+        await pilot.pause()
+        assert app.staff is not None and app.staff.code == "w01"
+
+    run(app, script)
+    assert desk_events(desk)[-7:] == ["login_refused"] * 5 + ["login_locked", "login"]
