@@ -55,6 +55,25 @@ def _os_error(e: OSError, path: Path) -> StoreError:
     return StoreError("store.os_error", path=str(path), reason=e.strerror or str(e))
 
 
+def _copy(source_path: Path, target_path: Path) -> tuple[int, str] | None:
+    """Copy a database file through SQLite (one step: the whole file under one read transaction), as one
+    self-contained file synced to disk; return its newest event (seq, hash)."""
+    source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True, timeout=30)
+    try:
+        target = sqlite3.connect(target_path)
+        try:
+            source.backup(target)
+            target.execute("PRAGMA journal_mode = DELETE")
+            row = target.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+        finally:
+            target.close()
+    finally:
+        source.close()
+    with open(target_path, "rb+") as f:
+        os.fsync(f.fileno())
+    return (int(row[0]), str(row[1])) if row else None
+
+
 def make(db: Path, dest: Path, *, now: datetime | None = None) -> BackupInfo:
     """Copy the desk file at `db` to `dest` as it stands at one moment; return the chain head it holds."""
     if not db.exists():
@@ -65,19 +84,7 @@ def make(db: Path, dest: Path, *, now: datetime | None = None) -> BackupInfo:
     try:
         dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         _owner_only_file(partial)
-        source = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
-        try:
-            target = sqlite3.connect(partial)
-            try:
-                source.backup(target)  # one step: the whole file under one read transaction
-                target.execute("PRAGMA journal_mode = DELETE")  # a backup is one self-contained file
-                row = target.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
-            finally:
-                target.close()
-        finally:
-            source.close()
-        with open(partial, "rb+") as f:
-            os.fsync(f.fileno())
+        row = _copy(db, partial)
         os.replace(partial, dest)
     except FileExistsError as e:  # a regular file stands where a folder should be
         raise StoreError("store.not_a_directory", path=str(dest)) from e
@@ -94,7 +101,7 @@ def make(db: Path, dest: Path, *, now: datetime | None = None) -> BackupInfo:
         if "locked" in text or "busy" in text:
             raise StoreError("store.busy", path=str(db)) from e
         raise StoreError("store.cannot_open", path=str(db), reason=str(e)) from e
-    events, head = (int(row[0]), str(row[1])) if row else (0, "0" * 64)
+    events, head = row or (0, "0" * 64)
     info = BackupInfo(path=str(dest), events=events, head=head,
                       made_at=(now or datetime.now()).isoformat(timespec="seconds"))
     sidecar = dest.with_name(dest.name + ".json")
@@ -139,15 +146,7 @@ def restore(backup: Path, db: Path) -> tuple[BackupInfo, Path | None]:
     try:
         db.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         _owner_only_file(partial)
-        source = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
-        try:
-            target = sqlite3.connect(partial)
-            try:
-                source.backup(target)
-            finally:
-                target.close()
-        finally:
-            source.close()
+        _copy(backup, partial)
         if db.exists():
             kept = db.with_name(f"{db.name}.before-restore-{datetime.now():%Y%m%d-%H%M%S}")
             # Fold the live file's WAL into it first, so the kept copy is whole on its own.
