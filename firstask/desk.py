@@ -868,7 +868,9 @@ class Desk:
         """Save a printable document; where the rules require one (NOT-3, TIME-1, REJ-1), failing to is refusing."""
         try:
             # Named by case and the version this action makes, so a re-print finds it and nothing is overwritten.
-            path = printing.save(self.documents_dir, case.no, f"{case.version + 1:02d}-{kind}", text)
+            # The text inside the action (a required document that cannot be written refuses the action); its PDF
+            # is rendered when first asked for (documents(), printing): reportlab is most of an accept's time.
+            path = printing.save(self.documents_dir, case.no, f"{case.version + 1:02d}-{kind}", text, with_pdf=False)
         except OSError as e:
             if required:
                 from firstask import i18n
@@ -998,8 +1000,11 @@ class Desk:
 
     def documents(self, no: str) -> list[tuple[Event, Path]]:
         """The documents printed for a case, oldest first: each with the event that produced it (its PDF)."""
-        return [(e, self.documents_dir / e.detail["document"].replace(".txt", ".pdf"))
-                for e in self.case(no).history if e.detail.get("document")]
+        return [(e, self.document_pdf(e.detail["document"])) for e in self.case(no).history if e.detail.get("document")]
+
+    def document_pdf(self, name: str) -> Path:
+        """A saved document's PDF (rendered now if it has not been yet)."""
+        return printing.pdf_of(self.documents_dir / Path(name).name)
 
     def print_document(self, path: Path) -> bool:
         """Send a saved document to the policy's printer; False when no printer is configured (it stays saved)."""
@@ -1007,6 +1012,7 @@ class Desk:
         if not printer:
             return False
         try:
+            path = printing.pdf_of(path)
             printing.send_to_printer(path, printer)
         except OSError as e:
             raise RuleError("PRINT", "print.lp_failed", printer=printer, reason=str(e)) from e

@@ -127,7 +127,7 @@ def _wrap(line: str, room: float, measure: Callable[[str], float]) -> list[str]:
     return out
 
 
-def save(folder: Path, case_no: str, name: str, text: str) -> Path:
+def save(folder: Path, case_no: str, name: str, text: str, *, with_pdf: bool = True) -> Path:
     """Write a document under the desk's data directory, named by case number, as text and as a PDF.
 
     Owner-only like the database: the documents hold visitors' names. Returns the text file's path; the PDF
@@ -138,10 +138,19 @@ def save(folder: Path, case_no: str, name: str, text: str) -> Path:
     with path.open("w", encoding="utf-8") as f:
         f.write(text)
     path.chmod(0o600)
-    pdf_path = path.with_suffix(".pdf")
-    pdf(text, pdf_path)
-    pdf_path.chmod(0o600)
+    if with_pdf:
+        pdf_of(path)
     return path
+
+
+def pdf_of(path: Path) -> Path:
+    """The PDF of a saved document, rendered from its text the first time it is asked for (owner-only)."""
+    pdf_path = path.with_suffix(".pdf")
+    text_path = path.with_suffix(".txt")
+    if not pdf_path.exists() and text_path.exists():
+        pdf(text_path.read_text(encoding="utf-8"), pdf_path)
+        pdf_path.chmod(0o600)
+    return pdf_path
 
 
 def send_to_printer(path: Path, printer: str) -> None:

@@ -136,7 +136,7 @@ def printed(desk: Desk, case: Case) -> Path | None:
     if not case.history:
         return None
     name = case.history[-1].detail.get("document")
-    return desk.documents_dir / Path(name).with_suffix(".pdf").name if name else None
+    return desk.document_pdf(name) if name else None
 
 
 class ActionDialog(ModalScreen[Case | None]):
