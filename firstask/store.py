@@ -609,7 +609,8 @@ def _personal(fields: Mapping[str, Any]) -> dict[str, Any]:
 
 def _os_store_error(e: sqlite3.OperationalError, path: Path) -> StoreError:
     text = str(e).lower()
-    if "full" in text:
+    # A full disk or a file-size limit: SQLite says SQLITE_FULL, or fails the write itself (SQLITE_IOERR_WRITE).
+    if "full" in text or getattr(e, "sqlite_errorname", "") in ("SQLITE_FULL", "SQLITE_IOERR_WRITE"):
         return StoreError("store.disk_full", path=str(path))
     if "locked" in text or "busy" in text:
         return StoreError("store.busy", path=str(path))

@@ -169,3 +169,39 @@ def test_the_check_in_form_keeps_its_contents_when_the_database_is_busy(tmp_path
         desk.close()
     with Desk.open(db) as check:
         assert check.find_visitors("张") == []
+
+
+FILLER = textwrap.dedent("""
+    import os, resource, sys
+    from datetime import datetime
+    from firstask.desk import Desk
+    from firstask.store import StoreError
+    desk = Desk.open(sys.argv[1], clock=lambda: datetime(2026, 3, 9, 10, 0))
+    wal = sys.argv[1] + "-wal"
+    limit = max(os.path.getsize(sys.argv[1]), os.path.getsize(wal) if os.path.exists(wal) else 0) + 64 * 1024
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    done = 0
+    for i in range(100000):
+        try:
+            desk.check_in("w01", visitor_name=f"访客{i}", summary="填满磁盘" * 50, phone="13800138000")
+        except StoreError as e:
+            print(f"{done} {e.key}", flush=True)
+            break
+        done += 1
+""")
+
+
+def test_a_full_disk_refuses_the_action_in_one_line_and_damages_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "desk.db"
+    fresh(db)
+    result = subprocess.run([sys.executable, "-c", FILLER, str(db)], capture_output=True, text=True, env=ENV,
+                            timeout=120)
+    assert "Traceback" not in result.stderr, result.stderr
+    done, key = result.stdout.split()
+    assert key == "store.disk_full"
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+    with Desk.open(db) as desk:
+        assert desk.verify().ok
+        assert desk.store.scalar("SELECT count(*) FROM cases") == int(done)
