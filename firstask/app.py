@@ -194,7 +194,7 @@ class DeskApp(App[None]):
         """At log-in: the time rules as of now, then what already waits for this clerk."""
         if self.staff is not None:
             self.tidings = Tidings(self.desk, self.staff)
-            self.scan()
+            self.call_after_refresh(self.scan)  # the clerk's screen first, then the time rules and the news
 
     def watch_file(self) -> None:
         try:

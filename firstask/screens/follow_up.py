@@ -159,6 +159,8 @@ class FollowUpScreen(Screen[None]):
         self.addressed: dict[str, str | None] = {}  # waiting hand-offs: case no -> to whom it is addressed
         self.covering: list[Staff] = []  # absent colleagues I back up: their cases show in my lists
         self.shown_before = False
+        self.laid_out_for = -1  # the screen width the columns were last cut for
+        self.offered: tuple[bool | None, ...] = ()  # what each key may do now (see keys_may_have_changed)
         localise_follow(self)
 
     @property
@@ -181,7 +183,8 @@ class FollowUpScreen(Screen[None]):
         self.action_refresh()
 
     def on_resize(self, event: events.Resize) -> None:
-        self.show_cases()
+        if event.size.width != self.laid_out_for:  # the columns share the width; a height change moves nothing
+            self.show_cases()
 
     def on_screen_resume(self) -> None:
         # The first showing follows on_mount's reading; later ones (back from another screen) read again.
@@ -208,9 +211,10 @@ class FollowUpScreen(Screen[None]):
                          "callbacks": self.desk.callbacks(me)}
         self.addressed = {line.no: addressed_to(self.desk.case(line.no)) for line in self.sections["waiting"]}
         self.show_cases()
-        self.refresh_bindings()
+        self.keys_may_have_changed()
 
     def show_cases(self) -> None:
+        self.laid_out_for = self.size.width
         today = self.desk.now().date()
         whoami = Text(t(
             "app.cases.header", name=self.clerk.name, code=self.clerk.code, today=today.isoformat(),
@@ -314,12 +318,21 @@ class FollowUpScreen(Screen[None]):
     def action_section(self, name: str) -> None:
         self.query_one("#sections", TabbedContent).active = f"pane-{name}"
         self.query_one(f"#{TABLE_ID[name]}", DataTable).focus()
-        self.refresh_bindings()
+        self.keys_may_have_changed()
 
     @on(TabbedContent.TabActivated)
     @on(DataTable.RowHighlighted)
     def moved(self) -> None:
-        self.refresh_bindings()
+        self.keys_may_have_changed()
+
+    def keys_may_have_changed(self) -> None:
+        """Redraw the footer only when what the keys may do has changed: every redraw rebuilds its widgets, and
+        moving down a list (or building it) would otherwise rebuild it for every row."""
+        offered = tuple(self.check_action(*(("open", (name,)) if name in DIALOGS else (name, ())))
+                        for name in ACTIONS_IN)
+        if offered != self.offered:
+            self.offered = offered
+            self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         name = str(parameters[0]) if action == "open" and parameters else action
