@@ -14,7 +14,9 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
+from datetime import date
 from functools import partial
+from pathlib import Path
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -128,7 +130,10 @@ class DeskApp(App[None]):
         self.set_interval(WATCH_SECONDS, self.watch_file)
         self.set_interval(SCAN_SECONDS, self.scan)
         # The first start of the day backs the file up, in a thread, once the desk is on screen.
-        self.call_after_refresh(lambda: self.run_worker(self.daily_backup, thread=True, exclusive=True,
+        # Its arguments are read here, on this thread: the worker must not use the desk's connection.
+        backup_job = partial(self.daily_backup, self.desk.store.path, self.desk.now().date(),
+                             self.desk.policy.backups_kept)
+        self.call_after_refresh(lambda: self.run_worker(backup_job, thread=True, exclusive=True,
                                                         group="backup", exit_on_error=False))
         if self.staff is not None:
             await self.switch_mode(HOME)
@@ -179,11 +184,11 @@ class DeskApp(App[None]):
             await self.action_lock()
             self.notify(t("app.idle_locked", minutes=minutes), severity="warning")
 
-    def daily_backup(self) -> None:
+    def daily_backup(self, db: Path, today: date, keep: int) -> None:
         from firstask import backup
 
         try:
-            backup.daily(self.desk.store.path, self.desk.now().date(), self.desk.policy.backups_kept)
+            backup.daily(db, today, keep)
         except Exception as error:  # noqa: BLE001 (a backup must never take the desk down; say it and go on)
             message = error.message() if isinstance(error, StoreError) else str(error)
             self.call_from_thread(self.notify, t("app.backup_failed", reason=message), severity="warning")
