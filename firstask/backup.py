@@ -13,6 +13,7 @@ import contextlib
 import json
 import os
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -55,6 +56,28 @@ def _os_error(e: OSError, path: Path) -> StoreError:
     return StoreError("store.os_error", path=str(path), reason=e.strerror or str(e))
 
 
+@contextlib.contextmanager
+def _writing(partial: Path, target: Path, source: Path) -> Iterator[None]:
+    """Writing `target` by way of `partial`: any failure removes the partial file and is one StoreError."""
+    try:
+        yield
+    except FileExistsError as e:  # a regular file stands where a folder should be
+        raise StoreError("store.not_a_directory", path=str(target)) from e
+    except OSError as e:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        raise _os_error(e, target) from e
+    except sqlite3.Error as e:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        text = str(e).lower()
+        if "full" in text or "disk i/o" in text:  # a file-size limit or a full disk, as SQLite reports them
+            raise StoreError("store.disk_full", path=str(target)) from e
+        if "locked" in text or "busy" in text:
+            raise StoreError("store.busy", path=str(source)) from e
+        raise StoreError("store.cannot_open", path=str(source), reason=str(e)) from e
+
+
 def _copy(source_path: Path, target_path: Path) -> tuple[int, str] | None:
     """Copy a database file through SQLite (one step: the whole file under one read transaction), as one
     self-contained file synced to disk; return its newest event (seq, hash)."""
@@ -81,26 +104,11 @@ def make(db: Path, dest: Path, *, now: datetime | None = None) -> BackupInfo:
     if dest.exists() and dest.is_dir():
         raise StoreError("store.is_directory", path=str(dest))
     partial = dest.with_name(dest.name + ".partial")
-    try:
+    with _writing(partial, dest, db):
         dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         _owner_only_file(partial)
         row = _copy(db, partial)
         os.replace(partial, dest)
-    except FileExistsError as e:  # a regular file stands where a folder should be
-        raise StoreError("store.not_a_directory", path=str(dest)) from e
-    except OSError as e:
-        with contextlib.suppress(OSError):
-            partial.unlink()
-        raise _os_error(e, dest) from e
-    except sqlite3.Error as e:
-        with contextlib.suppress(OSError):
-            partial.unlink()
-        text = str(e).lower()
-        if "full" in text or "disk i/o" in text:  # a file-size limit or a full disk, as SQLite reports them
-            raise StoreError("store.disk_full", path=str(dest)) from e
-        if "locked" in text or "busy" in text:
-            raise StoreError("store.busy", path=str(db)) from e
-        raise StoreError("store.cannot_open", path=str(db), reason=str(e)) from e
     events, head = row or (0, "0" * 64)
     info = BackupInfo(path=str(dest), events=events, head=head,
                       made_at=(now or datetime.now()).isoformat(timespec="seconds"))
@@ -143,7 +151,7 @@ def restore(backup: Path, db: Path) -> tuple[BackupInfo, Path | None]:
     info = check(backup)
     kept: Path | None = None
     partial = db.with_name(db.name + ".restoring")
-    try:
+    with _writing(partial, db, backup):
         db.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         _owner_only_file(partial)
         _copy(backup, partial)
@@ -159,17 +167,6 @@ def restore(backup: Path, db: Path) -> tuple[BackupInfo, Path | None]:
             with contextlib.suppress(FileNotFoundError):
                 db.with_name(db.name + suffix).unlink()
         os.replace(partial, db)
-    except FileExistsError as e:
-        raise StoreError("store.not_a_directory", path=str(db)) from e
-    except OSError as e:
-        with contextlib.suppress(OSError):
-            partial.unlink()
-        raise _os_error(e, db) from e
-    except sqlite3.Error as e:
-        with contextlib.suppress(OSError):
-            partial.unlink()
-        raise StoreError("store.disk_full" if "full" in str(e).lower() or "disk i/o" in str(e).lower()
-                         else "store.os_error", path=str(db), reason=str(e)) from e
     return info, kept
 
 
