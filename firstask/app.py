@@ -84,8 +84,12 @@ class DeskApp(App[None]):
         Binding("ctrl+q", "quit", "app.key.quit", id="quit", tooltip="app.key.quit_tip", priority=True),
     ]
     DEFAULT_MODE = "login"
+    CSS_PATH = ["screens/login.tcss", "screens/check_in.tcss", "screens/follow_up.tcss"]
 
     def __init__(self, desk: Desk, staff: Staff | None = None) -> None:
+        # Logged in from the start (scripts, tests, benchmarks): the app opens on the desk itself, and the log-in
+        # screen is made only when someone locks it.
+        self.DEFAULT_MODE = HOME if staff is not None else "login"  # type: ignore[misc]
         super().__init__()
         self.desk = desk
         self.staff = staff
@@ -119,9 +123,9 @@ class DeskApp(App[None]):
             return t("app.signed_out")
         return t("app.user", name=self.staff.name, code=self.staff.code)
 
-    @staticmethod
-    def localised(screen: Screen[None]) -> Screen[None]:
+    def localised(self, screen: Screen[None]) -> Screen[None]:
         localise(screen)
+        screen._css_update_count = self._css_update_count
         return screen
 
     async def on_mount(self) -> None:

@@ -15,11 +15,12 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import holidays
+if TYPE_CHECKING:
+    import holidays
 
-__all__ = ["WorkCalendar"]
+__all__ = ["OfficialYears", "WorkCalendar", "official_from_json", "official_table"]
 
 # Internal time arithmetic is done in whole microseconds (datetime's resolution) so that
 # working_minutes(start, add_working_minutes(start, m)) == m holds exactly, not just approximately.
@@ -30,6 +31,9 @@ _ONE_US = timedelta(microseconds=1)
 
 DateLike = str | date
 Interval = tuple[datetime, datetime]
+# The official calendar as the `holidays` library gives it, year by year: the weekdays that are off (public
+# holidays) and the weekend days that are worked (调休上班日). Every other day follows the Monday-Friday rule.
+OfficialYears = Mapping[int, tuple[frozenset[date], frozenset[date]]]
 
 
 def _as_date(value: DateLike) -> date:
@@ -110,6 +114,36 @@ def _merge(intervals: Iterable[Interval], lo: datetime, hi: datetime | None = No
     return merged
 
 
+def official_table(years: Iterable[int]) -> dict[str, Any]:
+    """The `holidays` library's China calendar for `years`, as the JSON shipped in data/calendar-cn.json.
+
+    Importing the library and building its first year costs a tenth of a second (it loads every country it
+    knows), more than the rest of a desk's start-up; the desk reads this table instead and asks the library
+    only for years outside it. `tools/build_calendar.py` writes the file and a test keeps it equal to the
+    library installed.
+    """
+    import holidays
+
+    out: dict[str, Any] = {"source": f"holidays {holidays.__version__}, China", "years": {}}
+    for year in years:
+        lib = holidays.China(years=year, expand=False)
+        closed, working = [], []
+        day = date(year, 1, 1)
+        while day.year == year:
+            if day.weekday() < 5 and not lib.is_working_day(day):
+                closed.append(day.isoformat())
+            elif day.weekday() >= 5 and lib.is_working_day(day):
+                working.append(day.isoformat())
+            day += _ONE_DAY
+        out["years"][str(year)] = {"closed": closed, "working": working}
+    return out
+
+
+def official_from_json(table: Mapping[str, Any]) -> dict[int, tuple[frozenset[date], frozenset[date]]]:
+    return {int(year): (_dates(days["closed"]), _dates(days["working"]))
+            for year, days in table.get("years", {}).items()}
+
+
 class WorkCalendar:
     """Working days (official PRC calendar + local overrides) and the desk's working hours."""
 
@@ -121,6 +155,7 @@ class WorkCalendar:
         extra_closed: Iterable[DateLike] = (),
         extra_working: Iterable[DateLike] = (),
         hours: Sequence[tuple[str, str]] = (("08:30", "12:00"), ("14:00", "17:30")),
+        official: OfficialYears | None = None,
     ) -> None:
         # The library covers every year but only knows the published schedules; later years are its
         # silent guesses (estimated holidays, no make-up days). No library says which years are real,
@@ -147,6 +182,7 @@ class WorkCalendar:
         if clash := self._extra_closed & self._extra_working:
             raise ValueError(f"days listed both as closed and as working: {sorted(clash)}")
 
+        self._official = official or {}
         self._periods = _parse_hours(hours)
         self._day_us = sum(end - start for start, end in self._periods)
 
@@ -159,9 +195,9 @@ class WorkCalendar:
         self._cumulative: dict[int, list[int]] = {}
 
     @classmethod
-    def from_policy(cls, policy: Mapping[str, Any]) -> WorkCalendar:
+    def from_policy(cls, policy: Mapping[str, Any], official: OfficialYears | None = None) -> WorkCalendar:
         """Build from the desk policy (SPEC §6). JSON has only string keys, so year keys may be "2027"."""
-        kwargs: dict[str, Any] = {}
+        kwargs: dict[str, Any] = {"official": official}
         if policy.get("calendar_confirmed_until") is not None:
             kwargs["confirmed_until"] = int(policy["calendar_confirmed_until"])
         if policy.get("calendar_years"):
@@ -203,6 +239,10 @@ class WorkCalendar:
             return False
         if d.year in self._entered_years:
             return d.weekday() < 5
+        known = self._official.get(d.year)
+        if known is not None:
+            closed, worked = known
+            return d in worked if d.weekday() >= 5 else d not in closed
         return self._library_year(d.year).is_working_day(d)
 
     def _library_year(self, year: int) -> holidays.HolidayBase:
@@ -212,6 +252,8 @@ class WorkCalendar:
         try:
             return self._library[year]
         except KeyError:
+            import holidays
+
             lib = holidays.China(years=year, expand=False)
             self._library[year] = lib
             return lib

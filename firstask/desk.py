@@ -4,6 +4,7 @@ transaction — or raises `RuleError` and writes nothing. Screens, the CLI, scri
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from firstask import names, printing, rules
-from firstask.calendar import WorkCalendar
+from firstask.calendar import OfficialYears, WorkCalendar, official_from_json
 from firstask.rules import CaseState, ConflictError, Context, Matter, Policy, RuleError, Staff, Verdict
 from firstask.store import Store
 
@@ -34,6 +35,16 @@ def data_dir() -> Path:
         if (candidate / "policy.toml").exists():
             return candidate
     return here.parent / "data"
+
+
+@functools.cache
+def official_calendar() -> OfficialYears:
+    """The official working calendar shipped in data/calendar-cn.json (built from `holidays` by
+    tools/build_calendar.py); years outside it are asked of the library itself."""
+    try:
+        return official_from_json(json.loads((data_dir() / "calendar-cn.json").read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        return {}
 
 
 # --- what the desk hands out -----------------------------------------------------------------------------------
@@ -225,7 +236,7 @@ class Desk:
         self._policy_key: str | None = None
         self._policy_seen: tuple[int, int] | None = None
         self._policy = Policy()
-        self._calendar = WorkCalendar()
+        self._calendar = WorkCalendar(official=official_calendar())
         self.documents_dir = store.path.with_name(store.path.stem + "-documents")
 
     @classmethod
@@ -263,7 +274,7 @@ class Desk:
         if key != self._policy_key:
             # Building the calendar is the costly part; the policy changes rarely, so keep both until it does.
             self._policy = Policy.from_mapping(raw)
-            self._calendar = WorkCalendar.from_policy(raw)
+            self._calendar = WorkCalendar.from_policy(raw, official_calendar())
             self._policy_key = key
 
     @property
@@ -967,6 +978,11 @@ class Desk:
     def changed(self) -> int:
         """A number that changes whenever another connection (another window) has committed to the file."""
         return self.store.data_version()
+
+    def written(self) -> tuple[int, int]:
+        """A mark that changes whenever anyone, this window included, has written to the file: a screen that read
+        its lists at one mark need not read them again while the mark stands."""
+        return self.store.data_version(), self.store.conn.total_changes
 
     def _lines(self, where: str, args: Sequence[Any], order: str = "c.due IS NULL, c.due, c.created_at"
                ) -> list[CaseLine]:

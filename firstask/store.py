@@ -18,11 +18,12 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from firstask import i18n
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 GENESIS = "0" * 64
 BUSY_TIMEOUT_MS = 5000
@@ -225,7 +226,6 @@ class Store:
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], *, create: bool = True) -> Store:
@@ -281,8 +281,15 @@ class Store:
         with self.write():
             # Another window may have migrated while this one waited for the write lock.
             for number in range(self.user_version() + 1, SCHEMA_VERSION + 1):
-                MIGRATIONS[number - 1](self.db)
+                MIGRATIONS[number - 1](self.schema())
                 self.conn.execute(f"PRAGMA user_version = {number}")
+
+    def schema(self) -> sqlite_utils.Database:
+        """sqlite-utils on this connection, for the migrations: imported only when a file needs one (a desk
+        opening an up-to-date file never pays for it)."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     def user_version(self) -> int:
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])

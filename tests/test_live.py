@@ -26,7 +26,7 @@ from firstask.live import Tidings
 from firstask.rules import ConflictError
 from firstask.screens.dialog import ActionDialog
 from firstask.screens.follow_actions import FeedbackDialog, RemedyDialog
-from firstask.screens.follow_up import FollowUpScreen
+from firstask.screens.follow_up import FollowUpScreen, header
 
 NOW = datetime(2026, 11, 23, 9, 30)  # a Monday; no holiday near
 SIZE = (120, 40)
@@ -163,18 +163,25 @@ def follow_up(app: DeskApp) -> FollowUpScreen:
     return found[-1]
 
 
-def rows(app: DeskApp, table: str = "cases") -> list[list[str]]:
-    found = follow_up(app).query_one(f"#{table}", DataTable)
-    return [[cell.plain for cell in found.get_row_at(i)] for i in range(found.row_count)]
+def rows(app: DeskApp, section: str = "mine") -> list[list[str]]:
+    """What the section shows: read off the table when it is the chosen section, else the same cells the table
+    would show once its key is pressed."""
+    screen = follow_up(app)
+    if screen.section == section:
+        found = screen.query_one("#cases", DataTable)
+        return [[cell.plain for cell in found.get_row_at(i)] for i in range(found.row_count)]
+    return [[cell.plain for cell in row] for row in screen.section_rows(section)[2]]
 
 
-def numbers(app: DeskApp, table: str = "cases") -> list[str]:
-    return [row[0] for row in rows(app, table)]
+def numbers(app: DeskApp, section: str = "mine") -> list[str]:
+    return [row[0] for row in rows(app, section)]
 
 
-def headers(app: DeskApp, table: str = "cases") -> list[str]:
-    found = follow_up(app).query_one(f"#{table}", DataTable)
-    return [column.label.plain for column in found.columns.values()]
+def headers(app: DeskApp, section: str = "mine") -> list[str]:
+    screen = follow_up(app)
+    if screen.section == section:
+        return [column.label.plain for column in screen.query_one("#cases", DataTable).columns.values()]
+    return [header(column) for column in screen.section_rows(section)[0]]
 
 
 def whoami(app: DeskApp) -> str:
@@ -382,7 +389,9 @@ def test_a_bad_rating_stays_on_the_callbacks_list_until_the_remedy_is_recorded(d
         assert isinstance(app.screen, FollowUpScreen)
         assert (desk.case(good).status, desk.case(good).rating) == ("closed", 4)
         assert rows(app, "callbacks") == []
-        assert follow_up(app).query_one("#callbacks-empty").display
+        assert follow_up(app).section == "callbacks"
+        assert follow_up(app).query_one("#empty").display
+        assert follow_up(app).query_one("#empty", Static).content.plain == i18n.t("follow.section.callbacks_empty")
         assert desk.callbacks("w01") == []
 
     run(app, script)

@@ -22,7 +22,8 @@ from firstask import rules
 from firstask.desk import LIMITS, Case, Desk
 from firstask.i18n import t
 from firstask.rules import RuleError, Staff
-from firstask.screens.dialog import WEEKDAYS, ActionDialog, Prose, cut, label, localise_bindings, reason_line
+from firstask.screens.dialog import ActionDialog, Prose, label, localise_bindings, reason_line
+from firstask.screens.words import WEEKDAYS, cut
 
 # TIME-4: the limits a clerk may choose for a case with no catalogue matter, by the policy's names for them.
 DAY_CHOICES = ("own", "department", "complaint_departments", "departments", "leadership")

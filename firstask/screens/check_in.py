@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Checkbox, Footer, Header, Input, Label, OptionList, Select, Static
+from textual.widgets import Checkbox, Header, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from firstask import rules
@@ -23,6 +23,7 @@ from firstask.desk import LIMITS, Case, Desk, VisitorHit
 from firstask.i18n import t
 from firstask.privacy import mask_id_number, mask_phone
 from firstask.rules import RuleError, Staff
+from firstask.screens.key_bar import KeyBar
 from firstask.store import StoreError
 
 FIELDS = ("visitor_name", "phone", "id_number", "org", "channel", "kind", "matter", "about_staff", "summary")
@@ -51,7 +52,7 @@ def text_input(name: str, max_length: int, placeholder: str | None = None) -> In
 
 
 class CheckInScreen(Screen[None]):
-    CSS_PATH = "check_in.tcss"
+    CSS_PATH = []
     AUTO_FOCUS = "#find"
     BINDINGS = [
         Binding("ctrl+s", "check_in", "app.key.check_in", id="check_in", tooltip="app.key.check_in_tip",
@@ -100,7 +101,7 @@ class CheckInScreen(Screen[None]):
                 yield Static("", id="message")
             with Vertical(id="side"):
                 yield Static(id="case")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = t("app.checkin.title")

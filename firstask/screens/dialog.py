@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
 
-from rich.cells import cell_len, chop_cells, set_cell_size
+from rich.cells import cell_len, chop_cells
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -24,17 +24,17 @@ from textual.dom import DOMNode
 from textual.geometry import Size
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, SelectionList, Static, TextArea
+from textual.widgets import Input, SelectionList, Static, TextArea
 
 from firstask import printing, rules
 from firstask.desk import Case, Desk
 from firstask.i18n import t
 from firstask.rules import ConflictError, RuleError, Staff
+from firstask.screens.key_bar import KeyBar
 from firstask.screens.keys import localise
 from firstask.store import StoreError
 
 CONFIRM_KEY = "Ctrl+S"
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # catalogue keys app.weekday.*
 
 
 def localise_bindings(node: DOMNode, confirm: str | None = None) -> None:
@@ -48,13 +48,6 @@ _CLOSING = ")]}>,.;:!?，。、；：）」』”’》〉】！？%"
 _PIECES = re.compile(rf"[{re.escape(_OPENING)}]*[\u2e80-\uffef][{re.escape(_CLOSING)}]*\s*"
                      r"|[^\s\u2e80-\uffef]+\s*|\s+")
 _NUMBERED = re.compile(r"\s*\d+\.\s")
-
-
-def cut(text: str, cells: int) -> str:
-    """`text` cut to at most `cells` terminal cells (a Chinese character takes two), marked "…" where cut."""
-    if cell_len(text) <= cells:
-        return text
-    return set_cell_size(text, cells - 1).rstrip() + "…"
 
 
 def wrap(text: str, cells: int) -> str:
@@ -167,7 +160,7 @@ class ActionDialog(ModalScreen[Case | None]):
             yield from self.compose_body()
             yield Prose(id="lang")
             yield Prose(id="message")
-        yield Footer()
+        yield KeyBar()
 
     def compose_body(self) -> ComposeResult:
         yield from ()

@@ -6,33 +6,15 @@ forbidden phrases as it is typed (LANG-1).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import replace
 from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.dom import DOMNode
 from textual.widgets import Input
 
 from firstask.desk import LIMITS, Case
 from firstask.i18n import t
-from firstask.rules import Staff
 from firstask.screens.dialog import ActionDialog, Prose, label, reason_line
-
-
-def localise_follow(node: DOMNode) -> None:
-    """The follow-up screens' bindings name their words by catalogue key (`follow.key.…`): show them translated."""
-    bindings = node._bindings.key_to_bindings
-    for key, listed in bindings.items():
-        bindings[key] = [replace(b, description=t(b.description), tooltip=t(b.tooltip) if b.tooltip else "")
-                         if b.description.startswith("follow.key.") else b for b in listed]
-
-
-def staff_name(code: str | None, staff: Mapping[str, Staff]) -> str:
-    """A colleague by name (their code when the roster does not know it)."""
-    person = staff.get(code or "")
-    return person.name if person else (code or t("follow.none"))
 
 
 class TextDialog(ActionDialog):

@@ -18,34 +18,24 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
+from importlib import import_module
 
 from rich.cells import cell_len
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Static
 
 from firstask.calendar import WorkCalendar
 from firstask.desk import Case, CaseLine, Desk
 from firstask.i18n import t
 from firstask.rules import RuleError, Staff
-from firstask.screens.dialog import WEEKDAYS, ActionDialog, cut
-from firstask.screens.follow_actions import (
-    DeclineDialog,
-    ExtendDialog,
-    FeedbackDialog,
-    RateDialog,
-    RemedyDialog,
-    ReopenDialog,
-    ResolveDialog,
-    localise_follow,
-    staff_name,
-)
-from firstask.screens.hand_off import HandOffDialog
-from firstask.screens.history import HistoryScreen
+from firstask.screens.key_bar import KeyBar
+from firstask.screens.keys import localise
+from firstask.screens.section_bar import SectionBar
+from firstask.screens.words import WEEKDAYS, cut, staff_name
 from firstask.store import StoreError
 
 COLUMNS = ("no", "status", "channel", "kind", "matter", "visitor", "summary", "due")  # the Mine section
@@ -57,10 +47,7 @@ SECTION_COLUMNS = {
 }
 MINE_COVERING = ("no", "whose", "status", "channel", "kind", "matter", "visitor", "summary", "due")
 SECTIONS = tuple(SECTION_COLUMNS)
-TABLE_ID = {"waiting": "waiting", "mine": "cases", "tracking": "tracking",  # `#cases`: Mine, as it always was
-            "callbacks": "callbacks"}
-EMPTY_ID = {"waiting": "waiting-empty", "mine": "empty", "tracking": "tracking-empty",
-            "callbacks": "callbacks-empty"}
+TABLE_ID = "cases"  # one table shows whichever section is chosen
 EMPTY_TEXT = {"waiting": "follow.section.waiting_empty", "mine": "app.cases.empty",
               "tracking": "follow.section.tracking_empty", "callbacks": "follow.section.callbacks_empty"}
 FLEXIBLE = ("matter", "visitor", "summary")  # cut to share the room the other columns leave
@@ -81,10 +68,11 @@ ACTIONS_IN = {
     "reopen": {"tracking", "callbacks"},
     "history": set(SECTIONS),
 }
-DIALOGS: dict[str, type[ActionDialog]] = {
-    "hand_off": HandOffDialog, "decline": DeclineDialog, "feedback": FeedbackDialog, "extend": ExtendDialog,
-    "resolve": ResolveDialog, "rate": RateDialog, "remedy": RemedyDialog, "reopen": ReopenDialog,
-}
+# The dialogs by module and class, imported when first opened: listing cases never pays for their widgets.
+DIALOGS = {"hand_off": ("hand_off", "HandOffDialog"), "decline": ("follow_actions", "DeclineDialog"),
+           "feedback": ("follow_actions", "FeedbackDialog"), "extend": ("follow_actions", "ExtendDialog"),
+           "resolve": ("follow_actions", "ResolveDialog"), "rate": ("follow_actions", "RateDialog"),
+           "remedy": ("follow_actions", "RemedyDialog"), "reopen": ("follow_actions", "ReopenDialog")}
 DESK_ACTION = {"hand_off": "hand_off", "decline": "decline_handoff", "feedback": "feedback", "extend": "extend",
                "resolve": "resolve", "rate": "rate", "remedy": "remedy", "reopen": "reopen"}
 BAD_RATINGS = (1, 2)
@@ -123,7 +111,7 @@ def header(column: str) -> str:
 
 
 class FollowUpScreen(Screen[None]):
-    CSS_PATH = "follow_up.tcss"
+    CSS_PATH = []
     AUTO_FOCUS = "#cases"
     BINDINGS = [
         Binding("r", "refresh", "app.key.refresh", id="refresh", tooltip="app.key.refresh_tip",
@@ -158,10 +146,12 @@ class FollowUpScreen(Screen[None]):
         self.staff: dict[str, Staff] = {}
         self.addressed: dict[str, str | None] = {}  # waiting hand-offs: case no -> to whom it is addressed
         self.covering: list[Staff] = []  # absent colleagues I back up: their cases show in my lists
-        self.shown_before = False
+        self.section = "mine"
+        self.cursor_on: dict[str, str] = {}  # the case the cursor was on in each section, kept across switches
+        self.read_at: tuple[tuple[int, int], date] | None = None  # the file's mark and the day the lists were read
         self.laid_out_for = -1  # the screen width the columns were last cut for
         self.offered: tuple[bool | None, ...] = ()  # what each key may do now (see keys_may_have_changed)
-        localise_follow(self)
+        localise(self)
 
     @property
     def lines(self) -> list[CaseLine]:
@@ -171,13 +161,11 @@ class FollowUpScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="whoami")
-        with TabbedContent(id="sections", initial="pane-mine"):
-            for name in SECTIONS:
-                with TabPane(Content(name), id=f"pane-{name}"):
-                    yield DataTable(id=TABLE_ID[name], cursor_type="row", zebra_stripes=True)
-                    yield Static(Text(t(EMPTY_TEXT[name])), id=EMPTY_ID[name], classes="empty")
+        yield SectionBar(SECTIONS, self.section, id="sections")
+        yield DataTable(id=TABLE_ID, cursor_type="row", zebra_stripes=True)
+        yield Static(id="empty")
         yield Static(id="message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.action_refresh()
@@ -187,18 +175,20 @@ class FollowUpScreen(Screen[None]):
             self.show_cases()
 
     def on_screen_resume(self) -> None:
-        # The first showing follows on_mount's reading; later ones (back from another screen) read again.
-        if self.is_mounted and self.shown_before:
+        # Back from another screen: read again if anything was written meanwhile (a check-in in this window
+        # included) or the day turned; showing the screen for the first time follows on_mount's reading.
+        if self.is_mounted and self.read_at != (self.desk.written(), self.desk.now().date()):
             self.action_refresh()
-        self.shown_before = True
 
     def desk_changed(self) -> None:
         """Another window wrote to the file: read the lists again, keeping the cursor on its case."""
-        self.action_refresh()
+        if self.is_mounted:  # a screen still being composed reads its lists in on_mount
+            self.action_refresh()
 
     # --- reading and showing the lists ---------------------------------------------------------------------------
 
     def action_refresh(self) -> None:
+        self.read_at = (self.desk.written(), self.desk.now().date())
         me = self.clerk.code
         self.staff = self.desk.staff()
         self.clerk = self.staff.get(me, self.clerk)
@@ -226,62 +216,83 @@ class FollowUpScreen(Screen[None]):
             whoami.append("  ·  " + t("follow.presence.covering", names=t("follow.list_sep").join(
                 t("app.user", name=c.name, code=c.code) for c in self.covering)), style="bold")
         self.query_one("#whoami", Static).update(whoami)
-        tabs = self.query_one("#sections", TabbedContent)
-        for name in SECTIONS:
-            tabs.get_tab(f"pane-{name}").label = Content(t(f"follow.section.{name}", count=len(self.sections[name])))
-            self.show_section(name, today)
+        self.query_one(SectionBar).show(
+            {name: t(f"follow.section.{name}", count=len(self.sections[name])) for name in SECTIONS}, self.section)
+        self.show_section(today)
 
-    def show_section(self, name: str, today: date) -> None:
-        lines = self.sections[name]
-        columns = MINE_COVERING if name == "mine" and self.covering else SECTION_COLUMNS[name]
-        table = self.query_one(f"#{TABLE_ID[name]}", DataTable)
-        self.query_one(f"#{EMPTY_ID[name]}", Static).display = not lines
-        table.display = bool(lines)
-        kept = self.case_under_cursor(name)
-        calendar = self.desk.calendar
-        rows = [self.row(line, today, calendar) for line in lines]
-        widths = self.column_widths(rows, columns)
+    def show_section(self, today: date | None = None) -> None:
+        """Fill the one table with the chosen section's cases (only its rows are built)."""
+        name = self.section
+        table = self.query_one(f"#{TABLE_ID}", DataTable)
+        empty = self.query_one("#empty", Static)
+        empty.update(Text(t(EMPTY_TEXT[name])))
+        empty.display = not self.sections[name]
+        table.display = bool(self.sections[name])
+        kept = self.cursor_on.get(name)
+        columns, widths, rows = self.section_rows(name, today)
         table.clear(columns=True)
         for column in columns:
             table.add_column(Text(header(column)), width=widths[column], key=column)
-        for line, row in zip(lines, rows, strict=True):
-            cells = {**row, **{column: Text(cut(row[column].plain, widths[column])) for column in FLEXIBLE}}
-            table.add_row(*(cells[column] for column in columns), key=line.no)
-        if kept is not None and kept in {line.no for line in lines}:
+        for line, cells in zip(self.sections[name], rows, strict=True):
+            table.add_row(*cells, key=line.no)
+        if kept is not None and kept in {line.no for line in self.sections[name]}:
             table.move_cursor(row=table.get_row_index(kept))
+
+    def section_rows(self, name: str, today: date | None = None
+                     ) -> tuple[Sequence[str], dict[str, int], list[list[Text]]]:
+        """What the table shows for a section: its columns, their widths, and each case's cells cut to fit."""
+        columns = MINE_COVERING if name == "mine" and self.covering else SECTION_COLUMNS[name]
+        calendar = self.desk.calendar
+        day = today or self.desk.now().date()
+        rows = [self.row(line, day, calendar, columns) for line in self.sections[name]]
+        widths = self.column_widths(rows, columns)
+        return columns, widths, [[Text(cut(row[column].plain, widths[column])) if column in FLEXIBLE else row[column]
+                                  for column in columns] for row in rows]
 
     def name_of(self, code: str | None) -> str:
         return staff_name(code, self.staff)
 
-    def row(self, line: CaseLine, today: date, calendar: WorkCalendar) -> dict[str, Text]:
-        """Every cell a section may show of one case, the flexible ones still whole."""
-        visitor = line.visitor_name if line.visitor_name is not None else t("app.cases.anonymous")
-        # Waiting: to whom the hand-off is addressed; Mine: whose case it is (mine, or an absent colleague's).
-        addressed = self.addressed.get(line.no, line.owner)
-        for_whom = (t("follow.for.me") if addressed in (None, self.clerk.code)
-                    else t("follow.for.backup", name=self.name_of(addressed)))
-        if line.status == "resolved":
-            call = Text(t("follow.call.rating"))
-        elif line.rating in BAD_RATINGS:
-            call = Text(t("follow.call.remedy", level=t(f"follow.rate.levels.{line.rating}")), style="bold red")
-        else:
-            call = Text(t("follow.none"))
-        return {
-            "no": Text(line.no),
-            "status": Text(t(f"status.{line.status}")),
-            "channel": Text(t(f"channel.{line.channel}")),
-            "kind": Text(t(f"kind.{line.kind}")),
-            "matter": Text(line.matter_name or t("app.cases.none")),
-            "visitor": Text(visitor),
-            "summary": Text(" ".join(line.summary.split())),
-            "due": due_cell(line, today, calendar),
-            "from": Text(self.name_of(line.owner)),  # a pending hand-off stays with its sender until accepted
-            "for": Text(for_whom, style="" if addressed in (None, self.clerk.code) else "bold"),
-            "whose": Text(for_whom, style="" if addressed in (None, self.clerk.code) else "bold"),
-            "owner": Text(self.name_of(line.owner)),
-            "call": call,
-            "resolved": Text(line.resolved_at.strftime("%Y-%m-%d %H:%M") if line.resolved_at else t("follow.none")),
-        }
+    def row(self, line: CaseLine, today: date, calendar: WorkCalendar,
+            columns: Sequence[str] = MINE_COVERING) -> dict[str, Text]:
+        """The cells of one case for `columns`, the flexible ones still whole."""
+        return {column: self.cell(column, line, today, calendar) for column in columns}
+
+    def cell(self, column: str, line: CaseLine, today: date, calendar: WorkCalendar) -> Text:
+        match column:
+            case "no":
+                return Text(line.no)
+            case "status":
+                return Text(t(f"status.{line.status}"))
+            case "channel":
+                return Text(t(f"channel.{line.channel}"))
+            case "kind":
+                return Text(t(f"kind.{line.kind}"))
+            case "matter":
+                return Text(line.matter_name or t("app.cases.none"))
+            case "visitor":
+                return Text(line.visitor_name if line.visitor_name is not None else t("app.cases.anonymous"))
+            case "summary":
+                return Text(" ".join(line.summary.split()))
+            case "due":
+                return due_cell(line, today, calendar)
+            case "from" | "owner":  # a pending hand-off stays with its sender until accepted
+                return Text(self.name_of(line.owner))
+            case "for" | "whose":
+                # Waiting: to whom the hand-off is addressed; Mine: whose case it is (mine, or an absent colleague's).
+                addressed = self.addressed.get(line.no, line.owner)
+                if addressed in (None, self.clerk.code):
+                    return Text(t("follow.for.me"))
+                return Text(t("follow.for.backup", name=self.name_of(addressed)), style="bold")
+            case "call":
+                if line.status == "resolved":
+                    return Text(t("follow.call.rating"))
+                if line.rating in BAD_RATINGS:
+                    return Text(t("follow.call.remedy", level=t(f"follow.rate.levels.{line.rating}")),
+                                style="bold red")
+                return Text(t("follow.none"))
+            case "resolved":
+                return Text(line.resolved_at.strftime("%Y-%m-%d %H:%M") if line.resolved_at else t("follow.none"))
+        raise KeyError(column)
 
     def column_widths(self, rows: Sequence[dict[str, Text]],
                       columns: Sequence[str] = COLUMNS) -> dict[str, int]:
@@ -300,13 +311,8 @@ class FollowUpScreen(Screen[None]):
 
     # --- where the clerk is ------------------------------------------------------------------------------------
 
-    @property
-    def section(self) -> str:
-        active = self.query_one("#sections", TabbedContent).active
-        return active.removeprefix("pane-") if active else "mine"
-
-    def case_under_cursor(self, section: str | None = None) -> str | None:
-        table = self.query_one(f"#{TABLE_ID[section or self.section]}", DataTable)
+    def case_under_cursor(self) -> str | None:
+        table = self.query_one(f"#{TABLE_ID}", DataTable)
         if not table.row_count:
             return None
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
@@ -316,13 +322,22 @@ class FollowUpScreen(Screen[None]):
         return next((line for line in self.sections[self.section] if line.no == no), None)
 
     def action_section(self, name: str) -> None:
-        self.query_one("#sections", TabbedContent).active = f"pane-{name}"
-        self.query_one(f"#{TABLE_ID[name]}", DataTable).focus()
+        if name != self.section:
+            self.section = name
+            self.query_one(SectionBar).choose(name)
+            self.show_section()
+        self.query_one(f"#{TABLE_ID}", DataTable).focus()
         self.keys_may_have_changed()
 
-    @on(TabbedContent.TabActivated)
+    @on(SectionBar.Chosen)
+    def section_clicked(self, event: SectionBar.Chosen) -> None:
+        self.action_section(event.section)
+
     @on(DataTable.RowHighlighted)
-    def moved(self) -> None:
+    def moved(self, event: DataTable.RowHighlighted) -> None:
+        no = event.row_key.value
+        if no is not None and any(line.no == no for line in self.sections[self.section]):
+            self.cursor_on[self.section] = no  # a highlight still queued from the section left behind is not
         self.keys_may_have_changed()
 
     def keys_may_have_changed(self) -> None:
@@ -389,7 +404,8 @@ class FollowUpScreen(Screen[None]):
             self.say(refused.message())
             return
         self.say()
-        dialog = DIALOGS[name](self.desk, self.clerk, case)
+        module, class_name = DIALOGS[name]
+        dialog = getattr(import_module(f"firstask.screens.{module}"), class_name)(self.desk, self.clerk, case)
         self.app.push_screen(dialog, self.done(DESK_ACTION[name]))
 
     def done(self, action: str) -> Callable[[Case | None], None]:
@@ -416,6 +432,8 @@ class FollowUpScreen(Screen[None]):
     def action_history(self) -> None:
         no = self.case_under_cursor()
         if no is not None:
+            from firstask.screens.history import HistoryScreen
+
             self.app.push_screen(HistoryScreen(self.desk, no))
 
     @on(DataTable.RowSelected)

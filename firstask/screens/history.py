@@ -12,12 +12,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from firstask.desk import Desk, Event
 from firstask.i18n import t
 from firstask.rules import Staff
-from firstask.screens.follow_actions import localise_follow, staff_name
+from firstask.screens.key_bar import KeyBar
+from firstask.screens.keys import localise
+from firstask.screens.words import staff_name
 
 TEXT_FIELDS = ("summary", "text", "note", "reason", "result", "comment", "agency", "contact")
 STAFF_FIELDS = ("to", "pending_to", "owner", "back_to")
@@ -68,14 +70,14 @@ class HistoryScreen(ModalScreen[None]):
         super().__init__()
         self.desk = desk
         self.no = no
-        localise_follow(self)
+        localise(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="history") as frame:
             frame.border_title = t("follow.history.title", no=self.no)
             yield Static(id="header")
             yield DataTable(id="events", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         case = self.desk.case(self.no)

@@ -13,17 +13,18 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 
 from firstask.desk import LIMITS, Desk
 from firstask.i18n import t
 from firstask.rules import RuleError, Staff
+from firstask.screens.key_bar import KeyBar
 
 PIN_DIGITS = 12  # the longest PIN the desk accepts (Desk.add_staff)
 
 
 class LoginScreen(Screen[None]):
-    CSS_PATH = "login.tcss"
+    CSS_PATH = []
     AUTO_FOCUS = "#code"
 
     @dataclass
@@ -54,7 +55,7 @@ class LoginScreen(Screen[None]):
                 yield Label(Text(t("setup.login.new_pin_again")))
                 yield Input(password=True, restrict=r"[0-9]*", max_length=PIN_DIGITS, id="pin2")
             yield Static(id="message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#new-pin").display = False

@@ -21,12 +21,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from firstask.desk import Desk
 from firstask.i18n import t
 from firstask.rules import Matter, RuleError, Staff
-from firstask.screens.dialog import cut
+from firstask.screens.key_bar import KeyBar
 from firstask.screens.setup_forms import (
     CsvDialog,
     MatterDialog,
@@ -35,6 +35,7 @@ from firstask.screens.setup_forms import (
     localise_setup,
     who,
 )
+from firstask.screens.words import cut
 
 TABS = ("roster", "catalogue")
 ROSTER_COLUMNS = ("code", "name", "role", "backup", "presence", "active", "pin")
@@ -91,7 +92,7 @@ class SetupScreen(Screen[None]):
                 yield Static(Text(t("setup.catalogue.note")), id="catalogue-note")
                 yield DataTable(id="catalogue", cursor_type="row", zebra_stripes=True)
         yield Static(id="message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.action_refresh()

@@ -17,13 +17,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Footer, Input, Select, Static, TextArea
+from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
 from firstask import catalogue_csv
 from firstask.desk import LIMITS, Desk, Violation
 from firstask.i18n import t
 from firstask.rules import MATTER_KINDS, Document, Matter, RuleError, Staff
 from firstask.screens.dialog import Prose, label, reason_line
+from firstask.screens.key_bar import KeyBar
 
 PIN_DIGITS = 12
 
@@ -79,7 +80,7 @@ class FormDialog(ModalScreen[bool | None]):
             yield Static(id="header")
             yield from self.compose_body()
             yield Prose(id="message")
-        yield Footer()
+        yield KeyBar()
 
     def title_text(self) -> str:
         return t(self.TITLE)

@@ -22,13 +22,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from firstask.desk import Desk
 from firstask.i18n import t
 from firstask.rules import CHANNELS, KINDS, Staff
-from firstask.screens.dialog import WEEKDAYS, cut
+from firstask.screens.key_bar import KeyBar
 from firstask.screens.summary_cases import SummaryCasesScreen
+from firstask.screens.words import WEEKDAYS, cut
 
 TREND_DAYS = 30
 CELL_PADDING = 2  # DataTable pads each cell by one cell on either side
@@ -175,7 +176,7 @@ class SummaryScreen(Screen[None]):
         with Vertical(id="staff-pane", classes="pane") as pane:
             pane.border_title = t("summary.pane.staff")
             yield DataTable(id="staff", cursor_type="cell", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.load()

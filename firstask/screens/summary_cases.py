@@ -14,16 +14,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from firstask.calendar import WorkCalendar
 from firstask.desk import CaseLine, Desk
 from firstask.i18n import t
 from firstask.rules import OPEN_STATES, Staff
-from firstask.screens.dialog import cut
-from firstask.screens.follow_actions import staff_name
 from firstask.screens.follow_up import due_cell
 from firstask.screens.history import HistoryScreen
+from firstask.screens.key_bar import KeyBar
+from firstask.screens.words import cut, staff_name
 
 COLUMNS = ("no", "at", "status", "owner", "visitor", "summary", "due")
 CELL_PADDING = 2
@@ -57,7 +57,7 @@ class SummaryCasesScreen(ModalScreen[None]):
         with Vertical(id="frame"):
             yield DataTable(id="figure-cases", cursor_type="row", zebra_stripes=True)
             yield Static(Text(t("summary.cases.empty")), id="cases-empty")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.lines = self.desk.figure_cases(self.day, self.figure)

@@ -19,14 +19,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from firstask.desk import Desk, Violation
 from firstask.i18n import t
 from firstask.rules import RuleError, Staff
-from firstask.screens.dialog import Prose, cut
+from firstask.screens.dialog import Prose
 from firstask.screens.history import HistoryScreen
+from firstask.screens.key_bar import KeyBar
 from firstask.screens.setup_forms import ReviewDialog, finding_text, localise_setup, who
+from firstask.screens.words import cut
 
 COLUMNS = ("at", "rule", "staff", "case", "what", "review")
 CELL_PADDING = 2
@@ -89,7 +91,7 @@ class ViolationsScreen(Screen[None]):
             yield Prose(id="finding")
             yield Prose(id="reviewed")
         yield Static(id="message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.action_refresh()
@@ -297,7 +299,7 @@ class StaffRecordScreen(ModalScreen[None]):
             yield DataTable(id="months", cursor_type="row", zebra_stripes=True)
             yield Static(Text(t("setup.record.list")), classes="subtitle")
             yield DataTable(id="all", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         months = self.desk.staff_record(self.code)
