@@ -6,12 +6,13 @@ import asyncio
 from datetime import datetime
 
 import pytest
-from textual.widgets import Input, OptionList, Select, Static
+from textual.widgets import Input, OptionList, Static
 
 from firstask import i18n
 from firstask.app import DeskApp, make_app
 from firstask.desk import Desk
 from firstask.screens.check_in import CheckInScreen
+from firstask.screens.choice import Choice
 
 NOW = datetime(2026, 11, 23, 9, 30)  # a Monday
 SIZE = (120, 40)
@@ -97,7 +98,7 @@ def test_a_returning_visitor_is_found_by_pinyin_initials(desk: Desk, returning: 
             "张三", "13812345678", "11010519491231002X", "红星社区")
         assert app.focused is app.screen.query_one("#matter")
         await pilot.press(*"jzz", "enter")  # the matter by its code; the summary is prefilled
-        assert app.screen.query_one("#kind", Select).value == "application"
+        assert app.screen.query_one("#kind", Choice).value == "application"
         assert value(app, "summary") == "申请办理居住证申领"
         await pilot.press("enter")
         await pilot.pause()
@@ -113,7 +114,7 @@ def test_a_refused_check_in_keeps_the_form_and_says_why_next_to_the_field(desk: 
 
     async def script(pilot) -> None:
         screen = app.screen
-        screen.query_one("#channel", Select).value = "phone"
+        screen.query_one("#channel", Choice).value = "phone"
         screen.query_one("#visitor_name", Input).value = "王五"
         screen.query_one("#summary", Input).value = "来电反映路灯不亮"
         await pilot.pause()

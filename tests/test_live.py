@@ -603,7 +603,8 @@ def test_the_minute_scan_tells_the_clerk_and_refreshes_the_lists(desk, clock):
     app = make_app(desk, user="w02")
 
     async def script(pilot: Pilot) -> None:
-        assert told_about(app, i18n.t("follow.live.waiting", no=waiting, sender="王芳"))
+        # The log-in scan runs a moment after log-in (keys first), then tells what already waits.
+        assert await until(pilot, lambda: told_about(app, i18n.t("follow.live.waiting", no=waiting, sender="王芳")))
         assert told_about(app, due, "2026-11-24")  # due on the next working day
         before = len(told(app))
         assert i18n.t("app.cases.due.left_one", date="2026-11-24", days=1) == rows(app)[0][-1]

@@ -14,8 +14,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Checkbox, Header, Input, Label, OptionList, Select, Static
+from textual.widget import Widget
+from textual.widgets import Checkbox, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from firstask import rules
@@ -23,6 +25,7 @@ from firstask.desk import LIMITS, Case, Desk, VisitorHit
 from firstask.i18n import t
 from firstask.privacy import mask_id_number, mask_phone
 from firstask.rules import RuleError, Staff
+from firstask.screens.choice import Choice
 from firstask.screens.key_bar import KeyBar
 from firstask.store import StoreError
 
@@ -41,10 +44,16 @@ LABELS = {"find": "app.checkin.find", "visitor_name": "app.checkin.name", "phone
           "summary": "app.checkin.summary"}
 
 
-def field(name: str, widget: Any) -> Vertical:
-    """A labelled one-line field with the line under it where the reason for a refusal is shown."""
-    return Vertical(Horizontal(Label(Text(t(LABELS[name])), classes="field-label"), widget, classes="line"),
-                    Static("", id=f"{name}-reason", classes="reason"), classes="field", id=f"{name}-field")
+# Fields that share a line of the form: a refusal's reason goes under the line, in this order.
+ROWS = {"person": ("visitor_name", "phone"), "ids": ("id_number", "org"), "sort": ("channel", "kind")}
+ROW_OF = {name: row for row, names in ROWS.items() for name in names}
+
+
+def field(name: str, widget: Any) -> Horizontal:
+    """A labelled one-line field. The line with the reason for a refusal is added under it when there is one
+    (`CheckInScreen.set_reason`): a form nobody has been refused on holds no empty reason lines."""
+    return Horizontal(Label(Text(t(LABELS[name])), classes="field-label"), widget, classes="line field",
+                      id=f"{name}-field")
 
 
 def text_input(name: str, max_length: int, placeholder: str | None = None) -> Input:
@@ -82,17 +91,16 @@ class CheckInScreen(Screen[None]):
             with VerticalScroll(id="form"):
                 yield field("find", text_input("find", 40, "app.checkin.find_placeholder"))
                 yield OptionList(id="visitors", markup=False)
-                with Horizontal(classes="row"):
+                with Horizontal(classes="row", id="person-row"):
                     yield field("visitor_name", text_input("visitor_name", LIMITS["visitor_name"]))
                     yield field("phone", text_input("phone", 40))
-                with Horizontal(classes="row"):
+                with Horizontal(classes="row", id="ids-row"):
                     yield field("id_number", text_input("id_number", 40))
                     yield field("org", text_input("org", LIMITS["org"]))
-                with Horizontal(classes="row"):
-                    yield field("channel", Select([(t(f"channel.{c}"), c) for c in rules.CHANNELS], value="visit",
-                                                 allow_blank=False, compact=True, id="channel"))
-                    yield field("kind", Select([(t(f"kind.{k}"), k) for k in rules.KINDS], value="enquiry",
-                                               allow_blank=False, compact=True, id="kind"))
+                with Horizontal(classes="row", id="sort-row"):
+                    yield field("channel", Choice([(t(f"channel.{c}"), c) for c in rules.CHANNELS], "visit",
+                                                  id="channel"))
+                    yield field("kind", Choice([(t(f"kind.{k}"), k) for k in rules.KINDS], "enquiry", id="kind"))
                     yield Checkbox(t("app.checkin.anonymous"), id="anonymous")
                 yield field("matter", text_input("matter", 40, "app.checkin.matter_placeholder"))
                 yield OptionList(id="matters", markup=False)
@@ -173,7 +181,7 @@ class CheckInScreen(Screen[None]):
 
     @on(Input.Changed, "#phone")
     @on(Input.Changed, "#id_number")
-    @on(Select.Changed, "#channel")
+    @on(Choice.Changed, "#channel")
     @on(Checkbox.Changed, "#anonymous")
     def validate(self) -> None:
         values = self.values()
@@ -188,9 +196,12 @@ class CheckInScreen(Screen[None]):
         bad_id = bool(id_number) and len(id_number) >= 18 and rules.normalise_id_number(id_number) is None
         self.set_reason("id_number", t("reg3.id_number") if bad_id else "")
 
-    @on(Select.Changed, "#kind")
-    def kind_changed(self, event: Select.Changed) -> None:
-        self.query_one("#about_staff-field").display = event.value == "complaint"
+    @on(Choice.Changed, "#kind")
+    def kind_changed(self, event: Choice.Changed) -> None:
+        complaint = event.value == "complaint"
+        self.query_one("#about_staff-field").display = complaint
+        if not complaint:
+            self.set_reason("about_staff", "")  # its reason goes with the field
 
     # --- the matter ------------------------------------------------------------------------------------------------
 
@@ -237,7 +248,7 @@ class CheckInScreen(Screen[None]):
         with box.prevent(Input.Changed):
             box.value = self.matter_label(matter.code)
         self.query_one("#matters", OptionList).display = False
-        self.query_one("#kind", Select).value = "application"
+        self.query_one("#kind", Choice).value = "application"
         summary = self.query_one("#summary", Input)
         if not summary.value.strip():
             summary.value = t("app.checkin.summary_for", matter=matter.name)
@@ -248,8 +259,8 @@ class CheckInScreen(Screen[None]):
     def values(self) -> dict[str, Any]:
         text = {f: self.query_one(f"#{f}", Input).value for f in ("visitor_name", "phone", "id_number", "org",
                                                                   "about_staff", "summary")}
-        return {**text, "channel": self.query_one("#channel", Select).value,
-                "kind": self.query_one("#kind", Select).value,
+        return {**text, "channel": self.query_one("#channel", Choice).value,
+                "kind": self.query_one("#kind", Choice).value,
                 "anonymous": self.query_one("#anonymous", Checkbox).value, "matter": self.matter_code}
 
     @on(Input.Submitted, "#summary")
@@ -292,8 +303,22 @@ class CheckInScreen(Screen[None]):
             self.set_reason(name, "")
 
     def set_reason(self, name: str, reason: str) -> None:
-        """The reason next to a field, in words a clerk understands; the line takes no room when there is none."""
-        line = self.query_one(f"#{name}-reason", Static)
+        """The reason next to a field, in words a clerk understands, on a line under the field (under the line it
+        shares with others, in their order). The line is made the first time it is needed and takes no room when
+        there is no reason."""
+        try:
+            line = self.query_one(f"#{name}-reason", Static)
+        except NoMatches:
+            if not reason:
+                return
+            line = Static(id=f"{name}-reason", classes="reason")
+            row = ROW_OF.get(name)
+            anchor = self.query_one(f"#{row}-row" if row else f"#{name}-field")
+            for before in ROWS[row][:ROWS[row].index(name)] if row else ():
+                anchor = next(iter(self.query(f"#{before}-reason")), anchor)
+            parent = anchor.parent
+            assert isinstance(parent, Widget)
+            parent.mount(line, after=anchor)
         line.update(Text(reason))
         line.display = bool(reason)
 
@@ -385,8 +410,8 @@ class CheckInScreen(Screen[None]):
             box = self.query_one(f"#{field}", Input)
             with box.prevent(Input.Changed):
                 box.value = ""
-        self.query_one("#channel", Select).value = "visit"
-        self.query_one("#kind", Select).value = "enquiry"
+        self.query_one("#channel", Choice).value = "visit"
+        self.query_one("#kind", Choice).value = "enquiry"
         self.query_one("#anonymous", Checkbox).value = False
         self.case, self.matter_code, self.hits = None, None, []
         self.hide_lists()
