@@ -13,7 +13,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widget import Widget
@@ -47,13 +47,17 @@ LABELS = {"find": "app.checkin.find", "visitor_name": "app.checkin.name", "phone
 # Fields that share a line of the form: a refusal's reason goes under the line, in this order.
 ROWS = {"person": ("visitor_name", "phone"), "ids": ("id_number", "org"), "sort": ("channel", "kind")}
 ROW_OF = {name: row for row, names in ROWS.items() for name in names}
+LIST_UNDER = {"visitors": "find", "matters": "matter"}  # the search results' lists and the fields they serve
 
 
 def field(name: str, widget: Any) -> Horizontal:
     """A labelled one-line field. The line with the reason for a refusal is added under it when there is one
     (`CheckInScreen.set_reason`): a form nobody has been refused on holds no empty reason lines."""
-    return Horizontal(Label(Text(t(LABELS[name])), classes="field-label"), widget, classes="line field",
-                      id=f"{name}-field")
+    return Horizontal(label(name), widget, classes="line field", id=f"{name}-field")
+
+
+def label(name: str) -> Label:
+    return Label(Text(t(LABELS[name])), classes="field-label")
 
 
 def text_input(name: str, max_length: int, placeholder: str | None = None) -> Input:
@@ -90,44 +94,62 @@ class CheckInScreen(Screen[None]):
         with Horizontal(id="body"):
             with VerticalScroll(id="form"):
                 yield field("find", text_input("find", 40, "app.checkin.find_placeholder"))
-                yield OptionList(id="visitors", markup=False)
-                with Horizontal(classes="row", id="person-row"):
-                    yield field("visitor_name", text_input("visitor_name", LIMITS["visitor_name"]))
-                    yield field("phone", text_input("phone", 40))
-                with Horizontal(classes="row", id="ids-row"):
-                    yield field("id_number", text_input("id_number", 40))
-                    yield field("org", text_input("org", LIMITS["org"]))
-                with Horizontal(classes="row", id="sort-row"):
-                    yield field("channel", Choice([(t(f"channel.{c}"), c) for c in rules.CHANNELS], "visit",
-                                                  id="channel"))
-                    yield field("kind", Choice([(t(f"kind.{k}"), k) for k in rules.KINDS], "enquiry", id="kind"))
+                # Two fields to a line: label, field, label, field in a grid (the search results' lists are
+                # mounted under their field when first needed).
+                with Grid(classes="row", id="person-row"):
+                    yield label("visitor_name")
+                    yield text_input("visitor_name", LIMITS["visitor_name"])
+                    yield label("phone")
+                    yield text_input("phone", 40)
+                with Grid(classes="row", id="ids-row"):
+                    yield label("id_number")
+                    yield text_input("id_number", 40)
+                    yield label("org")
+                    yield text_input("org", LIMITS["org"])
+                with Grid(classes="row", id="sort-row"):
+                    yield label("channel")
+                    yield Choice([(t(f"channel.{c}"), c) for c in rules.CHANNELS], "visit", id="channel")
+                    yield label("kind")
+                    yield Choice([(t(f"kind.{k}"), k) for k in rules.KINDS], "enquiry", id="kind")
                     yield Checkbox(t("app.checkin.anonymous"), id="anonymous")
                 yield field("matter", text_input("matter", 40, "app.checkin.matter_placeholder"))
-                yield OptionList(id="matters", markup=False)
                 yield field("about_staff", text_input("about_staff", LIMITS["code"]))
                 yield field("summary", text_input("summary", LIMITS["summary"]))
                 yield Static("", id="message")
-            with Vertical(id="side"):
-                yield Static(id="case")
+            yield Static(id="case")
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = t("app.checkin.title")
         self.query_one("#about_staff-field").display = False
-        self.clear_reasons()
-        self.hide_lists()
         self.show_case()
 
+    def results(self, name: str) -> OptionList:
+        """The list of search results under a search field (`visitors` under find, `matters` under matter), made
+        the first time there is something to list."""
+        try:
+            return self.query_one(f"#{name}", OptionList)
+        except NoMatches:
+            found = OptionList(id=name, markup=False)
+            found.display = False
+            field_name = LIST_UNDER[name]
+            anchor = next(iter(self.query(f"#{field_name}-reason")), self.query_one(f"#{field_name}-field"))
+            self.query_one("#form", VerticalScroll).mount(found, after=anchor)
+            return found
+
+    def list_shown(self, name: str) -> bool:
+        return any(found.display for found in self.query(f"#{name}"))
+
     def hide_lists(self) -> None:
-        self.query_one("#visitors", OptionList).display = False
-        self.query_one("#matters", OptionList).display = False
+        for found in self.query("#visitors, #matters"):
+            found.display = False
 
     # --- the visitor ---------------------------------------------------------------------------------------------
 
     @on(Input.Changed, "#find")
     def search_visitors(self, event: Input.Changed) -> None:
         self.hits = self.desk.find_visitors(event.value)
-        found = self.query_one("#visitors", OptionList)
+        found = self.results("visitors")
         found.clear_options()
         for hit in self.hits:
             found.add_option(Option(self.hit_label(hit)))
@@ -144,9 +166,8 @@ class CheckInScreen(Screen[None]):
 
     @on(Input.Submitted, "#find")
     def find_submitted(self, event: Input.Submitted) -> None:
-        found = self.query_one("#visitors", OptionList)
         if self.hits:
-            self.pick_visitor(self.hits[found.highlighted or 0])
+            self.pick_visitor(self.hits[self.results("visitors").highlighted or 0])
             return
         typed = event.value.strip()
         # Nobody found: what was typed is the new visitor's phone or name, so it is not typed twice.
@@ -164,17 +185,16 @@ class CheckInScreen(Screen[None]):
                              ("org", hit.org)):
             self.query_one(f"#{field}", Input).value = value or ""
         self.query_one("#anonymous", Checkbox).value = False
-        self.query_one("#visitors", OptionList).display = False
+        self.results("visitors").display = False
         self.query_one("#matter", Input).focus()
 
     def on_key(self, event: Any) -> None:
         """Down from a search field goes into its list of results."""
         if event.key != "down" or self.focused is None:
             return
-        lists = {"find": "#visitors", "matter": "#matters"}
-        target = lists.get(self.focused.id or "")
-        if target and self.query_one(target, OptionList).display:
-            self.query_one(target, OptionList).focus()
+        target = {field: name for name, field in LIST_UNDER.items()}.get(self.focused.id or "")
+        if target and self.list_shown(target):
+            self.results(target).focus()
             event.stop()
 
     # --- validating as the clerk types ---------------------------------------------------------------------------
@@ -210,7 +230,7 @@ class CheckInScreen(Screen[None]):
         query = event.value.strip()
         if self.matter_code and query != self.matter_label(self.matter_code):
             self.matter_code = None
-        found = self.query_one("#matters", OptionList)
+        found = self.results("matters")
         found.clear_options()
         self.matter_hits = self.desk.find_matters(query, limit=8) if query and not self.matter_code else []
         for m in self.matter_hits:
@@ -233,7 +253,7 @@ class CheckInScreen(Screen[None]):
     @on(Input.Submitted, "#matter")
     def matter_submitted(self) -> None:
         if getattr(self, "matter_hits", None) and not self.matter_code:
-            found = self.query_one("#matters", OptionList)
+            found = self.results("matters")
             self.pick_matter(self.matter_hits[found.highlighted or 0])
         else:
             self.query_one("#summary", Input).focus()
@@ -247,7 +267,7 @@ class CheckInScreen(Screen[None]):
         box = self.query_one("#matter", Input)
         with box.prevent(Input.Changed):
             box.value = self.matter_label(matter.code)
-        self.query_one("#matters", OptionList).display = False
+        self.results("matters").display = False
         self.query_one("#kind", Choice).value = "application"
         summary = self.query_one("#summary", Input)
         if not summary.value.strip():
@@ -313,7 +333,7 @@ class CheckInScreen(Screen[None]):
                 return
             line = Static(id=f"{name}-reason", classes="reason")
             row = ROW_OF.get(name)
-            anchor = self.query_one(f"#{row}-row" if row else f"#{name}-field")
+            anchor: Widget = self.query_one(f"#{row}-row" if row else f"#{name}-field")
             for before in ROWS[row][:ROWS[row].index(name)] if row else ():
                 anchor = next(iter(self.query(f"#{before}-reason")), anchor)
             parent = anchor.parent
