@@ -1,15 +1,15 @@
 """WorkCalendar: official PRC working days, local overrides, and desk working time (SPEC §5 HO-4, §6, §7)."""
 
 import json
-import time as clock
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import holidays
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from firstask.calendar import WorkCalendar
+from firstask.calendar import WorkCalendar, official_from_json, official_table
 
 D = date.fromisoformat
 T = datetime.fromisoformat
@@ -253,19 +253,51 @@ def test_working_days_between_long_span_matches_naive_count():
     naive = sum(lib.is_working_day(start + timedelta(days=i)) for i in range(1, (end - start).days + 1))
     cal = WorkCalendar()
     assert cal.working_days_between(start, end) == naive
-    # Warm, a ten-year count is a few lookups.
-    began = clock.perf_counter()
-    for _ in range(100):
-        cal.working_days_between(start, end)
-    assert (clock.perf_counter() - began) / 100 < 0.001
+    # A ten-year count is a few lookups once each year is known: no day is asked of the calendar twice.
+    asked = len(cal._status)
+    cal.working_days_between(start, end)
+    assert len(cal._status) == asked
 
 
-def test_add_working_days_is_fast_when_warm(cal):
-    cal.add_working_days(D("2026-01-01"), 20)
-    began = clock.perf_counter()
-    for i in range(2000):
-        cal.add_working_days(D("2026-01-01") + timedelta(days=i % 300), 20)
-    assert clock.perf_counter() - began < 0.5  # thousands a second with lots to spare
+# ----------------------------------------------------------------- the shipped official calendar
+
+
+SHIPPED = Path(__file__).resolve().parent.parent / "data" / "calendar-cn.json"
+
+
+def test_the_shipped_calendar_is_what_the_library_says():
+    """data/calendar-cn.json (tools/build_calendar.py) must stay equal to the `holidays` installed: when this fails
+    after an upgrade of the library, run `python tools/build_calendar.py`."""
+    shipped = json.loads(SHIPPED.read_text(encoding="utf-8"))
+    years = [int(year) for year in shipped["years"]]
+    assert years == list(range(min(years), max(years) + 1)) and min(years) <= 2016 and max(years) >= 2036
+    assert shipped == official_table(years)
+
+
+@pytest.mark.parametrize("year", range(2016, 2029))
+def test_a_calendar_on_the_shipped_table_answers_as_the_library(year):
+    official = official_from_json(json.loads(SHIPPED.read_text(encoding="utf-8")))
+    shipped, library = WorkCalendar(official=official), WorkCalendar()
+    day = date(year, 1, 1)
+    while day.year == year:
+        assert shipped.is_working_day(day) == library.is_working_day(day), day
+        day += timedelta(days=1)
+    assert shipped._library == {}  # the library was never asked
+
+
+def test_a_year_outside_the_shipped_table_is_asked_of_the_library():
+    cal = WorkCalendar(official={2026: (frozenset(), frozenset())})
+    assert cal.is_working_day(D("2026-10-01"))  # the (empty) table wins for its year
+    assert not cal.is_working_day(D("2025-10-01"))  # National Day, from the library
+    assert set(cal._library) == {2025}
+
+
+def test_entered_years_and_local_days_win_over_the_shipped_table():
+    official = {2027: (frozenset({D("2027-02-09")}), frozenset())}
+    cal = WorkCalendar(official=official, years={2027: ENTERED_2027}, extra_working=["2027-02-11"])
+    assert cal.is_working_day(D("2027-02-09"))  # the supervisor's schedule does not list it
+    assert cal.is_working_day(D("2027-02-11"))  # a local working day beats the entered holiday
+    assert not cal.is_working_day(D("2027-02-08"))
 
 
 # ----------------------------------------------------------------- working minutes
