@@ -55,18 +55,28 @@ class KeyBar(Widget, can_focus=False):
         self.keys: tuple[Key, ...] = ()
         self.palette: Key | None = None
         self.places: list[tuple[int, int, Key]] = []  # where each key was drawn: [start, end) cells
+        self.pending = False  # a re-read of the keys is queued
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
-        self.bindings_changed(self.screen)
+        self.update_keys()
 
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def bindings_changed(self, screen: Screen[object]) -> None:
-        """Read the keys again; draw again only when they changed (moving down a list changes nothing)."""
+        """Read the keys again once the message at hand is handled (a screen coming up changes them several times
+        over); draw again only when they changed (moving down a list changes nothing)."""
         if screen is not self.screen or not self.app.app_focus:
             return  # a window losing focus has no focused widget; its keys come back with the focus
+        if not self.pending:
+            self.pending = True
+            self.call_next(self.update_keys)
+
+    def update_keys(self) -> None:
+        self.pending = False
+        if not self.is_attached:
+            return
         keys, palette = self.read_keys()
         if (keys, palette) != (self.keys, self.palette):
             self.keys, self.palette = keys, palette
