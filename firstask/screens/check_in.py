@@ -17,7 +17,7 @@ from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Checkbox, Header, Input, Label, OptionList, Static
+from textual.widgets import Checkbox, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from firstask import rules
@@ -27,6 +27,7 @@ from firstask.privacy import mask_id_number, mask_phone
 from firstask.rules import RuleError, Staff
 from firstask.screens.choice import Choice
 from firstask.screens.key_bar import KeyBar
+from firstask.screens.title_bar import TitleBar
 from firstask.store import StoreError
 
 FIELDS = ("visitor_name", "phone", "id_number", "org", "channel", "kind", "matter", "about_staff", "summary")
@@ -90,7 +91,7 @@ class CheckInScreen(Screen[None]):
     # --- layout ------------------------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Horizontal(id="body"):
             with VerticalScroll(id="form"):
                 yield field("find", text_input("find", 40, "app.checkin.find_placeholder"))

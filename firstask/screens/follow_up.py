@@ -26,7 +26,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from firstask.calendar import WorkCalendar
 from firstask.desk import Case, CaseLine, Desk
@@ -35,6 +35,7 @@ from firstask.rules import RuleError, Staff
 from firstask.screens.key_bar import KeyBar
 from firstask.screens.keys import localise
 from firstask.screens.section_bar import SectionBar
+from firstask.screens.title_bar import TitleBar
 from firstask.screens.words import WEEKDAYS, cut, staff_name
 from firstask.store import StoreError
 
@@ -159,7 +160,7 @@ class FollowUpScreen(Screen[None]):
         return self.sections["mine"]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(id="whoami")
         yield SectionBar(SECTIONS, self.section, id="sections")
         yield DataTable(id=TABLE_ID, cursor_type="row", zebra_stripes=True)

@@ -13,12 +13,13 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Header, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from firstask.desk import LIMITS, Desk
 from firstask.i18n import t
 from firstask.rules import RuleError, Staff
 from firstask.screens.key_bar import KeyBar
+from firstask.screens.title_bar import TitleBar
 
 PIN_DIGITS = 12  # the longest PIN the desk accepts (Desk.add_staff)
 
@@ -39,7 +40,7 @@ class LoginScreen(Screen[None]):
         self.changing: tuple[Staff, str] | None = None  # logged in, a new PIN due: who, and the PIN they gave
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Vertical(id="form") as form:
             form.border_title = t("app.login.title")
             yield Static(Text(t("app.login.hint")), id="hint")

@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from firstask.desk import Desk
 from firstask.i18n import t
@@ -35,6 +35,7 @@ from firstask.screens.setup_forms import (
     localise_setup,
     who,
 )
+from firstask.screens.title_bar import TitleBar
 from firstask.screens.words import cut
 
 TABS = ("roster", "catalogue")
@@ -83,7 +84,7 @@ class SetupScreen(Screen[None]):
         localise_setup(self)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(id="bar")
         with TabbedContent(id="tabs", initial="pane-roster"):
             with TabPane(Content("roster"), id="pane-roster"):

@@ -22,13 +22,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from firstask.desk import Desk
 from firstask.i18n import t
 from firstask.rules import CHANNELS, KINDS, Staff
 from firstask.screens.key_bar import KeyBar
 from firstask.screens.summary_cases import SummaryCasesScreen
+from firstask.screens.title_bar import TitleBar
 from firstask.screens.words import WEEKDAYS, cut
 
 TREND_DAYS = 30
@@ -148,7 +149,7 @@ class SummaryScreen(Screen[None]):
         localise_summary(self)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Horizontal(id="dayline"):
             yield Static(id="title")
             yield Input(id="goto", placeholder=t("summary.goto_placeholder"))

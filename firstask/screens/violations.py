@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from firstask.desk import Desk, Violation
 from firstask.i18n import t
@@ -28,6 +28,7 @@ from firstask.screens.dialog import Prose
 from firstask.screens.history import HistoryScreen
 from firstask.screens.key_bar import KeyBar
 from firstask.screens.setup_forms import ReviewDialog, finding_text, localise_setup, who
+from firstask.screens.title_bar import TitleBar
 from firstask.screens.words import cut
 
 COLUMNS = ("at", "rule", "staff", "case", "what", "review")
@@ -80,7 +81,7 @@ class ViolationsScreen(Screen[None]):
         localise_setup(self)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(id="bar")
         yield DataTable(id="violations", cursor_type="row", zebra_stripes=True)
         yield Static(Text(t("setup.violations.empty")), id="empty", classes="empty")
