@@ -107,8 +107,9 @@ class Line:
         self.results = results
 
     def __call__(self, number: int, name: str, value: float, unit: str, reference: float, ref_name: str,
-                 target: str, ok: bool | None, extra: str = "") -> None:
-        ratio = value / reference if reference else float("inf")
+                 target: str, ok: bool | None, extra: str = "", ratio: float | None = None) -> None:
+        if ratio is None:
+            ratio = value / reference if reference else float("inf")
         verdict = "" if ok is None else ("ok" if ok else "MISSED")
         text = (f"{number}. {name}: {shown(value, unit)}{extra} | reference ({ref_name}): {shown(reference, unit)} "
                 f"| ratio {ratio:.2f} | target {target}: {verdict}")
@@ -153,14 +154,12 @@ def startup(db: Path, now: str, runs: int) -> dict[str, list[float]]:
     return out
 
 
-def startup_reads(path: Path, moment: datetime, code: str) -> float:
-    """What the desk reads from the file between launch and the follow-up screen, without the screens."""
+def startup_reads(path: Path, moment: datetime, code: str) -> tuple[float, float]:
+    """What the desk reads from the file between launch and the follow-up screen, without the screens; then the
+    log-in scan and its news, which come a second after log-in (firstask.app.FIRST_SCAN_SECONDS)."""
     began = time.perf_counter()
     desk = Desk.open(path, clock=lambda: moment)
     staff = desk.staff()[code]
-    tidings = Tidings(desk, staff)
-    desk.scan()
-    tidings.news()
     desk.covering(code)
     desk.my_cases(code)
     waiting = desk.waiting_for(code)
@@ -168,9 +167,14 @@ def startup_reads(path: Path, moment: datetime, code: str) -> float:
     desk.callbacks(code)
     for line in waiting:
         desk.case(line.no)
-    elapsed = time.perf_counter() - began
+    reads = time.perf_counter() - began
+    began = time.perf_counter()
+    tidings = Tidings(desk, staff)
+    desk.scan()
+    tidings.news()
+    scan = time.perf_counter() - began
     desk.close()
-    return elapsed
+    return reads, scan
 
 
 def actions(desk: Desk, raw: sqlite3.Connection, clock: list[datetime], rounds: int) -> dict[str, list[float]]:
@@ -308,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="the desk's figures on a generated database")
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--db", type=Path, help="the generated database (default bench/data/cases-N.db)")
-    parser.add_argument("--startup-runs", type=int, default=5)
+    parser.add_argument("--startup-runs", type=int, default=9)
     parser.add_argument("--rounds", type=int, default=120, help="actions of each kind")
     parser.add_argument("--repeat", type=int, default=30, help="samples of each read")
     parser.add_argument("--keep", action="store_true", help="keep the work copy")
@@ -343,15 +347,19 @@ def main(argv: list[str] | None = None) -> int:
         s = startup(work, now_text, args.startup_runs)
         desk_s, bare_s = statistics.median(s["desk"]), statistics.median(s["bare"])
         desk_mb, bare_mb = statistics.median(s["desk_mb"]), statistics.median(s["bare_mb"])
+        # Each desk run against the bare run just before it, then the median of those ratios: a slow spell of the
+        # shared machine slows both runs of a pair, and drops out of their ratio.
+        paired = statistics.median(d / b for d, b in zip(s["desk"], s["bare"], strict=True))
         line(1, "start-up to the follow-up screen", desk_s, "s", bare_s, "bare Textual app", "ratio <= 1.5",
-             desk_s / bare_s <= 1.5)
+             paired <= 1.5, ratio=paired, extra=f" median of {len(s['desk'])} (ratio: median of the pairs' ratios)")
         line(1, "start-up peak memory", desk_mb, "MB", bare_mb, "bare Textual app", "ratio <= 2",
              desk_mb / bare_mb <= 2)
         note("start-up runs (s): desk " + ", ".join(f"{x:.2f}" for x in s["desk"]) + "; bare "
              + ", ".join(f"{x:.2f}" for x in s["bare"]) + f"; before them, untimed, the day's first start "
              f"{s['first'][0]:.2f} s (it also copies the file to the day's backup, in a thread)")
-        note(f"of which the desk's reads from the file (open, scan, news, lists): "
-             f"{startup_reads(work, moment, 'w01') * 1000:.0f} ms")
+        reads, scan = startup_reads(work, moment, "w01")
+        note(f"of which the desk's reads from the file (open, roster, the four lists): {reads * 1000:.0f} ms; the "
+             f"log-in scan and its news, a second after log-in: {scan * 1000:.0f} ms")
 
         # 3. lists
         def lists() -> None:
