@@ -19,8 +19,8 @@ from firstask.desk import Desk
 from firstask.screens.dialog import ActionDialog, Prose
 from firstask.screens.follow_up import FollowUpScreen
 from firstask.screens.hand_off import HandOffDialog
-from firstask.screens.section_bar import SectionBar
 from firstask.screens.history import HistoryScreen
+from firstask.screens.section_bar import SectionBar
 
 NOW = datetime(2026, 11, 23, 9, 30)  # a Monday
 SIZE = (120, 40)
