@@ -85,6 +85,8 @@ class DeskApp(App[None]):
         Binding("ctrl+q", "quit", "app.key.quit", id="quit", tooltip="app.key.quit_tip", priority=True),
     ]
     DEFAULT_MODE = "login"
+    # The style sheets of the screens on the way to the clerk's lists, each nested under its screen's name, are read
+    # with the app's: a screen bringing a sheet of its own makes Textual parse every sheet of the app again.
     CSS_PATH = ["screens/login.tcss", "screens/check_in.tcss", "screens/follow_up.tcss"]
 
     def __init__(self, desk: Desk, staff: Staff | None = None) -> None:

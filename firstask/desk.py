@@ -265,7 +265,7 @@ class Desk:
     def _load_policy(self) -> None:
         # Read the policy table again only when the file may have changed: another connection committed
         # (data_version) or this one wrote (total_changes). Three reads per action otherwise add up.
-        seen = (self.store.data_version(), self.store.conn.total_changes)
+        seen = self.written()
         if seen == self._policy_seen:
             return
         self._policy_seen = seen

@@ -49,6 +49,7 @@ LABELS = {"find": "app.checkin.find", "visitor_name": "app.checkin.name", "phone
 ROWS = {"person": ("visitor_name", "phone"), "ids": ("id_number", "org"), "sort": ("channel", "kind")}
 ROW_OF = {name: row for row, names in ROWS.items() for name in names}
 LIST_UNDER = {"visitors": "find", "matters": "matter"}  # the search results' lists and the fields they serve
+LIST_OF = {field: name for name, field in LIST_UNDER.items()}
 
 
 def field(name: str, widget: Any) -> Horizontal:
@@ -66,7 +67,6 @@ def text_input(name: str, max_length: int, placeholder: str | None = None) -> In
 
 
 class CheckInScreen(Screen[None]):
-    CSS_PATH = []
     AUTO_FOCUS = "#find"
     BINDINGS = [
         Binding("ctrl+s", "check_in", "app.key.check_in", id="check_in", tooltip="app.key.check_in_tip",
@@ -193,7 +193,7 @@ class CheckInScreen(Screen[None]):
         """Down from a search field goes into its list of results."""
         if event.key != "down" or self.focused is None:
             return
-        target = {field: name for name, field in LIST_UNDER.items()}.get(self.focused.id or "")
+        target = LIST_OF.get(self.focused.id or "")
         if target and self.list_shown(target):
             self.results(target).focus()
             event.stop()

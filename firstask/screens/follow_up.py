@@ -112,7 +112,6 @@ def header(column: str) -> str:
 
 
 class FollowUpScreen(Screen[None]):
-    CSS_PATH = []
     AUTO_FOCUS = "#cases"
     BINDINGS = [
         Binding("r", "refresh", "app.key.refresh", id="refresh", tooltip="app.key.refresh_tip",
@@ -253,8 +252,7 @@ class FollowUpScreen(Screen[None]):
     def name_of(self, code: str | None) -> str:
         return staff_name(code, self.staff)
 
-    def row(self, line: CaseLine, today: date, calendar: WorkCalendar,
-            columns: Sequence[str] = MINE_COVERING) -> dict[str, Text]:
+    def row(self, line: CaseLine, today: date, calendar: WorkCalendar, columns: Sequence[str]) -> dict[str, Text]:
         """The cells of one case for `columns`, the flexible ones still whole."""
         return {column: self.cell(column, line, today, calendar) for column in columns}
 

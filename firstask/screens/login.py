@@ -25,7 +25,6 @@ PIN_DIGITS = 12  # the longest PIN the desk accepts (Desk.add_staff)
 
 
 class LoginScreen(Screen[None]):
-    CSS_PATH = []
     AUTO_FOCUS = "#code"
 
     @dataclass
