@@ -238,6 +238,8 @@ class Desk:
         self._policy = Policy()
         self._calendar = WorkCalendar(official=official_calendar())
         self.documents_dir = store.path.with_name(store.path.stem + "-documents")
+        # The window (窗口) this desk process serves: printed on slips, recorded with every event it writes.
+        self.window: str | None = None
 
     @classmethod
     def open(cls, path: str | Path, clock: Clock | None = None) -> Desk:
@@ -330,9 +332,12 @@ class Desk:
     def add_matter(self, code: str, name: str, *, limit_days: int, immediate: bool = False,
                    documents: Sequence[str | Mapping[str, Any]] = (), written_notice: bool = False,
                    dept: str | None = None, kind: str | None = None, basis: str | None = None,
-                   estimated: bool = False, active: bool = True, by: str | None = None) -> None:
+                   estimated: bool = False, active: bool = True, note: str | None = None,
+                   forms_at: str | None = None, by: str | None = None) -> None:
         code = clean(code, "code")
         name = clean(name, "name", limit=120)
+        note = clean(note, "text", limit=200) or None
+        forms_at = clean(forms_at, "text", limit=200) or None
         kind = kind or ("immediate" if immediate else "promised")
         if not code or not name:
             raise RuleError("INPUT", "matter.code_name", field="code")
@@ -345,7 +350,7 @@ class Desk:
             raise RuleError("INPUT", "matter.documents", field="documents")
         matter = Matter(code=code, name=name, limit_days=0 if kind == "immediate" else limit_days, kind=kind,
                         documents=tuple(docs), written_notice=bool(written_notice), dept=dept, basis=basis,
-                        estimated=bool(estimated))
+                        estimated=bool(estimated), note=note, forms_at=forms_at)
         now = _iso(self.now())
         with self.store.write() as s:
             s.upsert("matters", "code", {
@@ -353,7 +358,7 @@ class Desk:
                 "written_notice": int(matter.written_notice), "documents": json.dumps(
                     [d.as_json() for d in docs], ensure_ascii=False), "dept": dept, "basis": basis,
                 "estimated": int(bool(estimated)), "active": int(bool(active)), "initials": names.initials(name),
-                "updated_at": now})
+                "note": note, "forms_at": forms_at, "updated_at": now})
             self._desk_event("add_matter", by, now, {"matter": matter.as_json(), "active": bool(active)})
 
     def set_policy(self, by: str | None = None, **values: Any) -> None:
@@ -389,7 +394,8 @@ class Desk:
                 self.add_matter(m["code"], m["name"], limit_days=int(m["limit_days"]), kind=m["kind"],
                                 documents=m.get("documents", ()), written_notice=bool(m.get("written_notice")),
                                 dept=m.get("dept"), basis=basis, estimated=bool(m.get("limit_estimated")),
-                                active=m.get("status", "active") != "abolished")
+                                active=m.get("status", "active") != "abolished", note=m.get("name_note"),
+                                forms_at=m.get("forms_at"))
 
     # --- people ----------------------------------------------------------------------------------------------
 
@@ -870,10 +876,18 @@ class Desk:
     def _slip(self, case: CaseState, ctx: Context, now: datetime) -> printing.Slip:
         row = self.store.one("SELECT p.name FROM cases c LEFT JOIN people p ON p.id = c.person_id "
                              "WHERE c.no = ?", (case.no,))
-        clerk = ctx.staff.get(case.owner)
+        # The slip names whoever hands it over: the clerk acting at this window (the owner's backup, say).
+        clerk = ctx.actor
         return printing.Slip(case_no=case.no, visitor=(row or {}).get("name") or "",
-                             matter=case.matter.name if case.matter else "",
-                             clerk=clerk.name if clerk else case.owner, window=case.owner, day=now.date())
+                             matter=case.matter.name if case.matter else "", clerk=clerk.name,
+                             window=self.window, day=now.date(), centre=centre_of(ctx.policy))
+
+    def preview_slip(self, no: str, by: str) -> printing.Slip:
+        """What a slip printed now for this case by `by` at this window will name (a dialog's preview)."""
+        row = self.store.case_row(str(no))
+        if row is None:
+            raise RuleError("INPUT", "input.unknown_case", no=str(no))
+        return self._slip(self._state(row), self._context(by, {}), self.now())
 
     def _print(self, case: CaseState, kind: str, text: str, *, required: bool) -> str | None:
         """Save a printable document; where the rules require one (NOT-3, TIME-1, REJ-1), failing to is refusing."""
@@ -1396,6 +1410,11 @@ PRINT_RULES = {"notice": "NOT-3", "receipt": "TIME-1", "rejection": "REJ-1", "re
 CALENDAR_KEYS = {"calendar_confirmed_until", "calendar_years", "calendar_extra_closed", "calendar_extra_working"}
 
 
+def centre_of(policy: Policy) -> printing.Centre:
+    return printing.Centre(name=policy.centre_name, address=policy.centre_address, phone=policy.centre_phone,
+                           hours=policy.centre_hours)
+
+
 def _asks_anew(case: CaseState, items: Sequence[str]) -> bool:
     """A second notice (NOT-2) asks for something no earlier notice on the case asked for."""
     asked = {item for _, earlier in case.notices for item in earlier}
@@ -1431,7 +1450,7 @@ def _matter_from_row(row: Mapping[str, Any]) -> Matter:
     return Matter(code=row["code"], name=row["name"], limit_days=row["limit_days"], kind=row["kind"],
                   documents=tuple(rules.Document.parse(d) for d in json.loads(row["documents"] or "[]")),
                   written_notice=bool(row["written_notice"]), dept=row["dept"], basis=row["basis"],
-                  estimated=bool(row["estimated"]))
+                  estimated=bool(row["estimated"]), note=row.get("note"), forms_at=row.get("forms_at"))
 
 
 def _violation(r: Mapping[str, Any]) -> Violation:

@@ -16,26 +16,37 @@ RECONSIDERATION = ("如对本决定不服，可以自收到本通知之日起六
 
 
 @dataclass(frozen=True)
+class Centre:
+    """The centre's identity as every slip prints it (the policy's centre_* settings)."""
+
+    name: str = ""
+    address: str = ""
+    phone: str = ""
+    hours: str = ""
+
+
+@dataclass(frozen=True)
 class Slip:
-    """What every document names: the case, the visitor, the matter, the clerk and the day."""
+    """What every document names: the centre, the case, the visitor, the matter, the clerk, the window, the day."""
 
     case_no: str
     visitor: str
     matter: str
     clerk: str
-    window: str
+    window: str | None  # the window number the desk serves (窗口号), None where it has none
     day: date
-    centre: str = ""
+    centre: Centre = Centre()
 
 
 def _head(title: str, slip: Slip) -> list[str]:
-    lines = [f"{slip.centre}{title}".strip(), "", f"编号：{slip.case_no}", f"服务对象：{slip.visitor or '（匿名）'}",
-             f"办理事项：{slip.matter or '（未列入目录的事项）'}"]
+    lines = [f"{slip.centre.name}{title}".strip(), "", f"编号：{slip.case_no}",
+             f"服务对象：{slip.visitor or '（匿名）'}", f"办理事项：{slip.matter or '（未列入目录的事项）'}"]
     return lines
 
 
 def _foot(slip: Slip) -> list[str]:
-    return ["", f"经办人：{slip.clerk}    窗口：{slip.window}", f"日期：{slip.day:%Y年%m月%d日}"]
+    window = f"    窗口：{slip.window}号" if slip.window else ""
+    return ["", f"经办人：{slip.clerk}{window}", f"日期：{slip.day:%Y年%m月%d日}"]
 
 
 def notice(slip: Slip, items: Sequence[tuple[str, str | None]], *, forms: str = "") -> str:
@@ -51,7 +62,7 @@ def notice(slip: Slip, items: Sequence[tuple[str, str | None]], *, forms: str = 
 
 
 def receipt(slip: Slip, materials: Sequence[tuple[str, int]], accepted: datetime, due: date, *,
-            provisional: bool, contact: str = "") -> str:
+            provisional: bool, pickup: str = "") -> str:
     """收件回执: the materials received (name, pages), the acceptance and due dates, the handler."""
     lines = _head("收件回执", slip)
     lines += ["", "已收材料："]
@@ -59,12 +70,12 @@ def receipt(slip: Slip, materials: Sequence[tuple[str, int]], accepted: datetime
         lines.append(f"  {i}. {name}（{pages}页）")
     lines += ["", f"受理日期：{accepted:%Y年%m月%d日}", f"承诺办结日期：{due:%Y年%m月%d日}"
               + ("（节假日安排尚未公布，日期为暂定）" if provisional else "")]
-    if contact:
-        lines.append(f"取件/联系：{contact}")
+    if pickup:
+        lines.append(f"取件/联系：{pickup}")
     return "\n".join(lines + _foot(slip)) + "\n"
 
 
-def rejection(slip: Slip, reason: str, *, licensing: bool) -> str:
+def rejection(slip: Slip, reason: str, *, licensing: bool, body: str = "") -> str:
     """不予受理通知书: the reason and, for licensing matters, the right to reconsideration or litigation."""
     lines = _head("不予受理通知书", slip)
     lines += ["", f"经审查，您的申请不予受理，理由如下：{reason}"]

@@ -59,13 +59,17 @@ DEFAULT_FORBIDDEN = ("不知道", "没办法", "不归我管", "不清楚", "找
 
 
 class RuleError(Exception):
-    """A refused change. `.rule` is the rule id (or "STATE", "INPUT"); str() is the clerk-facing message."""
+    """A refused change. `.rule` is the rule id (or "STATE", "INPUT"); str() is the clerk-facing message.
+
+    `.problems` holds every block the rules found, this one first: a form shows each under its own field at once,
+    so the clerk is not refused once per mistake."""
 
     def __init__(self, rule: str, key: str, /, *, field: str | None = None, **params: Any) -> None:
         self.rule = rule
         self.key = key
         self.field = field
         self.params = params
+        self.problems: list[RuleError] = [self]
         super().__init__(rule, key)
 
     def message(self, lang: str | None = None) -> str:
@@ -121,8 +125,11 @@ class Verdict:
         return [f for f in self.findings if f.severity == "warn"]
 
     def raise_first_block(self) -> None:
+        """Refuse with the first block; the error carries every block found (`RuleError.problems`)."""
         if self.blocks:
-            raise self.blocks[0].error()
+            errors = [finding.error() for finding in self.blocks]
+            errors[0].problems = errors
+            raise errors[0]
 
 
 # --- the things the rules look at ---------------------------------------------------------------------------
@@ -176,6 +183,8 @@ class Matter:
     dept: str | None = None
     basis: str | None = None
     estimated: bool = False
+    note: str | None = None  # the researchers' note on the matter (e.g. 办理指引，社区不出具): on screen, never printed
+    forms_at: str | None = None  # where the visitor gets the matter's forms (the notice says; else the policy's)
 
     @property
     def immediate(self) -> bool:
@@ -189,14 +198,16 @@ class Matter:
     def as_json(self) -> dict[str, Any]:
         return {"code": self.code, "name": self.name, "limit_days": self.limit_days, "kind": self.kind,
                 "documents": [d.as_json() for d in self.documents], "written_notice": self.written_notice,
-                "dept": self.dept, "basis": self.basis, "estimated": self.estimated}
+                "dept": self.dept, "basis": self.basis, "estimated": self.estimated, "note": self.note,
+                "forms_at": self.forms_at}
 
     @classmethod
     def from_json(cls, raw: Mapping[str, Any]) -> Matter:
         return cls(code=raw["code"], name=raw["name"], limit_days=int(raw["limit_days"]), kind=raw["kind"],
                    documents=tuple(Document.parse(d) for d in raw.get("documents", ())),
                    written_notice=bool(raw.get("written_notice")), dept=raw.get("dept"),
-                   basis=raw.get("basis"), estimated=bool(raw.get("estimated")))
+                   basis=raw.get("basis"), estimated=bool(raw.get("estimated")), note=raw.get("note") or None,
+                   forms_at=raw.get("forms_at") or None)
 
 
 @dataclass(frozen=True)
@@ -262,15 +273,30 @@ class Policy:
     timezone: str = "Asia/Shanghai"
     forbidden_phrases: tuple[str, ...] = DEFAULT_FORBIDDEN
     fallback_days: Mapping[str, int] = field(default_factory=lambda: dict(FALLBACK_DAYS))
+    # The centre's identity, printed on every slip (SPEC §11), and what the slips tell the visitor.
+    centre_name: str = ""
+    centre_address: str = ""
+    centre_phone: str = ""
+    centre_hours: str = ""
+    reconsideration_body: str = ""  # where a rejected applicant may ask for administrative reconsideration
+    forms_place: str = ""  # where forms are obtained, for matters whose catalogue entry does not say
+    pickup: str = ""  # where and how a visitor collects the result (the receipt); default: the centre's window
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> Policy:
         known = {f for f in cls.__dataclass_fields__}
         kwargs = {k: v for k, v in values.items() if k in known}
+        for key in TEXT_POLICY:
+            if key in kwargs and not isinstance(kwargs[key], str):
+                raise TypeError(f"{key} must be text")
         if "forbidden_phrases" in kwargs:
             kwargs["forbidden_phrases"] = tuple(kwargs["forbidden_phrases"])
         return cls(**kwargs)
 
+
+# The policy's free-text settings (the centre's identity and what its slips say).
+TEXT_POLICY = ("centre_name", "centre_address", "centre_phone", "centre_hours", "reconsideration_body",
+               "forms_place", "pickup")
 
 # TIME-4: limits for a case with no catalogue matter (003 第七条; 003 医院投诉 一; 003 网站咨询).
 FALLBACK_DAYS: dict[str, int] = {

@@ -169,7 +169,14 @@ def _migration_2(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_people_initials_named ON people (initials) WHERE name IS NOT NULL")
 
 
-MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (_migration_1, _migration_2)
+def _migration_3(db: sqlite_utils.Database) -> None:
+    """The whole life of a case at the window (issue 14): a matter's research note (shown, never printed) and where
+    its forms are obtained."""
+    db.table("matters").add_column("note", str)
+    db.table("matters").add_column("forms_at", str)
+
+
+MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (_migration_1, _migration_2, _migration_3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

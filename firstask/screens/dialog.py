@@ -117,11 +117,9 @@ def visitor_of(case: Case) -> str:
     return case.visitor_name if case.visitor_name is not None else t("dialog.anonymous")
 
 
-def slip(desk: Desk, case: Case) -> printing.Slip:
+def slip(desk: Desk, case: Case, clerk: Staff) -> printing.Slip:
     """What the printed document will name: as the desk fills it in when the action is saved."""
-    owner = desk.staff().get(case.owner)
-    return printing.Slip(case_no=case.no, visitor=case.visitor_name or "", matter=case.matter_name or "",
-                         clerk=owner.name if owner else case.owner, window=case.owner, day=desk.now().date())
+    return desk.preview_slip(case.no, clerk.code)
 
 
 def printed(desk: Desk, case: Case) -> Path | None:

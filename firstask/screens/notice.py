@@ -107,7 +107,8 @@ class NoticeDialog(ActionDialog):
         forms = {d.name: d.form for d in self.documents}
         preview = self.query_one("#preview", Prose)
         if items:
-            preview.show(printing.notice(slip(self.desk, self.case), [(i, forms.get(i)) for i in items]).rstrip())
+            sheet = slip(self.desk, self.case, self.clerk)
+            preview.show(printing.notice(sheet, [(i, forms.get(i)) for i in items]).rstrip())
         else:
             preview.show(t("dialog.notice.nothing"), style="bold")
         asked = {item for notice in self.earlier for item in notice.items}
