@@ -1085,6 +1085,17 @@ class Desk:
         due = rules.due_date(self.now().date(), limit, self.calendar)
         return due, not self.calendar.is_confirmed(due.year)
 
+    def preview_extend(self, no: str, days: int) -> tuple[date, bool]:
+        """The due date extending this case by `days` working days would set, and whether it is provisional."""
+        row = self.store.case_row(str(no))
+        if row is None:
+            raise RuleError("INPUT", "input.unknown_case", no=str(no))
+        if not row["due"]:
+            raise RuleError("STATE", "state.refused", action=i18n_lazy("action.extend"),
+                            status=i18n_lazy(f"status.{row['status']}"), no=str(no))
+        due = self.calendar.add_working_days(date.fromisoformat(row["due"]), max(int(days), 0))
+        return due, not self.calendar.is_confirmed(due.year)
+
     def matters(self, *, active_only: bool = True) -> list[Matter]:
         sql = "SELECT * FROM matters" + (" WHERE active = 1" if active_only else "") + " ORDER BY code"
         return [_matter_from_row(r) for r in self.store.all(sql)]
@@ -1408,6 +1419,12 @@ STATE_KEYS = ("status", "owner", "due", "pending_to")
 PRINT_RULES = {"notice": "NOT-3", "receipt": "TIME-1", "rejection": "REJ-1", "referral": "REF-1"}
 
 CALENDAR_KEYS = {"calendar_confirmed_until", "calendar_years", "calendar_extra_closed", "calendar_extra_working"}
+
+
+def i18n_lazy(key: str) -> Any:
+    from firstask import i18n
+
+    return i18n.Lazy(key)
 
 
 def centre_of(policy: Policy) -> printing.Centre:
