@@ -22,7 +22,8 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
-from textual.screen import Screen
+from textual.notifications import SeverityLevel
+from textual.screen import ModalScreen, Screen
 
 from firstask import i18n
 from firstask.desk import Desk
@@ -44,9 +45,11 @@ NEWS_SECONDS = 12
 HOME = "desk"  # where a clerk lands: the window, with the next visitor in front of them
 
 
-def make_app(desk: Desk, user: str | None = None, lang: str = "zh") -> DeskApp:
-    """The desk app in `lang`; logged in as staff code `user` (scripts, tests), or at the log-in screen."""
+def make_app(desk: Desk, user: str | None = None, lang: str = "zh", window: str | int | None = None) -> DeskApp:
+    """The desk app in `lang`; logged in as staff code `user` (scripts, tests), or at the log-in screen. `window`:
+    the window number this desk serves (printed on slips, recorded with every event), None where it has none."""
     i18n.set_language(lang)
+    desk.window = str(window).strip() or None if window is not None else None
     staff = None
     if user is not None:
         staff = desk.staff().get(user)
@@ -82,7 +85,8 @@ class DeskApp(App[None]):
         Binding("f12", "lock", "app.key.lock", id="lock", tooltip="app.key.lock_tip", priority=True),
         Binding("ctrl+p", "command_palette", "app.key.palette", id="palette", tooltip="app.key.palette_tip",
                 show=False, priority=True),
-        Binding("ctrl+q", "quit", "app.key.quit", id="quit", tooltip="app.key.quit_tip", priority=True),
+        Binding("ctrl+q", "quit", "app.key.quit", id="quit", tooltip="app.key.quit_tip", priority=True,
+                show=False),  # in the palette; the key bar's room goes to the keys of the work
     ]
     DEFAULT_MODE = "login"
     # The style sheets of the screens on the way to the clerk's lists, each nested under its screen's name, are read
@@ -100,6 +104,7 @@ class DeskApp(App[None]):
         self.data_version = 0
         self.tidings: Tidings | None = None
         self.locked: tuple[str, str] | None = None  # who locked the desk, and the mode they were in
+        self.held: list[tuple[str, str, SeverityLevel, float | None]] = []  # notifications waiting for a dialog
         self.title = t("app.title")
         self.sub_title = self.user_label()
         localise(self)
@@ -217,6 +222,7 @@ class DeskApp(App[None]):
             self.set_timer(FIRST_SCAN_SECONDS, self.scan)
 
     def watch_file(self) -> None:
+        self.show_held()
         try:
             version = self.desk.changed()
         except (StoreError, sqlite3.Error):
@@ -245,6 +251,26 @@ class DeskApp(App[None]):
         # (due dates, days left), so the screens read their lists again after every scan.
         self.desk_changed()
 
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """A notification, never read as markup (it may quote a colleague's or a visitor's words). While a dialog
+        is open it waits, so that it never covers the dialog's fields; it shows when the dialog closes."""
+        del markup
+        if self.dialog_open():
+            self.held.append((message, title, severity, timeout))
+            return
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    def dialog_open(self) -> bool:
+        return isinstance(self.screen, ModalScreen) and not isinstance(self.screen, CommandPalette)
+
+    def show_held(self) -> None:
+        """The notifications held while a dialog was open, once it is closed."""
+        if self.held and not self.dialog_open():
+            held, self.held = self.held, []
+            for message, title, severity, timeout in held:
+                self.notify(message, title=title, severity=severity, timeout=timeout)
+
     def tell(self) -> None:
         if self.tidings is None:
             return
@@ -261,6 +287,15 @@ class DeskApp(App[None]):
         await self.remove_mode(mode)
         self.add_mode(mode, self.screens_by_mode[mode])
 
+    async def take_up(self, no: str) -> None:
+        """A case to the window: the check-in screen shows it, and its keys act on it (a follow-up row's `w`)."""
+        if self.staff is None:
+            return
+        await self.switch_mode(HOME)
+        screen = self.screen
+        if isinstance(screen, CheckInScreen):
+            screen.take_up(no)
+
     async def action_go(self, mode: str) -> None:
         if self.staff is None or mode not in self.screens_by_mode or mode == "login":
             return
@@ -273,6 +308,8 @@ class DeskApp(App[None]):
         await self.switch_mode(mode)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "go" and parameters and parameters[0] == self.current_mode:
+            return False  # the screen in front: its key would do nothing, so the bar keeps its room
         if action in ("lock", "go"):
             return self.staff is not None
         return True

@@ -5,6 +5,10 @@ One row per matter. Documents share one cell, separated by "；", each written a
 under which it is required in 【】. Kinds and yes/no cells are in Chinese (承诺, 是/否). The file is UTF-8 with a BOM
 (so that spreadsheet programs read the Chinese right) and CRLF line ends.
 
+Two columns say what the slips and the screen do with a matter: 表格领取 (where the visitor gets the matter's forms:
+the one-time notice prints it; empty, the centre's default) and 备注(不打印) (a note for the clerk, shown on the screen
+beside the name and never printed). A sheet saved before they existed still imports: a matter keeps its own.
+
 Export, import, export again gives the same bytes. An import checks every row first and names the row (as the
 spreadsheet numbers it: the headings are row 1) and the column of the first bad cell; then it writes all the
 matters in one transaction, or none of them. Matters not in the sheet are left as they are. Cases already checked
@@ -21,7 +25,7 @@ from typing import Any
 
 from firstask.rules import Document, Matter, RuleError
 
-__all__ = ["COLUMNS", "KINDS", "decode_document", "encode_document", "export_csv", "import_csv", "read_csv",
+__all__ = ["COLUMNS", "KINDS", "OPTIONAL", "decode_document", "encode_document", "export_csv", "import_csv", "read_csv",
            "write_csv"]
 
 # Column headings, in order, and the add_matter keyword each fills.
@@ -36,9 +40,14 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("设定依据", "basis"),
     ("时限为估计值", "estimated"),
     ("启用", "active"),
+    ("表格领取", "forms_at"),
+    ("备注(不打印)", "note"),
 )
+# Columns a sheet may lack (it was exported before they existed): its matters keep what they have.
+OPTIONAL = ("forms_at", "note")
 HEADINGS = tuple(heading for heading, _ in COLUMNS)
 HEADING_OF = {key: heading for heading, key in COLUMNS}
+_KEY_OF = {heading: key for heading, key in COLUMNS}
 KINDS = {"immediate": "即办", "promised": "承诺", "escalated": "上报", "joint": "联办", "guide": "指引"}
 KIND_OF = {word: kind for kind, word in KINDS.items()}
 YES, NO = "是", "否"
@@ -121,7 +130,8 @@ def write_csv(entries: Sequence[tuple[Matter, bool]]) -> bytes:
                 raise RuleError("INPUT", "setup.csv.unwritable", code=matter.code, name=doc.name)
         writer.writerow([matter.code, matter.name, KINDS.get(matter.kind, matter.kind), str(matter.limit_days),
                          encode_documents(matter.documents), YES if matter.written_notice else NO, matter.dept or "",
-                         matter.basis or "", YES if matter.estimated else NO, YES if active else NO])
+                         matter.basis or "", YES if matter.estimated else NO, YES if active else NO,
+                         matter.forms_at or "", matter.note or ""])
     return out.getvalue().encode(ENCODING)
 
 
@@ -136,10 +146,10 @@ def read_csv(data: bytes) -> list[dict[str, Any]]:
     if not rows:
         raise RuleError("INPUT", "setup.csv.empty")
     headings = [h.strip() for h in rows[0]]
-    missing = [h for h in HEADINGS if h not in headings]
+    missing = [h for h in HEADINGS if h not in headings and _KEY_OF[h] not in OPTIONAL]
     if missing:
         raise RuleError("INPUT", "setup.csv.missing_column", column="、".join(missing))
-    where = {h: headings.index(h) for h in HEADINGS}
+    where = {h: headings.index(h) for h in HEADINGS if h in headings}
     matters: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     for number, row in enumerate(rows[1:], start=2):
@@ -190,10 +200,14 @@ def _read_row(number: int, row: Sequence[str], where: dict[str, int]) -> dict[st
         raise _bad(number, "documents", str(e)) from e
     if len({d.name for d in documents}) != len(documents):
         raise _bad(number, "documents", "setup.csv.document_twice")
-    return {"code": code, "name": name, "kind": kind, "limit_days": int(limit),
-            "documents": [d.as_json() for d in documents], "written_notice": yes_no("written_notice"),
-            "dept": cell("dept") or None, "basis": cell("basis") or None, "estimated": yes_no("estimated"),
-            "active": yes_no("active")}
+    matter = {"code": code, "name": name, "kind": kind, "limit_days": int(limit),
+              "documents": [d.as_json() for d in documents], "written_notice": yes_no("written_notice"),
+              "dept": cell("dept") or None, "basis": cell("basis") or None, "estimated": yes_no("estimated"),
+              "active": yes_no("active")}
+    for key in OPTIONAL:
+        if HEADING_OF[key] in where:
+            matter[key] = cell(key).strip() or None
+    return matter
 
 
 # --- to and from a file ------------------------------------------------------------------------------------------
@@ -220,6 +234,11 @@ def import_csv(desk: Any, path: str | Path, *, by: str) -> int:
                         reason=e.strerror or str(e)) from e
     matters = read_csv(data)
     rows = [m.pop("row") for m in matters]
+    kept = {m.code: m for m, _ in desk.catalogue()}
+    for m in matters:  # a sheet without the newer columns leaves each matter's own
+        for key in OPTIONAL:
+            if key not in m:
+                m[key] = getattr(kept[m["code"]], key) if m["code"] in kept else None
     try:
         return int(desk.import_matters(matters, by=by))
     except RuleError as refused:

@@ -21,6 +21,7 @@ cli = typer.Typer(add_completion=False, no_args_is_help=False, rich_markup_mode=
 class Options:
     db: Path
     lang: str
+    window: str | None
 
 
 OPTIONS = Options()
@@ -57,9 +58,15 @@ def main_options(
     ctx: typer.Context,
     db: Annotated[Path | None, typer.Option("--db", help="The desk's database file.")] = None,
     lang: Annotated[str | None, typer.Option("--lang", help="zh or en (default: from the locale).")] = None,
+    window: Annotated[str | None, typer.Option(
+        "--window", help="The window number this desk serves (printed on slips, recorded with events).")] = None,
 ) -> None:
     if lang is not None and lang not in i18n.LANGUAGES:
         raise fail(f"--lang: zh | en ({lang!r})")
+    window = window.strip() if window is not None else None
+    if window is not None and not (window.isalnum() and len(window) <= 8):
+        raise fail(i18n.t("cli.bad_window", None, window=window))
+    OPTIONS.window = window or None
     OPTIONS.lang = lang or i18n.default_language()
     i18n.set_language(OPTIONS.lang)
     OPTIONS.db = db or default_db()
@@ -77,7 +84,7 @@ def run_desk() -> None:
             raise fail(i18n.t("cli.no_staff", None, path=OPTIONS.db), 1)
         from firstask.app import make_app
 
-        make_app(desk, user=None, lang=OPTIONS.lang).run()
+        make_app(desk, user=None, lang=OPTIONS.lang, window=OPTIONS.window).run()
     finally:
         desk.close()
 

@@ -69,6 +69,8 @@ class Notice:
     extra: list[str]
     second: bool
     document: str | None
+    presented: list[str] = field(default_factory=list)  # what the visitor had presented by then
+    applies: list[str] = field(default_factory=list)  # the conditions that applied to them
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,8 @@ class Case:
     resolved_at: datetime | None
     closed_at: datetime | None
     history: list[Event] = field(default_factory=list)
+    address: str | None = None
+    remedied_at: datetime | None = None
 
     @property
     def matter_name(self) -> str | None:
@@ -130,6 +134,7 @@ class VisitorHit:
     address: str | None
     visits: int
     last_seen: datetime
+    open_cases: tuple[CaseLine, ...] = ()  # what they came about before and is not finished: taken up with Enter
 
 
 @dataclass(frozen=True)
@@ -153,6 +158,12 @@ class CaseLine:
     remedied: bool = False
     resolved_at: datetime | None = None
     pending_since: datetime | None = None  # a waiting hand-off: when it was sent
+    returned: str | None = None  # declined back to its owner, with this reason, and not acted on since
+    pending_to: str | None = None
+    pending_from: str | None = None
+    anonymous: bool = False
+    about_staff: str | None = None
+    matter_kind: str | None = None
 
 
 def _dt(text: str | None) -> datetime | None:
@@ -489,7 +500,7 @@ class Desk:
             detail = {"status": [None, "open"], "channel": channel, "kind": kind, "summary": params["summary"],
                       "matter": matter_obj.code if matter_obj else None, "visitor": person_digest,
                       "anonymous": bool(anonymous), "about_staff": params["about_staff"]}
-            seq = s.append_event(no, "check_in", by, _iso(now), policy.timezone, detail)
+            seq = s.append_event(no, "check_in", by, _iso(now), policy.timezone, self._at_window(detail))
             s.record_state(no, seq, _iso(now), {"status": "open", "owner": by})
         return self.case(no)
 
@@ -520,14 +531,15 @@ class Desk:
                               "presented": p["presented"], "applies": p["applies"],
                               "second": _asks_anew(case, p["items"])}
             forms = {d.name: d.form for d in case.matter.documents} if case.matter else {}
-            text = printing.notice(self._slip(case, ctx, now), [(i, forms.get(i)) for i in p["items"]])
+            text = printing.notice(self._slip(case, ctx, now), [(i, forms.get(i)) for i in p["items"]],
+                                   forms=forms_place(case.matter, ctx.policy))
             detail["document"] = self._print(case, "notice", text, required=bool(
                 case.matter and case.matter.written_notice))
             return {"status": "awaiting_documents"}, detail
 
         return self._act("notify", no, by, expect, {}, apply, prepare=prepare)
 
-    def accept(self, no: str, by: str, *, materials: Iterable[Sequence[Any]], days: int | None = None,
+    def accept(self, no: str, by: str, *, materials: Iterable[Sequence[Any]] = (), days: int | None = None,
                applies: Iterable[str] = (), expect: int | None = None) -> Case:
         try:
             mats = [(clean(m[0], "item"), m[1]) for m in materials]
@@ -539,7 +551,9 @@ class Desk:
             limit, immediate = rules.accept_limit(case, days, ctx.policy)
             due = rules.due_date(now.date(), limit, ctx.calendar)
             provisional = not ctx.calendar.is_confirmed(due.year)
-            text = printing.receipt(self._slip(case, ctx, now), mats, now, due, provisional=provisional)
+            slip = self._slip(case, ctx, now)
+            text = printing.receipt(slip, mats, now, due, provisional=provisional,
+                                    pickup=ctx.policy.pickup or printing.default_pickup(slip.centre, slip.window))
             detail = {"materials": [list(m) for m in mats], "limit_days": limit, "immediate": immediate,
                       "due": due.isoformat(), "due_provisional": provisional, "handler": case.owner,
                       "applies": params["applies"], "document": self._print(case, "receipt", text, required=True)}
@@ -553,19 +567,27 @@ class Desk:
 
         def apply(case: CaseState, ctx: Context, now: datetime) -> tuple[Changes, Detail]:
             written = bool(case.matter and case.matter.written_notice)
-            text = printing.rejection(self._slip(case, ctx, now), params["reason"], licensing=written)
+            text = printing.rejection(self._slip(case, ctx, now), params["reason"], licensing=written,
+                                      body=ctx.policy.reconsideration_body)
             detail = {"reason": params["reason"], "document": self._print(case, "rejection", text, required=written)}
             return ({"status": "resolved", "outcome": "rejected", "result": params["reason"],
                      "resolved_at": _iso(now)}, detail)
 
         return self._act("reject", no, by, expect, params, apply)
 
-    def refer(self, no: str, by: str, *, agency: str, contact: str, expect: int | None = None) -> Case:
-        params = {"agency": clean(agency, "agency"), "contact": clean(contact, "contact")}
+    def refer(self, no: str, by: str, *, agency: str, contact: str, bring: str = "",
+              expect: int | None = None) -> Case:
+        """Refer out (转介): the agency, how to reach it, and what the visitor should bring there."""
+        params = {"agency": clean(agency, "agency"), "contact": clean(contact, "contact"),
+                  "bring": clean(bring, "text", multiline=True, limit=LIMITS["item"] * 2)}
 
         def apply(case: CaseState, ctx: Context, now: datetime) -> tuple[Changes, Detail]:
-            text = printing.referral(self._slip(case, ctx, now), params["agency"], params["contact"])
-            detail = {**params, "document": self._print(case, "referral", text, required=False)}
+            text = printing.referral(self._slip(case, ctx, now), params["agency"], params["contact"],
+                                     params["bring"])
+            detail = {"agency": params["agency"], "contact": params["contact"],
+                      "document": self._print(case, "referral", text, required=False)}
+            if params["bring"]:
+                detail["bring"] = params["bring"]
             return ({"status": "resolved", "outcome": "referred",
                      "result": f"{params['agency']} {params['contact']}", "resolved_at": _iso(now)}, detail)
 
@@ -782,7 +804,8 @@ class Desk:
         recorded = verdict.flags + verdict.warnings
         if recorded:
             detail["verdict"] = [f.as_record() for f in recorded]
-        seq = s.append_event(row["no"], action, by, _iso(now), self.policy.timezone, detail)
+        seq = s.append_event(row["no"], action, by, _iso(now), self.policy.timezone,
+                             self._at_window(detail) if by is not None else detail)
         s.update("cases", "no", row["no"], {**_timing(row, action, now), **changes, "version": row["version"] + 1,
                                             "updated_at": _iso(now)})
         after = {**row, **changes}
@@ -799,7 +822,11 @@ class Desk:
         return seq
 
     def _desk_event(self, action: str, by: str | None, at: str, detail: Mapping[str, Any]) -> int:
-        return self.store.append_event(None, action, by, at, self.policy.timezone, detail)
+        return self.store.append_event(None, action, by, at, self.policy.timezone, self._at_window(detail))
+
+    def _at_window(self, detail: Mapping[str, Any]) -> dict[str, Any]:
+        """An event's detail with the window it came from (SPEC §11), when this desk serves one."""
+        return {**detail, "window": self.window} if self.window is not None else dict(detail)
 
     def _context(self, by: str, params: Mapping[str, Any]) -> Context:
         staff = self.staff()
@@ -927,7 +954,8 @@ class Desk:
             due_provisional=bool(row["due_provisional"]), pending_to=row["pending_to"],
             pending_from=row["pending_from"], outcome=row["outcome"], result=row["result"], rating=row["rating"],
             created_at=datetime.fromisoformat(row["created_at"]), accepted_at=_dt(row["accepted_at"]),
-            resolved_at=_dt(row["resolved_at"]), closed_at=_dt(row["closed_at"]), history=history)
+            resolved_at=_dt(row["resolved_at"]), closed_at=_dt(row["closed_at"]), history=history,
+            address=(person or {}).get("address"), remedied_at=_dt(row["remedied_at"]))
 
     def notices(self, no: str) -> list[Notice]:
         out = []
@@ -936,7 +964,8 @@ class Desk:
             d = json.loads(e["detail"])
             out.append(Notice(seq=e["seq"], by=e["by_staff"], at=datetime.fromisoformat(e["at"]), items=d["items"],
                               missing=d["missing"], extra=d["extra"], second=d.get("second", False),
-                              document=d.get("document")))
+                              document=d.get("document"), presented=list(d.get("presented", ())),
+                              applies=list(d.get("applies", ()))))
         return out
 
     def violations(self, *, day: date | None = None, staff: str | None = None,
@@ -981,6 +1010,42 @@ class Desk:
             "AND (owner = ? OR first_asker = ?))", (code, code, code, code),
             order="c.status = 'resolved', c.resolved_at, c.created_at")  # bad ratings first: their clock runs
 
+    def refusal(self, action: str, case: Case | CaseLine, by: str) -> RuleError | None:
+        """Why `by` may not take `action` (a Desk method's name) on the case as shown, or None: what a key bar
+        offers, and the one line a key pressed anyway says (rules.may: status, who may act, the case itself)."""
+        matter = case.matter_info if isinstance(case, Case) else (
+            Matter(code="", name=case.matter_name or "", limit_days=0, kind=case.matter_kind)
+            if case.matter_kind else None)
+        state = CaseState(
+            no=case.no, version=case.version, status=case.status, kind=case.kind, channel=case.channel,
+            first_asker=case.first_asker, owner=case.owner, created_at=case.created_at, matter=matter,
+            anonymous=case.anonymous, about_staff=case.about_staff, pending_to=case.pending_to,
+            pending_from=case.pending_from, rating=case.rating,
+            remedied_at=(case.remedied_at if isinstance(case, Case) else
+                         (case.created_at if case.remedied else None)))
+        try:
+            ctx = self._context(by, {})
+        except RuleError as refused:
+            return refused
+        found = rules.may(action, state, ctx)
+        return found[0].error() if found else None
+
+    def declined_to(self, code: str, since: datetime) -> list[Event]:
+        """The hand-offs declined back to this staff member since a moment, oldest first (each with its case
+        number in `detail["case"]` and the reason in `detail["reason"]`)."""
+        return [Event(seq=0, action="decline_handoff", by=r["by_staff"], at=datetime.fromisoformat(r["at"]),
+                      detail={"case": r["case_no"], "reason": r["reason"] or ""})
+                for r in self.store.declines_to(code, _iso(since))]
+
+    def find_staff(self, query: str, limit: int = 8) -> list[Staff]:
+        """Active colleagues by the start of their code, any part of their name, or their pinyin initials."""
+        q = (query or "").strip().lower()
+        rows = self.store.all("SELECT code, name, role, backup, absent, active, initials FROM staff WHERE active = 1 "
+                              "ORDER BY code")
+        return [Staff(code=r["code"], name=r["name"], role=r["role"], backup=r["backup"], absent=bool(r["absent"]),
+                      active=True) for r in rows
+                if names.matches(q, r["code"], r["name"], r["initials"] or "")][:limit]
+
     def covering(self, code: str) -> list[Staff]:
         """The absent colleagues this staff member is the backup of (AB角): their work shows on this one's screen."""
         return [s for s in self.staff().values() if s.backup == code and s.absent and s.active and s.code != code]
@@ -1003,17 +1068,25 @@ class Desk:
         rows = self.store.all(
             "SELECT c.no, c.version, c.status, c.channel, c.kind, c.summary, c.matter, c.owner, c.first_asker, "
             "c.due, c.due_provisional, c.created_at, c.rating, c.remedied_at, c.resolved_at, c.pending_since, "
-            "p.name AS visitor_name FROM cases c "
+            "c.pending_to, c.pending_from, c.anonymous, c.about_staff, p.name AS visitor_name, "
+            # A hand-off declined back to its owner shows as such until the owner acts on the case again.
+            "(SELECT CASE WHEN e.action = 'decline_handoff' THEN coalesce(json_extract(e.detail, '$.reason'), '') "
+            "END FROM events e WHERE e.case_no = c.no AND e.action != 'scan' ORDER BY e.seq DESC LIMIT 1) AS returned "
+            "FROM cases c "
             f"LEFT JOIN people p ON p.id = c.person_id WHERE {where} "
             f"ORDER BY {order}", args)
+        matters = [json.loads(r["matter"]) if r["matter"] else None for r in rows]
         return [CaseLine(no=r["no"], version=r["version"], status=r["status"], channel=r["channel"],
                          kind=r["kind"], summary=r["summary"] or "",
-                         matter_name=json.loads(r["matter"])["name"] if r["matter"] else None,
+                         matter_name=m["name"] if m else None, matter_kind=m["kind"] if m else None,
+                         pending_to=r["pending_to"], pending_from=r["pending_from"], anonymous=bool(r["anonymous"]),
+                         about_staff=r["about_staff"],
                          visitor_name=r["visitor_name"], owner=r["owner"], first_asker=r["first_asker"],
                          due=_d(r["due"]), due_provisional=bool(r["due_provisional"]),
                          created_at=datetime.fromisoformat(r["created_at"]), rating=r["rating"],
                          remedied=r["remedied_at"] is not None, resolved_at=_dt(r["resolved_at"]),
-                         pending_since=_dt(r["pending_since"])) for r in rows]
+                         pending_since=_dt(r["pending_since"]), returned=r["returned"])
+                for r, m in zip(rows, matters, strict=True)]
 
     def summary(self, day: date) -> dict[str, Any]:
         """The day's summary (SPEC §9) as it stood at the end of that day; keys as in CONTRACT.md."""
@@ -1061,10 +1134,46 @@ class Desk:
             column, key = "initials", q.lower()
         else:
             column, key = "name", q
-        rows = self.store.find_people(column, key, limit)
+        with self.store.read():
+            rows = self.store.find_people(column, key, limit)
+            ids = {r["name"] + "\0" + (r["phone"] or ""): json.loads(r["ids"]) for r in rows}
+            whose = {pid: who for who, pids in ids.items() for pid in pids}
+            found = self.store.open_cases_of(sorted(whose), sorted(rules.OPEN_STATES))
+            lines = {line.no: line for line in self.lines_of([no for no, _ in found])}
+        cases: dict[str, list[CaseLine]] = {}
+        for no, pid in found:
+            if no in lines:
+                cases.setdefault(whose[pid], []).append(lines[no])
         return [VisitorHit(name=r["name"], phone=r["phone"], id_number=r["id_number"], org=r["org"],
-                           address=r["address"], visits=r["visits"], last_seen=datetime.fromisoformat(r["last_seen"]))
+                           address=r["address"], visits=r["visits"], last_seen=datetime.fromisoformat(r["last_seen"]),
+                           open_cases=tuple(sorted(cases.get(r["name"] + "\0" + (r["phone"] or ""), ()),
+                                                   key=lambda line: line.no, reverse=True)))
                 for r in rows]
+
+    def find_cases(self, query: str, limit: int = 8) -> list[CaseLine]:
+        """Cases by number as a visitor reads it off a slip: whole (`20261204-0025`, `202612040025`) or its tail
+        (`0025`, `25`: the open cases ending so, and today's case of that number), newest first."""
+        q = "".join((query or "").split()).replace("－", "-")
+        if "-" in q:
+            day, _, tail = q.partition("-")
+            if not (len(day) == 8 and day.isdigit() and tail.isdigit() and 1 <= len(tail) <= 6):
+                return [] if day else self.find_cases(tail, limit)
+            numbers = [f"{day}-{int(tail):04d}"]
+        elif q.isdigit() and len(q) == 12:
+            numbers = [f"{q[:8]}-{q[8:]}"]
+        elif q.isdigit() and 2 <= len(q) <= 4:
+            numbers = self.store.case_numbers_ending(f"{int(q):04d}", self.now().strftime("%Y%m%d"),
+                                                     sorted(rules.OPEN_STATES))
+        else:
+            return []
+        return sorted(self.lines_of(numbers), key=lambda line: line.no, reverse=True)[:limit]
+
+    def lines_of(self, numbers: Sequence[str]) -> list[CaseLine]:
+        """These cases as list lines, by case number (those that do not exist are left out)."""
+        if not numbers:
+            return []
+        return self._lines("c.no IN (SELECT value FROM json_each(?))", (json.dumps(list(numbers)),),
+                           order="c.no")
 
     def find_matters(self, query: str, limit: int = 10) -> list[Matter]:
         """Catalogue matters by code, by any part of the name, or by pinyin initials."""
@@ -1419,6 +1528,11 @@ STATE_KEYS = ("status", "owner", "due", "pending_to")
 PRINT_RULES = {"notice": "NOT-3", "receipt": "TIME-1", "rejection": "REJ-1", "referral": "REF-1"}
 
 CALENDAR_KEYS = {"calendar_confirmed_until", "calendar_years", "calendar_extra_closed", "calendar_extra_working"}
+
+
+def forms_place(matter: Matter | None, policy: Policy) -> str:
+    """Where the visitor gets the forms: the matter's own place, else the centre's (policy)."""
+    return (matter.forms_at if matter and matter.forms_at else "") or policy.forms_place
 
 
 def i18n_lazy(key: str) -> Any:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 
 from firstask.desk import Desk
 from firstask.i18n import t
@@ -37,7 +37,7 @@ class Tidings:
         self.last_violation = self.desk.last_violation_id(self.clerk.code)
 
     def news(self) -> list[News]:
-        return self.waiting() + self.due_soon() + self.flagged()
+        return self.waiting() + self.declined() + self.due_soon() + self.flagged()
 
     def tell_once(self, key: str) -> bool:
         if key in self.told:
@@ -57,6 +57,20 @@ class Tidings:
         else:
             text = t("follow.live.waiting_many", count=len(new), numbers=listed(line.no for line in new))
         return [News(text, t("follow.live.waiting_title"), "warning")]
+
+    def declined(self) -> list[News]:
+        """A hand-off of mine declined back to me (HO-5): the case is mine again, with the colleague's reason.
+        Declines from the start of the day are told, so a clerk who logs in later still hears of them."""
+        today = datetime.combine(self.desk.now().date(), time())
+        staff = self.desk.staff()
+        out = []
+        for event in self.desk.declined_to(self.clerk.code, today):
+            no = str(event.detail["case"])
+            if self.tell_once(f"declined:{no}:{event.at.isoformat()}"):
+                who = staff.get(event.by or "")
+                out.append(News(t("follow.live.declined", no=no, by=who.name if who else (event.by or "-"),
+                                  reason=event.detail["reason"]), t("follow.live.declined_title"), "warning"))
+        return out
 
     def due_soon(self) -> list[News]:
         """Due today, or on the next working day (the policy's 'the working day before'): one notice for each."""

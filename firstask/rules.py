@@ -662,7 +662,9 @@ def take_1(case: CaseState, params: Mapping[str, Any]) -> Iterable[Finding]:
 def time_1(case: CaseState, params: Mapping[str, Any], ctx: Context) -> Iterable[Finding]:
     """TIME-1: a receipt lists the materials received (name, pages); the limit is known."""
     materials = params.get("materials", ())
-    if not materials:
+    if not materials and case.matter is not None:
+        # A case with no catalogue matter (a complaint, a report, research) is taken in with no materials: its
+        # receipt says so (SPEC §11). A catalogue matter's receipt lists what was received.
         yield _block("TIME-1", "time1.no_materials", field="materials")
     for name, pages in materials:
         if _blank(name):
@@ -726,6 +728,30 @@ def lang_1(action: str, params: Mapping[str, Any], ctx: Context) -> Iterable[Fin
 
 def forbidden_in(text: str, phrases: Iterable[str]) -> list[str]:
     return [p for p in phrases if p and p in text]
+
+
+# --- what a key may do now ----------------------------------------------------------------------------------
+
+
+def may(action: str, case: CaseState, ctx: Context) -> list[Finding]:
+    """Why `ctx.actor` may not take `action` on the case as it stands, before anything is typed: its status
+    (STATE), who may act (OWN-2, HO-7), and what the case itself rules out (a guide matter is never accepted; a
+    remedy needs a bad rating not yet remedied). Empty when the action may go ahead; a key bar offers only those."""
+    found = list(state(action, case))
+    if found:
+        return found
+    found += own_2(action, case, ctx)
+    if found:
+        return found
+    if action == "accept" and case.matter is not None and case.matter.kind == "guide":
+        found.append(_block("TAKE-1", "take1.guide", matter=case.matter.name))
+    elif action == "accept_handoff":
+        found += ho_7_receive(case, ctx.actor.code)
+    elif action == "remedy":
+        found += remedy_needs_bad_rating(case)
+        if not found and case.remedied_at is not None:
+            found.append(_block("RATE-2", "rate2.remedied", no=case.no))
+    return found
 
 
 # --- the entry point ----------------------------------------------------------------------------------------

@@ -506,10 +506,34 @@ class Store:
         # The newest 500 ids come from the index alone (a partial index of named people, or the name's own), and
         # only those 500 rows are read: a short prefix ("138", "z") matches tens of thousands of visitors.
         return self.all(
-            "SELECT name, phone, id_number, org, address, count(*) AS visits, max(created_at) AS last_seen "
+            "SELECT name, phone, id_number, org, address, count(*) AS visits, max(created_at) AS last_seen, "
+            "json_group_array(id) AS ids "
             f"FROM people WHERE id IN (SELECT id FROM people WHERE {column} >= ? AND {column} < ? "
             "AND name IS NOT NULL ORDER BY id DESC LIMIT 500) GROUP BY name, phone ORDER BY last_seen DESC LIMIT ?",
             (prefix, prefix + "\U0010ffff", limit))
+
+    def case_numbers_ending(self, tail: str, today_prefix: str, open_states: Sequence[str]) -> list[str]:
+        """Case numbers ending in `-tail` (a four-digit tail): the open cases of any day, and any case of today
+        (a slip in the visitor's hand), newest first. Each branch is an index range."""
+        marks = ", ".join("?" * len(open_states))
+        return [r[0] for r in self.conn.execute(
+            f"SELECT no FROM cases WHERE status IN ({marks}) AND substr(no, 10) = ? "
+            "UNION SELECT no FROM cases WHERE no = ? ORDER BY no DESC LIMIT 20",
+            [*open_states, tail, f"{today_prefix}-{tail}"])]
+
+    def open_cases_of(self, person_ids: Sequence[int], open_states: Sequence[str]) -> list[tuple[str, int]]:
+        """The open cases of these people rows (visitors' visits): (case number, person id), by case number."""
+        marks = ", ".join("?" * len(open_states))
+        return [(r[0], r[1]) for r in self.conn.execute(
+            "SELECT no, person_id FROM cases WHERE person_id IN (SELECT value FROM json_each(?)) "
+            f"AND status IN ({marks}) ORDER BY no", [json.dumps(list(person_ids)), *open_states])]
+
+    def declines_to(self, code: str, since: str) -> list[dict[str, Any]]:
+        """Hand-offs declined back to `code` since a moment: (case_no, at, by_staff, reason), oldest first."""
+        return self.all(
+            "SELECT case_no, at, by_staff, json_extract(detail, '$.reason') AS reason FROM events "
+            "WHERE at >= ? AND action = 'decline_handoff' AND json_extract(detail, '$.back_to') = ? ORDER BY seq",
+            (since, code))
 
     def states_at(self, moment: str, statuses: Sequence[str]) -> list[dict[str, Any]]:
         """The cases whose status at `moment` was one of `statuses`, with their owner and due date then."""

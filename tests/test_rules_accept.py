@@ -87,9 +87,20 @@ def test_take1_accept_after_a_notice_once_the_documents_came(desk, new_case):
 # --- TIME-1: materials (name, pages), a due date, a receipt ------------------------------------------------------
 
 
-def test_time1_no_materials_is_refused(refused, new_case):
-    case = new_case()
+def test_time1_no_materials_is_refused_for_a_catalogue_matter(desk, refused, new_case):
+    desk.add_matter("T0", "无材料事项", limit_days=2)  # requires no document, yet its receipt lists what was taken
+    case = new_case(kind="application", matter="T0")
     refused("TIME-1", lambda d: d.accept(case.no, "w01", materials=[]))
+
+
+def test_time1_a_case_with_no_matter_is_accepted_with_no_materials(desk, new_case):
+    case = new_case(kind="complaint", summary="投诉小区路灯长期不亮")
+    accepted = desk.accept(case.no, "w01")
+    assert accepted.status == "in_progress" and accepted.due is not None
+    event = accepted.history[-1]
+    assert event.detail["materials"] == []
+    receipt = (desk.documents / event.detail["document"]).read_text(encoding="utf-8")
+    assert "收件回执" in receipt and "未收取" in receipt
 
 
 @pytest.mark.parametrize("pages", [0, -1, "2", 2.5, True, None, 10_000])

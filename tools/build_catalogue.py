@@ -13,6 +13,13 @@ generic reader handles the regular items (``条件：材料``, ``X另需Y``, ``Y
 trailing form such as 原件 or 复印件1份); the items it would misread are listed in
 ITEM_OVERRIDES and ROW_OVERRIDES, each keyed by the exact source text, so that an
 edited CSV cell makes the build fail instead of silently keeping a stale reading.
+
+Names carry researchers' notes in ASCII brackets (``无犯罪记录证明(办理指引，社区不出具)``).
+A slip prints the matter's name, so every bracketed part of a matter name is decided
+here by hand: a note moves to ``name_note`` (shown to the clerk, never printed), and a
+real part of the name (``残疾人证新办(首次申领)``) is kept. A name with a bracket that is
+in neither table fails the build. Notes inside document names are read in
+ITEM_OVERRIDES like any other hand-read item.
 """
 
 from __future__ import annotations
@@ -126,6 +133,11 @@ ITEM_OVERRIDES: dict[tuple[str, str], tuple[list[Document], str]] = {
         "居民身份证或社保卡 is required: the source exempts it only online and says a window still"
         " asks for it",
     ),
+    ("JZZ", "本人相片(张数规格以当地为准)"): (
+        [doc("本人相片")],
+        "本人相片: the researcher's (张数规格以当地为准) is dropped from the name, which the notice prints; the"
+        " centre enters the count and size it asks for as the document's form (F11 or the CSV sheet)",
+    ),
     ("JYKN", "按认定类别提供的相关证明材料(估)"): (
         [doc("按认定类别提供的相关证明材料")],
         "the category-specific proof was marked (估) by the researcher; the mark is dropped from the name",
@@ -196,6 +208,29 @@ ROW_OVERRIDES: dict[str, tuple[str, list[Document], str]] = {
         " are named for their route so that names stay unique",
     ),
 }
+
+# Matter names with a researcher's note in brackets, keyed by code: (exact name in the sheet, the name slips
+# print, the note). The note is shown to the clerk beside the name and never printed.
+NAME_NOTES: dict[str, tuple[str, str, str]] = {
+    "JLFZ": ("农村部分计划生育家庭奖励申请(广东)", "农村部分计划生育家庭奖励申请", "广东"),
+    "HYZM": ("流动人口婚育证明(已改为电子婚育证明，不再由本人申领)", "流动人口婚育证明",
+             "已改为电子婚育证明，不再由本人申领"),
+    "SQZM": ("社区(村)证明开具(第一批20项已明确不应由村居出具)", "社区(村)证明开具", "第一批20项已明确不应由村居出具"),
+    "WFZM": ("无犯罪记录证明(办理指引，社区不出具)", "无犯罪记录证明", "办理指引，社区不出具"),
+    "FLYZ": ("法律援助申请(受理转交)", "法律援助申请", "受理转交"),
+}
+# Matter names whose brackets are part of the name (an official name, its common alias or a sub-kind): printed
+# as they are.
+NAMES_KEPT: dict[str, str] = {
+    "CJZ": "残疾人证新办(首次申领)",
+    "GLJT": "高龄津贴(高龄老人补贴)申请",
+    "LHJY": "灵活就业人员(个体劳动者)参保登记",
+    "SYFW": "生育登记(生育服务证)",
+    "ZJD": "农村宅基地和建房(规划许可)申请",
+}
+# Where a matter's forms are obtained, keyed by code, when the research says (the notice prints it; otherwise the
+# centre's own default, policy forms_place). The sheet has no such column yet.
+FORMS_AT: dict[str, str] = {}
 
 # Judgement calls that are not about one document item.
 MATTER_NOTES: dict[str, str] = {
@@ -292,8 +327,25 @@ def read_limit(text: str, legal: str, kind: str) -> tuple[int, bool, str]:
     raise SystemExit(f"cannot read the limit {text!r}")
 
 
+def read_name(code: str, text: str) -> tuple[str, str | None]:
+    """事项名称 -> (the name slips print, the researcher's note or None), by the decisions above."""
+    if code in NAME_NOTES:
+        expected, name, note = NAME_NOTES[code]
+        if text != expected:
+            raise SystemExit(f"{code}: 事项名称 changed since its note was read by hand; review NAME_NOTES")
+        return name, note
+    if code in NAMES_KEPT:
+        if text != NAMES_KEPT[code]:
+            raise SystemExit(f"{code}: 事项名称 changed since it was read by hand; review NAMES_KEPT")
+        return text, None
+    if re.search(r"[()（）]", text):
+        raise SystemExit(f"{code}: 事项名称 {text!r} has a bracket: decide in NAME_NOTES or NAMES_KEPT")
+    return text, None
+
+
 def read_matter(row: dict[str, str], used: set[tuple[str, str]]) -> dict[str, Any]:
     code = row["编码"].strip()
+    name, name_note = read_name(code, row["事项名称"].strip())
     raw_kind = row["办件类型"].strip()
     if raw_kind not in KINDS:
         raise SystemExit(f"{code}: unknown 办件类型 {raw_kind!r}")
@@ -327,7 +379,8 @@ def read_matter(row: dict[str, str], used: set[tuple[str, str]]) -> dict[str, An
 
     return {
         "code": code,
-        "name": row["事项名称"].strip(),
+        "name": name,
+        "name_note": name_note,
         "dept": row["主管部门"].strip(),
         "kind": kind,
         "immediate": kind == "immediate",
@@ -338,6 +391,7 @@ def read_matter(row: dict[str, str], used: set[tuple[str, str]]) -> dict[str, An
         "written_notice": notice_text.startswith("是"),
         "written_notice_text": notice_text,
         "documents": documents,
+        "forms_at": FORMS_AT.get(code),
         "basis": row["设定依据"].strip(),
         "source": row["来源"].strip(),
         "status": status,
@@ -361,6 +415,9 @@ def build(csv_path: Path) -> dict[str, Any]:
     stale = sorted(set(ITEM_OVERRIDES) - used)
     if stale:
         raise SystemExit(f"ITEM_OVERRIDES no longer match the sheet: {stale}")
+    unknown = sorted((set(NAME_NOTES) | set(NAMES_KEPT) | set(FORMS_AT)) - set(codes))
+    if unknown:
+        raise SystemExit(f"NAME_NOTES, NAMES_KEPT or FORMS_AT name codes not in the sheet: {unknown}")
     return {
         "source": f"{csv_path.name}: {len(matters)} matters researched from published service guides",
         "matters": matters,

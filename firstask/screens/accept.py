@@ -169,20 +169,44 @@ class MaterialsTable(DataTable[Text]):
 
 
 class AcceptDialog(ActionDialog):
+    """Taking the application in. On a case that had a one-time notice (the visitor came back with the documents)
+    the checklist starts from the notices: what the visitor presented before is ticked, what the notices asked for
+    comes first and unticked, for the clerk to tick what was brought today; if anything is still missing, F3 gives
+    the notice for it instead (NOT-2 flags only what no earlier notice asked for)."""
+
     CSS_PATH = ["dialog.tcss", "accept.tcss"]
     AUTO_FOCUS = "#materials"
     TITLE = "dialog.accept.title"
     CONFIRM = "dialog.key.accept"
     FIELDS: ClassVar[dict[str, str]] = {"materials": "materials", "item": "materials", "days": "days",
                                         "applies": "applies"}
+    BINDINGS = [
+        Binding("f3", "notice_instead", "dialog.key.notice_instead", id="notice_instead",
+                tooltip="dialog.key.notice_instead_tip"),
+    ]
 
     def __init__(self, desk: Desk, clerk: Staff, case: Case) -> None:
         super().__init__(desk, clerk, case)
         self.matter = case.matter_info
+        earlier = desk.notices(case.no)
+        presented = {item for notice in earlier for item in notice.presented}
+        asked = list(dict.fromkeys(item for notice in earlier for item in notice.items))
+        self.applies = set(earlier[-1].applies) if earlier else set()
         documents = sorted(self.matter.documents if self.matter else (), key=lambda d: d.when is not None)
-        self.materials = [Material(d.name, note=(f"（{d.form}）" if d.form else "") + (
-            t("dialog.notice.condition_tag", when=d.when) if d.when else ""), received=d.when is None)
-            for d in documents]
+        by_name = {d.name: d for d in documents}
+        # What the notices asked for first, in their order (free-text items too: ticked when brought), then the
+        # rest of the matter's documents; what was presented before starts ticked.
+        asked_first = [by_name.get(item, item) for item in asked] + [d for d in documents if d.name not in asked]
+        self.materials = []
+        for entry in asked_first:
+            tag = t("dialog.accept.asked_tag") if (entry if isinstance(entry, str) else entry.name) in asked else ""
+            if isinstance(entry, str):
+                self.materials.append(Material(entry, note=tag, received=False, added=True))
+                continue
+            note = (f"（{entry.form}）" if entry.form else "") + (
+                t("dialog.notice.condition_tag", when=entry.when) if entry.when else "") + tag
+            received = entry.name in presented if earlier else entry.when is None
+            self.materials.append(Material(entry.name, note=note, received=received))
         self.conditions = list(dict.fromkeys(d.when for d in documents if d.when))
         fallback = desk.policy.fallback_days
         self.day_choices = [(name, fallback[name]) for name in DAY_CHOICES if name in fallback]
@@ -195,7 +219,8 @@ class AcceptDialog(ActionDialog):
         yield Input(placeholder=t("dialog.accept.add_placeholder"), max_length=LIMITS["item"], id="add")
         if self.conditions:
             yield label("dialog.accept.conditions")
-            yield SelectionList[str](*(Selection(Text(c), c) for c in self.conditions), id="applies")
+            yield SelectionList[str](*(Selection(Text(c), c, c in self.applies) for c in self.conditions),
+                                     id="applies")
             yield reason_line("applies")
         if self.matter is None:
             yield label("dialog.accept.days")
@@ -236,12 +261,41 @@ class AcceptDialog(ActionDialog):
         elif matter is not None:
             missing = rules.required_missing(matter, [name for name, _ in self.received()], self.ticked("applies"))
             if missing:
-                self.say("#missing", t("dialog.accept.missing", items=t("dialog.list_sep").join(missing)))
+                self.say("#missing", t("dialog.accept.missing", items=t("dialog.list_sep").join(missing)) + " "
+                         + t("dialog.accept.notice_instead", key="F3"))
             else:
                 self.say("#missing", t("dialog.accept.complete"), style="green")
+        elif not self.received():
+            self.say("#missing", t("dialog.accept.no_materials"))
         else:
             self.say("#missing", "")
         self.show_due()
+        self.refresh_bindings()
+
+    def still_missing(self) -> list[str]:
+        if self.matter is None or self.matter.kind == "guide":
+            return []
+        return rules.required_missing(self.matter, [name for name, _ in self.received()], self.ticked("applies"))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "notice_instead":
+            return bool(self.still_missing()) and self.case.status in rules.ALLOWED_FROM["notify"]
+        return super().check_action(action, parameters)
+
+    def action_notice_instead(self) -> None:
+        """Still missing something: the one-time notice for it instead, with what was brought marked presented.
+        The notice's result is this dialog's result."""
+        from firstask.screens.notice import NoticeDialog
+
+        documents = {d.name for d in self.matter.documents} if self.matter else set()
+        brought = [name for name, _ in self.received() if name in documents]
+        notice = NoticeDialog(self.desk, self.clerk, self.case, presented=brought, applies=self.ticked("applies"))
+
+        def noticed(case: Case | None) -> None:
+            if case is not None:
+                self.dismiss(case)
+
+        self.app.push_screen(notice, noticed)
 
     def show_due(self) -> None:
         days = self.days()

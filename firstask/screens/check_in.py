@@ -1,55 +1,96 @@
-"""The check-in screen (登记): the clerk's window. Find or type the visitor, pick the matter, write the summary,
-check in, then act on the new case with one key each (answer, notice, accept, refer, reject).
+"""The check-in screen (登记): the clerk's window. Find the visitor — or their open case — check a new one in, and act
+on the case at the window with one key each, for its whole life: the first visit (answer, notice, accept, refer,
+reject), the visitor who comes back with the documents, the hand-off received, the result collected.
 
-Built for a queue: the visitor search fills the form, Enter moves on, the form validates as it is typed and keeps
-everything when the desk refuses it.
+Built for a queue: the search finds visitors by phone, name or pinyin initials and cases by number (whole or the
+tail on the slip), and lists each returning visitor's open cases under their name, so that one Enter takes the case
+up; the form validates as it is typed and keeps everything when the desk refuses it. A case at the window fills the
+form (greyed: it is the case's record, not a new check-in) and the panel beside it shows the case as it stands; the
+key bar offers only what the case's status and the clerk's role allow, and a key pressed anyway says why in one line.
+Taking a case up is not a new case: it writes nothing; what the clerk then does is recorded as its action.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.css.query import NoMatches
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from firstask import rules
-from firstask.desk import LIMITS, Case, Desk, VisitorHit
+from firstask.desk import LIMITS, Case, CaseLine, Desk, VisitorHit
 from firstask.i18n import t
 from firstask.privacy import mask_id_number, mask_phone
 from firstask.rules import RuleError, Staff
+from firstask.screens import case_actions
 from firstask.screens.choice import Choice
 from firstask.screens.key_bar import KeyBar
 from firstask.screens.title_bar import TitleBar
+from firstask.screens.words import WEEKDAYS, staff_name, wrap
 from firstask.store import StoreError
 
-FIELDS = ("visitor_name", "phone", "id_number", "org", "channel", "kind", "matter", "about_staff", "summary")
-ACTIONS = {"answer": "AnswerDialog", "notice": "NoticeDialog", "accept": "AcceptDialog", "refer": "ReferDialog",
-           "reject": "RejectDialog"}
-# Which statuses each dialog can start from (SPEC §4): keys that can't act now are hidden from the footer.
-ACTION_FROM = {"answer": rules.ALLOWED_FROM["answer"], "notice": rules.ALLOWED_FROM["notify"],
-               "accept": rules.ALLOWED_FROM["accept"], "refer": rules.ALLOWED_FROM["refer"],
-               "reject": rules.ALLOWED_FROM["reject"]}
-
+FIELDS = ("visitor_name", "phone", "id_number", "org", "address", "channel", "kind", "matter", "about_staff",
+          "summary")
+TEXT_FIELDS = ("visitor_name", "phone", "id_number", "org", "address", "matter", "about_staff", "summary")
+WINDOW_KEYS = ("answer", "notice", "accept", "refer", "reject")  # F2–F6: the first visit's actions
+LETTER_KEYS = ("take_handoff", "decline", "hand_off", "feedback", "extend", "resolve", "rate")
 
 LABELS = {"find": "app.checkin.find", "visitor_name": "app.checkin.name", "phone": "app.checkin.phone",
-          "id_number": "app.checkin.id_number", "org": "app.checkin.org", "channel": "app.checkin.channel",
-          "kind": "app.checkin.kind", "matter": "app.checkin.matter", "about_staff": "app.checkin.about_staff",
-          "summary": "app.checkin.summary"}
+          "id_number": "app.checkin.id_number", "org": "app.checkin.org", "address": "app.checkin.address",
+          "channel": "app.checkin.channel", "kind": "app.checkin.kind", "matter": "app.checkin.matter",
+          "about_staff": "app.checkin.about_staff", "summary": "app.checkin.summary"}
 
 
 # Fields that share a line of the form: a refusal's reason goes under the line, in this order.
 ROWS = {"person": ("visitor_name", "phone"), "ids": ("id_number", "org"), "sort": ("channel", "kind")}
 ROW_OF = {name: row for row, names in ROWS.items() for name in names}
-LIST_UNDER = {"visitors": "find", "matters": "matter"}  # the search results' lists and the fields they serve
+# The search results' lists and the fields they serve.
+LIST_UNDER = {"visitors": "find", "matters": "matter", "colleagues": "about_staff"}
 LIST_OF = {field: name for name, field in LIST_UNDER.items()}
+NARROW = 100  # below this many cells the two-field lines hold one field each, so that nothing is cut
+
+
+class CaseSheet(Static):
+    """The case at the window, line by line, each wrapped to the panel's width in cells (Chinese breaks between
+    any two characters) and kept whole otherwise; user text is never markup."""
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's name)
+        super().__init__(id=id)
+        self.lines: list[tuple[str, str]] = []
+
+    def show(self, lines: list[tuple[str, str]]) -> None:
+        self.lines = lines
+        self.refresh(layout=True)
+
+    def text(self, width: int) -> Text:
+        out = Text()
+        for n, (line, style) in enumerate(self.lines):
+            out.append(wrap(line, width) + ("\n" if n < len(self.lines) - 1 else ""), style=style)
+        return out
+
+    def render(self) -> Text:
+        return self.text(self.content_region.width or 1_000)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return self.text(width).plain.count("\n") + 1 if self.lines else 0
+
+
+@dataclass(frozen=True)
+class Found:
+    """One line of the visitor search's results: a visitor (picked for a new check-in) or a case (taken up)."""
+
+    visitor: VisitorHit | None = None
+    case: CaseLine | None = None
 
 
 def field(name: str, widget: Any) -> Horizontal:
@@ -68,16 +109,28 @@ def text_input(name: str, max_length: int, placeholder: str | None = None) -> In
 
 class CheckInScreen(Screen[None]):
     AUTO_FOCUS = "#find"
-    BINDINGS = [
-        Binding("ctrl+s", "check_in", "app.key.check_in", id="check_in", tooltip="app.key.check_in_tip",
-                priority=True),
+    _KEYS = [
         Binding("f2", "act('answer')", "app.key.answer", id="answer", tooltip="app.key.answer_tip"),
         Binding("f3", "act('notice')", "app.key.notice", id="notice", tooltip="app.key.notice_tip"),
         Binding("f4", "act('accept')", "app.key.accept", id="accept", tooltip="app.key.accept_tip"),
         Binding("f5", "act('refer')", "app.key.refer", id="refer", tooltip="app.key.refer_tip"),
         Binding("f6", "act('reject')", "app.key.reject", id="reject", tooltip="app.key.reject_tip"),
+        # The rest of a case's life, as on the follow-up rows (letters: they act only while no field has focus).
+        Binding("a", "act('take_handoff')", "follow.key.accept", id="take_handoff", tooltip="follow.key.accept_tip"),
+        Binding("d", "act('decline')", "follow.key.decline", id="decline", tooltip="follow.key.decline_tip"),
+        Binding("h", "act('hand_off')", "follow.key.hand_off", id="hand_off", tooltip="follow.key.hand_off_tip"),
+        Binding("f", "act('feedback')", "follow.key.feedback", id="feedback", tooltip="follow.key.feedback_tip"),
+        Binding("e", "act('extend')", "follow.key.extend", id="extend", tooltip="follow.key.extend_tip"),
+        Binding("v", "act('resolve')", "follow.key.resolve", id="resolve", tooltip="follow.key.resolve_tip"),
+        Binding("c", "act('rate')", "follow.key.rate", id="rate", tooltip="follow.key.rate_tip"),
+    ]
+    BINDINGS = [
+        Binding("ctrl+s", "check_in", "app.key.check_in", id="check_in", tooltip="app.key.check_in_tip",
+                priority=True),
+        *_KEYS,
         Binding("f7", "reprint", "app.key.reprint", id="reprint", tooltip="app.key.reprint_tip"),
         Binding("ctrl+n", "next_visitor", "app.key.next", id="next", tooltip="app.key.next_tip", priority=True),
+        *case_actions.why_bindings(_KEYS),
     ]
 
     def __init__(self, desk: Desk, clerk: Staff) -> None:
@@ -86,7 +139,12 @@ class CheckInScreen(Screen[None]):
         self.clerk = clerk
         self.case: Case | None = None
         self.matter_code: str | None = None
-        self.hits: list[VisitorHit] = []
+        self.about_code: str | None = None
+        self.prefilled = ""  # the summary the matter filled in, replaced when the matter changes
+        self.found: list[Found] = []
+        self.matter_hits: list[rules.Matter] = []
+        self.colleagues: list[Staff] = []
+        self.refusals: dict[tuple[str, str, int], RuleError | None] = {}
 
     # --- layout ------------------------------------------------------------------------------------------------
 
@@ -107,6 +165,7 @@ class CheckInScreen(Screen[None]):
                     yield text_input("id_number", 40)
                     yield label("org")
                     yield text_input("org", LIMITS["org"])
+                yield field("address", text_input("address", LIMITS["address"]))
                 with Grid(classes="row", id="sort-row"):
                     yield label("channel")
                     yield Choice([(t(f"channel.{c}"), c) for c in rules.CHANNELS], "visit", id="channel")
@@ -114,10 +173,12 @@ class CheckInScreen(Screen[None]):
                     yield Choice([(t(f"kind.{k}"), k) for k in rules.KINDS], "enquiry", id="kind")
                     yield Checkbox(t("app.checkin.anonymous"), id="anonymous")
                 yield field("matter", text_input("matter", 40, "app.checkin.matter_placeholder"))
-                yield field("about_staff", text_input("about_staff", LIMITS["code"]))
+                yield field("about_staff", text_input("about_staff", LIMITS["name"],
+                                                      "app.checkin.about_staff_placeholder"))
                 yield field("summary", text_input("summary", LIMITS["summary"]))
                 yield Static("", id="message")
-            yield Static(id="case")
+            with VerticalScroll(id="case"):
+                yield CaseSheet(id="case-text")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -125,9 +186,12 @@ class CheckInScreen(Screen[None]):
         self.query_one("#about_staff-field").display = False
         self.show_case()
 
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < NARROW, "-narrow")
+
     def results(self, name: str) -> OptionList:
-        """The list of search results under a search field (`visitors` under find, `matters` under matter), made
-        the first time there is something to list."""
+        """The list of search results under a search field (`visitors` under find, `matters` under matter,
+        `colleagues` under about_staff), made the first time there is something to list."""
         try:
             return self.query_one(f"#{name}", OptionList)
         except NoMatches:
@@ -142,34 +206,58 @@ class CheckInScreen(Screen[None]):
         return any(found.display for found in self.query(f"#{name}"))
 
     def hide_lists(self) -> None:
-        for found in self.query("#visitors, #matters"):
+        for found in self.query("#visitors, #matters, #colleagues"):
             found.display = False
 
-    # --- the visitor ---------------------------------------------------------------------------------------------
+    # --- finding the visitor, or their case --------------------------------------------------------------------
 
     @on(Input.Changed, "#find")
-    def search_visitors(self, event: Input.Changed) -> None:
-        self.hits = self.desk.find_visitors(event.value)
+    def search(self, event: Input.Changed) -> None:
+        query = event.value
+        cases = self.desk.find_cases(query)
+        visitors = self.desk.find_visitors(query)
+        shown = {line.no for line in cases}
+        self.found = [Found(case=line) for line in cases]
+        for hit in visitors:
+            self.found.append(Found(visitor=hit))
+            self.found += [Found(visitor=hit, case=line) for line in hit.open_cases if line.no not in shown]
         found = self.results("visitors")
         found.clear_options()
-        for hit in self.hits:
-            found.add_option(Option(self.hit_label(hit)))
-        found.display = bool(self.hits)
-        if self.hits:
-            found.highlighted = 0
-        reason = "" if self.hits or len(event.value.strip()) < 2 else t("app.checkin.no_visitor")
+        found.add_options([Option(self.found_label(item)) for item in self.found])
+        found.display = bool(self.found)
+        if self.found:
+            # A number typed is the case itself; a returning visitor with an open case most likely came about it.
+            first_case = 1 if not cases and len(self.found) > 1 and self.found[1].case is not None else 0
+            found.highlighted = first_case
+        reason = "" if self.found or len(query.strip()) < 2 else t("app.checkin.no_visitor")
         self.set_reason("find", reason)
 
-    def hit_label(self, hit: VisitorHit) -> Text:
+    def found_label(self, item: Found) -> Text:
+        if item.case is not None:
+            line = item.case
+            parts = [line.no, line.matter_name or t(f"kind.{line.kind}"), t(f"status.{line.status}"),
+                     t("app.checkin.found_owner", name=staff_name(line.owner, self.desk.staff()))]
+            if line.due:
+                parts.append(t("app.checkin.found_due", due=line.due.isoformat()))
+            if item.visitor is None:  # found by its number: say whose it is
+                parts.insert(1, line.visitor_name or t("app.cases.anonymous"))
+                return Text("  ".join(parts), no_wrap=True, overflow="ellipsis")
+            return Text("   ↳ " + "  ".join(parts), style="bold", no_wrap=True, overflow="ellipsis")
+        hit = item.visitor
+        assert hit is not None
         parts = [hit.name, mask_phone(hit.phone) or "", mask_id_number(hit.id_number) or "", hit.org or "",
                  t("app.checkin.visits", count=hit.visits, day=f"{hit.last_seen:%Y-%m-%d}")]
-        return Text("  ".join(p for p in parts if p))
+        if hit.open_cases:
+            parts.append(t("app.checkin.open_cases", count=len(hit.open_cases)))
+        return Text("  ".join(p for p in parts if p), no_wrap=True, overflow="ellipsis")
 
     @on(Input.Submitted, "#find")
     def find_submitted(self, event: Input.Submitted) -> None:
-        if self.hits:
-            self.pick_visitor(self.hits[self.results("visitors").highlighted or 0])
+        if self.found:
+            self.choose(self.found[self.results("visitors").highlighted or 0])
             return
+        if self.case is not None:
+            return  # nothing found while a case is at the window: the clerk is still looking
         typed = event.value.strip()
         # Nobody found: what was typed is the new visitor's phone or name, so it is not typed twice.
         target = "#phone" if typed.isdigit() else "#visitor_name"
@@ -177,19 +265,36 @@ class CheckInScreen(Screen[None]):
             self.query_one(target, Input).value = typed
         self.query_one("#visitor_name" if typed.isdigit() or not typed else "#phone", Input).focus()
 
+    @on(Input.Submitted, "#visitor_name, #phone, #id_number, #org, #address")
+    def field_given(self, event: Input.Submitted) -> None:
+        """Enter moves on to the next field a clerk fills in (after the address: the matter)."""
+        order = ("visitor_name", "phone", "id_number", "org", "address", "matter")
+        name = event.input.id or ""
+        if name in order[:-1]:
+            self.query_one(f"#{order[order.index(name) + 1]}", Input).focus()
+
     @on(OptionList.OptionSelected, "#visitors")
-    def visitor_chosen(self, event: OptionList.OptionSelected) -> None:
-        self.pick_visitor(self.hits[event.option_index])
+    def found_chosen(self, event: OptionList.OptionSelected) -> None:
+        self.choose(self.found[event.option_index])
+
+    def choose(self, item: Found) -> None:
+        if item.case is not None:
+            self.take_up(item.case.no, here=True)
+        elif item.visitor is not None:
+            self.pick_visitor(item.visitor)
 
     def pick_visitor(self, hit: VisitorHit) -> None:
-        for field, value in (("visitor_name", hit.name), ("phone", hit.phone), ("id_number", hit.id_number),
-                             ("org", hit.org)):
-            self.query_one(f"#{field}", Input).value = value or ""
+        """A returning visitor with a new matter: their details fill the form of a new check-in."""
+        if self.case is not None:
+            self.clear_form(keep_find=True)
+        for field_name, value in (("visitor_name", hit.name), ("phone", hit.phone), ("id_number", hit.id_number),
+                                  ("org", hit.org), ("address", hit.address)):
+            self.query_one(f"#{field_name}", Input).value = value or ""
         self.query_one("#anonymous", Checkbox).value = False
         self.results("visitors").display = False
         self.query_one("#matter", Input).focus()
 
-    def on_key(self, event: Any) -> None:
+    def on_key(self, event: events.Key) -> None:
         """Down from a search field goes into its list of results."""
         if event.key != "down" or self.focused is None:
             return
@@ -198,6 +303,74 @@ class CheckInScreen(Screen[None]):
             self.results(target).focus()
             event.stop()
 
+    # --- taking a case up --------------------------------------------------------------------------------------
+
+    def draft(self) -> bool:
+        """A new visitor's check-in is being typed (and would be lost by taking another case up)."""
+        return self.case is None and any(self.query_one(f"#{name}", Input).value.strip() for name in TEXT_FIELDS)
+
+    def take_up(self, no: str, *, here: bool = False) -> bool:
+        """Bring a case to the window (from the search here, or from a follow-up row): not a new case, and nothing
+        is written; the panel shows it and the keys act on it. A check-in being typed is never thrown away for it."""
+        if self.draft() and not here:
+            self.say(t("app.checkin.draft_kept", no=no), error=True)
+            return False
+        try:
+            case = self.desk.case(no)
+        except (RuleError, StoreError) as refused:
+            self.say(refused.message(), error=True)
+            return False
+        self.clear_form(keep_find=here)
+        self.case = case
+        self.hide_lists()
+        self.fill_form(case)
+        self.say(t("app.checkin.taken_up", no=case.no, status=t(f"status.{case.status}")))
+        self.show_case()
+        self.refresh_bindings()
+        self.query_one("#case").focus()
+        return True
+
+    def may_see(self, case: Case) -> bool:
+        """Phones and ID numbers whole only for the case's owner, first-asker and supervisors (SPEC §10)."""
+        return self.clerk.is_supervisor or self.clerk.code in (case.owner, case.first_asker)
+
+    def fill_form(self, case: Case) -> None:
+        """The case's record in the form, greyed: it is the case at the window, not a check-in to be made."""
+        whole = self.may_see(case)
+        values = {"visitor_name": case.visitor_name or "", "org": case.org or "", "address": case.address or "",
+                  "phone": (case.phone if whole else mask_phone(case.phone)) or "",
+                  "id_number": (case.id_number if whole else mask_id_number(case.id_number)) or "",
+                  "matter": case.matter_name or "", "summary": case.summary,
+                  "about_staff": self.staff_label(case.about_staff) if case.about_staff else ""}
+        for name, value in values.items():
+            box = self.query_one(f"#{name}", Input)
+            with box.prevent(Input.Changed):
+                box.value = value
+        with self.prevent(Choice.Changed, Checkbox.Changed):
+            self.query_one("#channel", Choice).value = case.channel
+            self.query_one("#kind", Choice).value = case.kind
+            self.query_one("#anonymous", Checkbox).value = case.anonymous
+        self.query_one("#about_staff-field").display = case.kind == "complaint"
+        self.lock_form(True)
+
+    def lock_form(self, locked: bool) -> None:
+        for name in (*TEXT_FIELDS, "channel", "kind", "anonymous"):
+            self.query_one(f"#{name}").disabled = locked
+
+    def desk_changed(self) -> None:
+        """Another window wrote: the case at the window is shown as it is now (the keys follow its status)."""
+        if self.case is None or not self.is_mounted:
+            return
+        try:
+            now = self.desk.case(self.case.no)
+        except (RuleError, StoreError):
+            return
+        self.refusals.clear()  # presence may have changed who may act
+        if now.version != self.case.version:
+            self.case = now
+            self.show_case()
+            self.refresh_bindings()
+
     # --- validating as the clerk types ---------------------------------------------------------------------------
 
     @on(Input.Changed, "#phone")
@@ -205,6 +378,8 @@ class CheckInScreen(Screen[None]):
     @on(Choice.Changed, "#channel")
     @on(Checkbox.Changed, "#anonymous")
     def validate(self) -> None:
+        if self.case is not None:
+            return
         values = self.values()
         phone = values["phone"]
         reason = ""
@@ -223,6 +398,8 @@ class CheckInScreen(Screen[None]):
         self.query_one("#about_staff-field").display = complaint
         if not complaint:
             self.set_reason("about_staff", "")  # its reason goes with the field
+            for found in self.query("#colleagues"):
+                found.display = False
 
     # --- the matter ------------------------------------------------------------------------------------------------
 
@@ -235,7 +412,8 @@ class CheckInScreen(Screen[None]):
         found.clear_options()
         self.matter_hits = self.desk.find_matters(query, limit=8) if query and not self.matter_code else []
         for m in self.matter_hits:
-            found.add_option(Option(Text(f"{m.code}  {m.name}  ·  {self.limit_text(m)}")))
+            note = t("app.checkin.matter_note", note=m.note) if m.note else ""
+            found.add_option(Option(Text(f"{m.code}  {m.name}{note}  ·  {self.limit_text(m)}")))
         found.display = bool(self.matter_hits)
         if self.matter_hits:
             found.highlighted = 0
@@ -253,11 +431,11 @@ class CheckInScreen(Screen[None]):
 
     @on(Input.Submitted, "#matter")
     def matter_submitted(self) -> None:
-        if getattr(self, "matter_hits", None) and not self.matter_code:
+        if self.matter_hits and not self.matter_code:
             found = self.results("matters")
             self.pick_matter(self.matter_hits[found.highlighted or 0])
         else:
-            self.query_one("#summary", Input).focus()
+            self.next_field("#matter")
 
     @on(OptionList.OptionSelected, "#matters")
     def matter_chosen(self, event: OptionList.OptionSelected) -> None:
@@ -271,17 +449,65 @@ class CheckInScreen(Screen[None]):
         self.results("matters").display = False
         self.query_one("#kind", Choice).value = "application"
         summary = self.query_one("#summary", Input)
-        if not summary.value.strip():
-            summary.value = t("app.checkin.summary_for", matter=matter.name)
+        if not summary.value.strip() or summary.value == self.prefilled:
+            # Filled in for the clerk, and followed when they pick another matter; once they write their own
+            # summary it is theirs, in whatever language they wrote it.
+            self.prefilled = t("app.checkin.summary_for", matter=matter.name)
+            summary.value = self.prefilled
         summary.focus()
+
+    def next_field(self, after: str) -> None:
+        """Enter in a field moves on to the next one the clerk fills in."""
+        complaint = self.query_one("#kind", Choice).value == "complaint"
+        self.query_one("#about_staff" if after == "#matter" and complaint else "#summary", Input).focus()
+
+    # --- whom a complaint is about: picked as a hand-off's receiver is ----------------------------------------
+
+    @on(Input.Changed, "#about_staff")
+    def search_colleagues(self, event: Input.Changed) -> None:
+        query = event.value.strip()
+        if self.about_code and query != self.staff_label(self.about_code):
+            self.about_code = None
+        found = self.results("colleagues")
+        found.clear_options()
+        self.colleagues = self.desk.find_staff(query) if query and not self.about_code else []
+        found.add_options([Option(Text(self.staff_label(person.code))) for person in self.colleagues])
+        found.display = bool(self.colleagues)
+        if self.colleagues:
+            found.highlighted = 0
+
+    def staff_label(self, code: str | None) -> str:
+        person = self.desk.staff().get(code or "")
+        return t("app.user", name=person.name, code=person.code) if person else (code or "")
+
+    @on(Input.Submitted, "#about_staff")
+    def about_submitted(self) -> None:
+        if self.colleagues and not self.about_code:
+            self.pick_colleague(self.colleagues[self.results("colleagues").highlighted or 0])
+        else:
+            self.query_one("#summary", Input).focus()
+
+    @on(OptionList.OptionSelected, "#colleagues")
+    def colleague_chosen(self, event: OptionList.OptionSelected) -> None:
+        self.pick_colleague(self.colleagues[event.option_index])
+
+    def pick_colleague(self, person: Staff) -> None:
+        self.about_code = person.code
+        box = self.query_one("#about_staff", Input)
+        with box.prevent(Input.Changed):
+            box.value = self.staff_label(person.code)
+        self.results("colleagues").display = False
+        self.set_reason("about_staff", "")
+        self.query_one("#summary", Input).focus()
 
     # --- checking in -----------------------------------------------------------------------------------------------
 
     def values(self) -> dict[str, Any]:
         text = {f: self.query_one(f"#{f}", Input).value for f in ("visitor_name", "phone", "id_number", "org",
-                                                                  "about_staff", "summary")}
+                                                                  "address", "summary")}
+        about = self.about_code or self.query_one("#about_staff", Input).value.strip()
         return {**text, "channel": self.query_one("#channel", Choice).value,
-                "kind": self.query_one("#kind", Choice).value,
+                "kind": self.query_one("#kind", Choice).value, "about_staff": about,
                 "anonymous": self.query_one("#anonymous", Checkbox).value, "matter": self.matter_code}
 
     @on(Input.Submitted, "#summary")
@@ -298,7 +524,8 @@ class CheckInScreen(Screen[None]):
             self.case = self.desk.check_in(
                 self.clerk.code, visitor_name=v["visitor_name"] or None, summary=v["summary"],
                 channel=v["channel"], kind=v["kind"], matter=v["matter"], phone=v["phone"] or None,
-                id_number=v["id_number"] or None, org=v["org"] or None, anonymous=v["anonymous"],
+                id_number=v["id_number"] or None, org=v["org"] or None, address=v["address"] or None,
+                anonymous=v["anonymous"],
                 about_staff=(v["about_staff"] or None) if v["kind"] == "complaint" else None)
         except RuleError as refused:
             self.refuse(refused)
@@ -307,16 +534,21 @@ class CheckInScreen(Screen[None]):
             self.say(problem.message(), error=True)
             return
         self.say(t("app.checkin.done", no=self.case.no))
+        self.hide_lists()
+        self.fill_form(self.case)
         self.show_case()
         self.refresh_bindings()
+        self.query_one("#case").focus()
 
     def refuse(self, refused: RuleError) -> None:
-        """Show why, next to the field when there is one; keep everything typed."""
-        field = refused.field if refused.field in FIELDS else None
-        if field:
-            self.set_reason(field, refused.message())
-            target = self.query_one(f"#{field}")
-            target.focus()
+        """Every reason at once, each next to its field (the first one focused); keep everything typed."""
+        first = None
+        for problem in refused.problems:
+            if problem.field in FIELDS:
+                self.set_reason(problem.field, problem.message())
+                first = first or problem.field
+        if first:
+            self.query_one(f"#{first}").focus()
         self.say(refused.message(), error=True)
 
     def clear_reasons(self) -> None:
@@ -348,53 +580,122 @@ class CheckInScreen(Screen[None]):
         box.update(Text(message))
         box.set_class(error, "error")
 
-    # --- the case just checked in ----------------------------------------------------------------------------------
+    # --- the case at the window ------------------------------------------------------------------------------------
 
     def show_case(self) -> None:
-        panel = self.query_one("#case", Static)
+        panel = self.query_one("#case-text", CaseSheet)
+        self.query_one("#case").border_title = t("app.checkin.case_title")
         if self.case is None:
-            panel.update(Text(t("app.checkin.no_case")))
-            panel.border_title = t("app.checkin.case_title")
+            panel.show([(t("app.checkin.no_case"), "")])
             return
-        c = self.case
-        lines = Text()
-        lines.append(f"{c.no}\n", style="bold")
-        lines.append(t("app.checkin.case_status", status=t(f"status.{c.status}")) + "\n")
-        lines.append(t("app.checkin.case_visitor", name=c.visitor_name or t("app.cases.anonymous")) + "\n")
-        lines.append(t("app.checkin.case_matter", matter=c.matter_name or t("app.cases.none")) + "\n")
+        panel.show(self.case_lines(self.case))
+
+    def case_lines(self, c: Case) -> list[tuple[str, str]]:
+        """The case as it stands: status, visitor, matter, who has it, due date, what the notices asked for and
+        what was presented or received, the result; then the keys that can act on it now."""
+        staff = self.desk.staff()
+        lines: list[tuple[str, str]] = []
+
+        def line(key: str, style: str = "", **params: Any) -> None:
+            lines.append((t(key, **params), style))
+
+        lines.append((c.no, "bold"))
+        line("app.checkin.case_status", status=t(f"status.{c.status}"))
+        visitor = c.visitor_name or t("app.cases.anonymous")
+        phone = (c.phone if self.may_see(c) else mask_phone(c.phone)) or ""
+        line("app.checkin.case_visitor", name=f"{visitor}  {phone}".strip())
+        matter = c.matter_name or t("app.cases.none")
+        if c.matter_info is not None:
+            matter += "  ·  " + self.limit_text(c.matter_info)
+        line("app.checkin.case_matter", matter=matter)
+        line("app.checkin.case_people", first_asker=staff_name(c.first_asker, staff),
+             owner=staff_name(c.owner, staff))
+        if c.kind == "complaint" and c.about_staff:
+            line("app.checkin.case_about", name=self.staff_label(c.about_staff), style="bold")
+        if c.status == "handoff_pending" and c.pending_to:
+            line("app.checkin.case_pending", name=staff_name(c.pending_to, staff), style="bold yellow")
         if c.due:
             due = t("app.cases.due.provisional", text=c.due.isoformat()) if c.due_provisional else c.due.isoformat()
-            lines.append(t("app.checkin.case_due", due=due) + "\n")
+            line("app.checkin.case_due", due=f"{due} {t(f'app.weekday.{WEEKDAYS[c.due.weekday()]}')}")
         notices = self.desk.notices(c.no)
-        if notices:
-            lines.append(t("app.checkin.case_notices", count=len(notices)) + "\n")
+        sep = t("dialog.list_sep")
+        for n, notice in enumerate(notices, 1):
+            line("app.checkin.case_notice", n=n, at=f"{notice.at:%Y-%m-%d}", by=staff_name(notice.by, staff),
+                 items=sep.join(notice.items), style="yellow" if c.status == "awaiting_documents" else "")
+        presented = sorted({item for notice in notices for item in notice.presented})
+        if presented:
+            line("app.checkin.case_presented", items=sep.join(presented))
+        received = next((e.detail.get("materials") for e in reversed(c.history) if e.action == "accept"), None)
+        if received is not None:
+            line("app.checkin.case_received", items=sep.join(f"{name}（{pages}）" for name, pages in received)
+                 if received else t("app.checkin.case_received_none"))
+        returned = next((e for e in reversed(c.history) if e.action != "scan"), None)
+        if returned is not None and returned.action == "decline_handoff":
+            line("app.checkin.case_returned", name=staff_name(returned.by, staff),
+                 reason=str(returned.detail.get("reason", "")), style="bold yellow")
         if c.result:
-            lines.append(t("app.checkin.case_result", result=c.result) + "\n")
-        lines.append("\n")
-        for action in ACTIONS:
-            if c.status in ACTION_FROM[action]:
-                lines.append(t(f"app.checkin.hint.{action}") + "\n", style="dim")
-        lines.append(t("app.checkin.hint.next") + "\n", style="dim")
-        panel.update(lines)
-        panel.border_title = t("app.checkin.case_title")
+            line("app.checkin.case_result", result=c.result)
+        lines.append(("", ""))
+        hints = [name for name in (*WINDOW_KEYS, *LETTER_KEYS) if self.refusal(name) is None]
+        for name in hints:
+            line(f"app.checkin.hint.{name}", "dim")
+        line("app.checkin.hint.next", "dim")
+        return lines
+
+    def refusal(self, name: str) -> RuleError | None:
+        """Why the key `name` cannot act on the case at the window, asked of the rules once per version."""
+        if self.case is None:
+            return None
+        key = (name, self.case.no, self.case.version)
+        if key not in self.refusals:
+            if len(self.refusals) > 256:
+                self.refusals.clear()
+            self.refusals[key] = self.desk.refusal(case_actions.DESK_ACTION[name], self.case, self.clerk.code)
+        return self.refusals[key]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        name = str(parameters[0]) if parameters else ""
         if action == "act":
-            name = str(parameters[0]) if parameters else ""
-            return self.case is not None and self.case.status in ACTION_FROM.get(name, ())
+            if self.case is None:
+                return False
+            if name in LETTER_KEYS and isinstance(self.focused, Input):
+                return False  # a letter typed in a field is a letter
+            if self.refusal(name) is not None:
+                return None if name in WINDOW_KEYS else False  # F2–F6 stay in place, dimmed; letters go
+            return True
+        if action == "why":
+            return name in WINDOW_KEYS or (self.case is not None and not isinstance(self.focused, Input))
         if action == "check_in":
             return self.case is None
         if action == "reprint":
             return self.case is not None
         return True
 
-    def action_act(self, name: str) -> None:
-        if self.case is None or self.case.status not in ACTION_FROM.get(name, ()):
-            return
-        from importlib import import_module
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()  # letters act only while no field has focus
 
-        dialog_class = getattr(import_module(f"firstask.screens.{name}"), ACTIONS[name])
-        self.app.push_screen(dialog_class(self.desk, self.clerk, self.desk.case(self.case.no)), self.acted)
+    def action_why(self, name: str) -> None:
+        """A key that cannot act now says why, in one line, instead of opening a dialog that would refuse."""
+        if self.case is None:
+            self.say(t("app.checkin.why_no_case"), error=True)
+            return
+        refused = self.refusal(name)
+        if refused is not None:
+            self.say(refused.message(), error=True)
+
+    def action_act(self, name: str) -> None:
+        if self.case is None or self.refusal(name) is not None:
+            return
+        if name == "take_handoff":
+            self.take_handoff(self.case)
+            return
+        self.app.push_screen(case_actions.dialog(name, self.desk, self.clerk, self.case), self.acted)
+
+    def take_handoff(self, case: Case) -> None:
+        try:
+            self.acted(self.desk.accept_handoff(case.no, self.clerk.code, expect=case.version))
+        except (RuleError, StoreError) as refused:
+            self.say(refused.message(), error=True)
 
     def acted(self, case: Case | None) -> None:
         if case is None:
@@ -425,19 +726,29 @@ class CheckInScreen(Screen[None]):
         if self.case is not None:
             self.say(self.print_latest())
 
-    def action_next_visitor(self) -> None:
-        """Clear the form for the next visitor; the case just handled stays in the clerk's lists."""
-        for field in ("find", "visitor_name", "phone", "id_number", "org", "matter", "about_staff", "summary"):
-            box = self.query_one(f"#{field}", Input)
+    def clear_form(self, *, keep_find: bool = False) -> None:
+        self.lock_form(False)
+        for name in ("find", *TEXT_FIELDS):
+            if name == "find" and keep_find:
+                continue
+            box = self.query_one(f"#{name}", Input)
             with box.prevent(Input.Changed):
                 box.value = ""
-        self.query_one("#channel", Choice).value = "visit"
-        self.query_one("#kind", Choice).value = "enquiry"
-        self.query_one("#anonymous", Checkbox).value = False
-        self.case, self.matter_code, self.hits = None, None, []
-        self.hide_lists()
+        with self.prevent(Choice.Changed, Checkbox.Changed):
+            self.query_one("#channel", Choice).value = "visit"
+            self.query_one("#kind", Choice).value = "enquiry"
+            self.query_one("#anonymous", Checkbox).value = False
+        self.query_one("#about_staff-field").display = False
+        self.case, self.matter_code, self.about_code, self.prefilled = None, None, None, ""
         self.clear_reasons()
+
+    def action_next_visitor(self) -> None:
+        """Clear the form for the next visitor; the case just handled stays in the clerk's lists."""
+        self.clear_form()
+        self.found = []
+        self.hide_lists()
         self.say("")
         self.show_case()
         self.refresh_bindings()
         self.query_one("#find", Input).focus()
+

@@ -3,8 +3,10 @@
 A dialog is a `ModalScreen` that returns the updated `Case`, or None when the clerk cancels. Confirming (Ctrl+S)
 calls the desk as the logged-in clerk with the case version the dialog was opened on (`expect=`), so a case changed
 in another window is refused as CONFLICT instead of acted on blindly. A refusal is shown inside the dialog, next to
-the field it is about, and nothing typed is lost. Text that goes to the visitor is checked for forbidden phrases as
-it is typed (LANG-1); a first confirm with one only asks again, the second goes ahead and the desk records the flag.
+the field it is about — every field the desk found wrong at once, each under its own — and nothing typed is lost.
+Text that goes to the visitor is checked for forbidden phrases as it is typed (LANG-1); a first confirm with one only
+asks again, a second confirm of the same words goes ahead and the desk records the flag; once the words are edited,
+the clerk is asked again.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import ClassVar
 
 from rich.cells import cell_len, chop_cells
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -35,6 +37,10 @@ from firstask.screens.keys import localise
 from firstask.store import StoreError
 
 CONFIRM_KEY = "Ctrl+S"
+# A full-width space, as Chinese input methods type it, and the name Textual gives its key. Textual's Input and
+# TextArea type a key's character only when `str.isprintable()` says so, and it says so of no space but U+0020.
+WIDE_SPACE = "\u3000"
+WIDE_SPACE_KEY = "ideographic_space"
 
 
 def localise_bindings(node: DOMNode, confirm: str | None = None) -> None:
@@ -73,6 +79,19 @@ def wrap(text: str, cells: int) -> str:
                 current += piece
         out.append(current.rstrip())
     return "\n".join(out)
+
+
+class TextInput(Input):
+    """A line of text that keeps a full-width space typed in it (Textual's Input drops it as unprintable)."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == WIDE_SPACE_KEY:
+            event.stop()
+            event.prevent_default()  # Input's own handler next in line would drop it
+            if self.selection.is_empty:
+                self.insert_text_at_cursor(WIDE_SPACE)
+            else:
+                self.replace(WIDE_SPACE, *self.selection)
 
 
 class Prose(Widget):
@@ -148,7 +167,9 @@ class ActionDialog(ModalScreen[Case | None]):
         self.desk = desk
         self.clerk = clerk
         self.case = case
-        self.confirmed_phrases: frozenset[str] = frozenset()
+        # The visitor's text as it stood when the clerk was asked about a forbidden phrase in it (LANG-1): a second
+        # Ctrl+S on these very words goes ahead; once they are edited, the clerk is asked again.
+        self.asked_about: tuple[str, ...] | None = None
         localise_bindings(self, self.CONFIRM)
 
     def compose(self) -> ComposeResult:
@@ -196,8 +217,8 @@ class ActionDialog(ModalScreen[Case | None]):
     def action_confirm(self) -> None:
         self.before_confirm()
         found = self.forbidden()
-        if found and not set(found) <= self.confirmed_phrases:
-            self.confirmed_phrases |= set(found)
+        if found and not self.asked():
+            self.asked_about = tuple(self.visitor_texts())
             self.show_language(found, asking=True)
             return
         self.clear_refusals()
@@ -216,16 +237,27 @@ class ActionDialog(ModalScreen[Case | None]):
         self.dismiss(case)
 
     def refuse(self, refused: RuleError) -> None:
-        """The desk's reason, next to the field it is about (focused), or under the form."""
+        """Every reason the desk found, each next to the field it is about, or under the form when it is about no
+        field of the dialog; the field of the first (the desk's own reason) gets the focus."""
         if isinstance(refused, ConflictError):
             self.catch_up(refused)
             return
-        widget_id = self.FIELDS.get(refused.field or "")
-        if widget_id and self.query(f"#{widget_id}-reason"):
-            self.say(f"#{widget_id}-reason", refused.message())
-            self.query_one(f"#{widget_id}").focus()
-        else:
-            self.say("#message", refused.message())
+        reasons: dict[str, list[str]] = {}  # selector of the line -> its reasons, in the desk's order
+        focus: str | None = None
+        for problem in refused.problems:
+            widget_id = self.FIELDS.get(problem.field or "")
+            if widget_id and self.query(f"#{widget_id}-reason"):
+                line = f"#{widget_id}-reason"
+                focus = focus or f"#{widget_id}"
+            else:
+                line = "#message"
+            said = reasons.setdefault(line, [])
+            if problem.message() not in said:
+                said.append(problem.message())
+        for line, said in reasons.items():
+            self.say(line, "\n".join(said))
+        if focus is not None:
+            self.query_one(focus).focus()
 
     def catch_up(self, conflict: ConflictError) -> None:
         """Another window changed the case: show it as it is now and keep the form, so that a second Ctrl+S acts
@@ -272,10 +304,15 @@ class ActionDialog(ModalScreen[Case | None]):
     def forbidden(self) -> list[str]:
         return rules.forbidden_in(" ".join(self.visitor_texts()), self.desk.policy.forbidden_phrases)
 
+    def asked(self) -> bool:
+        """Whether the clerk has been asked about the visitor's text exactly as it stands now."""
+        return self.asked_about is not None and self.asked_about == tuple(self.visitor_texts())
+
     def check_language(self) -> None:
-        """Called as the visitor's text changes: name any forbidden phrase at once."""
+        """Called as the visitor's text changes: name any forbidden phrase at once. Edited words are not the words the
+        clerk confirmed: the line goes back from asking to naming, and the next Ctrl+S asks again."""
         found = self.forbidden()
-        self.show_language(found, asking=bool(found) and set(found) <= self.confirmed_phrases)
+        self.show_language(found, asking=bool(found) and self.asked())
 
     def show_language(self, found: list[str], *, asking: bool) -> None:
         line = self.query_one("#lang", Prose)

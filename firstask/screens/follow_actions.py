@@ -1,7 +1,8 @@
 """The follow-up actions on one case, each a dialog on the shared `ActionDialog` frame: decline a hand-off (HO-5),
 feedback to the visitor, extension (TIME-3), resolve with the result (CLO-1), callback with the five-level rating
 (RATE-1), the remedy after a bad rating (RATE-2) and reopen (supervisors). Text the visitor is told is checked for
-forbidden phrases as it is typed (LANG-1).
+forbidden phrases as it is typed (LANG-1). The remedy dialog shows the rating being put right and what the visitor
+said; the extension dialog shows the new due date as the days are typed.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Input
 
-from firstask.desk import LIMITS, Case
+from firstask.desk import LIMITS, Case, Event
 from firstask.i18n import t
-from firstask.screens.dialog import ActionDialog, Prose, label, reason_line
+from firstask.rules import RuleError
+from firstask.screens.dialog import ActionDialog, Prose, TextInput, label, reason_line
+from firstask.screens.words import WEEKDAYS
 
 
 class TextDialog(ActionDialog):
@@ -30,7 +33,7 @@ class TextDialog(ActionDialog):
     def compose_body(self) -> ComposeResult:
         yield from self.compose_before()
         yield label(f"{self.WORDS}.{self.LABEL}")
-        yield Input(placeholder=t(f"{self.WORDS}.{self.LABEL}_placeholder"), max_length=LIMITS["text"], id="text")
+        yield TextInput(placeholder=t(f"{self.WORDS}.{self.LABEL}_placeholder"), max_length=LIMITS["text"], id="text")
         yield reason_line("text")
         if self.HINT:
             yield label(self.HINT).add_class("note")
@@ -84,13 +87,30 @@ class ResolveDialog(TextDialog):
         return self.desk.resolve(self.case.no, self.clerk.code, self.text, expect=expect)
 
 
+def last_rating(case: Case) -> Event | None:
+    """The callback's rating of the case (its last `rate` event), if it was rated."""
+    return next((event for event in reversed(case.history) if event.action == "rate"), None)
+
+
 class RemedyDialog(TextDialog):
-    """RATE-2: after a bad rating, the callback and what was put right, within the policy's working days."""
+    """RATE-2: after a bad rating, the callback and what was put right, within the policy's working days. The rating
+    and the visitor's comment are shown first: they are what is being put right."""
 
     TITLE = "follow.remedy.title"
     CONFIRM = "follow.dkey.remedy"
     WORDS, LABEL, HINT = "follow.remedy", "text", "follow.remedy.hint"
     FIELDS: ClassVar[dict[str, str]] = {"text": "text"}
+
+    def compose_before(self) -> ComposeResult:
+        rating = last_rating(self.case)
+        if rating is None:
+            return
+        level = rating.detail.get("level")
+        comment = str(rating.detail.get("comment") or "").strip()
+        yield Prose(t("dialog.remedy.rating", level=t(f"follow.rate.levels.{level}"),
+                      at=rating.at.isoformat(sep=" ", timespec="minutes")), id="rating", classes="rating")
+        yield Prose(t("dialog.remedy.comment", comment=comment) if comment else t("dialog.remedy.no_comment"),
+                    id="comment", classes="rating")
 
     def act(self, expect: int) -> Case:
         return self.desk.remedy(self.case.no, self.clerk.code, self.text, expect=expect)
@@ -120,7 +140,27 @@ class ExtendDialog(TextDialog):
         yield Prose(t("follow.extend.due", due=due), classes="label")
         yield label("follow.extend.days")
         yield Input(placeholder=t("follow.extend.days_placeholder"), restrict=r"[0-9]*", max_length=3, id="days")
+        yield Prose(id="new-due")
         yield reason_line("days")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.show_new_due()
+
+    @on(Input.Changed, "#days")
+    def show_new_due(self) -> None:
+        """The due date the days typed would set (`Desk.preview_extend`), with its weekday; nothing before a day."""
+        if self.days <= 0:
+            self.say("#new-due", "")
+            return
+        try:
+            due, provisional = self.desk.preview_extend(self.case.no, self.days)
+        except RuleError:
+            self.say("#new-due", "")  # the case has no due date to move: confirming says why
+            return
+        text = t("dialog.extend.new_due", date=due.isoformat(), weekday=t(f"app.weekday.{WEEKDAYS[due.weekday()]}"),
+                 days=self.days)
+        self.say("#new-due", text + (t("dialog.extend.provisional") if provisional else ""))
 
     @on(Input.Submitted, "#days")
     def days_given(self) -> None:

@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
-from importlib import import_module
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -32,6 +31,7 @@ from firstask.calendar import WorkCalendar
 from firstask.desk import Case, CaseLine, Desk
 from firstask.i18n import t
 from firstask.rules import RuleError, Staff
+from firstask.screens import case_actions
 from firstask.screens.key_bar import KeyBar
 from firstask.screens.keys import localise
 from firstask.screens.section_bar import SectionBar
@@ -56,7 +56,8 @@ FLEXIBLE_CELLS_AT_LEAST = 6
 CELL_PADDING = 2  # DataTable pads each cell by one cell on either side
 SCROLLBAR = 1  # follow_up.tcss: scrollbar-size-vertical
 
-# What each key may do in each section; the footer shows only these.
+# Which section each key belongs to; within it, the key bar offers a key only where the case's status and the
+# clerk's role allow it (Desk.refusal), and a key pressed anyway says why in one line.
 ACTIONS_IN = {
     "accept": {"waiting"},
     "decline": {"waiting"},
@@ -67,15 +68,14 @@ ACTIONS_IN = {
     "rate": {"tracking", "callbacks"},
     "remedy": {"callbacks"},
     "reopen": {"tracking", "callbacks"},
+    "to_window": {"waiting", "mine", "tracking", "callbacks"},
     "history": set(SECTIONS),
 }
-# The dialogs by module and class, imported when first opened: listing cases never pays for their widgets.
-DIALOGS = {"hand_off": ("hand_off", "HandOffDialog"), "decline": ("follow_actions", "DeclineDialog"),
-           "feedback": ("follow_actions", "FeedbackDialog"), "extend": ("follow_actions", "ExtendDialog"),
-           "resolve": ("follow_actions", "ResolveDialog"), "rate": ("follow_actions", "RateDialog"),
-           "remedy": ("follow_actions", "RemedyDialog"), "reopen": ("follow_actions", "ReopenDialog")}
-DESK_ACTION = {"hand_off": "hand_off", "decline": "decline_handoff", "feedback": "feedback", "extend": "extend",
-               "resolve": "resolve", "rate": "rate", "remedy": "remedy", "reopen": "reopen"}
+# The Desk method behind each key (the rules are asked about it); history and to_window only read.
+DESK_ACTION = {"accept": "accept_handoff", "decline": "decline_handoff", "hand_off": "hand_off",
+               "feedback": "feedback", "extend": "extend", "resolve": "resolve", "rate": "rate", "remedy": "remedy",
+               "reopen": "reopen"}
+DIALOGS = {name for name in DESK_ACTION if name != "accept"}
 BAD_RATINGS = (1, 2)
 
 
@@ -135,7 +135,12 @@ class FollowUpScreen(Screen[None]):
                 tooltip="follow.key.callbacks_tip", show=False),
         Binding("m", "open('remedy')", "follow.key.remedy", id="remedy", tooltip="follow.key.remedy_tip"),
         Binding("o", "open('reopen')", "follow.key.reopen", id="reopen", tooltip="follow.key.reopen_tip"),
+        Binding("w", "to_window", "follow.key.to_window", id="to_window", tooltip="follow.key.to_window_tip"),
         Binding("p", "presence", "follow.key.presence", id="presence", tooltip="follow.key.presence_tip"),
+        # Pressed where it cannot act, a case key says why (Textual tries these when the key's own action may not run).
+        *(Binding(key, f"why('{name}')", show=False) for key, name in (
+            ("a", "accept"), ("d", "decline"), ("h", "hand_off"), ("f", "feedback"), ("e", "extend"),
+            ("v", "resolve"), ("c", "rate"), ("m", "remedy"), ("o", "reopen"))),
     ]
 
     def __init__(self, desk: Desk, clerk: Staff) -> None:
@@ -151,6 +156,7 @@ class FollowUpScreen(Screen[None]):
         self.read_at: tuple[tuple[int, int], date] | None = None  # the file's mark and the day the lists were read
         self.laid_out_for = -1  # the screen width the columns were last cut for
         self.offered: tuple[bool | None, ...] = ()  # what each key may do now (see keys_may_have_changed)
+        self.refusals: dict[tuple[str, str, int, bool], RuleError | None] = {}
         localise(self)
 
     @property
@@ -189,6 +195,7 @@ class FollowUpScreen(Screen[None]):
 
     def action_refresh(self) -> None:
         self.read_at = (self.desk.written(), self.desk.now().date())
+        self.refusals.clear()  # presence and the roster may have changed what each key may do
         me = self.clerk.code
         self.staff = self.desk.staff()
         self.clerk = self.staff.get(me, self.clerk)
@@ -261,6 +268,8 @@ class FollowUpScreen(Screen[None]):
             case "no":
                 return Text(line.no)
             case "status":
+                if line.returned is not None:  # declined back to me: mine again, and the reason is on the row
+                    return Text(t("follow.returned.status", status=t(f"status.{line.status}")), style="bold yellow")
                 return Text(t(f"status.{line.status}"))
             case "channel":
                 return Text(t(f"channel.{line.channel}"))
@@ -271,7 +280,10 @@ class FollowUpScreen(Screen[None]):
             case "visitor":
                 return Text(line.visitor_name if line.visitor_name is not None else t("app.cases.anonymous"))
             case "summary":
-                return Text(" ".join(line.summary.split()))
+                summary = " ".join(line.summary.split())
+                if line.returned is not None:
+                    summary = t("follow.returned.summary", reason=" ".join(line.returned.split()), summary=summary)
+                return Text(summary)
             case "due":
                 return due_cell(line, today, calendar)
             case "from" | "owner":  # a pending hand-off stays with its sender until accepted
@@ -348,22 +360,49 @@ class FollowUpScreen(Screen[None]):
             self.offered = offered
             self.refresh_bindings()
 
+    def refusal(self, name: str, line: CaseLine) -> RuleError | None:
+        """Why the key `name` cannot act on this row now (its status, the clerk's role), asked of the rules once
+        per version of the case."""
+        key = (name, line.no, line.version, self.clerk.absent)
+        if key not in self.refusals:
+            if len(self.refusals) > 512:
+                self.refusals.clear()
+            self.refusals[key] = self.desk.refusal(DESK_ACTION[name], line, self.clerk.code)
+        return self.refusals[key]
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        name = str(parameters[0]) if action == "open" and parameters else action
+        name = str(parameters[0]) if action in ("open", "why") and parameters else action
         if name not in ACTIONS_IN:
             return True
-        if self.section not in ACTIONS_IN[name]:
-            return False
-        if name == "reopen" and not self.clerk.is_supervisor:
-            return False
         line = self.line_under_cursor() if self.is_mounted else None
-        if name == "rate" and (line is None or line.status != "resolved"):
+        if action == "why":  # the hidden binding: only where the key itself may not run
+            return line is not None and name in DESK_ACTION and (
+                self.section not in ACTIONS_IN[name] or self.refusal(name, line) is not None)
+        if self.section not in ACTIONS_IN[name] or line is None:
             return False
-        if name == "remedy" and (line is None or line.rating not in BAD_RATINGS or line.remedied):
-            return False
-        if name == "reopen" and (line is None or line.status not in ("resolved", "closed")):
-            return False
-        return line is not None
+        if name in DESK_ACTION:
+            return self.refusal(name, line) is None
+        return True
+
+    def action_why(self, name: str) -> None:
+        """A case key that cannot act on this row says why, in one line."""
+        line = self.line_under_cursor()
+        if line is None:
+            return
+        refused = self.desk.refusal(DESK_ACTION[name], line, self.clerk.code)
+        if refused is None:  # allowed for this case, but not from this list: say where it is done
+            self.say(t("follow.why.section", action=t(f"action.{DESK_ACTION[name]}"),
+                       sections=t("follow.list_sep").join(t(f"follow.key.{s}") for s in SECTIONS
+                                                          if s in ACTIONS_IN[name])))
+        else:
+            self.say(refused.message())
+
+    def action_to_window(self) -> None:
+        """Take the case under the cursor to the window (the check-in screen), where F2–F6 and the letters act on
+        it with the visitor in front of the clerk."""
+        no = self.case_under_cursor()
+        if no is not None:
+            self.app.run_worker(self.app.take_up(no), exclusive=True, group="take_up")  # type: ignore[attr-defined]
 
     # --- acting on the case under the cursor -------------------------------------------------------------------
 
@@ -403,9 +442,7 @@ class FollowUpScreen(Screen[None]):
             self.say(refused.message())
             return
         self.say()
-        module, class_name = DIALOGS[name]
-        dialog = getattr(import_module(f"firstask.screens.{module}"), class_name)(self.desk, self.clerk, case)
-        self.app.push_screen(dialog, self.done(DESK_ACTION[name]))
+        self.app.push_screen(case_actions.dialog(name, self.desk, self.clerk, case), self.done(DESK_ACTION[name]))
 
     def done(self, action: str) -> Callable[[Case | None], None]:
         def after(case: Case | None) -> None:

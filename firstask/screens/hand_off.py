@@ -23,9 +23,7 @@ from firstask.screens.dialog import ActionDialog, Prose, label, reason_line
 
 def matches(person: Staff, query: str, initials: str) -> bool:
     """A colleague is found by the start of their code, any part of their name, or the start of their initials."""
-    query = query.strip().lower()
-    return (not query or person.code.lower().startswith(query) or query in person.name.lower()
-            or initials.startswith(query))
+    return names.matches(query, person.code, person.name, initials)
 
 
 class HandOffDialog(ActionDialog):

@@ -1,28 +1,48 @@
 """A case's full history (办理经过): every event — when, who, what, a summary of its detail — and the rule verdicts
 recorded with it. Read only; Esc (or q) goes back to the list.
+
+Nothing is cut: a long note or rule text wraps within its column (measured in cells, a Chinese character taking two),
+and the row grows to hold it. The columns are laid out again when the window changes size.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from firstask.desk import Desk, Event
+from firstask.desk import Case, Desk, Event
 from firstask.i18n import t
 from firstask.rules import Staff
+from firstask.screens.dialog import wrap
 from firstask.screens.key_bar import KeyBar
 from firstask.screens.keys import localise
 from firstask.screens.words import staff_name
 
 TEXT_FIELDS = ("summary", "text", "note", "reason", "result", "comment", "agency", "contact")
 STAFF_FIELDS = ("to", "pending_to", "owner", "back_to")
+COLUMNS = ("at", "by", "action", "detail", "rules")
+# The most cells a short column takes before it wraps; the detail column takes what the others leave.
+WIDEST = {"by": 10, "action": 14}
+NARROWEST_TEXT = 12  # the detail and rule columns never get narrower than this
+RULES_SHARE = 0.4  # of what the short columns leave, the rule texts take at most this much
+# Runs of spaces and tabs, not line breaks nor the full-width space (U+3000), which the clerk typed on purpose.
+_SPACES = re.compile(r"[^\S\n\u3000]+")
+
+
+def as_typed(text: str) -> str:
+    """A note as the clerk typed it, its lines kept, runs of spaces made one, blank lines dropped."""
+    lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
 
 
 def detail_summary(event: Event, staff: Mapping[str, Staff]) -> str:
@@ -48,14 +68,35 @@ def detail_summary(event: Event, staff: Mapping[str, Staff]) -> str:
         parts.append(f"{due[0]} → {due[1]}")
     elif isinstance(due, str):
         parts.append(due)
-    parts += [" ".join(str(detail[name]).split()) for name in TEXT_FIELDS if detail.get(name)]
+    parts += [as_typed(str(detail[name])) for name in TEXT_FIELDS if detail.get(name)]
     return "；".join(parts) if t("follow.list_sep") == "、" else "; ".join(parts)
 
 
 def verdicts(event: Event) -> str:
-    """The rule findings recorded with the event, each by rule id and its message."""
+    """The rule findings recorded with the event, each by rule id and its message, one a line."""
     found = event.detail.get("verdict") or []
-    return " ".join(f"{f.get('rule')}: {t(str(f.get('key')), **dict(f.get('params') or {}))}" for f in found)
+    return "\n".join(f"{f.get('rule')}: {t(str(f.get('key')), **dict(f.get('params') or {}))}" for f in found)
+
+
+def widest_line(text: str) -> int:
+    return max((cell_len(line) for line in text.split("\n")), default=0)
+
+
+def column_widths(cells: list[dict[str, str]], headers: Mapping[str, str], room: int) -> dict[str, int]:
+    """Each column's width in cells within `room`: the time whole, the clerk and the action up to `WIDEST`, the rule
+    texts up to `RULES_SHARE` of the rest when there are any, the detail all that is left."""
+    natural = {column: max([widest_line(headers[column])] + [widest_line(row[column]) for row in cells])
+               for column in COLUMNS}
+    widths = {"at": natural["at"]}
+    for column, most in WIDEST.items():
+        widths[column] = min(natural[column], most)
+    rest = room - sum(widths.values())
+    if any(row["rules"] for row in cells):
+        widths["rules"] = min(natural["rules"], max(NARROWEST_TEXT, int(rest * RULES_SHARE)))
+    else:
+        widths["rules"] = natural["rules"]  # no rule found anything: as wide as its header
+    widths["detail"] = max(NARROWEST_TEXT, rest - widths["rules"])
+    return widths
 
 
 class HistoryScreen(ModalScreen[None]):
@@ -70,6 +111,9 @@ class HistoryScreen(ModalScreen[None]):
         super().__init__()
         self.desk = desk
         self.no = no
+        self.cells: list[dict[str, str]] = []  # each event's columns as text, before wrapping
+        self.seqs: list[str] = []
+        self.laid_out_for = 0  # the table width the rows were wrapped to
         localise(self)
 
     def compose(self) -> ComposeResult:
@@ -86,14 +130,44 @@ class HistoryScreen(ModalScreen[None]):
         self.query_one("#header", Static).update(Text(t(
             "follow.history.header", no=case.no, visitor=visitor, status=t(f"status.{case.status}"),
             first_asker=staff_name(case.first_asker, staff), owner=staff_name(case.owner, staff))))
+        self.read(case, staff)
+        self.lay_out()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.call_after_refresh(self.lay_out)
+
+    def read(self, case: Case, staff: Mapping[str, Staff]) -> None:
+        self.cells = [{"at": event.at.isoformat(sep=" ", timespec="minutes"),
+                       "by": staff_name(event.by, staff) if event.by else t("follow.history.system"),
+                       "action": t(f"action.{event.action}"), "detail": detail_summary(event, staff),
+                       "rules": verdicts(event)} for event in case.history]
+        self.seqs = [str(event.seq) for event in case.history]
+
+    def room(self, table: DataTable[Any]) -> int:
+        """The cells the columns' text may take: the table's width less each column's padding and a scrollbar."""
+        width = table.content_region.width or self.app.size.width - 8
+        return width - table.styles.scrollbar_size_vertical - 2 * table.cell_padding * len(COLUMNS)
+
+    def lay_out(self) -> None:
+        """The rows wrapped to the columns' widths for the table as wide as it is now (its cursor kept)."""
         table = self.query_one("#events", DataTable)
-        for column in ("at", "by", "action", "detail", "rules"):
-            table.add_column(Text(t(f"follow.history.col_{column}")), key=column)
-        for event in case.history:
-            who = staff_name(event.by, staff) if event.by else t("follow.history.system")
-            table.add_row(Text(event.at.isoformat(sep=" ", timespec="minutes")), Text(who),
-                          Text(t(f"action.{event.action}")), Text(detail_summary(event, staff)),
-                          Text(verdicts(event), style="bold red"), key=str(event.seq))
+        room = self.room(table)
+        if room == self.laid_out_for:
+            return
+        self.laid_out_for = room
+        headers = {column: t(f"follow.history.col_{column}") for column in COLUMNS}
+        widths = column_widths(self.cells, headers, room)
+        cursor = table.cursor_row
+        table.clear(columns=True)
+        for column in COLUMNS:
+            table.add_column(Text(headers[column]), width=widths[column], key=column)
+        for seq, row in zip(self.seqs, self.cells, strict=True):
+            wrapped = {column: wrap(row[column], widths[column]) for column in COLUMNS}
+            table.add_row(*(Text(wrapped[column], style="bold red" if column == "rules" else "")
+                            for column in COLUMNS),
+                          height=max(text.count("\n") + 1 for text in wrapped.values()), key=seq)
+        if table.row_count:
+            table.move_cursor(row=min(cursor, table.row_count - 1))
 
     def action_close(self) -> None:
         self.dismiss(None)

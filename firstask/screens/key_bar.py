@@ -25,6 +25,7 @@ class Key(NamedTuple):
     words: str
     enabled: bool
     tooltip: str
+    app_wide: bool = False  # the app's own keys (F8, F12): kept on the right, never cut for lack of room
 
 
 class KeyBar(Widget, can_focus=False):
@@ -88,7 +89,7 @@ class KeyBar(Widget, can_focus=False):
         palette = None
         for _node, binding, enabled, tooltip in self.screen.active_bindings.values():
             key = Key(binding.key, self.app.get_key_display(binding), binding.description, enabled,
-                      tooltip or binding.tooltip or binding.description)
+                      tooltip or binding.tooltip or binding.description, _node is self.app)
             if binding.key == self.app.COMMAND_PALETTE_BINDING and self.app.ENABLE_COMMAND_PALETTE:
                 palette = key
             elif binding.show and binding.action not in seen:  # one entry per action, as Textual's Footer
@@ -97,23 +98,40 @@ class KeyBar(Widget, can_focus=False):
         return tuple(keys), palette
 
     def render(self) -> Text:
+        """The screen's keys from the left, the app's own keys (F8, F12…) and the palette's on the right. When the
+        line is too narrow (80 cells), the screen's last keys give way, marked "…": F8 and F12 always show."""
         key_style = self.get_component_rich_style("key-bar--key", partial=True)
         words_style = self.get_component_rich_style("key-bar--words", partial=True)
         off_style = self.get_component_rich_style("key-bar--off", partial=True)
+
+        def segment(key: Key) -> Text:
+            part = Text(" ")
+            part.append(key.shown, key_style if key.enabled else key_style + off_style)
+            if key.words:
+                part.append(" " + key.words, words_style if key.enabled else words_style + off_style)
+            part.append(" ")
+            return part
+
+        local = [(key, segment(key)) for key in self.keys if not key.app_wide]
+        app_wide = [(key, segment(key)) for key in self.keys if key.app_wide]
+        tail = f"{PALETTE_SEPARATOR}{self.palette.shown} {self.palette.words} " if self.palette else ""
+        right = sum(part.cell_len for _, part in app_wide) + cell_len(tail)
+        room = self.size.width - right if self.size.width else 1_000_000
         line = Text(no_wrap=True, overflow="crop", end="")
         self.places = []
-        for key in self.keys:
-            start = line.cell_len
-            line.append(" ")
-            line.append(key.shown, key_style if key.enabled else key_style + off_style)
-            if key.words:
-                line.append(" " + key.words, words_style if key.enabled else words_style + off_style)
-            line.append(" ")
-            self.places.append((start, line.cell_len, key))
+        for index, (key, part) in enumerate(local):
+            last = index == len(local) - 1
+            if line.cell_len + part.cell_len + (0 if last else 1) > room:
+                line.append("…", "dim")
+                break
+            self.places.append((line.cell_len, line.cell_len + part.cell_len, key))
+            line.append_text(part)
+        line.append(" " * max(0, room - line.cell_len))
+        for key, part in app_wide:
+            self.places.append((line.cell_len, line.cell_len + part.cell_len, key))
+            line.append_text(part)
         if self.palette is not None:
-            tail = f"{PALETTE_SEPARATOR}{self.palette.shown} {self.palette.words} "
-            start = max(line.cell_len, self.size.width - cell_len(tail))
-            line.append(" " * (start - line.cell_len))
+            start = line.cell_len
             line.append(PALETTE_SEPARATOR, "dim")
             line.append(self.palette.shown, key_style)
             line.append(f" {self.palette.words} ", words_style)

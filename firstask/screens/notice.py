@@ -5,6 +5,7 @@ is named as a second notice (NOT-2) before it is sent.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -43,7 +44,11 @@ class NoticeDialog(ActionDialog):
     CONFIRM = "dialog.key.notice"
     FIELDS: ClassVar[dict[str, str]] = {"presented": "presented", "applies": "applies", "extra": "extra"}
 
-    def __init__(self, desk: Desk, clerk: Staff, case: Case) -> None:
+    def __init__(self, desk: Desk, clerk: Staff, case: Case, *, presented: Sequence[str] | None = None,
+                 applies: Sequence[str] | None = None) -> None:
+        """`presented`/`applies`: what to start ticked (from the accept dialog's checklist); by default, what the
+        visitor presented on earlier visits and the conditions the last notice applied, so a further notice asks
+        only for what is still missing."""
         super().__init__(desk, clerk, case)
         self.matter = case.matter_info
         self.documents = sorted(self.matter.documents if self.matter else (), key=lambda d: d.when is not None)
@@ -51,6 +56,10 @@ class NoticeDialog(ActionDialog):
         self.extras: list[str] = []
         self.earlier = desk.notices(case.no)
         self.names = {code: s.name for code, s in desk.staff().items()}
+        self.start_presented = set(presented if presented is not None else
+                                   (item for notice in self.earlier for item in notice.presented))
+        self.start_applies = set(applies if applies is not None else
+                                 (self.earlier[-1].applies if self.earlier else ()))
 
     def compose_body(self) -> ComposeResult:
         yield Prose(self.earlier_text(), id="earlier")
@@ -59,14 +68,15 @@ class NoticeDialog(ActionDialog):
             with Vertical(id="choices"):
                 if self.documents:
                     yield label("dialog.notice.documents")
-                    yield SelectionList[str](*(Selection(document_label(d), d.name) for d in self.documents),
-                                             id="presented")
+                    yield SelectionList[str](*(Selection(document_label(d), d.name, d.name in self.start_presented)
+                                               for d in self.documents), id="presented")
                     yield reason_line("presented")
                 else:
                     yield label("dialog.notice.no_documents")
                 if self.conditions:
                     yield label("dialog.notice.conditions")
-                    yield SelectionList[str](*(Selection(Text(c), c) for c in self.conditions), id="applies")
+                    yield SelectionList[str](*(Selection(Text(c), c, c in self.start_applies)
+                                               for c in self.conditions), id="applies")
                     yield reason_line("applies")
                 yield label("dialog.notice.extra")
                 yield Input(placeholder=t("dialog.notice.extra_placeholder"), max_length=LIMITS["item"], id="extra")

@@ -20,7 +20,7 @@ class ReferDialog(ActionDialog):
     AUTO_FOCUS = "#agency"
     TITLE = "dialog.refer.title"
     CONFIRM = "dialog.key.refer"
-    FIELDS: ClassVar[dict[str, str]] = {"agency": "agency", "contact": "contact"}
+    FIELDS: ClassVar[dict[str, str]] = {"agency": "agency", "contact": "contact", "bring": "bring"}
 
     def compose_body(self) -> ComposeResult:
         yield label("dialog.refer.agency")
@@ -29,6 +29,9 @@ class ReferDialog(ActionDialog):
         yield label("dialog.refer.contact")
         yield Input(placeholder=t("dialog.refer.contact_placeholder"), max_length=LIMITS["contact"], id="contact")
         yield reason_line("contact")
+        yield label("dialog.refer.bring")
+        yield Input(placeholder=t("dialog.refer.bring_placeholder"), max_length=LIMITS["item"] * 2, id="bring")
+        yield reason_line("bring")
         yield label("dialog.refer.note").add_class("note")
 
     @on(Input.Submitted, "#agency")
@@ -37,8 +40,13 @@ class ReferDialog(ActionDialog):
 
     @on(Input.Submitted, "#contact")
     def contact_given(self) -> None:
+        self.query_one("#bring", Input).focus()
+
+    @on(Input.Submitted, "#bring")
+    def bring_given(self) -> None:
         self.action_confirm()
 
     def act(self, expect: int) -> Case:
         return self.desk.refer(self.case.no, self.clerk.code, agency=self.query_one("#agency", Input).value,
-                               contact=self.query_one("#contact", Input).value, expect=expect)
+                               contact=self.query_one("#contact", Input).value,
+                               bring=self.query_one("#bring", Input).value, expect=expect)

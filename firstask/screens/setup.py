@@ -1,4 +1,4 @@
-"""Set-up, a supervisor's screen, in two tabs.
+"""Set-up, a supervisor's screen, in three tabs.
 
 1 *Roster* — every staff member: code, name, role, backup (B角), present or absent, active, and whether a new PIN
 is due. `n` adds a staff member, `e` edits name, role and backup (a backup can't be the staff member themself;
@@ -8,6 +8,11 @@ A↔B is fine), `p` marks them absent or back, `k` resets their PIN (they choose
 2 *Catalogue* — every matter: code, name, kind, limit, documents, written notice, active. `n` adds one, Enter or
 `e` edits one, `x` switches it off or on, `i` imports and `o` exports the catalogue as CSV with Chinese column
 headings. A change applies to new cases only: a case keeps the matter as it was when it was checked in.
+
+3 *Centre* — the centre's identity and what its slips say (SPEC §8, §11): name (it heads every slip's title),
+address, phone, opening hours, the reconsideration body a rejection names, where forms are obtained when a matter
+does not say, where results are collected. `e` or Enter edits them in one form. Without a name the tab warns that
+slips print without it.
 """
 
 from __future__ import annotations
@@ -23,11 +28,14 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
-from firstask.desk import Desk
+from firstask import printing
+from firstask.desk import Desk, centre_of
 from firstask.i18n import t
 from firstask.rules import Matter, RuleError, Staff
 from firstask.screens.key_bar import KeyBar
 from firstask.screens.setup_forms import (
+    CENTRE_FIELDS,
+    CentreDialog,
     CsvDialog,
     MatterDialog,
     PinResetDialog,
@@ -38,7 +46,7 @@ from firstask.screens.setup_forms import (
 from firstask.screens.title_bar import TitleBar
 from firstask.screens.words import cut
 
-TABS = ("roster", "catalogue")
+TABS = ("roster", "catalogue", "centre")
 ROSTER_COLUMNS = ("code", "name", "role", "backup", "presence", "active", "pin")
 CATALOGUE_COLUMNS = ("code", "name", "kind", "limit", "documents", "written_notice", "active")
 CSV_NAME = "catalogue.csv"
@@ -48,7 +56,7 @@ SCROLLBAR = 1
 # What each key does in each tab; the footer shows only the keys of the tab in front.
 ACTIONS_IN = {
     "new": {"roster", "catalogue"},
-    "edit": {"roster", "catalogue"},
+    "edit": {"roster", "catalogue", "centre"},
     "active": {"roster", "catalogue"},
     "presence": {"roster"},
     "pin": {"roster"},
@@ -58,6 +66,16 @@ ACTIONS_IN = {
 NEEDS_ROW = {"edit", "active", "presence", "pin"}
 
 
+def cut_text(text: Text, cells: int) -> Text:
+    """`cut` for styled text: the styles of what is kept stay."""
+    if text.cell_len <= cells:
+        return text
+    kept = cut(text.plain, cells)[:-1]
+    out = text[:len(kept)]
+    out.append("…", style=text.style)
+    return out
+
+
 class SetupScreen(Screen[None]):
     CSS_PATH = "setup.tcss"
     AUTO_FOCUS = "#roster"
@@ -65,6 +83,7 @@ class SetupScreen(Screen[None]):
         Binding("1", "tab('roster')", "setup.key.roster", id="roster", tooltip="setup.key.roster_tip", show=False),
         Binding("2", "tab('catalogue')", "setup.key.catalogue", id="catalogue", tooltip="setup.key.catalogue_tip",
                 show=False),
+        Binding("3", "tab('centre')", "setup.key.centre", id="centre", tooltip="setup.key.centre_tip", show=False),
         Binding("n", "new", "setup.key.new", id="new", tooltip="setup.key.new_tip"),
         Binding("e", "edit", "setup.key.edit", id="edit", tooltip="setup.key.edit_tip"),
         Binding("p", "presence", "setup.key.presence", id="presence", tooltip="setup.key.presence_tip"),
@@ -92,6 +111,10 @@ class SetupScreen(Screen[None]):
             with TabPane(Content("catalogue"), id="pane-catalogue"):
                 yield Static(Text(t("setup.catalogue.note")), id="catalogue-note")
                 yield DataTable(id="catalogue", cursor_type="row", zebra_stripes=True)
+            with TabPane(Content("centre"), id="pane-centre"):
+                yield Static(id="centre-warning")
+                yield Static(Text(t("setup.centre.note")), id="centre-note")
+                yield DataTable(id="centre", cursor_type="row", zebra_stripes=True)
         yield Static(id="message")
         yield KeyBar()
 
@@ -105,6 +128,7 @@ class SetupScreen(Screen[None]):
     def on_resize(self, event: events.Resize) -> None:
         if self.entries:
             self.show_catalogue()
+            self.show_centre()
 
     def desk_changed(self) -> None:
         self.action_refresh()
@@ -120,8 +144,10 @@ class SetupScreen(Screen[None]):
         tabs = self.query_one("#tabs", TabbedContent)
         tabs.get_tab("pane-roster").label = Content(t("setup.tab.roster", count=len(self.staff)))
         tabs.get_tab("pane-catalogue").label = Content(t("setup.tab.catalogue", count=len(self.entries)))
+        tabs.get_tab("pane-centre").label = Content(t("setup.tab.centre"))
         self.show_roster()
         self.show_catalogue()
+        self.show_centre()
         self.refresh_bindings()
 
     def show_roster(self) -> None:
@@ -165,9 +191,36 @@ class SetupScreen(Screen[None]):
         for column in CATALOGUE_COLUMNS:
             table.add_column(Text(t(f"setup.catalogue.col.{column}")), width=widths[column], key=column)
         for (matter, _), row in zip(self.entries, rows, strict=True):
-            row["name"] = Text(cut(row["name"].plain, widths["name"]), style=row["name"].style)
+            row["name"] = cut_text(row["name"], widths["name"])
             table.add_row(*(row[c] for c in CATALOGUE_COLUMNS), key=matter.code)
         self.keep_cursor(table, kept)
+
+    def show_centre(self) -> None:
+        """The centre's settings, one a row: what each is, and what the slips print (or what they do without it)."""
+        policy = self.desk.policy
+        table = self.query_one("#centre", DataTable)
+        kept = self.key_under_cursor("centre")
+        labels = {key: Text(t(f"setup.centre.{key}")) for key in CENTRE_FIELDS}
+        label_width = max(x.cell_len for x in [Text(t("setup.centre.col.setting")), *labels.values()])
+        value_width = max(20, self.size.width - label_width - CELL_PADDING * 2 - SCROLLBAR - 2)
+        table.clear(columns=True)
+        table.add_column(Text(t("setup.centre.col.setting")), width=label_width, key="setting")
+        table.add_column(Text(t("setup.centre.col.value")), width=value_width, key="value")
+        for key in CENTRE_FIELDS:
+            table.add_row(labels[key], self.centre_value(key, str(getattr(policy, key) or ""), value_width), key=key)
+        self.keep_cursor(table, kept)
+        warning = self.query_one("#centre-warning", Static)
+        warning.update(Text(t("setup.centre.no_name"), style="bold"))
+        warning.display = not policy.centre_name.strip()
+
+    def centre_value(self, key: str, value: str, width: int) -> Text:
+        """A setting's value as set, or, dimmed, what the slips do without it."""
+        if value.strip():
+            return Text(cut(" ".join(value.split()), width))
+        if key == "pickup":
+            default = printing.default_pickup(centre_of(self.desk.policy), self.desk.window)
+            return Text(cut(t("setup.centre.default", value=default), width), style="dim")
+        return Text(cut(t(f"setup.centre.empty.{key}"), width), style="dim")
 
     def matter_row(self, m: Matter, active: bool) -> dict[str, Text]:
         dim = "" if active else "dim"
@@ -178,9 +231,12 @@ class SetupScreen(Screen[None]):
         documents = t("setup.catalogue.documents", count=len(m.documents))
         if conditional:
             documents += t("setup.catalogue.conditional", count=conditional)
+        name = Text(m.name, style=dim)
+        if m.note:
+            name.append(t("setup.catalogue.note_mark", note=m.note), style="dim")
         return {
             "code": Text(m.code, style=dim),
-            "name": Text(m.name, style=dim),
+            "name": name,
             "kind": Text(t(f"setup.kind.{m.kind}"), style=dim),
             "limit": Text(limit, style=dim),
             "documents": Text(documents, style=dim),
@@ -262,6 +318,10 @@ class SetupScreen(Screen[None]):
 
     def action_edit(self) -> None:
         self.say()
+        if self.tab == "centre":
+            self.app.push_screen(CentreDialog(self.desk, self.supervisor, focus=self.key_under_cursor("centre")),
+                                 self.after(t("setup.centre.saved")))
+            return
         if self.tab == "roster":
             staff = self.staff_under_cursor()
             if staff is not None:
@@ -308,7 +368,8 @@ class SetupScreen(Screen[None]):
                 m, active = entry
                 self.desk.save_matter(m.code, m.name, by=self.supervisor.code, kind=m.kind, limit_days=m.limit_days,
                                       documents=[d.as_json() for d in m.documents], written_notice=m.written_notice,
-                                      dept=m.dept, basis=m.basis, estimated=m.estimated, active=not active)
+                                      dept=m.dept, basis=m.basis, estimated=m.estimated, active=not active,
+                                      note=m.note, forms_at=m.forms_at)
                 self.notify(t("setup.catalogue.now_active" if not active else "setup.catalogue.now_inactive",
                               name=m.name))
         except RuleError as refused:

@@ -1,7 +1,8 @@
-"""The supervisor's forms: a staff member (roster), a PIN reset, a matter (catalogue), a CSV path, and the review of
-a violation (ACC-1). Each is a modal dialog that calls the desk as the supervisor when confirmed (Ctrl+S) and
-returns True, or None when cancelled (Esc). A refusal is shown next to the field it is about and nothing typed is
-lost — the shape of the clerk's action dialogs (`dialog.py`), for forms that are not about one case.
+"""The supervisor's forms: a staff member (roster), a PIN reset, a matter (catalogue), the centre's identity and
+slip settings, a CSV path, and the review of a violation (ACC-1). Each is a modal dialog that calls the desk as the
+supervisor when confirmed (Ctrl+S) and returns True, or None when cancelled (Esc). A refusal is shown next to the
+field it is about and nothing typed is lost — the shape of the clerk's action dialogs (`dialog.py`), for forms that
+are not about one case.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
-from firstask import catalogue_csv
+from firstask import catalogue_csv, printing
 from firstask.desk import LIMITS, Desk, Violation
 from firstask.i18n import t
 from firstask.rules import MATTER_KINDS, Document, Matter, RuleError, Staff
@@ -27,6 +28,7 @@ from firstask.screens.dialog import Prose, label, reason_line
 from firstask.screens.key_bar import KeyBar
 
 PIN_DIGITS = 12
+MATTER_TEXT = 200  # the desk keeps a matter's note and forms place to this many characters
 
 
 def localise_setup(node: DOMNode) -> None:
@@ -257,10 +259,12 @@ def document_lines(docs: tuple[Document, ...]) -> str:
 
 class MatterDialog(FormDialog):
     """Add or edit a matter: name, kind, limit, documents one per line (名称（形式）【情形】), written notice,
-    department, basis, active. Cases already checked in keep the matter as it was."""
+    department, where its forms are obtained (the notice prints it), a note for the clerk (never printed), basis,
+    active. Cases already checked in keep the matter as it was."""
 
     FIELDS: ClassVar[dict[str, str]] = {"code": "code", "name": "name", "kind": "kind", "limit_days": "limit",
-                                        "documents": "documents", "basis": "basis", "dept": "dept"}
+                                        "documents": "documents", "basis": "basis", "dept": "dept",
+                                        "forms_at": "forms_at", "note": "note"}
 
     def __init__(self, desk: Desk, supervisor: Staff, matter: Matter | None = None, active: bool = True) -> None:
         super().__init__(desk, supervisor)
@@ -290,6 +294,13 @@ class MatterDialog(FormDialog):
             with Vertical(classes="field checks"):
                 yield Checkbox(t("setup.matter.written_notice"), bool(m and m.written_notice), id="written_notice")
                 yield Checkbox(t("setup.matter.active"), self.active, id="active")
+        with Horizontal(classes="pair"):
+            yield from field("setup.matter.forms_at", Input(m.forms_at or "" if m else "", max_length=MATTER_TEXT,
+                                                            id="forms_at",
+                                                            placeholder=t("setup.matter.forms_at_placeholder")),
+                             "forms_at")
+            yield from field("setup.matter.note", Input(m.note or "" if m else "", max_length=MATTER_TEXT, id="note",
+                                                        placeholder=t("setup.matter.note_placeholder")), "note")
         yield from field("setup.matter.documents", TextArea(document_lines(m.documents) if m else "",
                                                             id="documents", soft_wrap=True), "documents")
         yield from field("setup.matter.basis", TextArea(m.basis or "" if m else "", id="basis", soft_wrap=True),
@@ -321,7 +332,65 @@ class MatterDialog(FormDialog):
             self.value("code"), self.value("name"), by=self.supervisor.code, kind=str(kind), limit_days=int(limit),
             documents=self.documents(), written_notice=self.query_one("#written_notice", Checkbox).value,
             dept=self.value("dept").strip() or None, basis=basis or None,
-            estimated=bool(self.matter and self.matter.estimated), active=self.query_one("#active", Checkbox).value)
+            estimated=bool(self.matter and self.matter.estimated), active=self.query_one("#active", Checkbox).value,
+            forms_at=self.value("forms_at").strip() or None, note=self.value("note").strip() or None)
+
+
+# --- the centre ------------------------------------------------------------------------------------------------
+
+# The policy's settings the centre tab shows and edits, in the order of the form (SPEC §8, §11).
+CENTRE_FIELDS = ("centre_name", "centre_address", "centre_phone", "centre_hours", "reconsideration_body",
+                 "forms_place", "pickup")
+CENTRE_TEXT = {"centre_name": 60, "centre_phone": 60, "centre_hours": 120}  # others: MATTER_TEXT
+CENTRE_PAIRS = (("centre_name",), ("centre_address",), ("centre_phone", "centre_hours"), ("reconsideration_body",),
+                ("forms_place",), ("pickup",))
+
+
+class CentreDialog(FormDialog):
+    """The centre's identity and what its slips say: one form for the policy's centre settings, saved with
+    `desk.set_policy` as the supervisor (only what changed). Slips printed from now on carry them."""
+
+    TITLE = "setup.centre.title"
+    FIELDS: ClassVar[dict[str, str]] = {key: key for key in CENTRE_FIELDS}
+    SUBMITS = ("pickup",)
+
+    def __init__(self, desk: Desk, supervisor: Staff, *, focus: str | None = None) -> None:
+        super().__init__(desk, supervisor)
+        self.start = focus if focus in CENTRE_FIELDS else "centre_name"
+        self.changed: dict[str, str] = {}
+
+    def compose_body(self) -> ComposeResult:
+        policy = self.desk.policy
+        yield label("setup.centre.hint").add_class("note")
+        for pair in CENTRE_PAIRS:
+            with Horizontal(classes="pair"):
+                for key in pair:
+                    box = Input(str(getattr(policy, key) or ""), max_length=CENTRE_TEXT.get(key, MATTER_TEXT), id=key,
+                                placeholder=t(f"setup.centre.{key}_placeholder"))
+                    yield from field(f"setup.centre.{key}", box, key)
+            if pair == ("centre_name",):
+                yield Prose(id="title-preview", classes="note")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.name_typed()
+        self.query_one(f"#{self.start}", Input).focus()
+
+    @on(Input.Changed, "#centre_name")
+    def name_typed(self) -> None:
+        """How the slips' titles will read, or that they will lack the centre's name."""
+        name = self.value("centre_name").strip()
+        text = (t("setup.centre.title_preview", title=name + printing.TITLES["notice"]) if name
+                else t("setup.centre.no_name"))
+        self.query_one("#title-preview", Prose).show(text)
+
+    def save(self) -> None:
+        self.desk.supervisor_only(self.supervisor.code, "setup")
+        policy = self.desk.policy
+        values = {key: " ".join(self.value(key).split()) for key in CENTRE_FIELDS}
+        self.changed = {key: value for key, value in values.items() if value != (getattr(policy, key) or "")}
+        if self.changed:
+            self.desk.set_policy(by=self.supervisor.code, **self.changed)
 
 
 class CsvDialog(FormDialog):
