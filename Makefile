@@ -3,6 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 DB     ?= demo/firstask.db
+WINDOW ?= 1
 
 .PHONY: run test lint install clean-demo bench
 
@@ -22,7 +23,7 @@ $(DB): | $(VENV)/.installed
 
 run: $(VENV)/.installed $(DB)
 	@$(BIN)/python -m compileall -q firstask > /dev/null
-	$(BIN)/firstask --db $(DB)
+	$(BIN)/firstask --db $(DB) --window $(WINDOW)
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest

@@ -109,6 +109,10 @@ def init(
     supervisor: Annotated[str | None, typer.Option("--supervisor", help="The first supervisor's staff code.")] = None,
     name: Annotated[str | None, typer.Option("--name", help="The first supervisor's name.")] = None,
     demo: Annotated[bool, typer.Option("--demo", help="A demo desk: roster, catalogue and some cases.")] = False,
+    centre_name: Annotated[str | None, typer.Option("--centre-name", help="The centre's name, on every slip.")] = None,
+    centre_address: Annotated[str | None, typer.Option("--centre-address", help="Its address.")] = None,
+    centre_phone: Annotated[str | None, typer.Option("--centre-phone", help="Its telephone.")] = None,
+    centre_hours: Annotated[str | None, typer.Option("--centre-hours", help="Its opening hours.")] = None,
 ) -> None:
     """Create a desk with the catalogue and policy of data/ and its first supervisor (or the demo roster)."""
     from firstask.desk import Desk
@@ -130,6 +134,11 @@ def init(
                 else:
                     assert supervisor and name and pin is not None
                     desk.add_staff(supervisor, name, role="supervisor", pin=pin)
+                centre = {key: value.strip() for key, value in (
+                    ("centre_name", centre_name), ("centre_address", centre_address),
+                    ("centre_phone", centre_phone), ("centre_hours", centre_hours)) if value is not None}
+                if centre:  # the centre's identity on every slip; a supervisor can change it in F11 → Centre
+                    desk.set_policy(**centre)
         except BaseException:
             _remove_database(OPTIONS.db)
             raise

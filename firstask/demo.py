@@ -308,6 +308,17 @@ class Month:
                     )
 
 
+# A made-up centre for the demo's slips (the real one is set at `init` or in F11 → Centre).
+DEMO_CENTRE = {
+    "centre_name": "湖滨街道便民服务中心",
+    "centre_address": "杭州市上城区湖滨路 1 号",
+    "centre_phone": "0571-87001234",
+    "centre_hours": "工作日 08:30–12:00，14:00–17:30",
+    "reconsideration_body": "上城区人民政府",
+    "forms_place": "本中心综合受理窗口，或浙江政务服务网下载",
+}
+
+
 def build(desk: Desk, today: date | None = None, *, seed: int = 7, days: int = 22,
           per_day: int = 40) -> list[dict[str, Any]]:
     """Create the demo roster and `days` working days of cases up to `today`; return the roster."""
@@ -320,6 +331,7 @@ def build(desk: Desk, today: date | None = None, *, seed: int = 7, days: int = 2
     # The roster exists before the month begins, so that every past day's report names its staff.
     desk.clock = lambda: datetime.combine(first - timedelta(days=1), time(8, 0))
     try:
+        desk.set_policy(**DEMO_CENTRE)
         for s in staff:
             desk.add_staff(s["code"], s["name"], role=s["role"], backup=s.get("backup"), pin=s["pin"])
     finally:

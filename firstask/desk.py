@@ -1134,19 +1134,10 @@ class Desk:
             column, key = "initials", q.lower()
         else:
             column, key = "name", q
-        with self.store.read():
-            rows = self.store.find_people(column, key, limit)
-            ids = {r["name"] + "\0" + (r["phone"] or ""): json.loads(r["ids"]) for r in rows}
-            whose = {pid: who for who, pids in ids.items() for pid in pids}
-            found = self.store.open_cases_of(sorted(whose), sorted(rules.OPEN_STATES))
-            lines = {line.no: line for line in self.lines_of([no for no, _ in found])}
-        cases: dict[str, list[CaseLine]] = {}
-        for no, pid in found:
-            if no in lines:
-                cases.setdefault(whose[pid], []).append(lines[no])
+        rows = self.store.find_people(column, key, limit, sorted(rules.OPEN_STATES))
         return [VisitorHit(name=r["name"], phone=r["phone"], id_number=r["id_number"], org=r["org"],
                            address=r["address"], visits=r["visits"], last_seen=datetime.fromisoformat(r["last_seen"]),
-                           open_cases=tuple(sorted(cases.get(r["name"] + "\0" + (r["phone"] or ""), ()),
+                           open_cases=tuple(sorted((_line_of(c, r["name"]) for c in json.loads(r["open_cases"])),
                                                    key=lambda line: line.no, reverse=True)))
                 for r in rows]
 
@@ -1582,6 +1573,16 @@ def _matter_from_row(row: Mapping[str, Any]) -> Matter:
                   documents=tuple(rules.Document.parse(d) for d in json.loads(row["documents"] or "[]")),
                   written_notice=bool(row["written_notice"]), dept=row["dept"], basis=row["basis"],
                   estimated=bool(row["estimated"]), note=row.get("note"), forms_at=row.get("forms_at"))
+
+
+def _line_of(c: Mapping[str, Any], visitor: str | None) -> CaseLine:
+    """A list line from the JSON object the visitor search builds for each open case."""
+    return CaseLine(no=c["no"], version=c["version"], status=c["status"], channel=c["channel"], kind=c["kind"],
+                    summary=c["summary"] or "", matter_name=c["matter"], matter_kind=c["matter_kind"],
+                    visitor_name=visitor, owner=c["owner"], first_asker=c["first_asker"], due=_d(c["due"]),
+                    due_provisional=bool(c["due_provisional"]), created_at=datetime.fromisoformat(c["created_at"]),
+                    pending_since=_dt(c["pending_since"]), pending_to=c["pending_to"],
+                    pending_from=c["pending_from"], anonymous=bool(c["anonymous"]), about_staff=c["about_staff"])
 
 
 def _violation(r: Mapping[str, Any]) -> Violation:

@@ -17,12 +17,12 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 
 from firstask import i18n
+from firstask.report import percent
 
 if TYPE_CHECKING:
     from firstask.desk import Desk, Violation
@@ -275,8 +275,7 @@ def shown(report: Report, value: Any, kind: str = "count") -> str:
     if value is None or value == "":
         return report.t("none") if value is None else ""
     if kind == "rate":
-        # From the decimal text, rounding half up: 0.2515 is 25.2%, where float arithmetic would say 25.1%.
-        return f"{(Decimal(str(value)) * 100).quantize(Decimal('0.1'), ROUND_HALF_UP)}%"
+        return f"{percent(value)}%"  # half up from the exact fraction, as the screens show it: 13/16 is 81.3%
     if kind == "minutes":
         return f"{value:.1f}"
     return str(value)
@@ -404,6 +403,8 @@ class _Sheet:
             if isinstance(value, str):
                 cell.data_type = "s"  # openpyxl takes "=…" for a formula; typed text stays text
             elif kind == "rate" and value is not None:
+                # The rate itself, shown to a tenth of a per cent: spreadsheets round that half away from nought,
+                # which for a rate is half up, as `percent` does (0.8125 shows 81.3%).
                 cell.number_format = "0.0%"
             elif kind == "minutes" and value is not None:
                 cell.number_format = "0.0"
@@ -422,7 +423,7 @@ def _fit_widths(ws: Any, *, limit: int) -> None:
         for cell in row:
             if cell.value is None:
                 continue
-            text = f"{cell.value * 100:.1f}%" if cell.number_format == "0.0%" else str(cell.value)
+            text = f"{percent(cell.value)}%" if cell.number_format == "0.0%" else str(cell.value)
             # A title or note alone in its row spills over empty cells; it should not widen column A.
             if cell.column == 1 and len(row) > 1 and all(c.value is None for c in row[1:]) and \
                     cell_len(text) > 24:

@@ -2,13 +2,19 @@
 
 Figures are as they stood at the end of the day: counts are of that day's events, states are read from the
 stretches in `case_states`, so a report re-made later agrees with the one made that evening.
+
+A rate is kept as the count over the count it was taken of (`satisfaction_rate` 13/16 is 0.8125), never rounded
+here; `percent` is the one rounding every screen and every report format shows it with.
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
+from decimal import Decimal
+from fractions import Fraction
 from statistics import median
 from typing import Any
 
@@ -24,8 +30,27 @@ def day_bounds(day: date) -> tuple[str, str]:
     return start.isoformat(timespec="seconds"), (start + timedelta(days=1)).isoformat(timespec="seconds")
 
 
+# No rate is taken over more than this many (cases, ratings): a rate's float is close enough to its fraction to find
+# that fraction again, since two fractions of smaller wholes lie further apart than the float is from its own.
+LARGEST_WHOLE = 10**7
+
+
 def _rate(part: int, whole: int) -> float | None:
-    return round(part / whole, 4) if whole else None
+    """part/whole as it is (13/16 is 0.8125): rounding it here and again for showing it would round twice."""
+    return part / whole if whole else None
+
+
+def percent(rate: float | None) -> Decimal | None:
+    """A rate in per cent to one decimal, rounded half up from the exact fraction it was taken of: 13/16 is 81.3
+    (`f"{0.8125 * 100:.1f}"` says 81.2, rounding half to even), 1/3 is 33.3. None (nothing to take it of) stays None.
+
+    The one rounding of a rate: the summary screen, the staff table and every report format show it this way.
+    """
+    if rate is None:
+        return None
+    exact = Fraction(rate).limit_denominator(LARGEST_WHOLE)
+    tenths = math.floor(exact * 1000 + Fraction(1, 2))
+    return Decimal(tenths).scaleb(-1)
 
 
 def _median(values: Iterable[float]) -> float | None:

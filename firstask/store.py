@@ -500,17 +500,32 @@ class Store:
         return {"received": received, "actions": actions, "ratings": ratings, "bad_ratings": bad,
                 "violations": violations, "handoff_waits": handoff_waits, "first_responses": first_responses}
 
-    def find_people(self, column: str, prefix: str, limit: int) -> list[dict[str, Any]]:
-        """Visitors whose `column` starts with `prefix` (an index range), newest first, one row per name+phone."""
+    def find_people(self, column: str, prefix: str, limit: int, open_states: Sequence[str] = ()
+                    ) -> list[dict[str, Any]]:
+        """Visitors whose `column` starts with `prefix` (an index range), newest first, one row per name+phone,
+        each with their cases in `open_states` as a JSON list (`open_cases`): one query for the whole list."""
         assert column in ("phone_digits", "initials", "name")
+        marks = ", ".join("?" * len(open_states)) or "NULL"
         # The newest 500 ids come from the index alone (a partial index of named people, or the name's own), and
-        # only those 500 rows are read: a short prefix ("138", "z") matches tens of thousands of visitors.
+        # only those 500 rows are read: a short prefix ("138", "z") matches tens of thousands of visitors. Their
+        # open cases are looked up for the few visitors listed only, each by the cases' person_id index.
         return self.all(
-            "SELECT name, phone, id_number, org, address, count(*) AS visits, max(created_at) AS last_seen, "
-            "json_group_array(id) AS ids "
-            f"FROM people WHERE id IN (SELECT id FROM people WHERE {column} >= ? AND {column} < ? "
-            "AND name IS NOT NULL ORDER BY id DESC LIMIT 500) GROUP BY name, phone ORDER BY last_seen DESC LIMIT ?",
-            (prefix, prefix + "\U0010ffff", limit))
+            "WITH hits AS (SELECT id, name, phone, id_number, org, address, created_at FROM people WHERE id IN "
+            f"(SELECT id FROM people WHERE {column} >= ? AND {column} < ? AND name IS NOT NULL "
+            "ORDER BY id DESC LIMIT 500)), "
+            "top AS (SELECT name, phone, id_number, org, address, count(*) AS visits, max(created_at) AS last_seen "
+            "FROM hits GROUP BY name, phone ORDER BY last_seen DESC LIMIT ?) "
+            "SELECT top.*, (SELECT json_group_array(json_object("
+            "'no', c.no, 'version', c.version, 'status', c.status, 'channel', c.channel, 'kind', c.kind, "
+            "'summary', c.summary, 'matter', json_extract(c.matter, '$.name'), "
+            "'matter_kind', json_extract(c.matter, '$.kind'), 'owner', c.owner, 'first_asker', c.first_asker, "
+            "'due', c.due, 'due_provisional', c.due_provisional, 'created_at', c.created_at, "
+            "'pending_to', c.pending_to, 'pending_from', c.pending_from, 'pending_since', c.pending_since, "
+            "'anonymous', c.anonymous, 'about_staff', c.about_staff)) "
+            "FROM hits h JOIN cases c ON c.person_id = h.id "
+            f"WHERE h.name = top.name AND h.phone IS top.phone AND c.status IN ({marks})) AS open_cases "
+            "FROM top ORDER BY last_seen DESC",
+            (prefix, prefix + "\U0010ffff", limit, *open_states))
 
     def case_numbers_ending(self, tail: str, today_prefix: str, open_states: Sequence[str]) -> list[str]:
         """Case numbers ending in `-tail` (a four-digit tail): the open cases of any day, and any case of today
@@ -520,13 +535,6 @@ class Store:
             f"SELECT no FROM cases WHERE status IN ({marks}) AND substr(no, 10) = ? "
             "UNION SELECT no FROM cases WHERE no = ? ORDER BY no DESC LIMIT 20",
             [*open_states, tail, f"{today_prefix}-{tail}"])]
-
-    def open_cases_of(self, person_ids: Sequence[int], open_states: Sequence[str]) -> list[tuple[str, int]]:
-        """The open cases of these people rows (visitors' visits): (case number, person id), by case number."""
-        marks = ", ".join("?" * len(open_states))
-        return [(r[0], r[1]) for r in self.conn.execute(
-            "SELECT no, person_id FROM cases WHERE person_id IN (SELECT value FROM json_each(?)) "
-            f"AND status IN ({marks}) ORDER BY no", [json.dumps(list(person_ids)), *open_states])]
 
     def declines_to(self, code: str, since: str) -> list[dict[str, Any]]:
         """Hand-offs declined back to `code` since a moment: (case_no, at, by_staff, reason), oldest first."""

@@ -231,13 +231,15 @@ def test_english_starts_on_the_cases_screen(desk, cases):
         await open_follow_up(pilot, app)
         assert app.sub_title == "王芳 (w01)"
         table = app.screen.query_one("#cases", DataTable)
-        assert [column.label.plain for column in table.columns.values()][:3] == ["No.", "Status", "Channel"]
-        assert table_rows(app)[0][1:4] == ["in progress", "Visit", "application"]
+        # 120 cells: the channel gives its room to the summary (it is in the history)
+        assert [column.label.plain for column in table.columns.values()][:3] == ["No.", "Status", "Kind"]
+        assert table_rows(app)[0][1:3] == ["in progress", "application"]
         assert shown(app.screen.query_one("#whoami")) == "王芳 (w01)  ·  today Mon 2026-11-23  ·  3 open"
         assert {binding.description for _, binding, *_ in app.screen.active_bindings.values()
-                if binding.show} == {"Lock", "Quit", i18n.t("app.key.desk"), "Follow-up",
+                if binding.show} == {"Lock", i18n.t("app.key.desk"),  # not F8: this is the follow-up screen
                                      # the follow-up screen's sections and what can be done in "Mine"
-                                     "History", "Hand off", "Feedback", "Extend", "Resolve", "Away/back"}
+                                     "History", "Hand off", "Feedback", "Extend", "Resolve", "Away/back",
+                                     "To window"}
 
     run(app, script)
 
@@ -321,10 +323,10 @@ def test_every_action_is_in_the_command_palette(desk, cases):
         commands = {command.title: command.help for command in app.get_system_commands(app.screen)}
         assert commands == {"刷新": "重新读取我的在办案件", "锁屏": i18n.t("app.key.lock_tip"),
                             "退出": "关闭服务台程序", i18n.t("app.key.desk"): i18n.t("app.key.desk_tip"),
-                            "跟踪": i18n.t("app.key.follow_up_tip"),
+                            # not F8: this is the follow-up screen
                             **{i18n.t(f"follow.key.{key}"): i18n.t(f"follow.key.{key}_tip")
                                for key in ("waiting", "mine", "tracking", "callbacks", "history", "hand_off",
-                                           "feedback", "extend", "resolve", "presence")}}
+                                           "feedback", "extend", "resolve", "presence", "to_window")}}
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"锁屏")

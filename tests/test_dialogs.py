@@ -15,6 +15,7 @@ import pytest
 from pypdf import PdfReader
 from rich.cells import cell_len
 from rich.text import Text
+from textual import events
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input, SelectionList, Static, TextArea
@@ -24,6 +25,7 @@ from firstask.desk import Case, Desk
 from firstask.screens.accept import AcceptDialog, MaterialsTable
 from firstask.screens.answer import AnswerDialog
 from firstask.screens.dialog import ActionDialog, Prose, printed, wrap
+from firstask.screens.follow_actions import ExtendDialog, FeedbackDialog, RemedyDialog
 from firstask.screens.notice import NoticeDialog
 from firstask.screens.refer import ReferDialog
 from firstask.screens.reject import RejectDialog
@@ -146,12 +148,13 @@ def test_an_earlier_notice_is_shown_and_a_second_one_is_named_before_it_is_sent(
     async def script(pilot, dialog) -> None:
         earlier = shown(dialog, "#earlier")
         assert earlier.startswith("Earlier notices:\n#1  2026-11-23 09:30  王芳: 《残疾评定表》")
-        # Nothing ticked yet: every document would be asked for, four of them for the first time.
-        assert shown(dialog, "#second").startswith("This would be a SECOND notice (NOT-2, recorded against 王芳)")
-        assert "身份证; 户口本; 2寸白底照片; 《残疾人证申请表》." in shown(dialog, "#second")
-        await keys(pilot, "space", "down", "space", "down", "space", "down", "space")
+        # What the visitor presented before starts ticked: only the item asked for before is missing.
+        assert dialog.query_one("#presented", SelectionList).selected == CJZ_DOCUMENTS[:4]
         assert shown(dialog, "#second") == ""  # the same item as before: not a second notice
-        await keys(pilot, "space")  # the 申请表 is missing after all
+        await keys(pilot, "space")  # the 身份证 is not here after all
+        assert shown(dialog, "#second").startswith("This would be a SECOND notice (NOT-2, recorded against 王芳)")
+        assert shown(dialog, "#second").endswith("did not ask for 身份证.")
+        await keys(pilot, "space", "down", "down", "down", "space")  # it is; the 申请表 is missing after all
         assert shown(dialog, "#second").endswith("did not ask for 《残疾人证申请表》.")
         await keys(pilot, "ctrl+s")
 
@@ -324,8 +327,7 @@ def test_a_case_with_no_matter_takes_the_days_the_clerk_chooses(desk):
 
     async def script(pilot, dialog) -> None:
         assert shown(dialog, "#due") == "Due: Thu 2026-11-26 (3 working days)"  # TIME-4: complaints 3
-        await keys(pilot, "ctrl+s")
-        assert shown(dialog, "#materials-reason") == "List the materials received (name and pages)."
+        assert shown(dialog, "#missing").startswith("No catalogue matter: it may be accepted with no materials")
         await keys(pilot, "tab")
         await type_text(pilot, "投诉信")
         await keys(pilot, "enter", "2")  # added, the cursor on it: 2 pages
@@ -365,19 +367,54 @@ def test_refer_moves_on_with_enter_and_refuses_a_missing_contact(desk):
 
     async def script(pilot, dialog) -> None:
         await type_text(pilot, "区人力社保局")
-        await keys(pilot, "enter", "enter")  # on to the contact, and confirm with it empty
+        await keys(pilot, "enter", "enter", "enter")  # on to the contact, on past what to bring, confirm
         assert pilot.app.screen is dialog
         assert shown(dialog, "#contact-reason") == "Give the agency's phone or address."
         assert dialog.focused is dialog.query_one("#contact")
         assert dialog.query_one("#agency", Input).value == "区人力社保局"
         await type_text(pilot, "0571-87654321")
         assert shown(dialog, "#contact-reason") == ""  # edited: the reason is gone
-        await keys(pilot, "enter")
+        await keys(pilot, "enter", "enter")  # past what to bring, and confirm
 
     app = run(dialog, script)
     [result] = app.results
     assert result is not None and (result.status, result.outcome) == ("resolved", "referred")
     assert result.history[-1].detail["agency"] == "区人力社保局"
+
+
+def test_every_field_the_desk_refuses_is_shown_at_once_each_under_its_field(desk):
+    case = new_case(desk, matter=None, kind="enquiry")
+    dialog = dialog_for(ReferDialog, desk, case)
+
+    async def script(pilot, dialog) -> None:
+        await keys(pilot, "ctrl+s")  # nothing filled in
+        assert shown(dialog, "#agency-reason") == "Name the agency the visitor is referred to."
+        assert shown(dialog, "#contact-reason") == "Give the agency's phone or address."
+        assert shown(dialog, "#message") == ""
+        assert dialog.focused is dialog.query_one("#agency")  # the first of them
+        await type_text(pilot, "区民政局")
+        await keys(pilot, "tab")
+        await type_text(pilot, "87654321")
+        await keys(pilot, "ctrl+s")
+
+    app = run(dialog, script)
+    assert app.results[0] is not None and app.results[0].outcome == "referred"
+
+
+def test_a_reason_about_no_field_shows_under_the_form_beside_the_fields_reasons(desk):
+    no = accepted(desk)
+    dialog = dialog_for(ExtendDialog, desk, desk.case(no))
+
+    async def script(pilot, dialog) -> None:
+        await type_text(pilot, "30")  # past the cap, and no reason given
+        await keys(pilot, "ctrl+s")
+        assert shown(dialog, "#text-reason") == "Give the reason for the extension (the visitor is told)."
+        assert shown(dialog, "#message") == "Extensions past 7 working days in all (0 used) need a supervisor."
+        assert len(dialog.refusals()) == 2
+        assert dialog.focused is dialog.query_one("#text")
+
+    app = run(dialog, script)
+    assert app.results == [] and events_of(desk, no)[-1] == "accept"
 
 
 def test_reject_prints_the_rejection_notice_for_a_written_notice_matter(desk):
@@ -456,6 +493,45 @@ def test_a_new_forbidden_phrase_asks_again(desk):
 
     app = run(dialog, script)
     assert app.results[0] is not None and app.results[0].outcome == "rejected"
+
+
+def test_an_edit_after_a_confirmed_phrase_asks_again(desk):
+    case = new_case(desk, matter=None, kind="enquiry")
+    dialog = dialog_for(AnswerDialog, desk, case)
+
+    async def script(pilot, dialog) -> None:
+        await type_text(pilot, "这个我不知道")
+        await keys(pilot, "ctrl+s")  # asks
+        assert dialog.query_one("#lang").has_class("asking")
+        await type_text(pilot, " 请稍等")  # the same phrase, other words around it
+        assert shown(dialog, "#lang") == "Forbidden phrase: 不知道. Please say it another way."
+        assert not dialog.query_one("#lang").has_class("asking")
+        await keys(pilot, "ctrl+s")  # not the words the clerk confirmed: asked again
+        assert pilot.app.screen is dialog and desk.case(case.no).status == "open"
+        assert shown(dialog, "#lang").endswith("press Ctrl+S again (recorded as LANG-1).")
+        await keys(pilot, "ctrl+s")  # these very words, confirmed
+
+    app = run(dialog, script)
+    assert app.results[0] is not None and desk.case(case.no).result == "这个我不知道 请稍等"
+    assert [v.rule for v in desk.violations(case_no=case.no)].count("LANG-1") == 1
+
+
+def test_a_phrase_confirmed_then_edited_in_a_one_line_dialog_asks_again(desk):
+    no = accepted(desk)
+    dialog = dialog_for(FeedbackDialog, desk, desk.case(no))
+
+    async def script(pilot, dialog) -> None:
+        await type_text(pilot, "没办法")
+        await keys(pilot, "enter")  # asks
+        await keys(pilot, "backspace")
+        await type_text(pilot, "法了")
+        await keys(pilot, "enter")  # edited: asks again, nothing saved
+        assert pilot.app.screen is dialog and events_of(desk, no)[-1] == "accept"
+        await keys(pilot, "enter")
+
+    app = run(dialog, script)
+    assert app.results[0] is not None and events_of(desk, no)[-1] == "feedback"
+    assert desk.case(no).history[-1].detail["text"] == "没办法了"
 
 
 def test_forbidden_phrases_in_a_notices_extra_items_are_checked(desk):
@@ -539,6 +615,104 @@ def test_a_failing_desk_is_reported_in_the_dialog_not_as_a_traceback(desk, monke
     assert app.results == []
 
 
+# --- the follow-up dialogs: the rating put right, the new due date, a full-width space ----------------------------
+
+
+def accepted(desk: Desk) -> str:
+    """A CJZ application with every document, due 2026-12-02 (7 working days)."""
+    no = new_case(desk).no
+    desk.accept(no, "w01", materials=[(name, 1) for name in CJZ_DOCUMENTS])
+    return no
+
+
+def test_the_remedy_dialog_shows_the_bad_rating_and_what_the_visitor_said(desk):
+    no = accepted(desk)
+    desk.resolve(no, "w01", "已办结，证件可领取")
+    desk.rate(no, "w01", 2, "[b]等了太久[/b]，窗口说不清楚")
+    dialog = dialog_for(RemedyDialog, desk, desk.case(no))
+
+    async def script(pilot, dialog) -> None:
+        assert shown(dialog, "#rating") == "Rated at the callback: 2 dissatisfied (2026-11-23 09:30)"
+        assert shown(dialog, "#comment") == "The visitor said: [b]等了太久[/b]，窗口说不清楚"
+        assert dialog.query_one("#comment", Prose).render().spans == []  # the visitor's words, never markup
+        await type_text(pilot, "已电话回访并说明办理时限")
+        await keys(pilot, "ctrl+s")
+
+    app = run(dialog, script)
+    assert app.results[0] is not None and app.results[0].remedied_at is not None
+
+
+def test_the_remedy_dialog_says_when_the_visitor_left_no_comment(desk):
+    i18n.set_language("zh")
+    no = accepted(desk)
+    desk.resolve(no, "w01", "已办结")
+    desk.rate(no, "w01", 1)
+    dialog = dialog_for(RemedyDialog, desk, desk.case(no))
+
+    async def script(pilot, dialog) -> None:
+        assert shown(dialog, "#rating") == "回访评价：1 非常不满意（2026-11-23 09:30）"
+        assert shown(dialog, "#comment") == "服务对象未留意见。"
+
+    run(dialog, script)
+
+
+def test_the_extend_dialog_shows_the_new_due_date_as_the_days_are_typed(desk):
+    no = accepted(desk)  # due Wed 2026-12-02
+    dialog = dialog_for(ExtendDialog, desk, desk.case(no))
+
+    async def script(pilot, dialog) -> None:
+        assert shown(dialog, "#new-due") == ""  # no days yet
+        await type_text(pilot, "3")
+        assert shown(dialog, "#new-due") == "New due date: Mon 2026-12-07 (+3 working days)"
+        assert desk.preview_extend(no, 3) == (date(2026, 12, 7), False)
+        await type_text(pilot, "0")  # 30 working days: into 2027, whose holidays are not published
+        due, provisional = desk.preview_extend(no, 30)
+        assert provisional and due.year == 2027
+        assert shown(dialog, "#new-due").startswith(f"New due date: {due:%a} {due.isoformat()} (+30 working days)")
+        assert "(provisional" in shown(dialog, "#new-due")
+        await keys(pilot, "backspace", "backspace")
+        assert shown(dialog, "#new-due") == ""
+
+    run(dialog, script)
+    assert events_of(desk, no)[-1] == "accept"  # a preview writes nothing
+
+
+def test_the_extend_preview_speaks_chinese(desk):
+    i18n.set_language("zh")
+    no = accepted(desk)
+    dialog = dialog_for(ExtendDialog, desk, desk.case(no))
+
+    async def script(pilot, dialog) -> None:
+        await type_text(pilot, "3")
+        assert shown(dialog, "#new-due") == "延期后承诺日期：2026-12-07 星期一（延长 3 个工作日）"
+
+    run(dialog, script)
+
+
+def ime_commit(text: str) -> list[events.Key]:
+    """What the terminal hands over when a Chinese input method commits `text`: one key a character, all at once;
+    a full-width space is the key Textual names `ideographic_space`, with the character itself."""
+    return [events.Key("ideographic_space" if ch == "\u3000" else ch, ch) for ch in text]
+
+
+def test_a_full_width_space_typed_in_a_field_is_kept(desk):
+    no = accepted(desk)
+    dialog = dialog_for(FeedbackDialog, desk, desk.case(no))
+
+    async def script(pilot, dialog) -> None:
+        for key in ime_commit("张三\u3000李四"):
+            pilot.app.post_message(key)
+        await pilot.pause()
+        assert dialog.query_one("#text", Input).value == "张三\u3000李四"  # kept, and in its place
+        await keys(pilot, "ideographic_space")  # as Pilot presses it (no character given)
+        await type_text(pilot, "已通知")
+        await keys(pilot, "ctrl+s")
+
+    app = run(dialog, script)
+    assert app.results[0] is not None
+    assert desk.case(no).history[-1].detail["text"] == "张三\u3000李四\u3000已通知"
+
+
 # --- keys, catalogue, layout -----------------------------------------------------------------------------------
 
 
@@ -602,13 +776,17 @@ def test_the_chinese_dialog_speaks_chinese(desk):
 
 @pytest.mark.parametrize("text", ["张a三b", "居住地住址、就业、就读等证明材料(按申领条件提供)",
                                   "  12. 本人居民身份证（原件）", "averyveryverylongwordwithoutanyspace",
-                                  "This would be a SECOND notice (NOT-2, recorded against 王芳): ok"])
+                                  "This would be a SECOND notice (NOT-2, recorded against 王芳): ok",
+                                  "TIME-2: 超过承诺办结日期（2026-12-01）仍未办结。"])
 def test_lines_wrap_within_their_cells_and_lose_nothing(text):
     for cells in range(4, 40):
         lines = wrap(text, cells).split("\n")
         assert all(cell_len(line) <= cells for line in lines), (cells, lines)
         assert "".join(lines).replace(" ", "") == text.replace(" ", "")
     assert wrap("  3. 居住地住址、就业", 14) == "  3. 居住地住\n     址、就业"
+    # An opening bracket stays with what it holds, a closing one with what precedes it.
+    assert wrap("TIME-2: 超过承诺办结日期（2026-12-01）仍未办结。", 28) == (
+        "TIME-2: 超过承诺办结日期\n（2026-12-01）仍未办结。")
 
 
 # --- snapshots: the notice dialog, fixed clock, fixed size, no blinking cursor ----------------------------------

@@ -55,6 +55,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -107,12 +108,12 @@ EXPECTED: dict[str, Any] = {
     "violations.by_staff.w01": 6, "violations.by_staff.w02": 14, "violations.by_staff.w03": 21,
     "violations.by_staff.s01": 7,
 }
-RATES = {"on_spot_rate": 41 / 163, "satisfaction_rate": (9 + 12 + 16) / 57}
+RATES = {"on_spot_rate": Fraction(41, 163), "satisfaction_rate": Fraction(9 + 12 + 16, 57)}
 STAFF_ROWS = {  # code: (received, owned, resolved, on-time rate, violations)
-    "w01": (32, 22, 23, 7 / 9, 6),
-    "w02": (39, 45, 28, 2 / 6, 14),
-    "w03": (54, 35, 31, 1.0, 21),
-    "s01": (38, 10, 37, 0.0, 7),
+    "w01": (32, 22, 23, Fraction(7, 9), 6),
+    "w02": (39, 45, 28, Fraction(2, 6), 14),
+    "w03": (54, 35, 31, Fraction(1), 21),
+    "s01": (38, 10, 37, Fraction(0), 7),
 }
 # One figure by definition (see the module's docstring), so allowed to share its number.
 SAME_FIGURE = {("second_notices", "violations.by_rule.NOT-2")}
@@ -417,9 +418,9 @@ def label_of(key: str, language: str = "zh") -> str:
     raise KeyError(key)
 
 
-def percent(rate: float) -> str:
-    """A rate as the documents print it: the summary's four decimals in per cent, to a tenth, half up."""
-    return f"{(Decimal(str(round(rate, 4))) * 100).quantize(Decimal('0.1'), ROUND_HALF_UP)}%"
+def percent(rate: Fraction) -> str:
+    """A rate as the documents print it: in per cent to a tenth, rounded half up from the exact fraction."""
+    return f"{(Decimal(rate.numerator) * 100 / Decimal(rate.denominator)).quantize(Decimal('0.1'), ROUND_HALF_UP)}%"
 
 
 # --- the day is as planned -----------------------------------------------------------------------------------------
@@ -562,7 +563,9 @@ def test_xlsx_columns_are_as_wide_as_their_text(day, tmp_path):
         ws = wb[name]
         for column in ws.iter_cols():
             letter = column[0].column_letter
-            longest = max(cell_len(str(c.value)) for c in column if c.value is not None)
+            # A rate is shown as a spreadsheet formats it (to a tenth of a per cent), not as the number it holds.
+            longest = max(cell_len(f"{c.value * 100:.1f}%" if c.number_format == "0.0%" else str(c.value))
+                          for c in column if c.value is not None)
             width = ws.column_dimensions[letter].width
             assert min(longest, 46) <= width <= max(longest, 8) + 2, (name, letter, longest, width)
         assert ws.freeze_panes == "A2"

@@ -290,8 +290,9 @@ def test_a_declined_hand_off_tells_the_sender_at_once(desk) -> None:
         assert isinstance(follow, FollowUpScreen)
         [row] = [line for line in follow.sections["mine"] if line.no == no]
         assert row.returned == "不属于我的业务范围"
-        table_rows = follow.section_rows("mine")[2]
-        assert any("declined" in cells[1].plain and "不属于我的业务范围" in cells[6].plain for cells in table_rows)
+        columns, _, table_rows = follow.section_rows("mine")
+        shown_rows = [dict(zip(columns, (cell.plain for cell in cells), strict=True)) for cells in table_rows]
+        assert any("declined" in row["status"] and "不属于我的业务范围" in row["summary"] for row in shown_rows)
 
     run(app, script)
 

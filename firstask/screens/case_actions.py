@@ -7,12 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from importlib import import_module
+from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 
 from firstask.desk import Case, Desk
 from firstask.rules import Staff
-from firstask.screens.dialog import ActionDialog
+
+if TYPE_CHECKING:  # the dialogs are imported when first opened: the window's start-up never pays for them
+    from firstask.screens.dialog import ActionDialog
 
 # The dialogs by module and class, imported when first opened: a screen that lists cases never pays for them.
 DIALOGS: dict[str, tuple[str, str]] = {
@@ -33,8 +36,7 @@ DESK_ACTION: dict[str, str] = {
 
 def dialog(name: str, desk: Desk, clerk: Staff, case: Case) -> ActionDialog:
     module, class_name = DIALOGS[name]
-    made = getattr(import_module(f"firstask.screens.{module}"), class_name)(desk, clerk, case)
-    assert isinstance(made, ActionDialog)
+    made: ActionDialog = getattr(import_module(f"firstask.screens.{module}"), class_name)(desk, clerk, case)
     return made
 
 

@@ -261,6 +261,7 @@ class CheckInScreen(Screen[None]):
         typed = event.value.strip()
         # Nobody found: what was typed is the new visitor's phone or name, so it is not typed twice.
         target = "#phone" if typed.isdigit() else "#visitor_name"
+        self.set_reason("find", "")
         if typed:
             self.query_one(target, Input).value = typed
         self.query_one("#visitor_name" if typed.isdigit() or not typed else "#phone", Input).focus()

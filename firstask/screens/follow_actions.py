@@ -143,10 +143,6 @@ class ExtendDialog(TextDialog):
         yield Prose(id="new-due")
         yield reason_line("days")
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.show_new_due()
-
     @on(Input.Changed, "#days")
     def show_new_due(self) -> None:
         """The due date the days typed would set (`Desk.preview_extend`), with its weekday; nothing before a day."""

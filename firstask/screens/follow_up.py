@@ -53,6 +53,7 @@ EMPTY_TEXT = {"waiting": "follow.section.waiting_empty", "mine": "app.cases.empt
               "tracking": "follow.section.tracking_empty", "callbacks": "follow.section.callbacks_empty"}
 FLEXIBLE = ("matter", "visitor", "summary")  # cut to share the room the other columns leave
 FLEXIBLE_CELLS_AT_LEAST = 6
+WIDE_ENOUGH_FOR_CHANNEL = 140  # narrower, the lists leave the channel out (the history has it)
 CELL_PADDING = 2  # DataTable pads each cell by one cell on either side
 SCROLLBAR = 1  # follow_up.tcss: scrollbar-size-vertical
 
@@ -248,7 +249,9 @@ class FollowUpScreen(Screen[None]):
     def section_rows(self, name: str, today: date | None = None
                      ) -> tuple[Sequence[str], dict[str, int], list[list[Text]]]:
         """What the table shows for a section: its columns, their widths, and each case's cells cut to fit."""
-        columns = MINE_COVERING if name == "mine" and self.covering else SECTION_COLUMNS[name]
+        columns: Sequence[str] = MINE_COVERING if name == "mine" and self.covering else SECTION_COLUMNS[name]
+        if self.size.width < WIDE_ENOUGH_FOR_CHANNEL:  # the summary needs the room more than the channel does
+            columns = [column for column in columns if column != "channel"]
         calendar = self.desk.calendar
         day = today or self.desk.now().date()
         rows = [self.row(line, day, calendar, columns) for line in self.sections[name]]
@@ -308,15 +311,14 @@ class FollowUpScreen(Screen[None]):
     def column_widths(self, rows: Sequence[dict[str, Text]],
                       columns: Sequence[str] = COLUMNS) -> dict[str, int]:
         """Every column as wide as its widest cell, except that matter, visitor and summary share what is left
-        of the screen: the summary keeps at least a third of it, the other two are cut to fit the rest."""
+        of the screen: the summary, what the clerk reads, keeps at least half of it; the visitor and the matter
+        are cut to fit the rest."""
         widths = {name: max([cell_len(header(name))] + [row[name].cell_len for row in rows]) for name in columns}
         fixed = sum(widths[name] for name in columns if name not in FLEXIBLE)
         room = self.size.width - fixed - CELL_PADDING * len(columns) - SCROLLBAR
-        summary_room = max(FLEXIBLE_CELLS_AT_LEAST, room // 3)
-        if widths["matter"] + widths["visitor"] > room - summary_room:
-            share = max(FLEXIBLE_CELLS_AT_LEAST, (room - summary_room) // 2)
-            widths["matter"] = min(widths["matter"], share)
-            widths["visitor"] = min(widths["visitor"], max(share, room - summary_room - widths["matter"]))
+        rest = room - max(FLEXIBLE_CELLS_AT_LEAST, room // 2)
+        widths["visitor"] = min(widths["visitor"], max(FLEXIBLE_CELLS_AT_LEAST, rest // 2))
+        widths["matter"] = min(widths["matter"], max(FLEXIBLE_CELLS_AT_LEAST, rest - widths["visitor"]))
         widths["summary"] = max(FLEXIBLE_CELLS_AT_LEAST, room - widths["matter"] - widths["visitor"])
         return widths
 

@@ -26,6 +26,7 @@ from textual.widgets import DataTable, Input, Static
 
 from firstask.desk import Desk
 from firstask.i18n import t
+from firstask.report import percent as rounded_percent
 from firstask.rules import CHANNELS, KINDS, Staff
 from firstask.screens.key_bar import KeyBar
 from firstask.screens.summary_cases import SummaryCasesScreen
@@ -77,7 +78,8 @@ def localise_summary(node: DOMNode) -> None:
 
 
 def percent(rate: float | None) -> str:
-    return t("summary.none") if rate is None else t("summary.rate", value=f"{rate * 100:.1f}")
+    """A rate as the reports print it (`report.percent`: half up from the exact fraction, 13/16 is 81.3 %)."""
+    return t("summary.none") if rate is None else t("summary.rate", value=str(rounded_percent(rate)))
 
 
 def bar(value: int, most: int, cells: int, style: str) -> Text:
