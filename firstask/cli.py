@@ -74,7 +74,39 @@ def main_options(
         run_desk()
 
 
+@contextlib.contextmanager
+def typed_ahead_unseen() -> Iterator[None]:
+    """Until the desk draws itself, what is typed ahead (a staff code, a PIN) is kept for it but not echoed on the
+    terminal, where it would stay after the desk quits; Enter stays Enter. The terminal is put back as it was."""
+    try:
+        import termios
+
+        fd = sys.stdin.fileno()
+        saved = termios.tcgetattr(fd)
+    except (ImportError, OSError, ValueError):
+        yield
+        return
+    quiet = termios.tcgetattr(fd)
+    quiet[0] &= ~termios.ICRNL
+    quiet[3] &= ~(termios.ECHO | termios.ICANON)
+    try:
+        termios.tcsetattr(fd, termios.TCSANOW, quiet)
+    except termios.error:
+        yield
+        return
+    try:
+        yield
+    finally:
+        with contextlib.suppress(termios.error):
+            termios.tcsetattr(fd, termios.TCSANOW, saved)
+
+
 def run_desk() -> None:
+    with typed_ahead_unseen():
+        open_desk()
+
+
+def open_desk() -> None:
     from firstask.desk import Desk
 
     with user_errors():

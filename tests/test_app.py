@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 from rich.text import Text
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Input, Static
 
 from firstask import i18n
@@ -105,6 +106,13 @@ def table_rows(app: DeskApp) -> list[list[str]]:
     return [[cell.plain for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
 
+def table_cells(app: DeskApp) -> list[dict[str, str]]:
+    """Each row by column (the channel is left out below 140 cells, so positions move with the width)."""
+    table = app.screen.query_one("#cases", DataTable)
+    keys = [str(key.value) for key in table.columns]
+    return [dict(zip(keys, (cell.plain for cell in table.get_row_at(i)), strict=True)) for i in range(table.row_count)]
+
+
 def desk_events(desk: Desk) -> list[str]:
     return [r["action"] for r in desk.store.all("SELECT action FROM events WHERE case_no IS NULL ORDER BY seq")]
 
@@ -131,12 +139,12 @@ def test_log_in_shows_my_open_cases(desk, cases):
         rows = table_rows(app)
         assert [row[0] for row in rows] == [line.no for line in desk.my_cases("w01")]
         assert sorted(row[0] for row in rows) == sorted(cases)  # not w02's case
-        first = rows[0]
-        assert first[:5] == [cases[0], "办理中", "来访", "办事", "居住证申领"]
-        assert first[5] == "张a三b"
+        first = table_cells(app)[0]
+        assert [first[key] for key in ("no", "status", "kind", "matter")] == [cases[0], "办理中", "办事", "居住证申领"]
+        assert first["visitor"] == "张a三b"
         due = desk.case(cases[0]).due
-        assert first[7] == f"{due.isoformat()} 余 15 个工作日"
-        assert rows[1][7] == "—"
+        assert first["due"] == f"{due.isoformat()} 余 15 个工作日"
+        assert table_cells(app)[1]["due"] == "—"
         assert shown(app.screen.query_one("#whoami")) == "王芳（w01）　今天 2026-11-23 星期一　在办 3 件"
 
     run(app, script)
@@ -192,7 +200,7 @@ def test_f12_locks_the_desk_and_the_next_clerk_logs_in(desk, cases):
         await log_in(pilot, "w02", "2222")
         await open_follow_up(pilot, app)
         assert app.sub_title == "李强（w02）"
-        assert [row[5] for row in table_rows(app)] == ["陈"]  # the new clerk's cases, not w01's
+        assert [row["visitor"] for row in table_cells(app)] == ["陈"]  # the new clerk's cases, not w01's
         await pilot.press("f12")
         await pilot.pause()
         assert app.screen.query_one("#code", Input).value == ""  # w02's code is not left behind
@@ -251,7 +259,8 @@ def test_user_text_is_shown_literally(desk, cases):
 
     async def script(pilot) -> None:
         table = app.screen.query_one("#cases", DataTable)
-        visitor, summary = table.get_row_at(0)[5:7]
+        visitor, summary = (table.get_cell_at(Coordinate(0, table.get_column_index(key))) for key in ("visitor",
+                                                                                                       "summary"))
         assert (visitor.plain, visitor.spans) == ("[bold red]x[/]", [])
         assert summary.plain == "[link=http://x]点我[/link]"
         assert shown(app.screen.query_one("#whoami")).startswith("[b]周[/b]（w03）")

@@ -1,4 +1,6 @@
-"""The action dialogs as a clerk uses them, keys only: answer, one-time notice, accept, refer, reject.
+"""The action dialogs as a clerk uses them, keys only: answer, one-time notice, accept, refer, reject, and what the
+shared frame gives the follow-up dialogs too (every refusal at once, LANG-1 asked again after an edit, a full-width
+space kept; the remedy's rating, the extension's new due date).
 
 Each dialog is hosted alone in a tiny app, driven with key presses, and checked on the screen and on
 `desk.case(...)`. Two snapshots (the notice dialog in Chinese and in English) check the looks.

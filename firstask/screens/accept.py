@@ -23,7 +23,7 @@ from firstask.desk import LIMITS, Case, Desk
 from firstask.i18n import t
 from firstask.rules import RuleError, Staff
 from firstask.screens.dialog import ActionDialog, Prose, label, localise_bindings, reason_line
-from firstask.screens.words import WEEKDAYS, cut
+from firstask.screens.words import WEEKDAYS, cut, one_line
 
 # TIME-4: the limits a clerk may choose for a case with no catalogue matter, by the policy's names for them.
 DAY_CHOICES = ("own", "department", "complaint_departments", "departments", "leadership")
@@ -326,7 +326,7 @@ class AcceptDialog(ActionDialog):
 
     def add_typed_material(self, *, tell: bool) -> None:
         box = self.query_one("#add", Input)
-        name = " ".join(box.value.split())
+        name = one_line(box.value)
         if name:
             self.query_one(MaterialsTable).add(name, tell=tell)
         with box.prevent(Input.Changed):

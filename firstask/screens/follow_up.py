@@ -36,7 +36,7 @@ from firstask.screens.key_bar import KeyBar
 from firstask.screens.keys import localise
 from firstask.screens.section_bar import SectionBar
 from firstask.screens.title_bar import TitleBar
-from firstask.screens.words import WEEKDAYS, cut, staff_name
+from firstask.screens.words import WEEKDAYS, cut, one_line, staff_name
 from firstask.store import StoreError
 
 COLUMNS = ("no", "status", "channel", "kind", "matter", "visitor", "summary", "due")  # the Mine section
@@ -283,9 +283,9 @@ class FollowUpScreen(Screen[None]):
             case "visitor":
                 return Text(line.visitor_name if line.visitor_name is not None else t("app.cases.anonymous"))
             case "summary":
-                summary = " ".join(line.summary.split())
+                summary = one_line(line.summary)
                 if line.returned is not None:
-                    summary = t("follow.returned.summary", reason=" ".join(line.returned.split()), summary=summary)
+                    summary = t("follow.returned.summary", reason=one_line(line.returned), summary=summary)
                 return Text(summary)
             case "due":
                 return due_cell(line, today, calendar)

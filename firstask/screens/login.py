@@ -56,7 +56,9 @@ class LoginScreen(Screen[None]):
         super().__init__()
         self.desk = desk
         self.changing: tuple[Staff, str] | None = None  # logged in, a new PIN due: who, and the PIN they gave
-        self.let_in: Staff | None = None  # who logged in: keys still coming here are for the desk behind
+        # Who logged in: keys still coming here are for the desk behind. (The app makes a new log-in screen for the
+        # next log-in, so this is never reset.)
+        self.let_in: Staff | None = None
 
     def compose(self) -> ComposeResult:
         yield TitleBar()

@@ -21,6 +21,7 @@ from firstask.desk import LIMITS, Case, Desk
 from firstask.i18n import t
 from firstask.rules import Document, Staff
 from firstask.screens.dialog import ActionDialog, Prose, label, reason_line, slip
+from firstask.screens.words import one_line
 
 
 def document_label(document: Document) -> Text:
@@ -146,7 +147,7 @@ class NoticeDialog(ActionDialog):
 
     def add_typed_extra(self) -> None:
         box = self.query_one("#extra", Input)
-        item = " ".join(box.value.split())
+        item = one_line(box.value)
         if item and item not in self.extras:
             self.extras.append(item)
         with box.prevent(Input.Changed):

@@ -21,6 +21,12 @@ def cut(text: str, cells: int) -> str:
     return set_cell_size(text, cells - 1).rstrip() + "…"
 
 
+def one_line(text: str) -> str:
+    """Text on one line: runs of spaces and line breaks become one space; a full-width space (U+3000, which a
+    Chinese input method types on purpose) is kept as typed."""
+    return re.sub(r"[^\S\u3000]+", " ", text).strip(" \t\r\n")
+
+
 def staff_name(code: str | None, staff: Mapping[str, Staff]) -> str:
     """A colleague by name (their code when the roster does not know it)."""
     person = staff.get(code or "")
