@@ -11,12 +11,10 @@ the clerk is asked again.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
 
-from rich.cells import cell_len, chop_cells
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -34,6 +32,7 @@ from firstask.i18n import t
 from firstask.rules import ConflictError, RuleError, Staff
 from firstask.screens.key_bar import KeyBar
 from firstask.screens.keys import localise
+from firstask.screens.words import wrap
 from firstask.store import StoreError
 
 CONFIRM_KEY = "Ctrl+S"
@@ -45,40 +44,6 @@ WIDE_SPACE_KEY = "ideographic_space"
 
 def localise_bindings(node: DOMNode, confirm: str | None = None) -> None:
     localise(node, confirm)
-
-
-# Where a line may break: after a space, or before or after any wide (Chinese) character, keeping opening
-# punctuation with what follows it and closing punctuation with what precedes it.
-_OPENING = "([{<（「『“‘《〈【"
-_CLOSING = ")]}>,.;:!?，。、；：）」』”’》〉】！？%"
-_PIECES = re.compile(rf"[{re.escape(_OPENING)}]*(?:[\u2e80-\uffef]|[^\s\u2e80-\uffef]+)[{re.escape(_CLOSING)}]*\s*"
-                     r"|\s+")
-_NUMBERED = re.compile(r"\s*\d+\.\s")
-
-
-def wrap(text: str, cells: int) -> str:
-    """`text` with every line wrapped to `cells` terminal cells (a Chinese character takes two).
-
-    Chinese has no spaces to break at: a line breaks between any two Chinese characters, and at spaces between
-    words of other scripts; a word wider than the line is folded. A numbered item goes on under its own text.
-    """
-    cells = max(cells, 4)
-    out: list[str] = []
-    for line in text.split("\n"):
-        number = _NUMBERED.match(line)
-        indent = " " * cell_len(number.group()) if number and cell_len(number.group()) <= cells // 2 else ""
-        current = ""
-        for piece in _PIECES.findall(line):
-            if current.strip() and cell_len(current + piece.rstrip()) > cells:
-                out.append(current.rstrip())
-                current, piece = indent, piece.lstrip()
-            if cell_len(current + piece.rstrip()) > cells:
-                *full, current = chop_cells(current + piece, cells)
-                out.extend(part.rstrip() for part in full)
-            else:
-                current += piece
-        out.append(current.rstrip())
-    return "\n".join(out)
 
 
 class TextInput(Input):

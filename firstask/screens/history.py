@@ -23,10 +23,9 @@ from textual.widgets import DataTable, Static
 from firstask.desk import Case, Desk, Event
 from firstask.i18n import t
 from firstask.rules import Staff
-from firstask.screens.dialog import wrap
 from firstask.screens.key_bar import KeyBar
 from firstask.screens.keys import localise
-from firstask.screens.words import staff_name
+from firstask.screens.words import staff_name, wrap
 
 TEXT_FIELDS = ("summary", "text", "note", "reason", "result", "comment", "agency", "contact")
 STAFF_FIELDS = ("to", "pending_to", "owner", "back_to")
