@@ -33,7 +33,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 
-from firstask import i18n
+from firstask import i18n, printing
 from firstask.desk import Desk
 from firstask.i18n import t
 from firstask.live import Tidings
@@ -181,6 +181,8 @@ class DeskApp(App[None]):
         if self.staff is not None:
             await self.switch_mode(HOME)
             self.start_news()
+        if printing.find_font() is None:  # slips would print with a font the printer may not have: say so once
+            self.notify(t("slips.font_missing", package=printing.FONT_PACKAGE), severity="warning", timeout=20)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):

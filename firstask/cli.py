@@ -80,10 +80,13 @@ def typed_ahead_unseen() -> Iterator[None]:
     terminal, where it would stay after the desk quits; Enter stays Enter. The terminal is put back as it was."""
     try:
         import termios
-
+    except ImportError:  # not a POSIX terminal (Windows): nothing to do
+        yield
+        return
+    try:
         fd = sys.stdin.fileno()
         saved = termios.tcgetattr(fd)
-    except (ImportError, OSError, ValueError):
+    except (OSError, ValueError, termios.error):  # not a terminal (a pipe, a test)
         yield
         return
     quiet = termios.tcgetattr(fd)

@@ -7,7 +7,7 @@ import pytest
 
 from firstask.desk import data_dir
 
-JZZ_REQUIRED = ["本人居民身份证", "本人相片(张数规格以当地为准)", "居住地住址、就业、就读等证明材料(按申领条件提供)"]
+JZZ_REQUIRED = ["本人居民身份证", "本人相片", "居住地住址、就业、就读等证明材料(按申领条件提供)"]
 JZZ_PROXY = "委托人和代办人合法有效身份证件"  # required only "when" 代办的
 
 

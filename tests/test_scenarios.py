@@ -107,7 +107,7 @@ def test_phone_complaint_to_an_absent_colleague_picked_up_by_the_backup_resolved
     assert desk.verify().ok
 
 
-JZZ_REQUIRED = ["本人居民身份证", "本人相片(张数规格以当地为准)", "居住地住址、就业、就读等证明材料(按申领条件提供)"]
+JZZ_REQUIRED = ["本人居民身份证", "本人相片", "居住地住址、就业、就读等证明材料(按申领条件提供)"]
 
 
 def test_residence_permit_notice_second_visit_acceptance_extension_resolution_and_a_very_satisfied_callback(

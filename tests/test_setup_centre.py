@@ -291,7 +291,8 @@ def test_the_builder_refuses_a_bracket_in_a_name_nobody_decided():
     assert spec and spec.loader
     builder = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(builder)
-    assert builder.read_name("WFZM", "无犯罪记录证明(办理指引，社区不出具)") == ("无犯罪记录证明", "办理指引，社区不出具")
+    assert builder.read_name("WFZM", "无犯罪记录证明(办理指引，社区不出具)") == (
+        "无犯罪记录证明", "办理指引，社区不出具")
     assert builder.read_name("CJZ", "残疾人证新办(首次申领)") == ("残疾人证新办(首次申领)", None)
     with pytest.raises(SystemExit):
         builder.read_name("NEW", "新事项(研究员备注)")

@@ -389,3 +389,16 @@ def test_at_80_by_24_the_phone_and_the_keys_that_matter_stay(desk, lang: str) ->
 
     run(app, script, size=(80, 24))
 
+
+
+def test_without_a_chinese_truetype_font_the_desk_says_so_at_start(desk, monkeypatch) -> None:
+    from firstask import i18n, printing
+
+    monkeypatch.setattr(printing, "find_font", lambda: None)
+    app = make_app(desk, user="w01", lang="en")
+
+    async def script(pilot: Pilot, keys: Keys) -> None:
+        told = [n.message for n in app._notifications]
+        assert i18n.t("slips.font_missing", "en", package=printing.FONT_PACKAGE) in told
+
+    run(app, script)
