@@ -798,12 +798,12 @@ def test_lines_wrap_within_their_cells_and_lose_nothing(text):
 def test_snapshot_notice(snap_compare, desk, lang):
     i18n.set_language(lang)
     case = new_case(desk, matter="JZZ", visitor="张a三b")
-    desk.notify(case.no, "w01", presented=["本人居民身份证"])
+    desk.notify(case.no, "w01", presented=["本人居民身份证"])  # the ID card starts ticked: presented before
 
     async def fill(pilot) -> None:
         for box in pilot.app.screen.query(Input):
             box.cursor_blink = False
-        await pilot.press("space", "down", "space", "tab", "tab")
+        await pilot.press("down", "space", "tab", "tab")  # she brought the photo; a further item is typed
         await pilot.press(*"结婚证")
         await pilot.press("enter")
         await pilot.pause()
