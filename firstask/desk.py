@@ -530,9 +530,7 @@ class Desk:
             detail: Detail = {"items": p["items"], "missing": p["missing"], "extra": p["extra"],
                               "presented": p["presented"], "applies": p["applies"],
                               "second": _asks_anew(case, p["items"])}
-            forms = {d.name: d.form for d in case.matter.documents} if case.matter else {}
-            text = printing.notice(self._slip(case, ctx, now), [(i, forms.get(i)) for i in p["items"]],
-                                   forms=forms_place(case.matter, ctx.policy))
+            text = self._notice_text(case, ctx, now, p["items"], p["presented"])
             detail["document"] = self._print(case, "notice", text, required=bool(
                 case.matter and case.matter.written_notice))
             return {"status": "awaiting_documents"}, detail
@@ -553,7 +551,8 @@ class Desk:
             provisional = not ctx.calendar.is_confirmed(due.year)
             slip = self._slip(case, ctx, now)
             text = printing.receipt(slip, mats, now, due, provisional=provisional,
-                                    pickup=ctx.policy.pickup or printing.default_pickup(slip.centre, slip.window))
+                                    pickup=ctx.policy.pickup or printing.default_pickup(slip.centre, slip.window),
+                                    shown=originals_only(case.matter), collect=case.matter is not None)
             detail = {"materials": [list(m) for m in mats], "limit_days": limit, "immediate": immediate,
                       "due": due.isoformat(), "due_provisional": provisional, "handler": case.owner,
                       "applies": params["applies"], "document": self._print(case, "receipt", text, required=True)}
@@ -906,8 +905,38 @@ class Desk:
         # The slip names whoever hands it over: the clerk acting at this window (the owner's backup, say).
         clerk = ctx.actor
         return printing.Slip(case_no=case.no, visitor=(row or {}).get("name") or "",
-                             matter=case.matter.name if case.matter else "", clerk=clerk.name,
+                             matter=case.matter.name if case.matter else self._what_about(case), clerk=clerk.name,
                              window=self.window, day=now.date(), centre=centre_of(ctx.policy))
+
+    def _notice_text(self, case: CaseState, ctx: Context, now: datetime, items: Sequence[str],
+                     presented: Sequence[str]) -> str:
+        forms = {d.name: d.form for d in case.matter.documents} if case.matter else {}
+        first = self.store.first_event_at(case.no, "notify")
+        return printing.notice(self._slip(case, ctx, now), [(i, forms.get(i)) for i in items],
+                               forms=forms_place(case.matter, ctx.policy), presented=presented,
+                               earlier=datetime.fromisoformat(first).date() if first else None)
+
+    def preview_notice(self, no: str, by: str, *, presented: Iterable[str] = (), extra: Iterable[str] = (),
+                       applies: Iterable[str] = ()) -> tuple[list[str], str]:
+        """What a notice given now would ask for, and its text as it would print (the notice dialog's preview)."""
+        row = self.store.case_row(str(no))
+        if row is None:
+            raise RuleError("INPUT", "input.unknown_case", no=str(no))
+        case = self._state(row)
+        shown = clean_list(presented, "presented")
+        missing = rules.required_missing(case.matter, shown, clean_list(applies, "applies"))
+        items = missing + [e for e in clean_list(extra, "extra") if e not in missing]
+        return items, self._notice_text(case, self._context(by, {}), self.now(), items, shown)
+
+    def _what_about(self, case: CaseState) -> str:
+        """A case with no catalogue matter, as a slip names it: its kind and its summary (slips are Chinese)."""
+        from firstask import i18n
+
+        summary = self.store.scalar("SELECT summary FROM cases WHERE no = ?", (case.no,)) or ""
+        summary = " ".join(summary.split())
+        if len(summary) > SLIP_SUMMARY_CHARS:
+            summary = summary[:SLIP_SUMMARY_CHARS - 1] + "…"
+        return f"{i18n.t(f'kind.{case.kind}', 'zh')}：{summary}" if summary else i18n.t(f"kind.{case.kind}", "zh")
 
     def preview_slip(self, no: str, by: str) -> printing.Slip:
         """What a slip printed now for this case by `by` at this window will name (a dialog's preview)."""
@@ -1519,6 +1548,17 @@ STATE_KEYS = ("status", "owner", "due", "pending_to")
 PRINT_RULES = {"notice": "NOT-3", "receipt": "TIME-1", "rejection": "REJ-1", "referral": "REF-1"}
 
 CALENDAR_KEYS = {"calendar_confirmed_until", "calendar_years", "calendar_extra_closed", "calendar_extra_working"}
+
+
+SLIP_SUMMARY_CHARS = 40  # a case with no matter is named on its slips by its kind and its summary, cut to this
+
+
+def originals_only(matter: Matter | None) -> frozenset[str]:
+    """The documents the catalogue asks to see as originals only (an ID card): checked and handed back, so a
+    receipt does not list them as kept."""
+    if matter is None:
+        return frozenset()
+    return frozenset(d.name for d in matter.documents if (d.form or "").strip() == "原件")
 
 
 def forms_place(matter: Matter | None, policy: Policy) -> str:

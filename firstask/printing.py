@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -94,10 +94,18 @@ def default_pickup(centre: Centre, window: str | None) -> str:
     return place + (f"，电话 {centre.phone.strip()}" if centre.phone.strip() else "")
 
 
-def notice(slip: Slip, items: Sequence[tuple[str, str | None]], *, forms: str = "") -> str:
+def notice(slip: Slip, items: Sequence[tuple[str, str | None]], *, forms: str = "",
+           presented: Sequence[str] = (), earlier: date | None = None) -> str:
     """一次性告知书: every missing item with its requirement (original / copy, count) as the catalogue has it,
-    where the forms are obtained, and the promise that nothing more will be asked; the visitor signs for it."""
+    where the forms are obtained, and the promise that nothing more will be asked; the visitor signs for it.
+
+    `presented`: what the visitor has presented so far, listed so that they keep a record of it; `earlier`: the day
+    of the case's first notice, when this one follows it for what is still missing."""
     lines = _head(TITLES["notice"], slip)
+    if earlier is not None:
+        lines += ["", f"本通知接{earlier:%Y年%m月%d日}告知，列出仍需提供的材料。"]
+    if presented:
+        lines += ["", f"您已提交：{'、'.join(presented)}。"]
     lines += ["", f"您申请办理的上述事项，尚需提供（补正）以下{len(items)}项材料："]
     for i, (name, form) in enumerate(items, 1):
         lines.append(f"  {i}. {name}" + (f"（{form}）" if form else ""))
@@ -108,21 +116,28 @@ def notice(slip: Slip, items: Sequence[tuple[str, str | None]], *, forms: str = 
 
 
 def receipt(slip: Slip, materials: Sequence[tuple[str, int]], accepted: datetime, due: date, *,
-            provisional: bool, pickup: str = "") -> str:
+            provisional: bool, pickup: str = "", shown: Collection[str] = (), collect: bool = True) -> str:
     """收件回执: the materials received (name, pages) — or, for a case taken in with none (a complaint, a report,
-    research), that none were taken —, the acceptance and due dates, where to collect the result; signed for."""
+    research), that none were taken —, the acceptance and due dates, where to collect the result; signed for.
+
+    `shown`: originals only checked and handed back (an ID card): listed as such, not as kept, nor counted.
+    `collect`: False for a case whose result is a reply (a complaint, a report): where to ask, not to collect."""
     lines = _head(TITLES["receipt"], slip)
-    if materials:
+    kept = [(name, pages) for name, pages in materials if name not in shown]
+    returned = [name for name, _ in materials if name in shown]
+    if kept:
         lines += ["", "已收材料："]
-        for i, (name, pages) in enumerate(materials, 1):
+        for i, (name, pages) in enumerate(kept, 1):
             lines.append(f"  {i}. {name}（{pages}页）")
-        lines.append(f"  合计：{len(materials)}件，{sum(int(p) for _, p in materials)}页")
+        lines.append(f"  合计：{len(kept)}件，{sum(int(p) for _, p in kept)}页")
     else:
         lines += ["", "已收材料：无（本次受理未收取任何材料）"]
+    if returned:
+        lines.append(f"  原件已核验并当场退还：{'、'.join(returned)}")
     lines += ["", f"受理日期：{accepted:%Y年%m月%d日}", f"承诺办结日期：{due:%Y年%m月%d日}"
               + ("（节假日安排尚未公布，日期为暂定）" if provisional else "")]
     if pickup.strip():
-        lines.append(f"取件及咨询：{pickup.strip()}")
+        lines.append(f"{'取件及咨询' if collect else '查询及答复'}：{pickup.strip()}")
     lines += ["", "请妥善保管本回执，查询进度或领取结果时请出示。"]
     return "\n".join(lines + _foot(slip, sign_for=True)) + "\n"
 

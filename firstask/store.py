@@ -536,6 +536,10 @@ class Store:
             "UNION SELECT no FROM cases WHERE no = ? ORDER BY no DESC LIMIT 20",
             [*open_states, tail, f"{today_prefix}-{tail}"])]
 
+    def first_event_at(self, no: str, action: str) -> str | None:
+        """When a case first had an action (its first notice, say), or None."""
+        return self.scalar("SELECT at FROM events WHERE case_no = ? AND action = ? ORDER BY seq LIMIT 1", (no, action))
+
     def declines_to(self, code: str, since: str) -> list[dict[str, Any]]:
         """Hand-offs declined back to `code` since a moment: (case_no, at, by_staff, reason), oldest first."""
         return self.all(

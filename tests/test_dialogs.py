@@ -123,7 +123,9 @@ def test_a_notice_of_two_missing_documents_is_saved_and_printed(desk):
         assert dialog.query_one("#presented", SelectionList).selected == CJZ_DOCUMENTS[:3]
         preview = shown(dialog, "#preview")
         assert "1. 《残疾人证申请表》" in preview and "2. 《残疾评定表》(到指定医院评定)" in preview
-        assert "身份证" not in preview and "户口本" not in preview
+        asked = preview.split("尚需提供")[1]  # what was presented is listed apart, as the visitor's record
+        assert "身份证" not in asked and "户口本" not in asked
+        assert "您已提交：身份证、户口本" in preview
         assert "除上述材料外，本窗口不再要求您补充其他材料。" in preview
         assert shown(dialog, "#second") == ""
         await keys(pilot, "ctrl+s")
@@ -139,7 +141,7 @@ def test_a_notice_of_two_missing_documents_is_saved_and_printed(desk):
     assert pdf == desk.documents_dir / result.history[-1].detail["document"].replace(".txt", ".pdf")
     text = pdf_text(pdf)
     assert "残疾人证申请表" in text and "残疾评定表" in text
-    assert "户口本" not in text
+    assert "户口本" not in text.split("尚需提供")[1] and "您已提交" in text
 
 
 def test_an_earlier_notice_is_shown_and_a_second_one_is_named_before_it_is_sent(desk):

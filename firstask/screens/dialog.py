@@ -26,7 +26,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, SelectionList, Static, TextArea
 
-from firstask import printing, rules
+from firstask import rules
 from firstask.desk import Case, Desk
 from firstask.i18n import t
 from firstask.rules import ConflictError, RuleError, Staff
@@ -99,11 +99,6 @@ def reason_line(field: str) -> Prose:
 
 def visitor_of(case: Case) -> str:
     return case.visitor_name if case.visitor_name is not None else t("dialog.anonymous")
-
-
-def slip(desk: Desk, case: Case, clerk: Staff) -> printing.Slip:
-    """What the printed document will name: as the desk fills it in when the action is saved."""
-    return desk.preview_slip(case.no, clerk.code)
 
 
 def printed(desk: Desk, case: Case) -> Path | None:

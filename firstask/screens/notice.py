@@ -16,11 +16,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, OptionList, SelectionList
 from textual.widgets.selection_list import Selection
 
-from firstask import printing, rules
+from firstask import rules
 from firstask.desk import LIMITS, Case, Desk
 from firstask.i18n import t
-from firstask.rules import Document, Staff
-from firstask.screens.dialog import ActionDialog, Prose, label, reason_line, slip
+from firstask.rules import Document, RuleError, Staff
+from firstask.screens.dialog import ActionDialog, Prose, label, reason_line
 from firstask.screens.words import one_line
 
 
@@ -115,11 +115,14 @@ class NoticeDialog(ActionDialog):
     def show_notice(self) -> None:
         """The preview as the notice will print, and the NOT-2 warning when it asks for anything new."""
         items = self.items()
-        forms = {d.name: d.form for d in self.documents}
         preview = self.query_one("#preview", Prose)
         if items:
-            sheet = slip(self.desk, self.case, self.clerk)
-            preview.show(printing.notice(sheet, [(i, forms.get(i)) for i in items]).rstrip())
+            try:  # the desk's own text, exactly as it will print
+                _, text = self.desk.preview_notice(self.case.no, self.clerk.code, presented=self.ticked("presented"),
+                                                   extra=self.extras, applies=self.ticked("applies"))
+            except RuleError as refused:
+                text = refused.message()
+            preview.show(text.rstrip())
         else:
             preview.show(t("dialog.notice.nothing"), style="bold")
         asked = {item for notice in self.earlier for item in notice.items}
