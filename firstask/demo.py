@@ -27,7 +27,8 @@ ENQUIRIES = ["咨询居住证办理需要哪些材料", "询问医保缴费时�
 ANSWERS = ["已当场解答并提供办事指南。", "已告知办理地点和所需材料。", "已解答，并留下窗口电话以便再次咨询。"]
 COMPLAINTS = ["反映小区路灯损坏多日无人维修", "反映楼道堆放杂物存在消防隐患", "反映夜间施工噪音扰民",
               "反映垃圾清运不及时", "反映物业收费不透明"]
-REPORTS = ["举报小区内违规搭建", "举报商铺占道经营", "建议增设社区老年食堂", "建议延长周末办事时间"]
+REPORTS = ["举报小区内违规搭建", "举报商铺占道经营"]
+SUGGESTIONS = ["建议增设社区老年食堂", "建议延长周末办事时间"]
 AGENCIES = [("区公安分局出入境接待大厅", "0571-87280000"), ("区人力资源和社会保障局", "0571-12333"),
             ("区市场监督管理局", "0571-12315"), ("区法律援助中心", "0571-12348")]
 MATTERS = ["JZZ", "CJZ", "GLJT", "JMYL", "DSZN", "LSJZ", "SYDJ", "JMYB", "GZF", "FLYZ"]
@@ -252,7 +253,8 @@ class Month:
         kind = self.rng.choice(["report", "suggestion"])
         channel = self.rng.choice(["letter", "online", "phone"])
         anonymous = kind == "report" and self.rng.random() < 0.3
-        c = self.desk.check_in(clerk, channel=channel, kind=kind, summary=self.rng.choice(REPORTS),
+        c = self.desk.check_in(clerk, channel=channel, kind=kind,
+                               summary=self.rng.choice(REPORTS if kind == "report" else SUGGESTIONS),
                                anonymous=anonymous, **({} if anonymous else self.visitor()))
         self.at(self.later(self.moment, 0), lambda: self.accept(c, clerk))
 

@@ -164,6 +164,7 @@ class CaseLine:
     anonymous: bool = False
     about_staff: str | None = None
     matter_kind: str | None = None
+    handoff_note: str | None = None  # a waiting hand-off: what the sender wrote of what was done
 
 
 def _dt(text: str | None) -> datetime | None:
@@ -1100,7 +1101,10 @@ class Desk:
             "c.pending_to, c.pending_from, c.anonymous, c.about_staff, p.name AS visitor_name, "
             # A hand-off declined back to its owner shows as such until the owner acts on the case again.
             "(SELECT CASE WHEN e.action = 'decline_handoff' THEN coalesce(json_extract(e.detail, '$.reason'), '') "
-            "END FROM events e WHERE e.case_no = c.no AND e.action != 'scan' ORDER BY e.seq DESC LIMIT 1) AS returned "
+            "END FROM events e WHERE e.case_no = c.no AND e.action != 'scan' ORDER BY e.seq DESC LIMIT 1) AS returned, "
+            # A waiting hand-off shows what its sender wrote, where the receiver decides.
+            "CASE WHEN c.status = 'handoff_pending' THEN (SELECT json_extract(h.detail, '$.note') FROM events h "
+            "WHERE h.case_no = c.no AND h.action = 'hand_off' ORDER BY h.seq DESC LIMIT 1) END AS handoff_note "
             "FROM cases c "
             f"LEFT JOIN people p ON p.id = c.person_id WHERE {where} "
             f"ORDER BY {order}", args)
@@ -1114,7 +1118,8 @@ class Desk:
                          due=_d(r["due"]), due_provisional=bool(r["due_provisional"]),
                          created_at=datetime.fromisoformat(r["created_at"]), rating=r["rating"],
                          remedied=r["remedied_at"] is not None, resolved_at=_dt(r["resolved_at"]),
-                         pending_since=_dt(r["pending_since"]), returned=r["returned"])
+                         pending_since=_dt(r["pending_since"]), returned=r["returned"],
+                         handoff_note=r["handoff_note"])
                 for r, m in zip(rows, matters, strict=True)]
 
     def summary(self, day: date) -> dict[str, Any]:
@@ -1176,6 +1181,9 @@ class Desk:
         q = "".join((query or "").split()).replace("－", "-")
         if "-" in q:
             day, _, tail = q.partition("-")
+            if len(day) == 4 and day.isdigit():  # the month and day only (1127-0024): the last such day till today
+                today = self.now().date()
+                day = f"{today.year - (day > f'{today:%m%d}')}{day}"
             if not (len(day) == 8 and day.isdigit() and tail.isdigit() and 1 <= len(tail) <= 6):
                 return [] if day else self.find_cases(tail, limit)
             numbers = [f"{day}-{int(tail):04d}"]

@@ -531,8 +531,12 @@ def required_missing(matter: Matter | None, presented: Iterable[str], applies: I
 
 
 def not_1(case: CaseState, params: Mapping[str, Any]) -> Iterable[Finding]:
-    """NOT-1: the notice lists every missing required document plus free-text items, and is never empty."""
+    """NOT-1: the notice lists every missing required document plus free-text items, and is never empty. A guide
+    matter is never taken in here (TAKE-1), so no documents are asked for it: it is answered or referred."""
     matter = case.matter
+    if matter is not None and matter.kind == "guide":
+        yield _block("NOT-1", "not1.guide", matter=matter.name)
+        return
     known = {d.name for d in matter.documents} if matter else set()
     unknown = [p for p in params.get("presented", ()) if p not in known]
     if unknown:
@@ -745,6 +749,8 @@ def may(action: str, case: CaseState, ctx: Context) -> list[Finding]:
         return found
     if action == "accept" and case.matter is not None and case.matter.kind == "guide":
         found.append(_block("TAKE-1", "take1.guide", matter=case.matter.name))
+    elif action == "notify" and case.matter is not None and case.matter.kind == "guide":
+        found.append(_block("NOT-1", "not1.guide", matter=case.matter.name))
     elif action == "accept_handoff":
         found += ho_7_receive(case, ctx.actor.code)
     elif action == "remedy":

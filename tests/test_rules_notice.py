@@ -289,3 +289,11 @@ def test_case_keeps_the_limit_of_its_matter_as_at_check_in(desk, new_case, clock
     old = new_case(kind="application", matter="T3")
     desk.add_matter("T3", "测试事项", limit_days=10, documents=["申请表"])
     assert desk.accept(old.no, "w01", materials=[("申请表", 1)]).due == clock.now.date().replace(day=12)
+
+
+def test_not1_a_guide_matter_gets_no_notice(desk, refused, new_case):
+    desk.add_matter("TG", "只作指引", limit_days=0, kind="guide")
+    case = new_case(kind="enquiry", matter="TG")
+    refused("NOT-1", lambda d: d.notify(case.no, "w01", extra=["身份证"]))
+    assert desk.refusal("notify", desk.case(case.no), "w01") is not None  # the key says so before any dialog
+    assert desk.answer(case.no, "w01", "请到户籍地派出所办理。").status == "resolved"

@@ -234,7 +234,8 @@ def test_a_draft_at_the_window_is_never_thrown_away_for_a_case(desk) -> None:
 
     async def script(pilot: Pilot, keys: Keys) -> None:
         await keys.type("乙")
-        await keys("enter")  # a new visitor's name in the form
+        await keys("enter")  # a new visitor's name in the form, and the phone typed: a check-in being typed
+        await keys.type("13900002222")
         await keys("f8", "w")
         assert window(app).case is None
         assert window(app).query_one("#visitor_name", Input).value == "乙"
@@ -292,7 +293,7 @@ def test_a_declined_hand_off_tells_the_sender_at_once(desk) -> None:
         assert row.returned == "不属于我的业务范围"
         columns, _, table_rows = follow.section_rows("mine")
         shown_rows = [dict(zip(columns, (cell.plain for cell in cells), strict=True)) for cells in table_rows]
-        assert any("declined" in row["status"] and "不属于我的业务范围" in row["summary"] for row in shown_rows)
+        assert any("↩" in row["status"] and "不属于我的业务范围" in row["summary"] for row in shown_rows)
 
     run(app, script)
 
@@ -400,5 +401,120 @@ def test_without_a_chinese_truetype_font_the_desk_says_so_at_start(desk, monkeyp
     async def script(pilot: Pilot, keys: Keys) -> None:
         told = [n.message for n in app._notifications]
         assert i18n.t("slips.font_missing", "en", package=printing.FONT_PACKAGE) in told
+
+    run(app, script)
+
+
+def test_at_80_cells_the_keys_that_can_act_come_first(desk) -> None:
+    no = desk.check_in("w01", visitor_name="郑十", summary="咨询", kind="complaint").no
+    desk.accept(no, "w01")
+    app = make_app(desk, user="w01", lang="zh")
+
+    async def script(pilot: Pilot, keys: Keys) -> None:
+        await keys.type(no)
+        await keys("enter")
+        text = bar(app)
+        assert "h 移交" in text and "v 办结" in text and "f8" in text and "f12" in text
+        assert "f2" not in text  # F2–F6 cannot act on a case in progress: they give way when room is short
+
+    run(app, script, size=(80, 24))
+
+
+def test_a_hand_off_is_to_whom_the_clerk_picks_and_its_note_reaches_the_receiver(desk) -> None:
+    from firstask.screens.follow_actions import DeclineDialog
+    from firstask.screens.hand_off import HandOffDialog
+
+    no = desk.check_in("w01", visitor_name="吴一", summary="咨询低保").no
+    app = make_app(desk, user="w01", lang="en")
+
+    async def script(pilot: Pilot, keys: Keys) -> None:
+        await keys("f8", "h")
+        dialog = app.screen
+        assert isinstance(dialog, HandOffDialog) and dialog.chosen is None  # nobody until the clerk picks
+        await keys.type("lq")
+        await keys("tab")  # on to the note: what is typed there is kept
+        await keys.type("已核实户籍 待审收入证明")
+        assert dialog.query_one("#note", Input).value == "已核实户籍 待审收入证明"
+        await keys("ctrl+s")
+        assert desk.case(no).pending_to == "w02"
+
+    run(app, script)
+    receiver = make_app(desk, user="w02", lang="en")
+
+    async def decide(pilot: Pilot, keys: Keys) -> None:
+        await keys("f8", "1")
+        follow = receiver.screen
+        assert isinstance(follow, FollowUpScreen)
+        columns, _, rows = follow.section_rows("waiting")
+        assert "已核实户籍 待审收入证明" in rows[0][list(columns).index("summary")].plain
+        await keys("d")
+        assert isinstance(receiver.screen, DeclineDialog)
+        assert any("已核实户籍 待审收入证明" in str(p.render()) for p in receiver.screen.query(".label"))
+
+    run(receiver, decide)
+
+
+def test_a_case_taken_up_from_the_search_never_throws_away_a_check_in_being_typed(desk) -> None:
+    no = desk.check_in("w01", visitor_name="甲", summary="咨询").no
+    app = make_app(desk, user="w01", lang="en")
+
+    async def script(pilot: Pilot, keys: Keys) -> None:
+        screen = window(app)
+        await keys.type("新来的")
+        await keys("enter")
+        await keys.type("13711112222")
+        screen.query_one("#find", Input).focus()
+        screen.query_one("#find", Input).value = ""
+        await keys.type(no[-4:])
+        await keys("enter")
+        assert screen.case is None and screen.query_one("#phone", Input).value == "13711112222"
+        assert no in message(app)
+
+    run(app, script)
+
+
+def test_month_day_and_number_find_the_case(desk, clock) -> None:
+    no = desk.check_in("w01", visitor_name="甲", summary="咨询").no  # 20261123-0001
+    clock.now = THURSDAY
+    assert [line.no for line in desk.find_cases("1123-0001")] == [no]
+    assert [line.no for line in desk.find_cases("1123-1")] == [no]
+
+
+def test_slips_say_what_a_visitor_handed_in_and_what_a_complaint_is(desk, clock) -> None:
+    case = desk.check_in("w01", visitor_name="欧阳明月", summary="申领居住证", kind="application", matter="JZZ")
+    desk.notify(case.no, "w01", presented=["本人居民身份证"])
+    desk.notify(case.no, "w01", presented=["本人居民身份证", "本人相片"])  # a further notice: what is still missing
+    further = (desk.documents_dir / desk.case(case.no).history[-1].detail["document"]).read_text(encoding="utf-8")
+    assert "您已提交：本人居民身份证、本人相片" in further and "本通知接2026年11月23日告知" in further
+    required = desk.case(case.no).matter_info.required()
+    desk.accept(case.no, "w01", materials=[(name, 1) for name in required])
+    receipt = receipt_of(desk, case.no)
+    kept = receipt.split("已收材料：")[1].split("原件已核验")[0]
+    assert "本人居民身份证" not in kept  # an original shown and handed back is not kept
+    assert "原件已核验并当场退还：本人居民身份证" in receipt
+    complaint = desk.check_in("w01", visitor_name="孙八", summary="投诉窗口人员态度差", kind="complaint")
+    desk.accept(complaint.no, "w01")
+    text = receipt_of(desk, complaint.no)
+    assert "办理事项：投诉：投诉窗口人员态度差" in text and "未列入目录" not in text and "取件" not in text
+
+
+def test_a_guide_matter_is_an_enquiry_and_gets_no_notice(desk) -> None:
+    app = make_app(desk, user="w01", lang="zh")
+
+    async def script(pilot: Pilot, keys: Keys) -> None:
+        screen = window(app)
+        await keys.type("周五")
+        await keys("enter")
+        screen.query_one("#matter", Input).focus()
+        await keys.type("wfzm")
+        await keys("enter")
+        assert screen.query_one("#kind").value == "enquiry"
+        assert screen.query_one("#summary", Input).value == "咨询无犯罪记录证明"
+        await keys("enter")
+        assert screen.case is not None
+        assert shown_keys(app).get("f3") is False and shown_keys(app).get("f4") is False
+        assert "f7" not in shown_keys(app)  # nothing printed yet: nothing to print again
+        await keys("f3")
+        assert isinstance(app.screen, CheckInScreen) and "只作办理指引" in message(app)
 
     run(app, script)

@@ -144,6 +144,7 @@ class CheckInScreen(Screen[None]):
         self.found: list[Found] = []
         self.matter_hits: list[rules.Matter] = []
         self.colleagues: list[Staff] = []
+        self.filled: dict[str, str] = {}  # what a pick from the search put in the form (not typed by the clerk)
         self.refusals: dict[tuple[str, str, int], RuleError | None] = {}
 
     # --- layout ------------------------------------------------------------------------------------------------
@@ -264,6 +265,7 @@ class CheckInScreen(Screen[None]):
         self.set_reason("find", "")
         if typed:
             self.query_one(target, Input).value = typed
+            self.filled = {target[1:]: typed}  # what the search carried over is not a check-in being typed
         self.query_one("#visitor_name" if typed.isdigit() or not typed else "#phone", Input).focus()
 
     @on(Input.Submitted, "#visitor_name, #phone, #id_number, #org, #address")
@@ -288,9 +290,11 @@ class CheckInScreen(Screen[None]):
         """A returning visitor with a new matter: their details fill the form of a new check-in."""
         if self.case is not None:
             self.clear_form(keep_find=True)
+        self.filled = {}
         for field_name, value in (("visitor_name", hit.name), ("phone", hit.phone), ("id_number", hit.id_number),
                                   ("org", hit.org), ("address", hit.address)):
             self.query_one(f"#{field_name}", Input).value = value or ""
+            self.filled[field_name] = (value or "").strip()
         self.query_one("#anonymous", Checkbox).value = False
         self.results("visitors").display = False
         self.query_one("#matter", Input).focus()
@@ -307,13 +311,15 @@ class CheckInScreen(Screen[None]):
     # --- taking a case up --------------------------------------------------------------------------------------
 
     def draft(self) -> bool:
-        """A new visitor's check-in is being typed (and would be lost by taking another case up)."""
-        return self.case is None and any(self.query_one(f"#{name}", Input).value.strip() for name in TEXT_FIELDS)
+        """A new visitor's check-in is being typed (and would be lost by taking another case up): anything in the
+        form beyond what a pick from the search put there."""
+        return self.case is None and any(self.query_one(f"#{name}", Input).value.strip() != self.filled.get(name, "")
+                                         for name in TEXT_FIELDS)
 
     def take_up(self, no: str, *, here: bool = False) -> bool:
         """Bring a case to the window (from the search here, or from a follow-up row): not a new case, and nothing
         is written; the panel shows it and the keys act on it. A check-in being typed is never thrown away for it."""
-        if self.draft() and not here:
+        if self.draft():
             self.say(t("app.checkin.draft_kept", no=no), error=True)
             return False
         try:
@@ -448,12 +454,13 @@ class CheckInScreen(Screen[None]):
         with box.prevent(Input.Changed):
             box.value = self.matter_label(matter.code)
         self.results("matters").display = False
-        self.query_one("#kind", Choice).value = "application"
+        guide = matter.kind == "guide"  # answered or referred, never applied for here: an enquiry
+        self.query_one("#kind", Choice).value = "enquiry" if guide else "application"
         summary = self.query_one("#summary", Input)
         if not summary.value.strip() or summary.value == self.prefilled:
             # Filled in for the clerk, and followed when they pick another matter; once they write their own
             # summary it is theirs, in whatever language they wrote it.
-            self.prefilled = t("app.checkin.summary_for", matter=matter.name)
+            self.prefilled = t("app.checkin.summary_guide" if guide else "app.checkin.summary_for", matter=matter.name)
             summary.value = self.prefilled
         summary.focus()
 
@@ -615,6 +622,9 @@ class CheckInScreen(Screen[None]):
             line("app.checkin.case_about", name=self.staff_label(c.about_staff), style="bold")
         if c.status == "handoff_pending" and c.pending_to:
             line("app.checkin.case_pending", name=staff_name(c.pending_to, staff), style="bold yellow")
+            sent = next((e for e in reversed(c.history) if e.action == "hand_off"), None)
+            if sent is not None and sent.detail.get("note"):
+                line("app.checkin.case_handoff_note", note=str(sent.detail["note"]))
         if c.due:
             due = t("app.cases.due.provisional", text=c.due.isoformat()) if c.due_provisional else c.due.isoformat()
             line("app.checkin.case_due", due=f"{due} {t(f'app.weekday.{WEEKDAYS[c.due.weekday()]}')}")
@@ -627,9 +637,10 @@ class CheckInScreen(Screen[None]):
         if presented:
             line("app.checkin.case_presented", items=sep.join(presented))
         received = next((e.detail.get("materials") for e in reversed(c.history) if e.action == "accept"), None)
-        if received is not None:
-            line("app.checkin.case_received", items=sep.join(f"{name}（{pages}）" for name, pages in received)
-                 if received else t("app.checkin.case_received_none"))
+        if received:
+            line("app.checkin.case_received", items=sep.join(f"{name}（{pages}）" for name, pages in received))
+        elif received is not None:
+            line("app.checkin.case_received_none")
         returned = next((e for e in reversed(c.history) if e.action != "scan"), None)
         if returned is not None and returned.action == "decline_handoff":
             line("app.checkin.case_returned", name=staff_name(returned.by, staff),
@@ -640,6 +651,8 @@ class CheckInScreen(Screen[None]):
         hints = [name for name in (*WINDOW_KEYS, *LETTER_KEYS) if self.refusal(name) is None]
         for name in hints:
             line(f"app.checkin.hint.{name}", "dim")
+        if not hints and c.status not in ("resolved", "closed"):  # a colleague's case: whom to turn to
+            line("app.checkin.hint.not_yours", "dim", owner=staff_name(c.owner, staff))
         line("app.checkin.hint.next", "dim")
         return lines
 
@@ -668,8 +681,8 @@ class CheckInScreen(Screen[None]):
             return name in WINDOW_KEYS or (self.case is not None and not isinstance(self.focused, Input))
         if action == "check_in":
             return self.case is None
-        if action == "reprint":
-            return self.case is not None
+        if action == "reprint":  # only a case with a document to print again
+            return self.case is not None and any(e.detail.get("document") for e in self.case.history)
         return True
 
     def on_descendant_focus(self) -> None:
@@ -702,6 +715,7 @@ class CheckInScreen(Screen[None]):
         if case is None:
             return
         self.case = case
+        self.fill_form(case)  # who may see the phone whole can change with the case (a hand-off accepted)
         message = t("app.checkin.acted", no=case.no, status=t(f"status.{case.status}"))
         last = case.history[-1] if case.history else None
         if last is not None and last.detail.get("document"):
@@ -741,6 +755,7 @@ class CheckInScreen(Screen[None]):
             self.query_one("#anonymous", Checkbox).value = False
         self.query_one("#about_staff-field").display = False
         self.case, self.matter_code, self.about_code, self.prefilled = None, None, None, ""
+        self.filled = {}
         self.clear_reasons()
 
     def action_next_visitor(self) -> None:

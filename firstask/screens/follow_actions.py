@@ -63,6 +63,12 @@ class DeclineDialog(TextDialog):
     WORDS, LABEL, TO_VISITOR, HINT = "follow.decline", "reason", False, "follow.decline.hint"
     FIELDS: ClassVar[dict[str, str]] = {"reason": "text", "text": "text"}
 
+    def compose_before(self) -> ComposeResult:
+        """What the sender wrote of what was done: the receiver decides on it."""
+        sent = next((e for e in reversed(self.case.history) if e.action == "hand_off"), None)
+        if sent is not None and sent.detail.get("note"):
+            yield Prose(t("follow.decline.note", note=str(sent.detail["note"])), classes="label")
+
     def act(self, expect: int) -> Case:
         return self.desk.decline_handoff(self.case.no, self.clerk.code, self.text, expect=expect)
 

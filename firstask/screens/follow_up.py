@@ -53,7 +53,8 @@ EMPTY_TEXT = {"waiting": "follow.section.waiting_empty", "mine": "app.cases.empt
               "tracking": "follow.section.tracking_empty", "callbacks": "follow.section.callbacks_empty"}
 FLEXIBLE = ("matter", "visitor", "summary")  # cut to share the room the other columns leave
 FLEXIBLE_CELLS_AT_LEAST = 6
-WIDE_ENOUGH_FOR_CHANNEL = 140  # narrower, the lists leave the channel out (the history has it)
+COLUMN_NEEDS = {"channel": 140, "matter": 100, "kind": 90}  # the screen width below which a column is left out
+NARROW = 100  # below this width statuses are shortened and due dates lose this year's year
 CELL_PADDING = 2  # DataTable pads each cell by one cell on either side
 SCROLLBAR = 1  # follow_up.tcss: scrollbar-size-vertical
 
@@ -80,11 +81,12 @@ DIALOGS = {name for name in DESK_ACTION if name != "accept"}
 BAD_RATINGS = (1, 2)
 
 
-def due_cell(line: CaseLine, today: date, calendar: WorkCalendar) -> Text:
-    """The due date and the working days left: overdue in red, due today in yellow."""
+def due_cell(line: CaseLine, today: date, calendar: WorkCalendar, *, short: bool = False) -> Text:
+    """The due date and the working days left: overdue in red, due today in yellow. `short`: without the year when
+    it is this year's (a narrow screen)."""
     if line.due is None:
         return Text(t("app.cases.none"), style="dim")
-    day = line.due.isoformat()
+    day = f"{line.due:%m-%d}" if short and line.due.year == today.year else line.due.isoformat()
     if line.due < today:
         days = calendar.working_days_between(line.due, today)
         key = {0: "overdue_plain", 1: "overdue_one"}.get(days, "overdue")
@@ -250,14 +252,18 @@ class FollowUpScreen(Screen[None]):
                      ) -> tuple[Sequence[str], dict[str, int], list[list[Text]]]:
         """What the table shows for a section: its columns, their widths, and each case's cells cut to fit."""
         columns: Sequence[str] = MINE_COVERING if name == "mine" and self.covering else SECTION_COLUMNS[name]
-        if self.size.width < WIDE_ENOUGH_FOR_CHANNEL:  # the summary needs the room more than the channel does
-            columns = [column for column in columns if column != "channel"]
+        # Narrower screens leave out, in turn, the channel, the matter and the kind (the history has them): the
+        # case number, its status, the visitor, the summary and the due date always show.
+        columns = [column for column in columns if self.size.width >= COLUMN_NEEDS.get(column, 0)]
         calendar = self.desk.calendar
         day = today or self.desk.now().date()
         rows = [self.row(line, day, calendar, columns) for line in self.sections[name]]
         widths = self.column_widths(rows, columns)
         return columns, widths, [[Text(cut(row[column].plain, widths[column])) if column in FLEXIBLE else row[column]
                                   for column in columns] for row in rows]
+
+    def narrow(self) -> bool:
+        return 0 < self.size.width < NARROW
 
     def name_of(self, code: str | None) -> str:
         return staff_name(code, self.staff)
@@ -271,9 +277,10 @@ class FollowUpScreen(Screen[None]):
             case "no":
                 return Text(line.no)
             case "status":
+                status = t(f"follow.status_short.{line.status}") if self.narrow() else t(f"status.{line.status}")
                 if line.returned is not None:  # declined back to me: mine again, and the reason is on the row
-                    return Text(t("follow.returned.status", status=t(f"status.{line.status}")), style="bold yellow")
-                return Text(t(f"status.{line.status}"))
+                    return Text(t("follow.returned.status", status=status), style="bold yellow")
+                return Text(status)
             case "channel":
                 return Text(t(f"channel.{line.channel}"))
             case "kind":
@@ -286,9 +293,11 @@ class FollowUpScreen(Screen[None]):
                 summary = one_line(line.summary)
                 if line.returned is not None:
                     summary = t("follow.returned.summary", reason=one_line(line.returned), summary=summary)
+                elif line.handoff_note and self.section == "waiting":
+                    summary = t("follow.handoff_note", note=one_line(line.handoff_note), summary=summary)
                 return Text(summary)
             case "due":
-                return due_cell(line, today, calendar)
+                return due_cell(line, today, calendar, short=self.narrow())
             case "from" | "owner":  # a pending hand-off stays with its sender until accepted
                 return Text(self.name_of(line.owner))
             case "for" | "whose":
@@ -317,9 +326,12 @@ class FollowUpScreen(Screen[None]):
         fixed = sum(widths[name] for name in columns if name not in FLEXIBLE)
         room = self.size.width - fixed - CELL_PADDING * len(columns) - SCROLLBAR
         rest = room - max(FLEXIBLE_CELLS_AT_LEAST, room // 2)
-        widths["visitor"] = min(widths["visitor"], max(FLEXIBLE_CELLS_AT_LEAST, rest // 2))
-        widths["matter"] = min(widths["matter"], max(FLEXIBLE_CELLS_AT_LEAST, rest - widths["visitor"]))
-        widths["summary"] = max(FLEXIBLE_CELLS_AT_LEAST, room - widths["matter"] - widths["visitor"])
+        shown = [name for name in ("visitor", "matter") if name in widths]  # a narrow screen leaves the matter out
+        for n, name in enumerate(shown):
+            share = rest // (len(shown) - n) if n < len(shown) - 1 else rest
+            widths[name] = min(widths[name], max(FLEXIBLE_CELLS_AT_LEAST, share))
+            rest -= widths[name]
+        widths["summary"] = max(FLEXIBLE_CELLS_AT_LEAST, room - sum(widths[name] for name in shown))
         return widths
 
     # --- where the clerk is ------------------------------------------------------------------------------------

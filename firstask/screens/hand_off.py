@@ -45,7 +45,9 @@ class HandOffDialog(ActionDialog):
     def compose_body(self) -> ComposeResult:
         yield label("follow.hand_off.pick")
         yield Input(placeholder=t("follow.hand_off.pick_placeholder"), max_length=LIMITS["name"], id="pick")
-        yield OptionList(id="colleagues")
+        colleagues = OptionList(id="colleagues")
+        colleagues.can_focus = False  # Tab goes on to the note; the list follows the typing, ↑/↓ move in it
+        yield colleagues
         yield reason_line("pick")
         yield Prose(id="route")
         yield label("follow.hand_off.note")
@@ -76,8 +78,9 @@ class HandOffDialog(ActionDialog):
         listed = self.query_one("#colleagues", OptionList)
         listed.clear_options()
         listed.add_options([self.option(person) for person in found])
-        if found:
-            listed.highlighted = 0
+        # Nobody is chosen until the clerk types or moves: a note and Ctrl+S must not hand it to the first name.
+        typed = bool(self.query_one("#pick", Input).value.strip())
+        listed.highlighted = 0 if found and typed else None
         self.show_route()
 
     @property
@@ -95,7 +98,11 @@ class HandOffDialog(ActionDialog):
     def show_route(self) -> None:
         to = self.chosen
         if to is None:
-            self.say("#route", t("follow.hand_off.none_found"), "bold")
+            typed = bool(self.query_one("#pick", Input).value.strip())
+            self.say("#route", t("follow.hand_off.none_found" if typed else "follow.hand_off.choose"), "bold")
+            return
+        if self.case.kind == "complaint" and to == self.case.about_staff:  # HO-7: said before, not after Ctrl+S
+            self.say("#route", t("ho7.receive"), "bold red")
             return
         person = self.staff[to]
         goes_to = self.route(to)
@@ -120,7 +127,8 @@ class HandOffDialog(ActionDialog):
     def action_move(self, delta: int) -> None:
         listed = self.query_one("#colleagues", OptionList)
         if self.focused is self.query_one("#pick") and listed.option_count:
-            listed.highlighted = max(0, min(listed.option_count - 1, (listed.highlighted or 0) + delta))
+            now = listed.highlighted
+            listed.highlighted = 0 if now is None else max(0, min(listed.option_count - 1, now + delta))
 
     @on(Input.Submitted, "#pick")
     @on(OptionList.OptionSelected, "#colleagues")

@@ -117,6 +117,8 @@ class KeyBar(Widget, can_focus=False):
         tail = f"{PALETTE_SEPARATOR}{self.palette.shown} {self.palette.words} " if self.palette else ""
         right = sum(part.cell_len for _, part in app_wide) + cell_len(tail)
         room = self.size.width - right if self.size.width else 1_000_000
+        if sum(part.cell_len for _, part in local) > room:
+            local = [(key, part) for key, part in local if key.enabled]  # no room: the keys that can act first
         line = Text(no_wrap=True, overflow="crop", end="")
         self.places = []
         for index, (key, part) in enumerate(local):
