@@ -82,11 +82,11 @@ BAD_RATINGS = (1, 2)
 
 
 def due_cell(line: CaseLine, today: date, calendar: WorkCalendar, *, short: bool = False) -> Text:
-    """The due date and the working days left: overdue in red, due today in yellow. `short`: without the year when
-    it is this year's (a narrow screen)."""
+    """The due date and the working days left: overdue in red, due today in yellow. `short`: month and day only (a
+    narrow screen; the working days beside it place the date)."""
     if line.due is None:
         return Text(t("app.cases.none"), style="dim")
-    day = f"{line.due:%m-%d}" if short and line.due.year == today.year else line.due.isoformat()
+    day = f"{line.due:%m-%d}" if short else line.due.isoformat()
     if line.due < today:
         days = calendar.working_days_between(line.due, today)
         key = {0: "overdue_plain", 1: "overdue_one"}.get(days, "overdue")
