@@ -78,7 +78,7 @@ def test_a_new_visitor_is_checked_in(desk: Desk) -> None:
         assert case is not None and case.visitor_name == "李四" and case.phone == "13900001111"
         assert case.first_asker == case.owner == "w01"
         assert case.status == "open"
-        assert case.no in shown(app, "#case-text")
+        assert case.no in shown(app, "#case")
 
     run(app, script)
 
@@ -169,7 +169,7 @@ def test_the_markup_name_is_shown_literally(desk: Desk) -> None:
         screen.query_one("#summary", Input).value = "again"
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert "[bold red]x[/]" in shown(app, "#case-text")
+        assert "[bold red]x[/]" in shown(app, "#case")
         assert last_case(desk).visitor_name == "[bold red]x[/]"
 
     run(app, script)
@@ -194,7 +194,7 @@ def test_action_keys_wait_for_a_case_and_next_clears_the_form(desk: Desk) -> Non
         await pilot.pause()
         assert value(app, "visitor_name") == "" and value(app, "summary") == ""
         assert app.focused is screen.query_one("#find")
-        assert case.no not in shown(app, "#case-text")
+        assert case.no not in shown(app, "#case")
 
     run(app, script)
 
@@ -215,7 +215,7 @@ def test_answer_on_the_spot_from_the_check_in_screen(desk: Desk) -> None:
         case = last_case(desk)
         assert case.status == "resolved" and case.result == "每天九点到五点"
         assert isinstance(app.screen, CheckInScreen)
-        assert "resolved" in shown(app, "#case-text")
+        assert "resolved" in shown(app, "#case")
 
     run(app, script)
 

@@ -88,7 +88,7 @@ def window(app: DeskApp) -> CheckInScreen:
 
 def panel(app: DeskApp) -> str:
     """The case panel's text with its lines joined again (it wraps to the panel's width)."""
-    return " ".join(str(window(app).query_one("#case-text", Static).render()).split())
+    return " ".join(str(window(app).query_one("#case", Static).render()).split())
 
 
 def message(app: DeskApp) -> str:

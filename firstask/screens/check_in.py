@@ -60,9 +60,15 @@ LIST_OF = {field: name for name, field in LIST_UNDER.items()}
 NARROW = 100  # below this many cells the two-field lines hold one field each, so that nothing is cut
 
 
-class CaseSheet(Static):
+class CaseSheet(Static, can_focus=True):
     """The case at the window, line by line, each wrapped to the panel's width in cells (Chinese breaks between
-    any two characters) and kept whole otherwise; user text is never markup."""
+    any two characters) and kept whole otherwise; user text is never markup. One widget that scrolls itself (↑/↓)
+    when the case is longer than the panel: the window's start-up pays per widget."""
+
+    BINDINGS = [
+        Binding("up", "scroll_up", show=False), Binding("down", "scroll_down", show=False),
+        Binding("pageup", "page_up", show=False), Binding("pagedown", "page_down", show=False),
+    ]
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's name)
         super().__init__(id=id)
@@ -178,8 +184,7 @@ class CheckInScreen(Screen[None]):
                                                       "app.checkin.about_staff_placeholder"))
                 yield field("summary", text_input("summary", LIMITS["summary"]))
                 yield Static("", id="message")
-            with VerticalScroll(id="case"):
-                yield CaseSheet(id="case-text")
+            yield CaseSheet(id="case")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -591,8 +596,8 @@ class CheckInScreen(Screen[None]):
     # --- the case at the window ------------------------------------------------------------------------------------
 
     def show_case(self) -> None:
-        panel = self.query_one("#case-text", CaseSheet)
-        self.query_one("#case").border_title = t("app.checkin.case_title")
+        panel = self.query_one("#case", CaseSheet)
+        panel.border_title = t("app.checkin.case_title")
         if self.case is None:
             panel.show([(t("app.checkin.no_case"), "")])
             return
