@@ -261,8 +261,9 @@ class AcceptDialog(ActionDialog):
         elif matter is not None:
             missing = rules.required_missing(matter, [name for name, _ in self.received()], self.ticked("applies"))
             if missing:
-                self.say("#missing", t("dialog.accept.missing", items=t("dialog.list_sep").join(missing)) + " "
-                         + t("dialog.accept.notice_instead", key="F3"))
+                key = "dialog.accept.notice_instead" if self.case.status in rules.ALLOWED_FROM["notify"] \
+                    else "dialog.accept.missing"
+                self.say("#missing", t(key, items=t("dialog.list_sep").join(missing), key="F3"))
             else:
                 self.say("#missing", t("dialog.accept.complete"), style="green")
         elif not self.received():

@@ -36,7 +36,7 @@ from firstask.screens import case_actions
 from firstask.screens.choice import Choice
 from firstask.screens.key_bar import KeyBar
 from firstask.screens.title_bar import TitleBar
-from firstask.screens.words import WEEKDAYS, staff_name, wrap
+from firstask.screens.words import WEEKDAYS, cut, staff_name, wrap
 from firstask.store import StoreError
 
 FIELDS = ("visitor_name", "phone", "id_number", "org", "address", "channel", "kind", "matter", "about_staff",
@@ -57,6 +57,7 @@ ROW_OF = {name: row for row, names in ROWS.items() for name in names}
 # The search results' lists and the fields they serve.
 LIST_UNDER = {"visitors": "find", "matters": "matter", "colleagues": "about_staff"}
 LIST_OF = {field: name for name, field in LIST_UNDER.items()}
+LIST_INDENT = 15 + 2 + 2 + 1  # a results list's room: the labels' column, its border, its padding, a margin
 NARROW = 100  # below this many cells the two-field lines hold one field each, so that nothing is cut
 
 
@@ -229,7 +230,9 @@ class CheckInScreen(Screen[None]):
             self.found += [Found(visitor=hit, case=line) for line in hit.open_cases if line.no not in shown]
         found = self.results("visitors")
         found.clear_options()
-        found.add_options([Option(self.found_label(item)) for item in self.found])
+        room = self.query_one("#form").content_region.width - LIST_INDENT
+        found.add_options([Option(Text(cut(label.plain, room), style=label.style) if room > 8 else label)
+                           for label in map(self.found_label, self.found)])
         found.display = bool(self.found)
         if self.found:
             # A number typed is the case itself; a returning visitor with an open case most likely came about it.
