@@ -11,27 +11,20 @@ time rules (`scan`) and tells the clerk what concerns them (`firstask.live`).
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 import time
-from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from textual import events
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
-from textual.dom import DOMNode
-from textual.message import Message
-from textual.message_pump import MessagePump
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
-from textual.widget import Widget
 
 from firstask import i18n, printing
 from firstask.desk import Desk
@@ -42,6 +35,7 @@ from firstask.screens.check_in import CheckInScreen
 from firstask.screens.follow_up import FollowUpScreen
 from firstask.screens.keys import localise
 from firstask.screens.login import LoginScreen
+from firstask.screens.typed_keys import TypedKeys
 from firstask.store import StoreError
 
 SUPERVISOR_MODES = ("summary", "violations", "setup")
@@ -50,8 +44,6 @@ WATCH_SECONDS = 0.5  # another window's change shows within this (the issue asks
 SCAN_SECONDS = 60
 FIRST_SCAN_SECONDS = 1.0  # the log-in scan waits this long after log-in: keys pressed at once are answered first
 NEWS_SECONDS = 12
-KEY_SETTLE_SECONDS = 1.0  # the longest a key waits for the one before it to be handled (a slow first search)
-KEY_SETTLE_YIELDS = 3
 HOME = "desk"  # where a clerk lands: the window, with the next visitor in front of them
 
 
@@ -83,19 +75,7 @@ def supervisor_screen(mode: str, desk: Desk, supervisor: Staff) -> Screen[None]:
     return SetupScreen(desk, supervisor)
 
 
-def queued(pump: MessagePump) -> list[Message | None]:
-    """What waits in a node's queue (Textual 8.2.8's own queue, read as it is)."""
-    return list(pump._message_queue.values)
-
-
-@dataclass
-class KeyTurn(Message):
-    """The key typed before has been handled: the next one may go."""
-
-    key: events.Key
-
-
-class DeskApp(App[None]):
+class DeskApp(TypedKeys):
     BINDINGS = [
         Binding("f1", "go('desk')", "app.key.desk", id="desk", tooltip="app.key.desk_tip"),
         Binding("f8", "go('follow_up')", "app.key.follow_up", id="follow_up", tooltip="app.key.follow_up_tip"),
@@ -127,8 +107,6 @@ class DeskApp(App[None]):
         self.tidings: Tidings | None = None
         self.locked: tuple[str, str] | None = None  # who locked the desk, and the mode they were in
         self.held: list[tuple[str, str, SeverityLevel, float | None]] = []  # notifications waiting for a dialog
-        self.typed: deque[events.Key] = deque()  # keys typed ahead, handed on one at a time
-        self.in_flight: events.Key | None = None
         self.title = t("app.title")
         self.sub_title = self.user_label()
         localise(self)
@@ -187,59 +165,7 @@ class DeskApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):
             self.last_input = time.monotonic()
-        if isinstance(event, events.Key) and not event.is_forwarded:
-            self.typed.append(event)  # in turn, once the key before it has been handled (see KeyTurn)
-            if self.in_flight is None:
-                await self.next_key()
-            return
         await super().on_event(event)
-
-    async def next_key(self) -> None:
-        """Hand the next key typed to Textual, and watch it until what it set off has been handled."""
-        self.in_flight = None
-        if not self.typed:
-            return
-        key = self.typed.popleft()
-        self.in_flight = key
-        target = self.focused or self.screen
-        if key.key == "ideographic_space":
-            # Textual's Input and TextArea drop U+3000 as unprintable; pasted text they insert as it is.
-            await super().on_event(events.Paste("\u3000"))
-        else:
-            await super().on_event(key)
-        if self._exit:  # the key closed the desk (Ctrl+Q): nothing more to hand on
-            return
-        self.run_worker(self.watch_key(key, target), group="keys", exit_on_error=False)
-
-    async def on_key_turn(self, message: KeyTurn) -> None:
-        if message.key is self.in_flight:
-            await self.next_key()
-
-    async def watch_key(self, key: events.Key, target: Widget) -> None:
-        """Keys typed ahead stay in order: the next key waits until this one has been handled.
-
-        Textual hands a key to the focused widget and goes on to the next key at once, and a key the widget does
-        not take itself (Enter, Tab: bindings), like a focus change, comes back to the app behind every key typed
-        after it: `w01 Tab 1111` typed at launch, or a name, Enter and the phone typed in one go, would all land in
-        one field. So the next key is handed on only when the widget and every node up to its screen, and the app,
-        have nothing of this key's left to do (their queues stayed empty over a few turns of the loop). It never
-        waits long, should a handler wait on the app itself. Textual 8.2.8 is pinned: its queues are read here.
-        """
-        nodes: list[MessagePump] = [self]
-        node: DOMNode | None = target
-        while isinstance(node, Widget):
-            nodes.append(node)
-            if isinstance(node, Screen):
-                break
-            node = node.parent
-        deadline = time.monotonic() + KEY_SETTLE_SECONDS
-        quiet = 0
-        while quiet < KEY_SETTLE_YIELDS and time.monotonic() < deadline:
-            await asyncio.sleep(0)
-            busy = any(not isinstance(message, events.Key) or message is key
-                       for pump in nodes for message in queued(pump))
-            quiet = 0 if busy else quiet + 1
-        self.post_message(KeyTurn(key))
 
     # --- logging in and out ------------------------------------------------------------------------------------
 

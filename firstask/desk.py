@@ -167,6 +167,14 @@ class CaseLine:
     handoff_note: str | None = None  # a waiting hand-off: what the sender wrote of what was done
 
 
+def notice_of(event: Event) -> Notice:
+    """A one-time notice from its event (`Desk.notices`; a screen holding the case's history reads them there)."""
+    d = event.detail
+    return Notice(seq=event.seq, by=event.by or "", at=event.at, items=d["items"], missing=d["missing"],
+                  extra=d["extra"], second=d.get("second", False), document=d.get("document"),
+                  presented=list(d.get("presented", ())), applies=list(d.get("applies", ())))
+
+
 def _dt(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
@@ -901,13 +909,12 @@ class Desk:
         return tuple(out)
 
     def _slip(self, case: CaseState, ctx: Context, now: datetime) -> printing.Slip:
-        row = self.store.one("SELECT p.name FROM cases c LEFT JOIN people p ON p.id = c.person_id "
-                             "WHERE c.no = ?", (case.no,))
+        row = self.store.one("SELECT p.name, c.summary FROM cases c LEFT JOIN people p ON p.id = c.person_id "
+                             "WHERE c.no = ?", (case.no,)) or {}
         # The slip names whoever hands it over: the clerk acting at this window (the owner's backup, say).
-        clerk = ctx.actor
-        return printing.Slip(case_no=case.no, visitor=(row or {}).get("name") or "",
-                             matter=case.matter.name if case.matter else self._what_about(case), clerk=clerk.name,
-                             window=self.window, day=now.date(), centre=centre_of(ctx.policy))
+        return printing.Slip(case_no=case.no, visitor=row.get("name") or "",
+                             matter=case.matter.name if case.matter else what_about(case.kind, row.get("summary")),
+                             clerk=ctx.actor.name, window=self.window, day=now.date(), centre=centre_of(ctx.policy))
 
     def _notice_text(self, case: CaseState, ctx: Context, now: datetime, items: Sequence[str],
                      presented: Sequence[str]) -> str:
@@ -917,34 +924,21 @@ class Desk:
                                forms=forms_place(case.matter, ctx.policy), presented=presented,
                                earlier=datetime.fromisoformat(first).date() if first else None)
 
-    def preview_notice(self, no: str, by: str, *, presented: Iterable[str] = (), extra: Iterable[str] = (),
-                       applies: Iterable[str] = ()) -> tuple[list[str], str]:
-        """What a notice given now would ask for, and its text as it would print (the notice dialog's preview)."""
+    def _state_of(self, no: str) -> CaseState:
+        """A case as the rules see it now (the previews ask them), or INPUT when there is no such case."""
         row = self.store.case_row(str(no))
         if row is None:
             raise RuleError("INPUT", "input.unknown_case", no=str(no))
-        case = self._state(row)
+        return self._state(row)
+
+    def preview_notice(self, no: str, by: str, *, presented: Iterable[str] = (), extra: Iterable[str] = (),
+                       applies: Iterable[str] = ()) -> tuple[list[str], str]:
+        """What a notice given now would ask for, and its text as it would print (the notice dialog's preview)."""
+        case = self._state_of(no)
         shown = clean_list(presented, "presented")
         missing = rules.required_missing(case.matter, shown, clean_list(applies, "applies"))
         items = missing + [e for e in clean_list(extra, "extra") if e not in missing]
         return items, self._notice_text(case, self._context(by, {}), self.now(), items, shown)
-
-    def _what_about(self, case: CaseState) -> str:
-        """A case with no catalogue matter, as a slip names it: its kind and its summary (slips are Chinese)."""
-        from firstask import i18n
-
-        summary = self.store.scalar("SELECT summary FROM cases WHERE no = ?", (case.no,)) or ""
-        summary = " ".join(summary.split())
-        if len(summary) > SLIP_SUMMARY_CHARS:
-            summary = summary[:SLIP_SUMMARY_CHARS - 1] + "…"
-        return f"{i18n.t(f'kind.{case.kind}', 'zh')}：{summary}" if summary else i18n.t(f"kind.{case.kind}", "zh")
-
-    def preview_slip(self, no: str, by: str) -> printing.Slip:
-        """What a slip printed now for this case by `by` at this window will name (a dialog's preview)."""
-        row = self.store.case_row(str(no))
-        if row is None:
-            raise RuleError("INPUT", "input.unknown_case", no=str(no))
-        return self._slip(self._state(row), self._context(by, {}), self.now())
 
     def _print(self, case: CaseState, kind: str, text: str, *, required: bool) -> str | None:
         """Save a printable document; where the rules require one (NOT-3, TIME-1, REJ-1), failing to is refusing."""
@@ -988,15 +982,10 @@ class Desk:
             address=(person or {}).get("address"), remedied_at=_dt(row["remedied_at"]))
 
     def notices(self, no: str) -> list[Notice]:
-        out = []
-        for e in self.store.all("SELECT seq, by_staff, at, detail FROM events WHERE case_no = ? AND action = 'notify' "
-                                "ORDER BY seq", (str(no),)):
-            d = json.loads(e["detail"])
-            out.append(Notice(seq=e["seq"], by=e["by_staff"], at=datetime.fromisoformat(e["at"]), items=d["items"],
-                              missing=d["missing"], extra=d["extra"], second=d.get("second", False),
-                              document=d.get("document"), presented=list(d.get("presented", ())),
-                              applies=list(d.get("applies", ()))))
-        return out
+        return [notice_of(Event(seq=e["seq"], action="notify", by=e["by_staff"], at=datetime.fromisoformat(e["at"]),
+                                detail=json.loads(e["detail"])))
+                for e in self.store.all("SELECT seq, by_staff, at, detail FROM events WHERE case_no = ? "
+                                        "AND action = 'notify' ORDER BY seq", (str(no),))]
 
     def violations(self, *, day: date | None = None, staff: str | None = None,
                    case_no: str | None = None, after_id: int | None = None) -> list[Violation]:
@@ -1067,7 +1056,7 @@ class Desk:
                       detail={"case": r["case_no"], "reason": r["reason"] or ""})
                 for r in self.store.declines_to(code, _iso(since))]
 
-    def find_staff(self, query: str, limit: int = 8) -> list[Staff]:
+    def find_staff(self, query: str, limit: int | None = 8) -> list[Staff]:
         """Active colleagues by the start of their code, any part of their name, or their pinyin initials."""
         q = (query or "").strip().lower()
         rows = self.store.all("SELECT code, name, role, backup, absent, active, initials FROM staff WHERE active = 1 "
@@ -1215,22 +1204,17 @@ class Desk:
 
     def preview_due(self, no: str, days: int | None = None) -> tuple[date, bool]:
         """The due date accepting this case now would commit to, and whether it is provisional (SPEC §7)."""
-        row = self.store.case_row(str(no))
-        if row is None:
-            raise RuleError("INPUT", "input.unknown_case", no=str(no))
-        limit, _ = rules.accept_limit(self._state(row), days, self.policy)
+        limit, _ = rules.accept_limit(self._state_of(no), days, self.policy)
         due = rules.due_date(self.now().date(), limit, self.calendar)
         return due, not self.calendar.is_confirmed(due.year)
 
     def preview_extend(self, no: str, days: int) -> tuple[date, bool]:
         """The due date extending this case by `days` working days would set, and whether it is provisional."""
-        row = self.store.case_row(str(no))
-        if row is None:
-            raise RuleError("INPUT", "input.unknown_case", no=str(no))
-        if not row["due"]:
-            raise RuleError("STATE", "state.refused", action=i18n_lazy("action.extend"),
-                            status=i18n_lazy(f"status.{row['status']}"), no=str(no))
-        due = self.calendar.add_working_days(date.fromisoformat(row["due"]), max(int(days), 0))
+        case = self._state_of(no)
+        for refused in rules.state("extend", case):  # only a case in progress has a due date to move
+            raise refused.error()
+        assert case.due is not None
+        due = self.calendar.add_working_days(case.due, max(int(days), 0))
         return due, not self.calendar.is_confirmed(due.year)
 
     def matters(self, *, active_only: bool = True) -> list[Matter]:
@@ -1574,10 +1558,14 @@ def forms_place(matter: Matter | None, policy: Policy) -> str:
     return (matter.forms_at if matter and matter.forms_at else "") or policy.forms_place
 
 
-def i18n_lazy(key: str) -> Any:
+def what_about(kind: str, summary: str | None) -> str:
+    """A case with no catalogue matter, as a slip names it: its kind and its summary (slips are Chinese)."""
     from firstask import i18n
 
-    return i18n.Lazy(key)
+    text = " ".join((summary or "").split())
+    if len(text) > SLIP_SUMMARY_CHARS:
+        text = text[:SLIP_SUMMARY_CHARS - 1] + "…"
+    return f"{i18n.t(f'kind.{kind}', 'zh')}：{text}" if text else i18n.t(f"kind.{kind}", "zh")
 
 
 def centre_of(policy: Policy) -> printing.Centre:

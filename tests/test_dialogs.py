@@ -18,7 +18,6 @@ from pypdf import PdfReader
 from rich.cells import cell_len
 from rich.text import Text
 from textual import events
-from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input, SelectionList, Static, TextArea
 
@@ -31,6 +30,7 @@ from firstask.screens.follow_actions import ExtendDialog, FeedbackDialog, Remedy
 from firstask.screens.notice import NoticeDialog
 from firstask.screens.refer import ReferDialog
 from firstask.screens.reject import RejectDialog
+from firstask.screens.typed_keys import TypedKeys
 
 NOW = datetime(2026, 11, 23, 9, 30)  # a Monday
 SIZE = (120, 40)
@@ -53,8 +53,9 @@ def new_case(desk: Desk, matter: str | None = "CJZ", visitor: str = "张三", ki
     return desk.check_in("w01", visitor_name=visitor, summary="申请办理", kind=kind, matter=matter)
 
 
-class Host(App[None]):
-    """One dialog over an empty screen, as the check-in screen pushes it; `results` collects what it returns."""
+class Host(TypedKeys):
+    """One dialog over an empty screen, as the check-in screen pushes it, taking keys as the desk's app does;
+    `results` collects what it returns."""
 
     def __init__(self, dialog: ActionDialog) -> None:
         super().__init__()

@@ -28,7 +28,7 @@ from textual.widgets import Checkbox, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from firstask import rules
-from firstask.desk import LIMITS, Case, CaseLine, Desk, VisitorHit
+from firstask.desk import LIMITS, Case, CaseLine, Desk, VisitorHit, notice_of
 from firstask.i18n import t
 from firstask.privacy import mask_id_number, mask_phone
 from firstask.rules import RuleError, Staff
@@ -152,6 +152,7 @@ class CheckInScreen(Screen[None]):
         self.matter_hits: list[rules.Matter] = []
         self.colleagues: list[Staff] = []
         self.filled: dict[str, str] = {}  # what a pick from the search put in the form (not typed by the clerk)
+        self._roster: dict[str, Staff] | None = None
         self.refusals: dict[tuple[str, str, int], RuleError | None] = {}
 
     # --- layout ------------------------------------------------------------------------------------------------
@@ -245,7 +246,7 @@ class CheckInScreen(Screen[None]):
         if item.case is not None:
             line = item.case
             parts = [line.no, line.matter_name or t(f"kind.{line.kind}"), t(f"status.{line.status}"),
-                     t("app.checkin.found_owner", name=staff_name(line.owner, self.desk.staff()))]
+                     t("app.checkin.found_owner", name=staff_name(line.owner, self.roster))]
             if line.due:
                 parts.append(t("app.checkin.found_due", due=line.due.isoformat()))
             if item.visitor is None:  # found by its number: say whose it is
@@ -374,6 +375,7 @@ class CheckInScreen(Screen[None]):
 
     def desk_changed(self) -> None:
         """Another window wrote: the case at the window is shown as it is now (the keys follow its status)."""
+        self._roster = None  # the roster may have changed too
         if self.case is None or not self.is_mounted:
             return
         try:
@@ -492,8 +494,15 @@ class CheckInScreen(Screen[None]):
         if self.colleagues:
             found.highlighted = 0
 
+    @property
+    def roster(self) -> dict[str, Staff]:
+        """The staff by code, read once and again after another window wrote (`desk_changed`)."""
+        if self._roster is None:
+            self._roster = self.desk.staff()
+        return self._roster
+
     def staff_label(self, code: str | None) -> str:
-        person = self.desk.staff().get(code or "")
+        person = self.roster.get(code or "")
         return t("app.user", name=person.name, code=person.code) if person else (code or "")
 
     @on(Input.Submitted, "#about_staff")
@@ -609,7 +618,7 @@ class CheckInScreen(Screen[None]):
     def case_lines(self, c: Case) -> list[tuple[str, str]]:
         """The case as it stands: status, visitor, matter, who has it, due date, what the notices asked for and
         what was presented or received, the result; then the keys that can act on it now."""
-        staff = self.desk.staff()
+        staff = self.roster
         lines: list[tuple[str, str]] = []
 
         def line(key: str, style: str = "", **params: Any) -> None:
@@ -636,7 +645,7 @@ class CheckInScreen(Screen[None]):
         if c.due:
             due = t("app.cases.due.provisional", text=c.due.isoformat()) if c.due_provisional else c.due.isoformat()
             line("app.checkin.case_due", due=f"{due} {t(f'app.weekday.{WEEKDAYS[c.due.weekday()]}')}")
-        notices = self.desk.notices(c.no)
+        notices = [notice_of(e) for e in c.history if e.action == "notify"]
         sep = t("dialog.list_sep")
         for n, notice in enumerate(notices, 1):
             line("app.checkin.case_notice", n=n, at=f"{notice.at:%Y-%m-%d}", by=staff_name(notice.by, staff),

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -36,27 +36,10 @@ from firstask.screens.words import wrap
 from firstask.store import StoreError
 
 CONFIRM_KEY = "Ctrl+S"
-# A full-width space, as Chinese input methods type it, and the name Textual gives its key. Textual's Input and
-# TextArea type a key's character only when `str.isprintable()` says so, and it says so of no space but U+0020.
-WIDE_SPACE = "\u3000"
-WIDE_SPACE_KEY = "ideographic_space"
 
 
 def localise_bindings(node: DOMNode, confirm: str | None = None) -> None:
     localise(node, confirm)
-
-
-class TextInput(Input):
-    """A line of text that keeps a full-width space typed in it (Textual's Input drops it as unprintable)."""
-
-    async def _on_key(self, event: events.Key) -> None:
-        if event.key == WIDE_SPACE_KEY:
-            event.stop()
-            event.prevent_default()  # Input's own handler next in line would drop it
-            if self.selection.is_empty:
-                self.insert_text_at_cursor(WIDE_SPACE)
-            else:
-                self.replace(WIDE_SPACE, *self.selection)
 
 
 class Prose(Widget):

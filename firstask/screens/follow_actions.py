@@ -16,7 +16,7 @@ from textual.widgets import Input
 from firstask.desk import LIMITS, Case, Event
 from firstask.i18n import t
 from firstask.rules import RuleError
-from firstask.screens.dialog import ActionDialog, Prose, TextInput, label, reason_line
+from firstask.screens.dialog import ActionDialog, Prose, label, reason_line
 from firstask.screens.words import WEEKDAYS
 
 
@@ -33,7 +33,7 @@ class TextDialog(ActionDialog):
     def compose_body(self) -> ComposeResult:
         yield from self.compose_before()
         yield label(f"{self.WORDS}.{self.LABEL}")
-        yield TextInput(placeholder=t(f"{self.WORDS}.{self.LABEL}_placeholder"), max_length=LIMITS["text"], id="text")
+        yield Input(placeholder=t(f"{self.WORDS}.{self.LABEL}_placeholder"), max_length=LIMITS["text"], id="text")
         yield reason_line("text")
         if self.HINT:
             yield label(self.HINT).add_class("note")

@@ -403,7 +403,7 @@ class FollowUpScreen(Screen[None]):
         line = self.line_under_cursor()
         if line is None:
             return
-        refused = self.desk.refusal(DESK_ACTION[name], line, self.clerk.code)
+        refused = self.refusal(name, line)
         if refused is None:  # allowed for this case, but not from this list: say where it is done
             self.say(t("follow.why.section", action=t(f"action.{DESK_ACTION[name]}"),
                        sections=t("follow.list_sep").join(t(f"follow.key.{s}") for s in SECTIONS

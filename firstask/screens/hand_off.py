@@ -14,16 +14,11 @@ from textual.binding import Binding
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from firstask import names, rules
+from firstask import rules
 from firstask.desk import LIMITS, Case, Desk
 from firstask.i18n import t
 from firstask.rules import Staff
 from firstask.screens.dialog import ActionDialog, Prose, label, reason_line
-
-
-def matches(person: Staff, query: str, initials: str) -> bool:
-    """A colleague is found by the start of their code, any part of their name, or the start of their initials."""
-    return names.matches(query, person.code, person.name, initials)
 
 
 class HandOffDialog(ActionDialog):
@@ -40,7 +35,6 @@ class HandOffDialog(ActionDialog):
     def __init__(self, desk: Desk, clerk: Staff, case: Case) -> None:
         super().__init__(desk, clerk, case)
         self.staff = desk.staff()
-        self.initials = {code: names.initials(person.name) for code, person in self.staff.items()}
 
     def compose_body(self) -> ComposeResult:
         yield label("follow.hand_off.pick")
@@ -63,8 +57,7 @@ class HandOffDialog(ActionDialog):
 
     def candidates(self) -> list[Staff]:
         query = self.query_one("#pick", Input).value
-        return [person for code, person in sorted(self.staff.items())
-                if person.active and code != self.case.owner and matches(person, query, self.initials[code])]
+        return [person for person in self.desk.find_staff(query, limit=None) if person.code != self.case.owner]
 
     def option(self, person: Staff) -> Option:
         backup = self.staff.get(person.backup or "")
