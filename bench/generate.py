@@ -12,8 +12,9 @@ comes from `Store.open` (so it is the app's, migrations included), the catalogue
 and written with `executemany`, one transaction per chunk of days, with the secondary indexes dropped during the
 load and re-created from their own SQL afterwards. Events are written in time order and chained with the store's
 own `event_hash`, people get a salt and enter the chain as `person_hash`, as `Store.new_person` does, and every
-change of status, owner, due date or hand-off receiver has its `case_states` stretch: `firstask verify` passes, and
-a past day's summary reads as it stood. A final `Desk.scan()` at the data's "now" mops up what the simulation did
+change of status, owner, due date or hand-off receiver has its `case_states` stretch; the rows are sealed by
+checkpoint events at the end, as a migration seals an old file's: `firstask verify` passes, and a past day's summary
+reads as it stood. A final `Desk.scan()` at the data's "now" mops up what the simulation did
 not record (it prints how many: ideally none).
 
 The result is cached: a file with the same N, seed, end day and schema version is kept as it is.
@@ -42,9 +43,9 @@ from firstask import names, rules
 from firstask.calendar import WorkCalendar
 from firstask.desk import Desk
 from firstask.rules import Matter
-from firstask.store import SCHEMA_VERSION, dumps, event_hash, person_hash
+from firstask.store import SCHEMA_VERSION, checkpoint, dumps, event_hash, person_hash
 
-GENERATOR_VERSION = "2"
+GENERATOR_VERSION = "3"
 HERE = Path(__file__).resolve().parent
 DEFAULT_END = date(2026, 11, 20)  # a Friday; "now" is 16:30 that day
 NOW_TIME = clock(16, 30)
@@ -820,6 +821,10 @@ def generate(path: Path, n: int, *, seed: int = 20261120, end: date = DEFAULT_EN
     say(f"  rows written in {written - began:.0f} s; re-creating {len(indexes)} indexes")
     for _, sql in indexes:
         conn.execute(sql)
+    # Rows written in bulk are sealed as a migration seals an old file's: by checkpoint events.
+    conn.execute("BEGIN")
+    checkpoint(conn)
+    conn.execute("COMMIT")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.close()
     indexed = time.perf_counter()

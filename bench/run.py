@@ -430,6 +430,16 @@ def main(argv: list[str] | None = None) -> int:
             ref = median_ms(raw_cost(raw, captured(desk, xlsx), 3))
             line(7, f"xlsx export of {day}", median_ms(samples) / 1000, "s", ref / 1000, "the same SQL raw",
                  "<= 2 s", median_ms(samples) <= 2000)
+
+        # 8. a full verify: the chain, then every sealed row against the history's last word on it
+        began = time.perf_counter()
+        chain = desk.store.verify(state=False)
+        chain_s = time.perf_counter() - began
+        began = time.perf_counter()
+        full = desk.store.verify()
+        full_s = time.perf_counter() - began
+        line(8, f"full verify ({chain.count} events, every sealed row)", full_s, "s", chain_s, "the chain alone",
+             "<= 10 min", full.ok and full_s <= 600, extra="" if full.ok else f" (FAILED: {full.message('en')})")
         raw.close()
         desk.close()
     finally:

@@ -200,15 +200,18 @@ def verify(
     anchor: Annotated[str | None, typer.Option("--anchor", help="COUNT:HASH from a report or a backup.")] = None,
 ) -> None:
     """Check the history's hash chain (and, with an anchor, that nothing was recomputed or cut off)."""
-    from firstask.store import Store, parse_anchor
+    from firstask.store import SCHEMA_VERSION, Store, parse_anchor
 
     with user_errors():
         wanted = parse_anchor(anchor) if anchor else None
-        store = Store.open(_existing_db(), create=False)
+        store = Store.open(_existing_db(), create=False, migrate=False)
         try:
             result = store.verify(wanted)
+            version = store.user_version()
         finally:
             store.close()
+    if result.ok and version < SCHEMA_VERSION:  # read as it is: verify changes nothing
+        typer.echo(i18n.t("verify.state_unchecked", None, path=OPTIONS.db, version=version), err=True)
     if not result.ok:
         raise fail(result.message(), 1)
     typer.echo(result.anchor)
@@ -266,7 +269,7 @@ def report(
     with user_errors():
         path = _existing_db()
         pin = _ask_pin(as_code) if as_code else None
-        with Desk.open(path) as desk:
+        with Desk.open(path, create=False) as desk:
             start, end = period or (wanted or desk.now().date(), None)
             unmasked_by = None
             if as_code and pin is not None:
@@ -329,7 +332,7 @@ def scan(
 
     moment = _parse_moment(now)
     with user_errors():
-        with Desk.open(_existing_db(), clock=(lambda: moment) if moment else None) as desk:
+        with Desk.open(_existing_db(), clock=(lambda: moment) if moment else None, create=False) as desk:
             found = desk.scan()
             staff = desk.staff()
     for v in found:
@@ -354,13 +357,26 @@ def backup_command(
 @cli.command("restore")
 def restore_command(
     source: Annotated[Path, typer.Argument(help="A backup made by `firstask backup` (or a daily one).")],
+    anchor: Annotated[str | None, typer.Option("--anchor", help="COUNT:HASH the backup must hold, when no head "
+                                                                "file (.json) stands beside it.")] = None,
+    other_desk: Annotated[bool, typer.Option("--other-desk", help="Restore a backup of another desk.")] = False,
 ) -> None:
-    """Check a backup (integrity and history) and put it in place of --db; the replaced file is kept beside it.
-    Close the desk windows first."""
+    """Check a backup (a desk file of this desk, integrity, history, the head stated beside it) and put its content
+    in place of --db's as one commit: open windows carry on with it. What it replaces is kept beside it first."""
     from firstask import backup
+    from firstask.rules import RuleError
+    from firstask.store import StoreError, parse_anchor
 
-    with user_errors():
-        info, kept = backup.restore(source, OPTIONS.db)
+    try:
+        wanted = parse_anchor(anchor) if anchor else None
+        if OPTIONS.db.exists() and not OPTIONS.db.is_file():
+            raise StoreError("store.not_regular", path=str(OPTIONS.db))
+        info, kept = backup.restore(source, OPTIONS.db, anchor=wanted, other_desk=other_desk)
+    except (StoreError, RuleError) as e:
+        raise fail(str(e), 1) from None
+    except OSError as e:
+        raise fail(i18n.t("store.os_error", None, path=e.filename or OPTIONS.db, reason=e.strerror or str(e)), 1) \
+            from None
     if kept is None:
         typer.echo(i18n.t("backup.restored_new", None, backup=source, events=info.events))
     else:
@@ -382,7 +398,7 @@ def purge(
     with user_errors():
         path = _existing_db()
         pin = _ask_pin(as_code) if as_code else None
-        with Desk.open(path) as desk:
+        with Desk.open(path, create=False) as desk:
             by = desk.authenticate(as_code, pin or "").code if as_code else None
             purged = desk.purge(day, by=by)
     typer.echo(i18n.t("purge.done", None, count=len(purged), before=day.isoformat()))
@@ -400,7 +416,7 @@ def serve(
     if not 0 < port < 65536:
         raise fail(i18n.t("cli.bad_port", None, port=port))
     with user_errors():
-        with Desk.open(_existing_db()) as desk:
+        with Desk.open(_existing_db(), create=False) as desk:
             if not desk.staff():
                 raise fail(i18n.t("cli.no_staff", None, path=OPTIONS.db), 1)
     server = make_server(OPTIONS.db, OPTIONS.lang, host=host, port=port, title=i18n.t("app.title", None))

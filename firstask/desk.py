@@ -262,8 +262,9 @@ class Desk:
         self.window: str | None = None
 
     @classmethod
-    def open(cls, path: str | Path, clock: Clock | None = None) -> Desk:
-        return cls(Store.open(path), clock)
+    def open(cls, path: str | Path, clock: Clock | None = None, *, create: bool = True) -> Desk:
+        """Open (or, with `create`, make) a desk file, migrating it; another application's file is refused."""
+        return cls(Store.open(path, create=create), clock)
 
     def close(self) -> None:
         self.store.close()

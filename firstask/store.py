@@ -17,6 +17,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,17 @@ if TYPE_CHECKING:
 GENESIS = "0" * 64
 BUSY_TIMEOUT_MS = 5000
 WRITE_RETRIES = 6
+# Every desk file says so in its header (`PRAGMA application_id`, "fAsk"): another application's SQLite file is
+# refused, never migrated into a desk.
+APPLICATION_ID = 0x6641736B
+# The tables whose rows the history seals, each by its key: every change the desk makes to one of their rows is
+# committed with an event that holds the row's hash, so `verify` proves the state as well as the chain. (Not `meta`,
+# the file's own notes: its desk id.)
+SEALED: Mapping[str, str] = {
+    "policy": "key", "staff": "code", "presence": "id", "matters": "code", "people": "id",
+    "cases": "no", "case_states": "id", "violations": "id",
+}
+CHECKPOINT_ROWS = 10_000  # rows sealed per checkpoint event (a migration seals what was there before seals)
 
 
 class StoreError(Exception):
@@ -52,9 +64,19 @@ def dumps(value: Any) -> str:
 
 
 def event_hash(prev: str, seq: int, case_no: str | None, action: str, by: str | None, at: str, tz: str,
-               detail: str) -> str:
-    payload = json.dumps([seq, case_no, action, by, at, tz, detail], ensure_ascii=False, separators=(",", ":"))
+               detail: str, seals: str | None = None) -> str:
+    fields: list[Any] = [seq, case_no, action, by, at, tz, detail]
+    if seals is not None:  # events from before seals hash as they always did
+        fields.append(seals)
+    payload = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256((prev + payload).encode()).hexdigest()
+
+
+def row_hash(table: str, row: Mapping[str, Any]) -> str:
+    """What the history holds of a row: a hash of its values (NULLs left out, so a migration's new empty column
+    changes nothing). A visitor's row holds its own random salt, so its hash tells nothing once it is purged."""
+    values = {k: v for k, v in row.items() if v is not None}
+    return hashlib.sha256(dumps([table, values]).encode()).hexdigest()[:32]
 
 
 def person_hash(salt: str, person: Mapping[str, Any]) -> str:
@@ -176,7 +198,64 @@ def _migration_3(db: sqlite_utils.Database) -> None:
     db.table("matters").add_column("forms_at", str)
 
 
-MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (_migration_1, _migration_2, _migration_3)
+def _migration_4(db: sqlite_utils.Database) -> None:
+    """Trust (issue 15): the file marks itself a desk file of one desk, and the history seals the state. Events
+    gain `seals` (the hashes of the rows each transaction changed, in the event's own hash); the hash is set when
+    the transaction commits, so the append-only trigger lets an event's empty hash be filled once. What stood
+    before is sealed by checkpoint events, so an old file verifies as well as a new one."""
+    conn = db.conn
+    conn.execute("ALTER TABLE events ADD COLUMN seals TEXT")
+    conn.execute("DROP TRIGGER events_no_update")
+    conn.execute("CREATE TRIGGER events_no_update BEFORE UPDATE ON events WHEN OLD.hash != '' "
+                 "BEGIN SELECT RAISE(ABORT, 'the history (events) is append-only'); END")
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    # A desk's identity: its first event where it has one (so its backups from before this migration agree).
+    first = conn.execute("SELECT hash FROM events WHERE seq = 1").fetchone()
+    conn.execute("INSERT INTO meta (key, value) VALUES ('desk_id', ?)", (first[0] if first else secrets.token_hex(16),))
+    if first:
+        checkpoint(conn)
+
+
+def checkpoint(conn: sqlite3.Connection) -> int:
+    """Seal every row of the sealed tables as it stands, in events of CHECKPOINT_ROWS rows (inside a write
+    transaction): for files written before seals, and for data loaded in bulk. Returns the events written."""
+    stored_tz = conn.execute("SELECT value FROM policy WHERE key = 'timezone'").fetchone()
+    tz = str(json.loads(stored_tz[0])) if stored_tz else "Asia/Shanghai"
+    at = datetime.now().isoformat(timespec="seconds")  # noqa: DTZ005 (local time, as every event)
+    part: list[list[Any]] = []
+    written = 0
+
+    def seal() -> None:
+        nonlocal written
+        seq, prev = _head(conn)
+        detail = dumps({"part": written + 1, "rows": len(part)})
+        seals = dumps(part)
+        digest = event_hash(prev, seq + 1, None, "checkpoint", None, at, tz, detail, seals)
+        conn.execute("INSERT INTO events (seq, case_no, action, by_staff, at, tz, detail, hash, seals) "
+                     "VALUES (?, NULL, 'checkpoint', NULL, ?, ?, ?, ?, ?)", (seq + 1, at, tz, detail, digest, seals))
+        written += 1
+        part.clear()
+
+    for table, key in SEALED.items():
+        cur = conn.execute(f"SELECT * FROM {table} ORDER BY {key}")
+        names = [d[0] for d in cur.description]
+        key_at = names.index(key)
+        for r in cur:
+            part.append([table, r[key_at], row_hash(table, dict(zip(names, r, strict=True)))])
+            if len(part) == CHECKPOINT_ROWS:
+                seal()
+    if part:
+        seal()
+    return written
+
+
+def _head(conn: sqlite3.Connection) -> tuple[int, str]:
+    row = conn.execute("SELECT seq, hash FROM events WHERE seq = (SELECT max(seq) FROM events)").fetchone()
+    return (0, GENESIS) if row is None else (int(row[0]), str(row[1]))
+
+
+MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (_migration_1, _migration_2, _migration_3,
+                                                                 _migration_4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -229,16 +308,37 @@ def _create_owner_only(path: Path) -> None:
         raise StoreError("store.os_error", path=str(path), reason=e.strerror or str(e)) from e
 
 
+def file_kind(conn: sqlite3.Connection) -> str:
+    """What a SQLite file is, read from its header and schema only: "desk" (marked, or a desk file from before the
+    mark: schema 1-3 with the desk's tables), "empty" (no tables at all) or "foreign"."""
+    app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if app_id == APPLICATION_ID:
+        return "desk"
+    if app_id == 0 and 1 <= version < 4 and {"meta", "events", "cases", "staff"} <= tables:
+        return "desk"
+    if app_id == 0 and version == 0 and not tables:
+        return "empty"
+    return "foreign"
+
+
 class Store:
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
         self.conn = conn
+        self._pending: list[int] = []  # events appended in the open transaction, hashed when it commits
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str], *, create: bool = True) -> Store:
+    def open(cls, path: str | os.PathLike[str], *, create: bool = True, migrate: bool = True) -> Store:
+        """Open a desk file. `create`: a missing or empty file becomes a new desk (only `init` and `Desk.open`);
+        otherwise it is refused, as is another application's file, always, before anything is written to it.
+        `migrate=False` reads a file of an older schema as it is (`verify`)."""
         p = Path(path)
         if p.is_dir():
             raise StoreError("store.is_directory", path=str(p))
+        if p.exists() and not p.is_file():  # a FIFO or a device: reading it could block for ever
+            raise StoreError("store.not_regular", path=str(p))
         if not p.exists():
             if not create:
                 raise StoreError("store.missing", path=str(p))
@@ -253,8 +353,16 @@ class Store:
             raise StoreError("store.cannot_open", path=str(p), reason=str(e)) from e
         store = cls(p, conn)
         try:
+            kind = store._kind()
+            if kind == "foreign" or (kind == "empty" and not create):
+                raise StoreError("store.not_desk" if kind == "foreign" else "store.empty", path=str(p))
             store._configure()
-            store._migrate()
+            if migrate:
+                store._migrate()
+            elif store.user_version() > SCHEMA_VERSION:
+                raise StoreError("store.newer", path=str(p), version=store.user_version(), supported=SCHEMA_VERSION)
+            if store.user_version() >= 4:
+                store._watch_sealed_rows()
         except sqlite3.DatabaseError as e:
             conn.close()
             text = str(e).lower()
@@ -270,6 +378,10 @@ class Store:
             raise
         return store
 
+    def _kind(self) -> str:
+        """"desk", "empty" (no tables: a new file) or "foreign", read without writing anything to the file."""
+        return file_kind(self.conn)
+
     def _configure(self) -> None:
         c = self.conn
         c.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -278,6 +390,17 @@ class Store:
         if str(mode).lower() != "wal":
             raise sqlite3.DatabaseError(f"cannot use WAL journal mode ({mode})")
         c.execute("PRAGMA synchronous = FULL")
+
+    def _watch_sealed_rows(self) -> None:
+        """This connection notes each sealed row it changes (temporary triggers, its own: a change made by
+        anything else is not sealed, and `verify` finds it)."""
+        c = self.conn
+        c.execute("CREATE TEMP TABLE IF NOT EXISTS seal_touched (tbl TEXT NOT NULL, key NOT NULL, "
+                  "PRIMARY KEY (tbl, key))")
+        for table, key in SEALED.items():
+            for op, ref in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
+                c.execute(f"CREATE TEMP TRIGGER IF NOT EXISTS seal_{table}_{op.lower()} AFTER {op} ON main.{table} "
+                          f"BEGIN INSERT OR IGNORE INTO seal_touched VALUES ('{table}', {ref}.{key}); END")
 
     def _migrate(self) -> None:
         version = self.user_version()
@@ -311,11 +434,15 @@ class Store:
             yield self  # already inside this store's transaction: join it
             return
         self._begin_immediate()
+        self._pending = []
         try:
             yield self
+            self._seal()
         except BaseException:
+            self._pending = []
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
+                self._forget_touched()
             raise
         try:
             self.conn.execute("COMMIT")
@@ -323,6 +450,41 @@ class Store:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise _os_store_error(e, self.path) from e
+
+    def _forget_touched(self) -> None:
+        with contextlib.suppress(sqlite3.OperationalError):  # no such table: a file of an older schema
+            self.conn.execute("DELETE FROM temp.seal_touched")
+
+    def _seal(self) -> None:
+        """Chain the transaction's events, the last one holding the hashes of the rows the transaction changed."""
+        touched = self._touched()
+        if not self._pending:
+            if touched:
+                raise RuntimeError(f"a change with no event: {touched[:3]}")
+            return
+        seals = [[table, key, self._row_hash(table, key)] for table, key in touched]
+        first = self._pending[0]
+        prev = self.scalar("SELECT hash FROM events WHERE seq = ?", (first - 1,)) or GENESIS
+        rows = self.conn.execute("SELECT seq, case_no, action, by_staff, at, tz, detail FROM events "
+                                 "WHERE seq >= ? AND seq <= ? ORDER BY seq", (first, self._pending[-1])).fetchall()
+        for seq, case_no, action, by, at, tz, detail in rows:
+            sealed = dumps(seals) if seq == self._pending[-1] and seals else None
+            prev = event_hash(prev, seq, case_no, action, by, at, tz, detail, sealed)
+            self.conn.execute("UPDATE events SET hash = ?, seals = ? WHERE seq = ?", (prev, sealed, seq))
+        self._pending = []
+        self._forget_touched()
+
+    def _touched(self) -> list[tuple[str, Any]]:
+        try:
+            return [(str(t), k) for t, k in self.conn.execute("SELECT tbl, key FROM temp.seal_touched "
+                                                              "ORDER BY tbl, key")]
+        except sqlite3.OperationalError:  # no such table: a file of an older schema, nothing is sealed
+            return []
+
+    def _row_hash(self, table: str, key: Any) -> str | None:
+        """The row's hash as it stands, or None for a row that is gone."""
+        row = self.one(f"SELECT * FROM {table} WHERE {SEALED[table]} = ?", (key,))
+        return None if row is None else row_hash(table, row)
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Store]:
@@ -583,12 +745,13 @@ class Store:
 
     def append_event(self, case_no: str | None, action: str, by: str | None, at: str, tz: str,
                      detail: Mapping[str, Any]) -> int:
-        seq, prev = self.head()
-        seq += 1
-        text = dumps(dict(detail))
-        digest = event_hash(prev, seq, case_no, action, by, at, tz, text)
+        """Append an event to the open transaction; its hash is set when the transaction commits (`_seal`)."""
+        if not self.conn.in_transaction:
+            raise RuntimeError("an event outside a write transaction")
+        seq = int(self.scalar("SELECT coalesce(max(seq), 0) FROM events")) + 1
         self.conn.execute("INSERT INTO events (seq, case_no, action, by_staff, at, tz, detail, hash) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (seq, case_no, action, by, at, tz, text, digest))
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, '')", (seq, case_no, action, by, at, tz, dumps(dict(detail))))
+        self._pending.append(seq)
         return seq
 
     def record_state(self, case_no: str, seq: int, at: str, state: Mapping[str, Any]) -> None:
@@ -625,16 +788,25 @@ class Store:
 
     # --- verifying the history -----------------------------------------------------------------------------
 
-    def verify(self, anchor: tuple[int, str] | None = None) -> VerifyResult:
+    def verify(self, anchor: tuple[int, str] | None = None, *, state: bool = True) -> VerifyResult:
+        """The chain (every event's hash, in order; with an anchor, that it was neither cut nor recomputed), then,
+        with `state`, that every sealed row is as the history's last event about it left it."""
+        chain = self._verify_chain(anchor)
+        if not chain.ok or not state or self.user_version() < 4:
+            return chain
+        return self._verify_state(chain)
+
+    def _verify_chain(self, anchor: tuple[int, str] | None) -> VerifyResult:
         prev, expected, count = GENESIS, 1, 0
-        cur = self.conn.execute("SELECT seq, case_no, action, by_staff, at, tz, detail, hash FROM events "
-                                "ORDER BY seq")
+        sealed = self.user_version() >= 4
+        cur = self.conn.execute("SELECT seq, case_no, action, by_staff, at, tz, detail, hash, "
+                                f"{'seals' if sealed else 'NULL'} FROM events ORDER BY seq")
         anchor_hash: str | None = None
-        for seq, case_no, action, by, at, tz, detail, digest in cur:
+        for seq, case_no, action, by, at, tz, detail, digest, seals in cur:
             if seq != expected:
                 return VerifyResult(False, count, prev, expected, "verify.missing",
                                     {"seq": expected, "found": seq})
-            if event_hash(prev, seq, case_no, action, by, at, tz, detail) != digest:
+            if event_hash(prev, seq, case_no, action, by, at, tz, detail, seals) != digest:
                 return VerifyResult(False, count, prev, seq, "verify.mismatch",
                                     {"seq": seq, "action": action, "case": case_no or "-", "at": at})
             prev, count, expected = digest, count + 1, expected + 1
@@ -648,6 +820,94 @@ class Store:
             if anchor_hash != want_hash:
                 return VerifyResult(False, count, prev, want_count, "verify.rewritten", {"seq": want_count})
         return VerifyResult(True, count, prev)
+
+    def _verify_state(self, chain: VerifyResult) -> VerifyResult:
+        """Each sealed row against the seal of the last event that changed it: a row changed, added or removed
+        behind the desk is named (table, key, and the column where the event tells it)."""
+        c = self.conn
+        c.execute("DROP TABLE IF EXISTS temp.seal_latest")
+        c.execute("CREATE TEMP TABLE seal_latest (tbl TEXT NOT NULL, key NOT NULL, hash TEXT, seq INTEGER NOT NULL, "
+                  "PRIMARY KEY (tbl, key))")
+        try:
+            # Later events replace earlier seals of the same row: what is left is each row's last word.
+            c.execute("INSERT OR REPLACE INTO temp.seal_latest SELECT json_extract(j.value, '$[0]'), "
+                      "json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]'), e.seq "
+                      "FROM events e JOIN json_each(e.seals) j WHERE e.seals IS NOT NULL ORDER BY e.seq, j.id")
+            for table, key in SEALED.items():
+                found = self._check_table(table, key)
+                if found is not None:
+                    return VerifyResult(False, chain.count, chain.head, found[1], found[0], found[2])
+        finally:
+            c.execute("DROP TABLE IF EXISTS temp.seal_latest")
+        return chain
+
+    def _check_table(self, table: str, key: str) -> tuple[str, int | None, dict[str, Any]] | None:
+        cur = self.conn.execute(
+            f"SELECT s.hash, s.seq, s.tbl IS NOT NULL, t.* FROM main.{table} t "
+            f"LEFT JOIN temp.seal_latest s ON s.tbl = ? AND s.key = t.{key} ORDER BY t.{key}", (table,))
+        names = [d[0] for d in cur.description][3:]
+        for seal, seq, known, *values in cur:
+            row = dict(zip(names, values, strict=True))
+            where = {"table": table, "key": row[key]}
+            if not known:
+                return "verify.row_unrecorded", None, where
+            if seal != row_hash(table, row):
+                column = self._column_hint(table, row)
+                return ("verify.row_changed_column" if column else "verify.row_changed", int(seq),
+                        {**where, "column": column or "", "seq": seq})
+        gone = self.conn.execute(
+            f"SELECT key, seq FROM temp.seal_latest s WHERE tbl = ? AND hash IS NOT NULL "
+            f"AND NOT EXISTS (SELECT 1 FROM main.{table} t WHERE t.{key} = s.key) ORDER BY key LIMIT 1",
+            (table,)).fetchone()
+        if gone is not None:
+            return "verify.row_missing", int(gone[1]), {"table": table, "key": gone[0], "seq": gone[1]}
+        return None
+
+    def _column_hint(self, table: str, row: Mapping[str, Any]) -> str | None:
+        """Which column disagrees, where the last event about the row says what it set (read on a failure only)."""
+        if table == "cases":
+            events = self.all("SELECT action, by_staff, detail FROM events WHERE case_no = ? ORDER BY seq DESC",
+                              (row["no"],))
+        elif table in ("staff", "policy", "violations"):
+            actions = {"staff": ("add_staff", "set_active", "set_absent"), "policy": ("set_policy",),
+                       "violations": ("review",)}[table]
+            marks = ", ".join("?" * len(actions))
+            events = self.all(f"SELECT action, by_staff, detail FROM events WHERE action IN ({marks}) "
+                              "ORDER BY seq DESC", actions)
+        else:
+            return None
+        said: dict[str, Any] = {}
+        for event in events:  # newest first: each column's latest word
+            detail = {**json.loads(event["detail"]), "by": event["by_staff"]}
+            for column, value in _said(table, event["action"], detail, row):
+                said.setdefault(column, value)
+        return next((column for column, value in said.items() if row.get(column) != value), None)
+
+
+def _said(table: str, action: str, detail: Mapping[str, Any], row: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
+    """The columns an event about the row names the new value of (empty when the event is about another row)."""
+    if table == "cases":
+        if action == "check_in":
+            yield from (("owner", detail["by"]), ("first_asker", detail["by"]), ("kind", detail.get("kind")))
+        status = detail.get("status")
+        if isinstance(status, list) and len(status) == 2:
+            yield "status", status[1]
+        if action == "accept_handoff":
+            yield "owner", detail.get("owner")
+        if action == "accept":
+            yield "due", detail.get("due")
+        if action == "extend" and isinstance(detail.get("due"), list):
+            yield "due", detail["due"][1]
+        if action == "rate":
+            yield "rating", detail.get("level")
+    elif table == "staff" and action == "add_staff" and detail.get("code") == row.get("code"):
+        yield from ((k, detail.get(k)) for k in ("name", "role", "backup"))
+    elif table == "staff" and action in ("set_active", "set_absent") and detail.get("staff") == row.get("code"):
+        yield action[4:], int(bool(detail.get(action[4:])))
+    elif table == "policy" and action == "set_policy" and row.get("key") in detail.get("values", {}):
+        yield "value", dumps(detail["values"][row["key"]])
+    elif table == "violations" and action == "review" and detail.get("violation") == row.get("id"):
+        yield "decision", detail.get("decision")
 
 
 PERSONAL_FIELDS = ("name", "phone", "id_number", "org", "address")

@@ -16,9 +16,8 @@ def w04(desk):
 
 
 def deactivate(desk, code):
-    """The API has no way to retire a colleague yet (CONTRACT lists none), so the roster row is changed directly."""
-    with desk.store.write() as s:
-        s.update("staff", "code", code, {"active": 0})
+    """A supervisor retires a colleague (F11; the roster's change is an event like any other)."""
+    desk.set_active(code, False, by="s01")
 
 
 def last(case):

@@ -83,6 +83,7 @@ def test_personal_data_enters_the_chain_only_as_a_keyed_hash(desk: Desk) -> None
     with desk.store.write() as s:
         s.conn.execute("UPDATE cases SET person_id = NULL WHERE no = ?", (case.no,))
         s.conn.execute("DELETE FROM people")
+        s.append_event(None, "purge", None, "2026-11-23T10:00:00", "Asia/Shanghai", {"cases": 1})
     assert desk.verify().ok
 
 
