@@ -826,8 +826,9 @@ class Store:
         behind the desk is named (table, key, and the column where the event tells it)."""
         c = self.conn
         c.execute("DROP TABLE IF EXISTS temp.seal_latest")
-        c.execute("CREATE TEMP TABLE seal_latest (tbl TEXT NOT NULL, key NOT NULL, hash TEXT, seq INTEGER NOT NULL, "
-                  "PRIMARY KEY (tbl, key))")
+        # Keys as text, whatever their column's type, so that each row finds its seal through the index.
+        c.execute("CREATE TEMP TABLE seal_latest (tbl TEXT NOT NULL, key TEXT NOT NULL, hash TEXT, "
+                  "seq INTEGER NOT NULL, PRIMARY KEY (tbl, key))")
         try:
             # Later events replace earlier seals of the same row: what is left is each row's last word.
             c.execute("INSERT OR REPLACE INTO temp.seal_latest SELECT json_extract(j.value, '$[0]'), "
@@ -844,7 +845,8 @@ class Store:
     def _check_table(self, table: str, key: str) -> tuple[str, int | None, dict[str, Any]] | None:
         cur = self.conn.execute(
             f"SELECT s.hash, s.seq, s.tbl IS NOT NULL, t.* FROM main.{table} t "
-            f"LEFT JOIN temp.seal_latest s ON s.tbl = ? AND s.key = t.{key} ORDER BY t.{key}", (table,))
+            f"LEFT JOIN temp.seal_latest s ON s.tbl = ? AND s.key = CAST(t.{key} AS TEXT) ORDER BY t.{key}",
+            (table,))
         names = [d[0] for d in cur.description][3:]
         for seal, seq, known, *values in cur:
             row = dict(zip(names, values, strict=True))
