@@ -323,6 +323,17 @@ def file_kind(conn: sqlite3.Connection) -> str:
     return "foreign"
 
 
+def watch_sealed_rows(conn: sqlite3.Connection) -> None:
+    """The connection notes each sealed row it changes, for its transaction's seals (temporary triggers, its own:
+    a change made by anything else is not sealed, and `verify` finds it)."""
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS seal_touched (tbl TEXT NOT NULL, key NOT NULL, "
+                 "PRIMARY KEY (tbl, key))")
+    for table, key in SEALED.items():
+        for op, ref in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
+            conn.execute(f"CREATE TEMP TRIGGER IF NOT EXISTS seal_{table}_{op.lower()} AFTER {op} ON main.{table} "
+                         f"BEGIN INSERT OR IGNORE INTO seal_touched VALUES ('{table}', {ref}.{key}); END")
+
+
 class Store:
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
@@ -362,7 +373,7 @@ class Store:
             elif store.user_version() > SCHEMA_VERSION:
                 raise StoreError("store.newer", path=str(p), version=store.user_version(), supported=SCHEMA_VERSION)
             if store.user_version() >= 4:
-                store._watch_sealed_rows()
+                watch_sealed_rows(conn)
         except sqlite3.DatabaseError as e:
             conn.close()
             text = str(e).lower()
@@ -390,17 +401,6 @@ class Store:
         if str(mode).lower() != "wal":
             raise sqlite3.DatabaseError(f"cannot use WAL journal mode ({mode})")
         c.execute("PRAGMA synchronous = FULL")
-
-    def _watch_sealed_rows(self) -> None:
-        """This connection notes each sealed row it changes (temporary triggers, its own: a change made by
-        anything else is not sealed, and `verify` finds it)."""
-        c = self.conn
-        c.execute("CREATE TEMP TABLE IF NOT EXISTS seal_touched (tbl TEXT NOT NULL, key NOT NULL, "
-                  "PRIMARY KEY (tbl, key))")
-        for table, key in SEALED.items():
-            for op, ref in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
-                c.execute(f"CREATE TEMP TRIGGER IF NOT EXISTS seal_{table}_{op.lower()} AFTER {op} ON main.{table} "
-                          f"BEGIN INSERT OR IGNORE INTO seal_touched VALUES ('{table}', {ref}.{key}); END")
 
     def _migrate(self) -> None:
         version = self.user_version()
