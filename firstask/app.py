@@ -23,6 +23,7 @@ from textual import events
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
+from textual.driver import Driver
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 
@@ -120,6 +121,16 @@ class DeskApp(TypedKeys):
         }
         for mode, screen in self.screens_by_mode.items():
             self.add_mode(mode, screen)
+
+    def get_driver_class(self) -> type[Driver]:
+        """In a terminal, Textual's driver made to end the desk when the terminal goes away (`firstask.terminal`);
+        a browser's (`firstask serve`), Windows', a test's: Textual's own."""
+        driver = super().get_driver_class()
+        if (driver.__module__, driver.__name__) != ("textual.drivers.linux_driver", "LinuxDriver"):
+            return driver
+        from firstask.terminal import DeskDriver
+
+        return DeskDriver
 
     @property
     def clerk(self) -> Staff:

@@ -119,9 +119,12 @@ def open_desk() -> None:
             raise fail(i18n.t("cli.no_staff", None, path=OPTIONS.db), 1)
         from firstask.app import make_app
 
-        make_app(desk, user=None, lang=OPTIONS.lang, window=OPTIONS.window).run()
+        app = make_app(desk, user=None, lang=OPTIONS.lang, window=OPTIONS.window)
+        app.run()
     finally:
         desk.close()
+    if app.return_code:  # the terminal went away (129, as a hang-up): say so to whoever started the desk
+        raise typer.Exit(app.return_code)
 
 
 def _existing_db() -> Path:
@@ -218,12 +221,18 @@ def verify(
 
 
 def _parse_day(text: str | None) -> date | None:
+    """A day as written, within the years the desk's calendar knows (2000-2100): the desk counts working days and
+    due dates from it, and a day near the ends of Python's dates (year 1, year 9999) overflows that arithmetic."""
     if text is None:
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise fail(i18n.t("cli.bad_day", None, value=text)) from None
+    first, last = date(2000, 1, 1), date(2100, 12, 31)
+    if not first <= day <= last:
+        raise fail(i18n.t("cli.limits.day", None, value=text, first=first, last=last))
+    return day
 
 
 def _parse_moment(text: str | None) -> datetime | None:
@@ -233,6 +242,9 @@ def _parse_moment(text: str | None) -> datetime | None:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise fail(i18n.t("cli.bad_moment", None, value=text)) from None
+    first, last = date(2000, 1, 1), date(2100, 12, 31)  # the days _parse_day takes, for the same reason
+    if not first <= moment.date() <= last:
+        raise fail(i18n.t("cli.limits.moment", None, value=text, first=first, last=last))
     return moment.replace(tzinfo=None) if moment.tzinfo is None else moment
 
 
@@ -298,6 +310,9 @@ def _parse_period(first: str | None, last: str | None) -> tuple[date, date] | No
     assert start is not None and end is not None
     if start > end:
         raise fail(i18n.t("report.cli.range_order", None, first=first, last=last))
+    years = 10  # a longer period takes the desk many seconds to sum, day by day, for no report anyone reads
+    if (end.year - start.year, end.month, end.day) >= (years, start.month, start.day):
+        raise fail(i18n.t("cli.limits.period", None, years=years, first=first, last=last))
     return start, end
 
 
@@ -317,10 +332,54 @@ def _ask_pin(code: str) -> str:
 
 
 def _write_report(path: Path, content: bytes) -> None:
-    """A report names visitors: a new file is readable by its owner only, like the database (SPEC §10)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as f:
-        f.write(content)
+    """A report names visitors: its file is readable by its owner only, like the database (SPEC §10). It is written
+    whole or not at all: into a new file beside it, then put in its place, so that a full disk leaves no part of it
+    (and a report of the same name as it was). What went wrong is said of the report's path, not the database's.
+    A terminal or a pipe (`-o /dev/stdout`) is written as it is."""
+    import errno
+    import tempfile
+
+    def refusal(error: OSError, folder: Path) -> typer.Exit:
+        code = error.errno
+        if code in (errno.ENOSPC, errno.EDQUOT):
+            return fail(i18n.t("cli.report_file.disk_full", None, path=path))
+        if code == errno.EFBIG:
+            return fail(i18n.t("cli.report_file.too_large", None, path=path))
+        if code == errno.EISDIR:
+            return fail(i18n.t("cli.report_file.is_folder", None, path=path))
+        if code in (errno.ENOENT, errno.ENOTDIR):
+            return fail(i18n.t("cli.report_file.no_folder", None, path=path, folder=folder))
+        if code in (errno.EACCES, errno.EPERM):
+            return fail(i18n.t("cli.report_file.denied", None, path=path, folder=folder))
+        return fail(i18n.t("cli.report_file.failed", None, path=path, reason=error.strerror or error))
+
+    if path.is_dir():
+        raise fail(i18n.t("cli.report_file.is_folder", None, path=path))
+    if path.exists() and not path.is_file():  # a terminal, a pipe: nothing to put in its place
+        try:
+            with path.open("wb") as out:
+                out.write(content)
+        except OSError as e:
+            raise refusal(e, path.parent) from None
+        return
+    target = Path(os.path.realpath(path))  # a symbolic link: the file it names gets the report
+    if target.exists() and not os.access(target, os.W_OK):
+        raise fail(i18n.t("cli.report_file.read_only", None, path=path))
+    part: str | None = None
+    try:
+        fd, part = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)  # mode 0600
+        with os.fdopen(fd, "wb") as f:
+            f.write(content)
+            f.flush()
+            os.fsync(f.fileno())  # a full disk may only say so now
+        os.replace(part, target)
+        part = None
+    except OSError as e:
+        raise refusal(e, target.parent) from None
+    finally:
+        if part is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(part)
 
 
 @cli.command()
