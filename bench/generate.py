@@ -45,7 +45,7 @@ from firstask.desk import Desk
 from firstask.rules import Matter
 from firstask.store import SCHEMA_VERSION, checkpoint, dumps, event_hash, person_hash
 
-GENERATOR_VERSION = "3"
+GENERATOR_VERSION = "4"
 HERE = Path(__file__).resolve().parent
 DEFAULT_END = date(2026, 11, 20)  # a Friday; "now" is 16:30 that day
 NOW_TIME = clock(16, 30)
@@ -53,7 +53,7 @@ PER_DAY = 400
 TZ = "Asia/Shanghai"
 SUPERVISOR = "s01"
 CLERKS = tuple(f"w{i:02d}" for i in range(1, 21))
-PINS = {SUPERVISOR: "9000", **{c: f"{i:02d}{i:02d}" for i, c in enumerate(CLERKS, start=1)}}
+PINS = {SUPERVISOR: "909090", **{c: f"{i:02d}90{i:02d}" for i, c in enumerate(CLERKS, start=1)}}
 
 SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
             "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")

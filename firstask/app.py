@@ -172,6 +172,8 @@ class DeskApp(TypedKeys):
             self.start_news()
         if printing.find_font() is None:  # slips would print with a font the printer may not have: say so once
             self.notify(t("slips.font_missing", package=printing.FONT_PACKAGE), severity="warning", timeout=20)
+        for problem in self.desk.policy_problems():  # a value stored out of range runs on its default
+            self.notify(problem, severity="warning", timeout=20, markup=False)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):

@@ -142,7 +142,8 @@ def read_csv(data: bytes) -> list[dict[str, Any]]:
         text = data.decode(ENCODING)
     except UnicodeDecodeError as e:
         raise RuleError("INPUT", "setup.csv.encoding") from e
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    # A line break inside a cell, as a spreadsheet on Windows writes it (CR LF), is a line break like any other.
+    rows = [[cell.replace("\r\n", "\n") for cell in row] for row in csv.reader(io.StringIO(text, newline=""))]
     if not rows:
         raise RuleError("INPUT", "setup.csv.empty")
     headings = [h.strip() for h in rows[0]]

@@ -8,11 +8,14 @@ import sys
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from firstask import i18n
+
+if TYPE_CHECKING:
+    from firstask.desk import Desk
 
 cli = typer.Typer(add_completion=False, no_args_is_help=False, rich_markup_mode=None,
                   help="firstask — the first-asker desk for community service centres.")
@@ -125,6 +128,12 @@ def open_desk() -> None:
         desk.close()
     if app.return_code:  # the terminal went away (129, as a hang-up): say so to whoever started the desk
         raise typer.Exit(app.return_code)
+
+
+def _tell_policy_problems(desk: Desk) -> None:
+    """A policy value stored out of range runs on its default; each is one line on stderr."""
+    for problem in desk.policy_problems():
+        typer.echo(problem, err=True)
 
 
 def _existing_db() -> Path:
@@ -282,6 +291,7 @@ def report(
         path = _existing_db()
         pin = _ask_pin(as_code) if as_code else None
         with Desk.open(path, create=False) as desk:
+            _tell_policy_problems(desk)
             start, end = period or (wanted or desk.now().date(), None)
             unmasked_by = None
             if as_code and pin is not None:
@@ -392,6 +402,7 @@ def scan(
     moment = _parse_moment(now)
     with user_errors():
         with Desk.open(_existing_db(), clock=(lambda: moment) if moment else None, create=False) as desk:
+            _tell_policy_problems(desk)
             found = desk.scan()
             staff = desk.staff()
     for v in found:

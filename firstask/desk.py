@@ -8,15 +8,16 @@ import functools
 import hashlib
 import hmac
 import json
+import math
 import secrets
 import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from firstask import names, printing, rules
+from firstask import i18n, names, printing, privacy, rules
 from firstask.calendar import OfficialYears, WorkCalendar, official_from_json
 from firstask.rules import CaseState, ConflictError, Context, Matter, Policy, RuleError, Staff, Verdict
 from firstask.store import Store
@@ -125,7 +126,11 @@ class Case:
 
 @dataclass(frozen=True)
 class VisitorHit:
-    """A returning visitor found by search: what picking them fills into the check-in form."""
+    """A returning visitor found by search: what picking them fills into the check-in form.
+
+    `phone` and `id_number` are as stored, to be carried into the visitor's new case; `whole` says whether the
+    clerk who searched may see them (SPEC §10): a supervisor, or the owner or first-asker of one of the visitor's
+    cases. Anyone else is shown `shown_phone` and `shown_id_number`, masked."""
 
     name: str
     phone: str | None
@@ -135,6 +140,15 @@ class VisitorHit:
     visits: int
     last_seen: datetime
     open_cases: tuple[CaseLine, ...] = ()  # what they came about before and is not finished: taken up with Enter
+    whole: bool = True
+
+    @property
+    def shown_phone(self) -> str | None:
+        return self.phone if self.whole else privacy.mask_phone(self.phone)
+
+    @property
+    def shown_id_number(self) -> str | None:
+        return self.id_number if self.whole else privacy.mask_id_number(self.id_number)
 
 
 @dataclass(frozen=True)
@@ -190,7 +204,7 @@ def _iso(moment: datetime) -> str:
 # --- PINs ------------------------------------------------------------------------------------------------------
 
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
-LOCKOUT_ATTEMPTS = 5
+LOCKOUT_ATTEMPTS = 10  # wrong PINs in a row lock a code; the window that types them is slowed long before
 LOCKOUT_MINUTES = 5
 
 
@@ -211,10 +225,23 @@ def check_pin(pin: str, stored: str | None) -> bool:
     return hmac.compare_digest(got.hex(), digest)
 
 
+def _typed_code(code: Any) -> str:
+    """A staff code as typed at the log-in, storable in the history: a lone surrogate is kept escaped (such a code
+    names no staff member either way); anything but text is no code."""
+    return code.strip().encode("utf-8", "backslashreplace").decode() if isinstance(code, str) else ""
+
+
 # --- input cleaning ------------------------------------------------------------------------------------------
 
 LIMITS = {"visitor_name": 60, "org": 120, "address": 200, "summary": 4000, "text": 4000, "code": 20,
           "name": 60, "item": 200, "agency": 200, "contact": 200}
+
+
+def _control(c: str, allowed: str) -> bool:
+    """A character that would act on a terminal or a printer rather than be shown (C0, DEL, C1, line separators),
+    or a lone surrogate, which no file or terminal can hold."""
+    return ((ord(c) < 32 and c not in allowed) or 0x7F <= ord(c) < 0xA0 or c in "\u2028\u2029"
+            or 0xD800 <= ord(c) < 0xE000)
 
 
 def clean(value: Any, field_name: str, *, multiline: bool = False, limit: int | None = None) -> str:
@@ -223,9 +250,12 @@ def clean(value: Any, field_name: str, *, multiline: bool = False, limit: int | 
         return ""
     if not isinstance(value, str):
         raise RuleError("INPUT", "input.not_text", field=field_name)
+    # Checked before trimming too: strip() drops some control characters (\x1c-\x1f, \x0b, \x0c, \x85) at the ends.
+    if any(_control(c, "\n\t\r") for c in value):
+        raise RuleError("INPUT", "input.control", field=field_name)
     text = value.strip()
     allowed = "\n\t" if multiline else ""
-    if any((ord(c) < 32 and c not in allowed) or 0x7F <= ord(c) < 0xA0 or c in "\u2028\u2029" for c in text):
+    if any(_control(c, allowed) for c in text):
         raise RuleError("INPUT", "input.control", field=field_name)
     cap = limit or LIMITS.get(field_name, 4000)
     if len(text) > cap:
@@ -238,12 +268,28 @@ def clean_list(values: Iterable[Any] | None, field_name: str) -> list[str]:
         return []
     if isinstance(values, str):
         values = [values]
+    try:
+        items = list(values)
+    except TypeError as e:  # a number, say, where a list of items goes
+        raise RuleError("INPUT", "input.not_text", field=field_name) from e
     out: list[str] = []
-    for v in values:
+    for v in items:
         text = clean(v, field_name, limit=LIMITS["item"])
         if text and text not in out:
             out.append(text)
     return out
+
+
+def _clean_document(raw: Any) -> rules.Document:
+    """A matter's document as the catalogue gives it (a name, or its name, condition and form): each text cleaned,
+    for all of them are printed on the visitor's notice."""
+    if isinstance(raw, str):
+        return rules.Document(clean(raw, "documents", limit=LIMITS["item"]))
+    if not isinstance(raw, Mapping) or "name" not in raw:
+        raise RuleError("INPUT", "matter.documents", field="documents")
+    return rules.Document(clean(raw["name"], "documents", limit=LIMITS["item"]),
+                          clean(raw.get("when"), "documents", limit=LIMITS["item"]) or None,
+                          clean(raw.get("form"), "documents", limit=LIMITS["item"]) or None)
 
 
 # --- the desk --------------------------------------------------------------------------------------------------
@@ -256,7 +302,12 @@ class Desk:
         self._policy_key: str | None = None
         self._policy_seen: tuple[int, int] | None = None
         self._policy = Policy()
+        self._policy_problems: list[RuleError] = []
         self._calendar = WorkCalendar(official=official_calendar())
+        # Wrong PINs in a row typed at this window (this desk process), and the moment before which it takes no
+        # other PIN (SPEC §13: wrong PINs slow the window that typed them before they lock a code).
+        self._wrong_pins = 0
+        self._pin_wait_until: datetime | None = None
         self.documents_dir = store.path.with_name(store.path.stem + "-documents")
         # The window (窗口) this desk process serves: printed on slips, recorded with every event it writes.
         self.window: str | None = None
@@ -296,14 +347,26 @@ class Desk:
         key = json.dumps(raw, sort_keys=True, default=str)
         if key != self._policy_key:
             # Building the calendar is the costly part; the policy changes rarely, so keep both until it does.
-            self._policy = Policy.from_mapping(raw)
-            self._calendar = WorkCalendar.from_policy(raw, official_calendar())
+            # A value stored out of range (written behind the desk, or by an older version) runs on its default
+            # and is told (policy_problems), never a traceback at every later action.
+            self._policy, self._policy_problems = Policy.checked(raw)
+            sound = {k: v for k, v in raw.items() if rules.policy_problem(k, v) is None}
+            try:
+                self._calendar = WorkCalendar.from_policy(sound, official_calendar())
+            except (TypeError, ValueError, KeyError, AttributeError) as e:
+                self._calendar = WorkCalendar.from_policy({}, official_calendar())
+                self._policy_problems.append(RuleError("INPUT", "policy.invalid", reason=rules.quoted(str(e))))
             self._policy_key = key
 
     @property
     def policy(self) -> Policy:
         self._load_policy()
         return self._policy
+
+    def policy_problems(self, lang: str | None = None) -> list[str]:
+        """What is wrong with the stored policy (each such value runs on its default), one line each."""
+        self._load_policy()
+        return [i18n.t("policy.stored_bad", lang, problem=p.message(lang)) for p in self._policy_problems]
 
     @property
     def calendar(self) -> WorkCalendar:
@@ -325,8 +388,8 @@ class Desk:
             raise RuleError("INPUT", "staff.role", field="role", role=str(role))
         if backup == code:
             raise RuleError("INPUT", "staff.backup_self", field="backup")
-        if pin is not None and (not pin.isdigit() or not 4 <= len(pin) <= 12):
-            raise RuleError("INPUT", "staff.pin", field="pin")
+        if pin is not None:
+            self._check_new_pin(pin)
         now = _iso(self.now())
         with self.store.write() as s:
             existing = s.one("SELECT code FROM staff WHERE code = ?", (code,))
@@ -342,6 +405,12 @@ class Desk:
                                                     "pin_set": pin is not None, "new": existing is None})
 
     def set_absent(self, code: str, absent: bool, *, by: str | None = None) -> None:
+        if not isinstance(absent, bool | int) or absent not in (True, False):
+            raise RuleError("INPUT", "input.not_yes_no", field="absent")
+        staff = self.staff()
+        for who in (code, by):
+            if who is not None and (not isinstance(who, str) or who not in staff):
+                raise RuleError("INPUT", "input.unknown_staff", code=str(who))
         now = _iso(self.now())
         with self.store.write() as s:
             if s.one("SELECT code FROM staff WHERE code = ?", (code,)) is None:
@@ -355,10 +424,13 @@ class Desk:
                    dept: str | None = None, kind: str | None = None, basis: str | None = None,
                    estimated: bool = False, active: bool = True, note: str | None = None,
                    forms_at: str | None = None, by: str | None = None) -> None:
+        # Every text of the catalogue is printed on the visitor's slips: control characters are refused here.
         code = clean(code, "code")
         name = clean(name, "name", limit=120)
-        note = clean(note, "text", limit=200) or None
-        forms_at = clean(forms_at, "text", limit=200) or None
+        note = clean(note, "note", limit=200) or None
+        forms_at = clean(forms_at, "forms_at", limit=200) or None
+        dept = clean(dept, "dept", limit=120) or None
+        basis = clean(basis, "basis", multiline=True) or None
         kind = kind or ("immediate" if immediate else "promised")
         if not code or not name:
             raise RuleError("INPUT", "matter.code_name", field="code")
@@ -366,7 +438,7 @@ class Desk:
             raise RuleError("INPUT", "matter.kind", field="kind", kind=str(kind))
         if not isinstance(limit_days, int) or isinstance(limit_days, bool) or not 0 <= limit_days <= 365:
             raise RuleError("INPUT", "matter.limit", field="limit_days")
-        docs = [rules.Document.parse(d) for d in documents]
+        docs = [_clean_document(d) for d in documents]
         if any(not d.name for d in docs) or len({d.name for d in docs}) != len(docs):
             raise RuleError("INPUT", "matter.documents", field="documents")
         matter = Matter(code=code, name=name, limit_days=0 if kind == "immediate" else limit_days, kind=kind,
@@ -387,12 +459,15 @@ class Desk:
         unknown = sorted(set(values) - known)
         if unknown:
             raise RuleError("INPUT", "policy.unknown", keys=", ".join(unknown))
+        for key, value in values.items():
+            problem = rules.policy_problem(key, value)
+            if problem is not None:
+                raise problem
         try:
             candidate = {**self.store.policy(), **values}
-            Policy.from_mapping(candidate)
             WorkCalendar.from_policy(candidate)
-        except (TypeError, ValueError) as e:
-            raise RuleError("INPUT", "policy.invalid", reason=str(e)) from e
+        except (TypeError, ValueError, KeyError, AttributeError) as e:
+            raise RuleError("INPUT", "policy.invalid", reason=rules.quoted(str(e))) from e
         now = _iso(self.now())
         with self.store.write() as s:
             s.set_policy(values)
@@ -426,31 +501,83 @@ class Desk:
                 for r in self.store.all("SELECT code, name, role, backup, absent, active FROM staff")}
 
     def authenticate(self, code: str, pin: str) -> Staff:
-        """Log a staff member in: the PIN against its stored hash. Both outcomes go into the history."""
-        code = (code or "").strip()
+        """Log a staff member in: the PIN against its stored hash. Both outcomes go into the history.
+
+        Wrong PINs slow this window before they lock a code (SPEC §13): from the third in a row here, the window
+        takes no PIN for `rules.login_delay` seconds (refused as "WAIT", nothing checked or written; `login_wait`
+        says how long is left). LOCKOUT_ATTEMPTS wrong PINs in a row for one code, from whatever windows, lock that
+        code for LOCKOUT_MINUTES (recorded once as `lock`) unless a supervisor unlocks it first."""
+        wait = self.login_wait()
+        if wait > 0:
+            raise RuleError("WAIT", "pins.wait", seconds=math.ceil(wait))
+        code = _typed_code(code)
+        pin = pin if isinstance(pin, str) else ""
         row = self.store.one("SELECT code, name, role, backup, absent, active, pin_hash FROM staff "
                              "WHERE code = ?", (code,)) if code.isalnum() else None
         moment = self.now()
         now = _iso(moment)
-        with self.store.write() as s:
-            # Five wrong PINs in a row lock that code for five minutes, whether or not the code exists (so the
-            # lock tells nothing about the roster); the PIN is not even checked while locked.
-            since = _iso(moment - timedelta(minutes=LOCKOUT_MINUTES))
-            failures = s.recent_login_failures(code[:20], since)
-            if failures >= LOCKOUT_ATTEMPTS:
+        ok = False
+        with self.store.write():
+            # A code locks whether or not it exists (so the lock tells nothing about the roster); the PIN is not
+            # even checked while locked.
+            locked, failures = self._lock_state(code[:20], moment)
+            if locked:
                 self._desk_event("login_locked", code if row else None, now, {"code": code[:20]})
-                locked = True
             else:
-                locked = False
                 ok = row is not None and bool(row["active"]) and check_pin(pin or "", row["pin_hash"])
                 self._desk_event("login" if ok else "login_refused", code if row else None, now,
                                  {"code": code[:20]})
+                if not ok and failures + 1 >= LOCKOUT_ATTEMPTS:  # the lock itself, once, for the record
+                    self._desk_event("lock", code if row else None, now,
+                                     {"code": code[:20], "attempts": LOCKOUT_ATTEMPTS, "minutes": LOCKOUT_MINUTES})
+        if ok and row is not None:
+            self._wrong_pins, self._pin_wait_until = 0, None
+            return Staff(code=row["code"], name=row["name"], role=row["role"], backup=row["backup"],
+                         absent=bool(row["absent"]), active=bool(row["active"]))
+        self._wrong_pins += 1
+        delay = rules.login_delay(self._wrong_pins)
+        self._pin_wait_until = moment + timedelta(seconds=delay) if delay else None
         if locked:
             raise RuleError("LOGIN", "login.locked", minutes=LOCKOUT_MINUTES)
-        if not ok or row is None:
-            raise RuleError("LOGIN", "login.refused")
-        return Staff(code=row["code"], name=row["name"], role=row["role"], backup=row["backup"],
-                     absent=bool(row["absent"]), active=bool(row["active"]))
+        raise RuleError("LOGIN", "login.refused")
+
+    def login_wait(self) -> float:
+        """Seconds before this window takes another PIN (0: it takes one now), on the desk's clock."""
+        if self._pin_wait_until is None:
+            return 0.0
+        left = (self._pin_wait_until - self.now()).total_seconds()
+        # A clock set back cannot hold the window longer than the longest wait.
+        return max(0.0, min(left, float(rules.login_delay(self._wrong_pins))))
+
+    def _lock_state(self, code: str, moment: datetime) -> tuple[bool, int]:
+        """Whether `code` is locked at `moment`, and its wrong PINs in a row that count towards a lock: those of the
+        last LOCKOUT_MINUTES since its last good log-in, lock or unlock (the `at` index bounds the search)."""
+        since = _iso(moment - timedelta(minutes=LOCKOUT_MINUTES))
+        last = self.store.one(
+            "SELECT seq, action FROM events WHERE at >= :since AND action IN ('login', 'lock', 'unlock') "
+            "AND json_extract(detail, '$.code') = :code ORDER BY seq DESC LIMIT 1", {"since": since, "code": code})
+        if last is not None and last["action"] == "lock":
+            return True, LOCKOUT_ATTEMPTS
+        failures = self.store.scalar(
+            "SELECT count(*) FROM events WHERE at >= :since AND action = 'login_refused' "
+            "AND json_extract(detail, '$.code') = :code AND seq > :after",
+            {"since": since, "code": code, "after": 0 if last is None else last["seq"]})
+        return False, int(failures or 0)
+
+    def locked(self, code: str) -> bool:
+        """Whether wrong PINs have locked this staff code (until LOCKOUT_MINUTES pass or a supervisor unlocks it)."""
+        return self._lock_state(_typed_code(code)[:20], self.now())[0]
+
+    def unlock(self, code: str, *, by: str) -> None:
+        """A supervisor unlocks a staff code at once (F11), recorded as `unlock`: it logs in at once, and its wrong
+        PINs so far no longer count."""
+        self.supervisor_only(by, "setup")
+        if not isinstance(code, str) or code not in self.staff():
+            raise RuleError("INPUT", "input.unknown_staff", code=str(code))
+        with self.store.write():
+            if not self.locked(code):
+                raise RuleError("INPUT", "pins.not_locked", code=code)
+            self._desk_event("unlock", by, _iso(self.now()), {"code": code})
 
     def supervisor_only(self, by: str, what: str) -> Staff:
         """A supervisor screen or call (`what` names it): allowed for supervisors; for anyone else the refusal is
@@ -512,7 +639,8 @@ class Desk:
                       "anonymous": bool(anonymous), "about_staff": params["about_staff"]}
             seq = s.append_event(no, "check_in", by, _iso(now), policy.timezone, self._at_window(detail))
             s.record_state(no, seq, _iso(now), {"status": "open", "owner": by})
-        return self.case(no)
+            done = self.case(no)
+        return done
 
     def answer(self, no: str, by: str, text: str, *, expect: int | None = None) -> Case:
         params = {"text": clean(text, "text", multiline=True)}
@@ -794,6 +922,8 @@ class Desk:
             row = s.case_row(str(no))
             if row is None:
                 raise RuleError("INPUT", "input.unknown_case", no=str(no))
+            if expect is not None and (not isinstance(expect, int) or isinstance(expect, bool)):
+                raise RuleError("INPUT", "input.version", field="expect")
             if expect is not None and row["version"] != expect:
                 self._check_version(row, expect)
             case = self._state(row)
@@ -803,7 +933,10 @@ class Desk:
             verdict.raise_first_block()
             changes, detail = apply(case, ctx, now)
             self._record(row, action, by, now, changes, detail, verdict)
-        return self.case(no)
+            # Read inside the transaction: the case as this action left it, never with another window's later
+            # change (whose version a screen would then pass as `expect=` without a CONFLICT).
+            done = self.case(no)
+        return done
 
     def _record(self, row: Mapping[str, Any], action: str, by: str | None, now: datetime, changes: Changes,
                 detail: Detail, verdict: Verdict) -> int:
@@ -1145,8 +1278,12 @@ class Desk:
             raise RuleError("PRINT", "print.lp_failed", printer=printer, reason=str(e)) from e
         return True
 
-    def find_visitors(self, query: str, limit: int = 8) -> list[VisitorHit]:
-        """Returning visitors as the clerk types: phone digits, a name's beginning, or pinyin initials (zs: 张三)."""
+    def find_visitors(self, query: str, limit: int = 8, *, by: str | None = None) -> list[VisitorHit]:
+        """Returning visitors as the clerk types: phone digits, a name's beginning, or pinyin initials (zs: 张三).
+
+        With `by`, the clerk searching: each hit says whether they may see its phone and ID number whole (SPEC §10:
+        a supervisor, or the owner or first-asker of one of that visitor's cases); a visitor is a name and a phone,
+        as the search lists them."""
         q = (query or "").strip()
         if not q or len(q) > 40:
             return []
@@ -1159,11 +1296,26 @@ class Desk:
         else:
             column, key = "name", q
         rows = self.store.find_people(column, key, limit, sorted(rules.OPEN_STATES))
-        return [VisitorHit(name=r["name"], phone=r["phone"], id_number=r["id_number"], org=r["org"],
+        hits = [VisitorHit(name=r["name"], phone=r["phone"], id_number=r["id_number"], org=r["org"],
                            address=r["address"], visits=r["visits"], last_seen=datetime.fromisoformat(r["last_seen"]),
                            open_cases=tuple(sorted((_line_of(c, r["name"]) for c in json.loads(r["open_cases"])),
                                                    key=lambda line: line.no, reverse=True)))
                 for r in rows]
+        if by is None or not hits:
+            return hits
+        role = self.store.one("SELECT role, active FROM staff WHERE code = ?", (by,))
+        if role is not None and role["active"] and role["role"] == "supervisor":
+            return hits
+        # The visitor's people rows (one per visit) by their phone's index, or by name for those without a phone,
+        # and each row's case by its own index: the work grows with the visitor's visits, not with the history.
+        # CROSS JOIN keeps SQLite from starting at the clerk's cases instead, which grow with every case.
+        kept = {(r["name"], r["phone"]) for r in self.store.all(
+            "SELECT DISTINCT p.name, p.phone FROM people p CROSS JOIN cases c ON c.person_id = p.id "
+            "WHERE ((p.phone_digits IN (SELECT value FROM json_each(?)) AND p.name IS NOT NULL) "
+            "OR (p.name IN (SELECT value FROM json_each(?)) AND p.phone IS NULL)) AND ? IN (c.owner, c.first_asker)",
+            (json.dumps(sorted({names.digits(h.phone) for h in hits if h.phone})),
+             json.dumps(sorted({h.name for h in hits if not h.phone}), ensure_ascii=False), by))}
+        return [replace(h, whole=(h.name, h.phone) in kept) for h in hits]
 
     def find_cases(self, query: str, limit: int = 8) -> list[CaseLine]:
         """Cases by number as a visitor reads it off a slip: whole (`20261204-0025`, `202612040025`) or its tail
@@ -1263,8 +1415,8 @@ class Desk:
         """A supervisor resets a PIN: the staff member must choose a new one at their next log-in. `temporary`,
         when given, replaces the old PIN for that log-in (for a PIN forgotten)."""
         self.supervisor_only(by, "setup")
-        if temporary is not None and (not temporary.isdigit() or not 4 <= len(temporary) <= 12):
-            raise RuleError("INPUT", "staff.pin", field="pin")
+        if temporary is not None:
+            self._check_new_pin(temporary)
         now = _iso(self.now())
         with self.store.write() as s:
             if s.one("SELECT code FROM staff WHERE code = ?", (code,)) is None:
@@ -1275,20 +1427,26 @@ class Desk:
             s.update("staff", "code", code, changes)
             self._desk_event("reset_pin", by, now, {"staff": code, "temporary": temporary is not None})
 
+    def _check_new_pin(self, pin: Any, field: str = "pin") -> None:
+        problem = rules.pin_problem(pin, self.policy.min_pin_length)
+        if problem is not None:
+            problem.field = field
+            raise problem
+
     def pin_reset_due(self, code: str) -> bool:
         """Whether the staff member must choose a new PIN before working (a reset, or a first PIN)."""
         return bool(self.store.scalar("SELECT pin_reset FROM staff WHERE code = ?", (code,)))
 
     def set_pin(self, code: str, old_pin: str | None, new_pin: str) -> None:
         """The staff member sets their own new PIN: the old one must match (when the staff member has one); the new
-        one is 4 to 12 digits and differs from the old one. Clears a reset."""
+        one has the policy's minimum of digits (6 unless changed), is not a run or a repeat, and differs from the old
+        one. Clears a reset."""
         row = self.store.one("SELECT pin_hash, active FROM staff WHERE code = ?", (code,))
         if row is None or not row["active"]:
             raise RuleError("INPUT", "input.unknown_staff", code=str(code))
         if row["pin_hash"] and not check_pin(old_pin or "", row["pin_hash"]):
             raise RuleError("LOGIN", "login.refused", field="old_pin")
-        if not new_pin.isdigit() or not 4 <= len(new_pin) <= 12:
-            raise RuleError("INPUT", "staff.pin", field="new_pin")
+        self._check_new_pin(new_pin, field="new_pin")
         if check_pin(new_pin, row["pin_hash"]):
             raise RuleError("INPUT", "setup.pin.same", field="new_pin")
         now = _iso(self.now())

@@ -3,8 +3,9 @@ html or md.
 
 json is the summary itself (`Desk.summary(day)`, or `Desk.span_summary` for a period) and holds no personal data.
 The other formats are documents for people: the same figures under headings in the report's language, the staff
-table, the period's violations and the cases behind the figures, with phones and ID numbers masked unless a
-supervisor asked otherwise. Every format states the history's chain head, the anchor for `firstask verify --anchor`.
+table, the period's violations and the cases behind the figures, with phones and ID numbers masked (the case's own,
+and those typed into its summary) unless a supervisor asked otherwise. Every format states the history's chain head,
+the anchor for `firstask verify --anchor`.
 Text typed by visitors and clerks is data: escaped in html and md, never a formula in csv and xlsx.
 """
 
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 
-from firstask import i18n
+from firstask import i18n, privacy
 from firstask.report import percent
 
 if TYPE_CHECKING:
@@ -249,7 +250,7 @@ def cases_table(report: Report) -> Table:
     for c in report.cases:
         rows.append([
             c["no"], _moment(c["created_at"]), report.label(f"channel.{c['channel']}"),
-            report.label(f"kind.{c['kind']}"), c["matter"] or "", c["summary"],
+            report.label(f"kind.{c['kind']}"), c["matter"] or "", typed(report, c["summary"]),
             f("anonymous") if c["anonymous"] else (c["visitor"] or ""), c["phone"] or "", c["id_number"] or "",
             staff_label(report, c["first_asker"]), staff_label(report, c["owner"]),
             report.label(f"status.{c['status']}"), c["due"] or "",
@@ -261,6 +262,12 @@ def cases_table(report: Report) -> Table:
         f("case.status"), f("case.due"), f("case.actions_range" if report.is_range else "case.actions")], rows,
         ["text", "text", "text", "text", "text", "text", "text", "code", "code", "text", "text", "text", "text",
          "text"])
+
+
+def typed(report: Report, text: str | None) -> str:
+    """Text a visitor or a clerk typed, with the phones and ID numbers in it masked as the case's own fields are
+    (SPEC §10), unless a supervisor asked for the report unmasked."""
+    return (text if report.unmasked_by else privacy.mask_text(text)) or ""
 
 
 def tables(report: Report) -> list[Table]:

@@ -7,6 +7,7 @@ violations, warnings are confirmed on screen and then recorded as flags. Nothing
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -58,17 +59,42 @@ VISITOR_TEXT: dict[str, tuple[str, ...]] = {
 DEFAULT_FORBIDDEN = ("不知道", "没办法", "不归我管", "不清楚", "找别人去", "下班了", "不是我负责", "你自己看")
 
 
+# The parameters of a refusal that repeat what someone typed or passed in (a case number, a staff or matter code,
+# a value, a name): `RuleError` quotes them with `quoted`, so that no message carries a control sequence or a page.
+ECHOED = frozenset({"no", "code", "id", "value", "kind", "role", "what", "keys", "name"})
+QUOTED_AT_MOST = 60
+
+
+def quoted(value: str, limit: int = QUOTED_AT_MOST) -> str:
+    """Input repeated in a message: each character that is not printable (ESC, BEL, a line break) written as Python
+    writes it in a string (`\\x1b`, `\\n`), a backslash doubled, and the whole cut to `limit` characters with an
+    ellipsis. The full-width space stays: a Chinese name may hold one."""
+    pieces = ["\\\\" if c == "\\" else c if c.isprintable() or c == "\u3000" else repr(c)[1:-1] for c in value]
+    if sum(map(len, pieces)) <= limit:
+        return "".join(pieces)
+    out: list[str] = []
+    size = 0
+    for piece in pieces:
+        if size + len(piece) > limit - 1:
+            break
+        out.append(piece)
+        size += len(piece)
+    return "".join(out) + "…"
+
+
 class RuleError(Exception):
     """A refused change. `.rule` is the rule id (or "STATE", "INPUT"); str() is the clerk-facing message.
 
     `.problems` holds every block the rules found, this one first: a form shows each under its own field at once,
-    so the clerk is not refused once per mistake."""
+    so the clerk is not refused once per mistake. Parameters that repeat input (`ECHOED`) are kept `quoted`."""
 
     def __init__(self, rule: str, key: str, /, *, field: str | None = None, **params: Any) -> None:
         self.rule = rule
         self.key = key
         self.field = field
-        self.params = params
+        self.params: dict[str, Any] = {
+            name: quoted(value) if name in ECHOED and isinstance(value, str) else value
+            for name, value in params.items()}
         self.problems: list[RuleError] = [self]
         super().__init__(rule, key)
 
@@ -282,16 +308,169 @@ class Policy:
     forms_place: str = ""  # where forms are obtained, for matters whose catalogue entry does not say
     pickup: str = ""  # where and how a visitor collects the result (the receipt); default: the centre's window
 
+    min_pin_length: int = 6  # SPEC §13: new PINs have at least this many digits
+
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> Policy:
-        known = {f for f in cls.__dataclass_fields__}
-        kwargs = {k: v for k, v in values.items() if k in known}
-        for key in TEXT_POLICY:
-            if key in kwargs and not isinstance(kwargs[key], str):
-                raise TypeError(f"{key} must be text")
-        if "forbidden_phrases" in kwargs:
-            kwargs["forbidden_phrases"] = tuple(kwargs["forbidden_phrases"])
-        return cls(**kwargs)
+        """The policy of stored values; a value of the wrong type or out of range is a TypeError/ValueError."""
+        policy, problems = cls.checked(values)
+        if problems:
+            error = problems[0]
+            raise (TypeError if error.key == "policy.wrong_type" else ValueError)(str(error))
+        return policy
+
+    @classmethod
+    def checked(cls, values: Mapping[str, Any]) -> tuple[Policy, list[RuleError]]:
+        """The policy of stored values, each bad one left at its default, and what was wrong with each."""
+        known = set(cls.__dataclass_fields__)
+        kwargs: dict[str, Any] = {}
+        problems: list[RuleError] = []
+        for key, value in values.items():
+            problem = policy_problem(key, value)  # the calendar's settings too, though they are not fields here
+            if problem is not None:
+                problems.append(problem)
+                continue
+            if key not in known:
+                continue
+            if key == "forbidden_phrases":
+                value = tuple(value)
+            elif key == "fallback_days":  # a limit not given keeps its default: every kind of case has one
+                value = {**FALLBACK_DAYS, **value}
+            kwargs[key] = value
+        return cls(**kwargs), problems
+
+
+# What each numeric setting may be (SPEC §6): (smallest, largest). A number of working days beyond twelve weeks, an
+# hour count beyond a month, would make a rule meaningless or the date arithmetic overflow.
+POLICY_RANGES: dict[str, tuple[int, int]] = {
+    "first_response_hours": (1, 720), "callback_days": (1, 60), "handoff_minutes": (1, 480), "notice_days": (1, 60),
+    "feedback_days": (1, 60), "remedy_days": (1, 60), "repeat_months": (1, 120), "due_warning_days": (1, 60),
+    "idle_minutes": (1, 480), "retention_years": (1, 100), "backups_kept": (1, 365), "min_pin_length": (6, 12),
+}
+POLICY_TEXT_LIMIT = 200
+
+
+def policy_problem(key: str, value: Any) -> RuleError | None:
+    """Why a policy value may not be stored (its type or range), or None."""
+    def wrong(kind: str) -> RuleError:
+        return RuleError("INPUT", "policy.wrong_type", field=key, key=key, kind=i18n.Lazy(f"policy.kind.{kind}"))
+
+    try:  # a lone surrogate anywhere in it can be neither stored nor shown
+        json.dumps(value, ensure_ascii=False, default=str).encode()
+    except (UnicodeEncodeError, ValueError, TypeError, RecursionError):
+        return RuleError("INPUT", "policy.bad_text", field=key, key=key, limit=POLICY_TEXT_LIMIT)
+
+    if key in POLICY_RANGES:
+        low, high = POLICY_RANGES[key]
+        number_ok = isinstance(value, int | float) and not isinstance(value, bool)
+        if not number_ok or (key != "first_response_hours" and not isinstance(value, int)):
+            return wrong("number")
+        if not (low <= value <= high) or value != value:  # NaN is never in range
+            return RuleError("INPUT", "policy.out_of_range", field=key, key=key, low=low, high=high)
+        return None
+    if key in (*TEXT_POLICY, "area_code", "printer", "timezone"):
+        if value is None and key == "printer":
+            return None
+        if not isinstance(value, str):
+            return wrong("text")
+        if len(value) > POLICY_TEXT_LIMIT or any(_unprintable(c) for c in value):
+            return RuleError("INPUT", "policy.bad_text", field=key, key=key, limit=POLICY_TEXT_LIMIT)
+        if key == "timezone" and not _known_timezone(value):
+            return RuleError("INPUT", "policy.timezone", field=key, key=key)
+        if key == "area_code" and value and not value.isdigit():
+            return RuleError("INPUT", "policy.bad_text", field=key, key=key, limit=POLICY_TEXT_LIMIT)
+        return None
+    if key == "forbidden_phrases":
+        if isinstance(value, str) or not isinstance(value, list | tuple) or len(value) > POLICY_TEXT_LIMIT \
+                or not all(isinstance(v, str) and v.strip() and len(v) <= 40 for v in value):
+            return wrong("list")
+        if any(_unprintable(c) for v in value for c in v):
+            return RuleError("INPUT", "policy.bad_text", field=key, key=key, limit=40)
+        return None
+    if key == "fallback_days":
+        if not isinstance(value, Mapping) or not set(value) <= set(FALLBACK_DAYS) or not all(
+                isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 60 for v in value.values()):
+            return RuleError("INPUT", "policy.out_of_range", field=key, key=key, low=1, high=60)
+        return None
+    # The calendar's settings (SPEC §7): their format is checked again when the calendar is built.
+    low, high = CALENDAR_YEARS
+    if key == "calendar_confirmed_until":
+        if not isinstance(value, int) or isinstance(value, bool):
+            return wrong("number")
+        if not low <= value <= high:
+            return RuleError("INPUT", "policy.out_of_range", field=key, key=key, low=low, high=high)
+        return None
+    if key in ("calendar_extra_closed", "calendar_extra_working"):
+        return None if _dates(value) else wrong("dates")
+    if key == "calendar_years":
+        if not isinstance(value, Mapping) or not all(
+                str(year).isdigit() and low <= int(year) <= high and isinstance(schedule, Mapping)
+                and set(schedule) <= {"holidays", "working"} and all(_dates(v) for v in schedule.values())
+                for year, schedule in value.items()):
+            return wrong("years")
+        return None
+    if key == "hours":
+        if not isinstance(value, list | tuple) or not 1 <= len(value) <= 6 or not all(
+                isinstance(period, list | tuple) and len(period) == 2 and all(isinstance(t, str) for t in period)
+                for period in value):
+            return wrong("periods")
+    return None
+
+
+CALENDAR_YEARS = (2000, 2100)  # the years a calendar setting may name (as days on the command line)
+
+
+def _dates(value: Any) -> bool:
+    """A list of days written YYYY-MM-DD within CALENDAR_YEARS (at most a few years' worth)."""
+    if isinstance(value, str) or not isinstance(value, list | tuple) or len(value) > 2000:
+        return False
+    for day in value:
+        if not isinstance(day, str) or len(day) != 10:
+            return False
+        try:
+            parsed = date.fromisoformat(day)
+        except ValueError:
+            return False
+        if not CALENDAR_YEARS[0] <= parsed.year <= CALENDAR_YEARS[1]:
+            return False
+    return True
+
+
+def _unprintable(c: str) -> bool:
+    """A control character (C0, DEL, C1) or a line or paragraph separator: it would act on a terminal or a printer."""
+    return ord(c) < 32 or 0x7F <= ord(c) < 0xA0 or c in "\u2028\u2029"
+
+
+PIN_MAX = 12
+
+
+def pin_problem(pin: Any, min_length: int) -> RuleError | None:
+    """Why a new PIN may not be chosen (SPEC §13): digits only, `min_length` to PIN_MAX of them, and not a run or a
+    repeat (123456, 654321, 000000), the first PINs anyone tries. None when it may."""
+    if not isinstance(pin, str) or not pin.isascii() or not pin.isdigit():
+        return RuleError("INPUT", "staff.pin_digits", field="pin")
+    if not min_length <= len(pin) <= PIN_MAX:
+        return RuleError("INPUT", "staff.pin_length", field="pin", low=min_length, high=PIN_MAX)
+    if len(set(pin)) == 1 or pin in "01234567890123456789" or pin in "98765432109876543210":
+        return RuleError("INPUT", "staff.pin_trivial", field="pin")
+    return None
+
+
+def login_delay(wrong: int) -> int:
+    """Seconds a window waits before it takes another PIN, after `wrong` wrong PINs in a row there (SPEC §13): none
+    for the first two slips of the finger, then 1, 2, 4, 8, 16, at most 30: guessing is slowed long before the
+    code locks (ten in a row)."""
+    return 0 if wrong < 3 else min(2 ** (wrong - 3), 30)
+
+
+def _known_timezone(name: str) -> bool:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # an unknown name, a path, a folder of zones
+        return False
+    return True
 
 
 # The policy's free-text settings (the centre's identity and what its slips say).

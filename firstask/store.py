@@ -435,6 +435,7 @@ class Store:
             return
         self._begin_immediate()
         self._pending = []
+        self._forget_touched()  # rows changed on this connection outside the desk's transactions are not its own
         try:
             yield self
             self._seal()
@@ -532,11 +533,12 @@ class Store:
         return None if row is None else row[0]
 
     def recent_login_failures(self, code: str, since: str) -> int:
-        """Wrong PINs for `code` since `since` and since its last good log-in (the `at` index bounds the search)."""
+        """Wrong PINs for `code` since `since` and since its last good log-in or unlock (the `at` index bounds the
+        search)."""
         return int(self.scalar(
             "SELECT count(*) FROM events WHERE at >= :since AND action = 'login_refused' "
             "AND json_extract(detail, '$.code') = :code AND seq > (SELECT coalesce(max(seq), 0) FROM events "
-            "WHERE at >= :since AND action = 'login' AND json_extract(detail, '$.code') = :code)",
+            "WHERE at >= :since AND action IN ('login', 'unlock') AND json_extract(detail, '$.code') = :code)",
             {"since": since, "code": code}) or 0)
 
     def purge_people(self, closed_before: str, now: str) -> list[str]:

@@ -27,7 +27,7 @@ def db(tmp_path: Path) -> Path:
     path = tmp_path / "desk.db"
     with Desk.open(path, clock=lambda: NOW) as desk:
         desk.load_defaults()
-        desk.add_staff("w01", "王芳", pin="1111")
+        desk.add_staff("w01", "王芳", pin="101010")
         for i in range(5):
             desk.check_in("w01", visitor_name=f"访客{i}", summary="咨询", phone="13800138000")
     return path

@@ -34,8 +34,8 @@ def db(tmp_path: Path) -> Path:
     path = tmp_path / "desk.db"
     with Desk.open(path, clock=lambda: datetime(2021, 3, 8, 9, 0)) as desk:
         desk.load_defaults()
-        desk.add_staff("w01", "王芳", pin="1111")
-        desk.add_staff("s01", "陈静", role="supervisor", pin="9000")
+        desk.add_staff("w01", "王芳", pin="101010")
+        desk.add_staff("s01", "陈静", role="supervisor", pin="909090")
         no = desk.check_in("w01", visitor_name="张三", summary="咨询", phone="13800138000").no
         desk.answer(no, "w01", "已答复")
         desk.rate(no, "w01", 5)
@@ -68,9 +68,9 @@ def test_restoring_garbage_is_one_clear_line_and_leaves_the_desk_alone(db: Path,
 
 def test_purge_by_a_supervisor_and_refused_for_a_clerk(db: Path) -> None:
     refused = one_clear_line(firstask("--db", str(db), "purge", "--before", "2022-01-01", "--as", "w01",
-                                      pin="1111"))
+                                      pin="101010"))
     assert "supervisor" in refused
-    done = firstask("--db", str(db), "purge", "--before", "2022-01-01", "--as", "s01", pin="9000")
+    done = firstask("--db", str(db), "purge", "--before", "2022-01-01", "--as", "s01", pin="909090")
     assert done.returncode == 0, done.stderr
     assert "1" in done.stdout
     assert firstask("--db", str(db), "verify").returncode == 0

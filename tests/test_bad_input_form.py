@@ -32,7 +32,7 @@ def test_awkward_form_input_is_stored_exactly_or_refused_on_screen(tmp_path_fact
     path = tmp_path_factory.mktemp("form") / "desk.db"
     desk = Desk.open(path, clock=lambda: NOW)
     desk.load_defaults()
-    desk.add_staff("w01", "王芳", pin="1111")
+    desk.add_staff("w01", "王芳", pin="101010")
     app = make_app(desk, user="w01", lang="en")
     outcome: dict[str, object] = {}
 

@@ -35,7 +35,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     result = firstask("--db", str(path), "init", "--demo")
     assert result.returncode == 0, result.stderr
-    assert "w01" in result.stdout and "1111" in result.stdout
+    assert "w01" in result.stdout and "101010" in result.stdout
     return path
 
 
@@ -199,13 +199,13 @@ def test_init_refuses_to_overwrite(db: Path) -> None:
 def test_init_with_a_supervisor_reads_the_pin_from_the_environment(tmp_path: Path) -> None:
     path = tmp_path / "desk.db"
     result = firstask("--db", str(path), "init", "--supervisor", "s01", "--name", "周主任",
-                      env={"FIRSTASK_PIN": "2468"})
+                      env={"FIRSTASK_PIN": "246813"})
     assert result.returncode == 0, result.stderr
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT code, role FROM staff").fetchall() == [("s01", "supervisor")]
     assert conn.execute("SELECT count(*) FROM matters").fetchone()[0] == 30
-    assert "2468" not in conn.execute("SELECT pin_hash FROM staff").fetchone()[0]
+    assert "246813" not in conn.execute("SELECT pin_hash FROM staff").fetchone()[0]
     conn.close()
 
 

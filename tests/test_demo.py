@@ -201,7 +201,7 @@ def test_most_days_are_busy_in_every_section(summaries):
 
 
 def readme_roster() -> list[tuple[str, str]]:
-    rows = re.findall(r"^\|\s*([a-z]\d\d)\s*\|\s*(\d{4})\s*\|", README.read_text(encoding="utf-8"), re.MULTILINE)
+    rows = re.findall(r"^\|\s*([a-z]\d\d)\s*\|\s*(\d{6})\s*\|", README.read_text(encoding="utf-8"), re.MULTILINE)
     assert rows, "README.md lists the demo roster"
     return rows
 

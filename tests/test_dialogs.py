@@ -43,8 +43,8 @@ CJZ_DOCUMENTS = ["身份证", "户口本", "2寸白底照片", "《残疾人证�
 def desk(tmp_path):
     desk = Desk.open(tmp_path / "desk.db", clock=lambda: NOW)
     desk.load_defaults()
-    desk.add_staff("w01", "王芳", pin="1111", backup="w02")
-    desk.add_staff("w02", "李强", pin="2222")
+    desk.add_staff("w01", "王芳", pin="101010", backup="w02")
+    desk.add_staff("w02", "李强", pin="202020")
     yield desk
     desk.close()
 

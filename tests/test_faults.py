@@ -30,8 +30,8 @@ NOW = datetime(2026, 3, 9, 9, 0)
 def fresh(path: Path) -> None:
     with Desk.open(path, clock=lambda: NOW) as desk:
         desk.load_defaults()
-        desk.add_staff("w01", "王芳", pin="1111", backup="w02")
-        desk.add_staff("w02", "李强", pin="2222", backup="w01")
+        desk.add_staff("w01", "王芳", pin="101010", backup="w02")
+        desk.add_staff("w02", "李强", pin="202020", backup="w01")
 
 
 STREAM = textwrap.dedent("""

@@ -150,7 +150,7 @@ def test_the_referral_says_where_to_go_and_what_to_bring():
 def test_a_matters_researchers_note_never_reaches_a_slip(tmp_path):
     desk = Desk.open(tmp_path / "desk.db", clock=lambda: datetime(2026, 3, 9, 9, 0))
     try:
-        desk.add_staff("w01", "王芳", pin="1111")
+        desk.add_staff("w01", "王芳", pin="101010")
         desk.add_matter("FL", "法律援助申请", limit_days=7, documents=["申请表"], written_notice=True,
                         note="受理转交", forms_at="区法律援助中心窗口")
         no = desk.check_in("w01", visitor_name="张三", summary="法律援助", kind="application", matter="FL").no

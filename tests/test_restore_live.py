@@ -67,13 +67,14 @@ def one_line(result: subprocess.CompletedProcess[str]) -> str:
 WRITER = textwrap.dedent("""
     import sys, time
     from datetime import datetime
+    from pathlib import Path
     from firstask.desk import Desk
     from firstask.store import StoreError
     desk = Desk.open(sys.argv[1], clock=lambda: datetime(2026, 3, 9, 10, 0))
-    deadline = time.monotonic() + float(sys.argv[2])
+    deadline = time.monotonic() + 60  # a bound, should the test not say stop
     i = 0
     print("ready", flush=True)
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and not Path(sys.argv[2]).exists():
         i += 1
         try:
             desk.check_in("w01", visitor_name="李四", summary=f"window {i}")
@@ -88,7 +89,8 @@ WRITER = textwrap.dedent("""
 def test_windows_writing_through_two_restores_lose_nothing(tmp_path: Path) -> None:
     db = make_desk(tmp_path / "desk.db")
     saved = backup.make(db, tmp_path / "saved.db")
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(db), "4"], stdout=subprocess.PIPE, text=True,
+    stop = tmp_path / "stop"
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(db), str(stop)], stdout=subprocess.PIPE, text=True,
                               env={**os.environ, "PYTHONPATH": str(REPO)})
     try:
         assert writer.stdout is not None
@@ -97,6 +99,8 @@ def test_windows_writing_through_two_restores_lose_nothing(tmp_path: Path) -> No
         kept = [backup.restore(Path(saved.path), db)[1] for _ in range(2)]  # two in the same second, most likely
         time.sleep(0.7)
         kept.append(backup.restore(Path(saved.path), db)[1])
+        time.sleep(0.7)
+        stop.touch()
         out, _ = writer.communicate(timeout=60)
     finally:
         writer.kill()

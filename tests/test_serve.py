@@ -32,7 +32,7 @@ def db(tmp_path: Path) -> Path:
     path = tmp_path / "desk with space.db"
     with Desk.open(path) as desk:
         desk.load_defaults()
-        desk.add_staff("w01", "王芳", pin="1111")
+        desk.add_staff("w01", "王芳", pin="101010")
     return path
 
 

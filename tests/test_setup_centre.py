@@ -30,8 +30,8 @@ REPO = Path(__file__).resolve().parent.parent
 def desk(tmp_path):
     desk = Desk.open(tmp_path / "desk.db", clock=lambda: NOW)
     desk.load_defaults()
-    desk.add_staff("w01", "王芳", pin="1111")
-    desk.add_staff("s01", "陈静", role="supervisor", pin="9000")
+    desk.add_staff("w01", "王芳", pin="101010")
+    desk.add_staff("s01", "陈静", role="supervisor", pin="909090")
     desk.add_matter("T3", "测试事项", limit_days=3, documents=["申请表"])
     yield desk
     desk.close()

@@ -20,7 +20,7 @@ from firstask.store import SCHEMA_VERSION, Store, StoreError
 def desk(tmp_path: Path):
     i18n.set_language("en")
     d = Desk.open(tmp_path / "desk.db", clock=lambda: datetime(2026, 11, 23, 9, 30))
-    d.add_staff("w01", "王芳", pin="1111")
+    d.add_staff("w01", "王芳", pin="101010")
     yield d
     d.close()
 

@@ -49,10 +49,10 @@ def clock() -> Clock:
 def desk(tmp_path, clock):
     desk = Desk.open(tmp_path / "desk.db", clock=clock)
     desk.load_defaults()
-    desk.add_staff("w01", "王芳", backup="w02", pin="1111")
-    desk.add_staff("w02", "李强", backup="w01", pin="2222")
-    desk.add_staff("w03", "张丽", pin="3333")
-    desk.add_staff("s01", "陈静", role="supervisor", pin="9000")
+    desk.add_staff("w01", "王芳", backup="w02", pin="101010")
+    desk.add_staff("w02", "李强", backup="w01", pin="202020")
+    desk.add_staff("w03", "张丽", pin="303030")
+    desk.add_staff("s01", "陈静", role="supervisor", pin="909090")
     desk.add_matter("T3", "测试事项", limit_days=3, documents=["申请表"])
     yield desk
     desk.close()
@@ -273,7 +273,7 @@ def test_adding_a_staff_member(desk):
         assert "王芳 (w01)" in app.screen.query_one("#backup-name").text  # type: ignore[attr-defined]
         await keys(pilot, "ctrl+s")
         assert refusals(app) == [t("setup.staff.first_pin", "en")]  # next to the PIN field
-        await type_into(pilot, "pin", "4321")
+        await type_into(pilot, "pin", "432198")
         await keys(pilot, "ctrl+s")
         assert isinstance(app.screen, SetupScreen)
         assert ["w09", "赵a敏b", "clerk", "王芳 (w01)", "present", "active", "new PIN due"] in rows(app, "roster")
@@ -371,28 +371,28 @@ def test_pin_reset_then_the_next_log_in_asks_for_a_new_pin(desk):
     async def main() -> None:
         async with login.run_test(size=SIZE) as pilot:
             await pilot.pause()
-            await keys(pilot, *"w01", "enter", *"1111", "enter")
+            await keys(pilot, *"w01", "enter", *"101010", "enter")
             screen = login.screen
             assert isinstance(screen, LoginScreen) and login.staff is None
             assert screen.query_one("#new-pin").display and not screen.query_one("#code").display
-            await keys(pilot, *"1111", "enter", *"1111", "enter")
+            await keys(pilot, *"101010", "enter", *"101010", "enter")
             assert str(screen.query_one("#message", Static).content) == t("setup.pin.same", "en")
-            await keys(pilot, *"2468", "enter", *"2469", "enter")
+            await keys(pilot, *"246813", "enter", *"246913", "enter")
             assert str(screen.query_one("#message", Static).content) == t("setup.login.mismatch", "en")
-            await keys(pilot, *"2468", "enter", *"2468", "enter")
+            await keys(pilot, *"246813", "enter", *"246813", "enter")
             assert login.staff is not None and login.staff.code == "w01"
 
     asyncio.run(main())
     assert not desk.pin_reset_due("w01")
-    assert desk.authenticate("w01", "2468").code == "w01"
+    assert desk.authenticate("w01", "246813").code == "w01"
     with pytest.raises(RuleError):
-        desk.authenticate("w01", "1111")
+        desk.authenticate("w01", "101010")
 
 
 def test_a_temporary_pin_replaces_a_forgotten_one(desk):
-    desk.reset_pin("w02", by="s01", temporary="5555")
-    assert desk.pin_reset_due("w02") and desk.authenticate("w02", "5555").code == "w02"
-    desk.set_pin("w02", "5555", "8642")
+    desk.reset_pin("w02", by="s01", temporary="505050")
+    assert desk.pin_reset_due("w02") and desk.authenticate("w02", "505050").code == "w02"
+    desk.set_pin("w02", "505050", "864213")
     assert not desk.pin_reset_due("w02")
 
 

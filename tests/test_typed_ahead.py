@@ -1,8 +1,8 @@
 """Keys typed while the desk is still starting are kept, in order.
 
-A clerk who types `w01 Tab 1111 Enter F8` as the desk starts sends it all at once: the terminal held the keys until
+A clerk who types `w01 Tab 101010 Enter F8` as the desk starts sends it all at once: the terminal held the keys until
 the app read them. Textual queues every key of such a burst for the field focused when it arrived, and would move
-the focus for Tab only after that field had taken the PIN too (`w011111` in the code field). These tests post the
+the focus for Tab only after that field had taken the PIN too (`w01101010` in the code field). These tests post the
 keys as the terminal delivers them — all together, Enter as a newline when it was typed before the terminal was in
 raw mode — right after the log-in screen shows, and before the app has even drawn it.
 """
@@ -33,8 +33,8 @@ CHARACTERS = {"tab": "\t", "enter": "\r", "ctrl+j": "\n", "backspace": "\x7f"}
 def desk(tmp_path):
     desk = Desk.open(tmp_path / "desk.db", clock=lambda: NOW)
     desk.load_defaults()
-    desk.add_staff("w01", "王芳", pin="1111", backup="w02")
-    desk.add_staff("w02", "李强", pin="2222")
+    desk.add_staff("w01", "王芳", pin="101010", backup="w02")
+    desk.add_staff("w02", "李强", pin="202020")
     yield desk
     desk.close()
 
@@ -91,7 +91,7 @@ def test_a_log_in_typed_while_the_desk_starts_logs_in_and_f8_opens_the_lists(des
         assert app.staff is not None and app.staff.code == "w01"
         assert isinstance(app.screen, FollowUpScreen)
 
-    start(desk, burst(*"w01", "tab", *"1111", enter, "f8"), early=early, script=script)
+    start(desk, burst(*"w01", "tab", *"101010", enter, "f8"), early=early, script=script)
 
 
 def test_keys_typed_ahead_are_taken_in_order_backspace_and_enter_included(desk):
@@ -100,7 +100,7 @@ def test_keys_typed_ahead_are_taken_in_order_backspace_and_enter_included(desk):
         assert isinstance(app.screen, CheckInScreen)
         assert app.screen.query_one("#find", Input).value == "zs"  # what was typed after the PIN, for the desk
 
-    start(desk, burst(*"w02", "backspace", "1", "enter", *"1111", "ctrl+j", *"zs"), early=False, script=script)
+    start(desk, burst(*"w02", "backspace", "1", "enter", *"101010", "ctrl+j", *"zs"), early=False, script=script)
 
 
 def test_a_wrong_pin_typed_ahead_leaves_the_rest_in_the_pin_field(desk):
@@ -110,4 +110,4 @@ def test_a_wrong_pin_typed_ahead_leaves_the_rest_in_the_pin_field(desk):
         assert fields(app)["pin"] == "11"  # typed after the refusal: the PIN field has the focus now
         assert app.focused is app.screen.query_one("#pin")
 
-    start(desk, burst(*"w01", "tab", *"9999", "enter", *"11"), early=False, script=script)
+    start(desk, burst(*"w01", "tab", *"989898", "enter", *"11"), early=False, script=script)

@@ -30,7 +30,7 @@ from textual.widgets.option_list import Option
 from firstask import rules
 from firstask.desk import LIMITS, Case, CaseLine, Desk, VisitorHit, notice_of
 from firstask.i18n import t
-from firstask.privacy import mask_id_number, mask_phone
+from firstask.privacy import mask_id_number, mask_phone, mask_text, sees_whole
 from firstask.rules import RuleError, Staff
 from firstask.screens import case_actions
 from firstask.screens.choice import Choice
@@ -152,6 +152,9 @@ class CheckInScreen(Screen[None]):
         self.matter_hits: list[rules.Matter] = []
         self.colleagues: list[Staff] = []
         self.filled: dict[str, str] = {}  # what a pick from the search put in the form (not typed by the clerk)
+        # A returning visitor's phone and ID number that the clerk may not see (SPEC §10): the field shows them
+        # masked, and the stored number is kept here, in no widget, to be carried into the new case as it is.
+        self.carried: dict[str, tuple[str, str]] = {}  # field -> (what the field shows, the stored number)
         self._roster: dict[str, Staff] | None = None
         self.refusals: dict[tuple[str, str, int], RuleError | None] = {}
 
@@ -223,7 +226,7 @@ class CheckInScreen(Screen[None]):
     def search(self, event: Input.Changed) -> None:
         query = event.value
         cases = self.desk.find_cases(query)
-        visitors = self.desk.find_visitors(query)
+        visitors = self.desk.find_visitors(query, by=self.clerk.code)
         shown = {line.no for line in cases}
         self.found = [Found(case=line) for line in cases]
         for hit in visitors:
@@ -296,17 +299,49 @@ class CheckInScreen(Screen[None]):
             self.pick_visitor(item.visitor)
 
     def pick_visitor(self, hit: VisitorHit) -> None:
-        """A returning visitor with a new matter: their details fill the form of a new check-in."""
+        """A returning visitor with a new matter: their details fill the form of a new check-in. A phone or ID number
+        the clerk may not see whole is shown masked, greyed, and carried into the new case as stored."""
         if self.case is not None:
             self.clear_form(keep_find=True)
         self.filled = {}
-        for field_name, value in (("visitor_name", hit.name), ("phone", hit.phone), ("id_number", hit.id_number),
-                                  ("org", hit.org), ("address", hit.address)):
-            self.query_one(f"#{field_name}", Input).value = value or ""
-            self.filled[field_name] = (value or "").strip()
+        self.uncarry()
+        for field_name, value, shown in (
+                ("visitor_name", hit.name, hit.name), ("phone", hit.phone, hit.shown_phone),
+                ("id_number", hit.id_number, hit.shown_id_number), ("org", hit.org, hit.org),
+                ("address", hit.address, hit.address)):
+            box = self.query_one(f"#{field_name}", Input)
+            if value and shown != value:
+                self.carried[field_name] = (shown or "", value)
+                box.add_class("-masked")
+                box.tooltip = t("privacy.masked_tip")
+            box.value = shown or ""
+            self.filled[field_name] = (shown or "").strip()
         self.query_one("#anonymous", Checkbox).value = False
         self.results("visitors").display = False
+        self.say(t("privacy.carried") if self.carried else "")
         self.query_one("#matter", Input).focus()
+
+    def uncarry(self, name: str | None = None) -> None:
+        """Forget the stored number behind a masked field (`name`, or every one): the field is the clerk's again."""
+        for field_name in [name] if name else list(self.carried):
+            self.carried.pop(field_name, None)
+            box = self.query_one(f"#{field_name}", Input)
+            box.remove_class("-masked")
+            box.tooltip = None
+
+    @on(Input.Changed, "#phone")
+    @on(Input.Changed, "#id_number")
+    def masked_edited(self, event: Input.Changed) -> None:
+        """A masked number edited is a new number typed: the stored one is no longer carried, and what is left of
+        the mask goes (what the clerk typed after it stays)."""
+        name = event.input.id or ""
+        if name not in self.carried or event.value == self.carried[name][0]:
+            return
+        shown = self.carried[name][0]
+        self.uncarry(name)
+        if "*" in event.value:
+            typed = event.value[len(shown):] if event.value.startswith(shown) else ""
+            event.input.value = typed
 
     def on_key(self, event: events.Key) -> None:
         """Down from a search field goes into its list of results."""
@@ -347,16 +382,19 @@ class CheckInScreen(Screen[None]):
         return True
 
     def may_see(self, case: Case) -> bool:
-        """Phones and ID numbers whole only for the case's owner, first-asker and supervisors (SPEC §10)."""
-        return self.clerk.is_supervisor or self.clerk.code in (case.owner, case.first_asker)
+        """Phones and ID numbers, and those typed into the case's text, whole only for the case's owner, first-asker
+        and supervisors (SPEC §10)."""
+        return sees_whole(self.clerk, case.owner, case.first_asker)
 
     def fill_form(self, case: Case) -> None:
         """The case's record in the form, greyed: it is the case at the window, not a check-in to be made."""
         whole = self.may_see(case)
+        self.uncarry()
         values = {"visitor_name": case.visitor_name or "", "org": case.org or "", "address": case.address or "",
                   "phone": (case.phone if whole else mask_phone(case.phone)) or "",
                   "id_number": (case.id_number if whole else mask_id_number(case.id_number)) or "",
-                  "matter": case.matter_name or "", "summary": case.summary,
+                  "matter": case.matter_name or "",
+                  "summary": (case.summary if whole else mask_text(case.summary)) or "",
                   "about_staff": self.staff_label(case.about_staff) if case.about_staff else ""}
         for name, value in values.items():
             box = self.query_one(f"#{name}", Input)
@@ -530,6 +568,9 @@ class CheckInScreen(Screen[None]):
     def values(self) -> dict[str, Any]:
         text = {f: self.query_one(f"#{f}", Input).value for f in ("visitor_name", "phone", "id_number", "org",
                                                                   "address", "summary")}
+        for name, (shown, stored) in self.carried.items():
+            if text[name] == shown:
+                text[name] = stored  # the returning visitor's number, carried as stored without being shown
         about = self.about_code or self.query_one("#about_staff", Input).value.strip()
         return {**text, "channel": self.query_one("#channel", Choice).value,
                 "kind": self.query_one("#kind", Choice).value, "about_staff": about,
@@ -671,6 +712,8 @@ class CheckInScreen(Screen[None]):
         if not hints and c.status not in ("resolved", "closed"):  # a colleague's case: whom to turn to
             line("app.checkin.hint.not_yours", "dim", owner=staff_name(c.owner, staff))
         line("app.checkin.hint.next", "dim")
+        if not self.may_see(c):  # the numbers typed into its notes, results and reasons, masked as its phone is
+            lines = [(mask_text(text) or "", style) for text, style in lines]
         return lines
 
     def refusal(self, name: str) -> RuleError | None:
@@ -773,6 +816,7 @@ class CheckInScreen(Screen[None]):
         self.query_one("#about_staff-field").display = False
         self.case, self.matter_code, self.about_code, self.prefilled = None, None, None, ""
         self.filled = {}
+        self.uncarry()
         self.clear_reasons()
 
     def action_next_visitor(self) -> None:

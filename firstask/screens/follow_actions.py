@@ -15,6 +15,7 @@ from textual.widgets import Input
 
 from firstask.desk import LIMITS, Case, Event
 from firstask.i18n import t
+from firstask.privacy import mask_text, sees_whole
 from firstask.rules import RuleError
 from firstask.screens.dialog import ActionDialog, Prose, label, reason_line
 from firstask.screens.words import WEEKDAYS
@@ -67,7 +68,10 @@ class DeclineDialog(TextDialog):
         """What the sender wrote of what was done: the receiver decides on it."""
         sent = next((e for e in reversed(self.case.history) if e.action == "hand_off"), None)
         if sent is not None and sent.detail.get("note"):
-            yield Prose(t("follow.decline.note", note=str(sent.detail["note"])), classes="label")
+            note = str(sent.detail["note"])
+            if not sees_whole(self.clerk, self.case.owner, self.case.first_asker):  # not yet the receiver's case
+                note = mask_text(note) or ""
+            yield Prose(t("follow.decline.note", note=note), classes="label")
 
     def act(self, expect: int) -> Case:
         return self.desk.decline_handoff(self.case.no, self.clerk.code, self.text, expect=expect)

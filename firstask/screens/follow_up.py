@@ -30,6 +30,7 @@ from textual.widgets import DataTable, Static
 from firstask.calendar import WorkCalendar
 from firstask.desk import Case, CaseLine, Desk
 from firstask.i18n import t
+from firstask.privacy import mask_text, sees_whole
 from firstask.rules import RuleError, Staff
 from firstask.screens import case_actions
 from firstask.screens.key_bar import KeyBar
@@ -295,6 +296,8 @@ class FollowUpScreen(Screen[None]):
                     summary = t("follow.returned.summary", reason=one_line(line.returned), summary=summary)
                 elif line.handoff_note and self.section == "waiting":
                     summary = t("follow.handoff_note", note=one_line(line.handoff_note), summary=summary)
+                if not sees_whole(self.clerk, line.owner, line.first_asker):  # a hand-off to me, a colleague's case
+                    summary = mask_text(summary) or ""
                 return Text(summary)
             case "due":
                 return due_cell(line, today, calendar, short=self.narrow())
@@ -484,7 +487,7 @@ class FollowUpScreen(Screen[None]):
         if no is not None:
             from firstask.screens.history import HistoryScreen
 
-            self.app.push_screen(HistoryScreen(self.desk, no))
+            self.app.push_screen(HistoryScreen(self.desk, no, self.clerk))
 
     @on(DataTable.RowSelected)
     def row_chosen(self, event: DataTable.RowSelected) -> None:

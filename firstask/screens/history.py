@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Static
 
 from firstask.desk import Case, Desk, Event
 from firstask.i18n import t
+from firstask.privacy import mask_text, sees_whole
 from firstask.rules import Staff
 from firstask.screens.key_bar import KeyBar
 from firstask.screens.keys import localise
@@ -106,10 +107,13 @@ class HistoryScreen(ModalScreen[None]):
         Binding("q", "close", "follow.key.close", show=False),
     ]
 
-    def __init__(self, desk: Desk, no: str) -> None:
+    def __init__(self, desk: Desk, no: str, viewer: Staff | None = None) -> None:
+        """`viewer`: the clerk who asked; unless they are the case's owner, first-asker or a supervisor, the phones
+        and ID numbers typed into its notes are masked (SPEC §10). None: a supervisor's screen asked."""
         super().__init__()
         self.desk = desk
         self.no = no
+        self.viewer = viewer
         self.cells: list[dict[str, str]] = []  # each event's columns as text, before wrapping
         self.seqs: list[str] = []
         self.laid_out_for = 0  # the table width the rows were wrapped to
@@ -136,9 +140,15 @@ class HistoryScreen(ModalScreen[None]):
         self.call_after_refresh(self.lay_out)
 
     def read(self, case: Case, staff: Mapping[str, Staff]) -> None:
+        whole = self.viewer is None or sees_whole(self.viewer, case.owner, case.first_asker)
+
+        def detail(event: Event) -> str:  # the numbers typed into its notes, masked as the case's phone is
+            text = detail_summary(event, staff)
+            return text if whole else mask_text(text) or ""
+
         self.cells = [{"at": event.at.isoformat(sep=" ", timespec="minutes"),
                        "by": staff_name(event.by, staff) if event.by else t("follow.history.system"),
-                       "action": t(f"action.{event.action}"), "detail": detail_summary(event, staff),
+                       "action": t(f"action.{event.action}"), "detail": detail(event),
                        "rules": verdicts(event)} for event in case.history]
         self.seqs = [str(event.seq) for event in case.history]
 

@@ -1,10 +1,12 @@
 """The log-in screen: staff code, then PIN. The desk checks them and records every attempt; the PIN is never shown
-or logged here. After a PIN reset (or a first PIN) the staff member sets a new PIN, typed twice, before working;
-the old one is held only until then.
+or logged here. After the third wrong PIN in a row this window waits before it takes another (SPEC §13): the desk
+keeps the count and the time on its clock, the screen disables the fields and counts down. After a PIN reset (or a
+first PIN) the staff member sets a new PIN, typed twice, before working; the old one is held only until then.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -13,6 +15,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Input, Label, Static
 
 from firstask.desk import LIMITS, Desk
@@ -37,6 +40,8 @@ class LoginScreen(Screen[None]):
         super().__init__()
         self.desk = desk
         self.changing: tuple[Staff, str] | None = None  # logged in, a new PIN due: who, and the PIN they gave
+        self.refused = ""  # the last refusal, shown above the countdown while the window waits
+        self.countdown: Timer | None = None  # while the window waits after wrong PINs
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -59,6 +64,8 @@ class LoginScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#new-pin").display = False
+        if self.desk.login_wait() > 0:  # wrong PINs just before a log-out or a lock: the window still waits
+            self.hold()
 
     @on(Input.Submitted, "#code")
     def code_given(self) -> None:
@@ -76,8 +83,13 @@ class LoginScreen(Screen[None]):
         try:
             staff = self.desk.authenticate(code.value, given)
         except RuleError as refused:
-            self.refuse(refused.message(), focus=pin)
+            if refused.rule != "WAIT":  # typed before the wait was over: the last refusal stands
+                self.refused = refused.message()
+            self.refuse(self.refused, focus=pin)
+            if self.desk.login_wait() > 0:
+                self.hold()
             return
+        self.refused = ""
         if self.desk.pin_reset_due(staff.code):
             self.ask_new_pin(staff, given)
             return
@@ -118,6 +130,32 @@ class LoginScreen(Screen[None]):
         self.changing = None
         self.notify(t("setup.login.done"))
         self.post_message(self.LoggedIn(staff))
+
+    def hold(self) -> None:
+        """This window takes no PIN until the desk's wait is over (whatever code is typed): the code and PIN fields
+        are disabled (so nothing typed meanwhile lands in either) and a line counts the seconds down."""
+        self.query_one("#code", Input).disabled = True
+        self.query_one("#pin", Input).disabled = True
+        if self.countdown is None:
+            self.countdown = self.set_interval(0.25, self.tick)
+        self.tick()
+
+    def tick(self) -> None:
+        """The countdown, on the desk's clock; at zero the PIN field takes input again."""
+        left = self.desk.login_wait()
+        message = self.query_one("#message", Static)
+        if left > 0:
+            line = t("pins.wait", seconds=math.ceil(left))
+            message.update(Text(f"{self.refused}\n{line}" if self.refused else line))
+            return
+        if self.countdown is not None:
+            self.countdown.stop()
+            self.countdown = None
+        pin = self.query_one("#pin", Input)
+        self.query_one("#code", Input).disabled = pin.disabled = False
+        message.update(Text(self.refused))
+        if self.changing is None:
+            pin.focus()
 
     def refuse(self, message: str, *, focus: Input) -> None:
         self.query_one("#message", Static).update(Text(message))

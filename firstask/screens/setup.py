@@ -60,10 +60,11 @@ ACTIONS_IN = {
     "active": {"roster", "catalogue"},
     "presence": {"roster"},
     "pin": {"roster"},
+    "unlock": {"roster"},
     "import_csv": {"catalogue"},
     "export_csv": {"catalogue"},
 }
-NEEDS_ROW = {"edit", "active", "presence", "pin"}
+NEEDS_ROW = {"edit", "active", "presence", "pin", "unlock"}
 
 
 def cut_text(text: Text, cells: int) -> Text:
@@ -88,6 +89,7 @@ class SetupScreen(Screen[None]):
         Binding("e", "edit", "setup.key.edit", id="edit", tooltip="setup.key.edit_tip"),
         Binding("p", "presence", "setup.key.presence", id="presence", tooltip="setup.key.presence_tip"),
         Binding("k", "pin", "setup.key.pin", id="pin", tooltip="setup.key.pin_tip"),
+        Binding("u", "unlock", "setup.key.unlock", id="unlock", tooltip="setup.key.unlock_tip"),
         Binding("x", "active", "setup.key.active", id="active", tooltip="setup.key.active_tip"),
         Binding("i", "import_csv", "setup.key.import", id="import_csv", tooltip="setup.key.import_tip"),
         Binding("o", "export_csv", "setup.key.export", id="export_csv", tooltip="setup.key.export_tip"),
@@ -99,6 +101,7 @@ class SetupScreen(Screen[None]):
         self.supervisor = supervisor
         self.staff: dict[str, Staff] = {}
         self.pin_due: set[str] = set()
+        self.locked: set[str] = set()  # codes locked by wrong PINs: `u` unlocks
         self.entries: list[tuple[Matter, bool]] = []
         localise_setup(self)
 
@@ -138,6 +141,7 @@ class SetupScreen(Screen[None]):
     def action_refresh(self) -> None:
         self.staff = self.desk.staff()
         self.pin_due = {code for code in self.staff if self.desk.pin_reset_due(code)}
+        self.locked = {code for code in self.staff if self.desk.locked(code)}
         self.entries = self.desk.catalogue()
         self.query_one("#bar", Static).update(Text(t("setup.bar", who=who(self.supervisor.code, self.staff)),
                                                    style="bold"))
@@ -175,7 +179,8 @@ class SetupScreen(Screen[None]):
             "presence": Text(t("setup.roster.absent"), style="bold yellow") if s.absent
             else Text(t("setup.roster.present")),
             "active": Text(t("setup.roster.active")) if s.active else Text(t("setup.roster.inactive"), style="dim"),
-            "pin": Text(t("setup.roster.pin_due"), style="yellow") if s.code in self.pin_due else Text(""),
+            "pin": Text(t("pins.locked"), style="bold red") if s.code in self.locked
+            else Text(t("setup.roster.pin_due"), style="yellow") if s.code in self.pin_due else Text(""),
         }
 
     def show_catalogue(self) -> None:
@@ -289,7 +294,10 @@ class SetupScreen(Screen[None]):
         if self.tab not in ACTIONS_IN[action]:
             return False
         if action in NEEDS_ROW:
-            return self.is_mounted and self.key_under_cursor() is not None
+            key = self.key_under_cursor() if self.is_mounted else None
+            if action == "unlock":  # offered only on a code that wrong PINs have locked
+                return key is not None and key in self.locked
+            return key is not None
         return True
 
     # --- what the supervisor does ----------------------------------------------------------------------------------
@@ -351,6 +359,19 @@ class SetupScreen(Screen[None]):
             self.say()
             self.app.push_screen(PinResetDialog(self.desk, self.supervisor, staff),
                                  self.after(t("setup.pin.done", who=who(staff.code, self.staff))))
+
+    def action_unlock(self) -> None:
+        staff = self.staff_under_cursor()
+        if staff is None:
+            return
+        try:
+            self.desk.unlock(staff.code, by=self.supervisor.code)
+        except RuleError as refused:
+            self.say(refused.message())
+            return
+        self.say()
+        self.notify(t("pins.unlocked", who=who(staff.code, self.staff)))
+        self.action_refresh()
 
     def action_active(self) -> None:
         try:
