@@ -552,17 +552,10 @@ class Desk:
     def _lock_state(self, code: str, moment: datetime) -> tuple[bool, int]:
         """Whether `code` is locked at `moment`, and its wrong PINs in a row that count towards a lock: those of the
         last LOCKOUT_MINUTES since its last good log-in, lock or unlock (the `at` index bounds the search)."""
-        since = _iso(moment - timedelta(minutes=LOCKOUT_MINUTES))
-        last = self.store.one(
-            "SELECT seq, action FROM events WHERE at >= :since AND action IN ('login', 'lock', 'unlock') "
-            "AND json_extract(detail, '$.code') = :code ORDER BY seq DESC LIMIT 1", {"since": since, "code": code})
-        if last is not None and last["action"] == "lock":
+        last, failures = self.store.login_failures(code, _iso(moment - timedelta(minutes=LOCKOUT_MINUTES)))
+        if last == "lock":
             return True, LOCKOUT_ATTEMPTS
-        failures = self.store.scalar(
-            "SELECT count(*) FROM events WHERE at >= :since AND action = 'login_refused' "
-            "AND json_extract(detail, '$.code') = :code AND seq > :after",
-            {"since": since, "code": code, "after": 0 if last is None else last["seq"]})
-        return False, int(failures or 0)
+        return False, failures
 
     def locked(self, code: str) -> bool:
         """Whether wrong PINs have locked this staff code (until LOCKOUT_MINUTES pass or a supervisor unlocks it)."""

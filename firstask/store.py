@@ -532,14 +532,16 @@ class Store:
         row = self.conn.execute(sql, params).fetchone()
         return None if row is None else row[0]
 
-    def recent_login_failures(self, code: str, since: str) -> int:
-        """Wrong PINs for `code` since `since` and since its last good log-in or unlock (the `at` index bounds the
-        search)."""
-        return int(self.scalar(
-            "SELECT count(*) FROM events WHERE at >= :since AND action = 'login_refused' "
-            "AND json_extract(detail, '$.code') = :code AND seq > (SELECT coalesce(max(seq), 0) FROM events "
-            "WHERE at >= :since AND action IN ('login', 'unlock') AND json_extract(detail, '$.code') = :code)",
-            {"since": since, "code": code}) or 0)
+    def login_failures(self, code: str, since: str) -> tuple[str | None, int]:
+        """For a staff code since a moment: the last of its good log-in, lock or unlock (None: none), and its wrong
+        PINs after that (the `at` index bounds both searches)."""
+        last = self.one("SELECT seq, action FROM events WHERE at >= :since AND action IN ('login', 'lock', 'unlock') "
+                        "AND json_extract(detail, '$.code') = :code ORDER BY seq DESC LIMIT 1",
+                        {"since": since, "code": code})
+        failures = self.scalar("SELECT count(*) FROM events WHERE at >= :since AND action = 'login_refused' "
+                               "AND json_extract(detail, '$.code') = :code AND seq > :after",
+                               {"since": since, "code": code, "after": 0 if last is None else last["seq"]})
+        return (None if last is None else str(last["action"])), int(failures or 0)
 
     def purge_people(self, closed_before: str, now: str) -> list[str]:
         """Delete the personal data (and its salt) of visitors whose cases were all closed before a moment; the
