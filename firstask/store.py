@@ -364,7 +364,7 @@ class Store:
             raise StoreError("store.cannot_open", path=str(p), reason=str(e)) from e
         store = cls(p, conn)
         try:
-            kind = store._kind()
+            kind = file_kind(conn)
             if kind == "foreign" or (kind == "empty" and not create):
                 raise StoreError("store.not_desk" if kind == "foreign" else "store.empty", path=str(p))
             store._configure()
@@ -388,10 +388,6 @@ class Store:
             conn.close()
             raise
         return store
-
-    def _kind(self) -> str:
-        """"desk", "empty" (no tables: a new file) or "foreign", read without writing anything to the file."""
-        return file_kind(self.conn)
 
     def _configure(self) -> None:
         c = self.conn
