@@ -55,24 +55,97 @@ SUPERVISOR = "s01"
 CLERKS = tuple(f"w{i:02d}" for i in range(1, 21))
 PINS = {SUPERVISOR: "909090", **{c: f"{i:02d}90{i:02d}" for i, c in enumerate(CLERKS, start=1)}}
 
-SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
-            "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
-GIVEN_CHARS = ("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂英华志玉兰海燕国庆晓东婷秀红建文辉力鹏飞宇浩凯"
-               "欣怡雪梅琳晨阳春雷云峰涵博宁佳俊嘉子轩睿思雨萱梓豪然成龙斌亮波健新民生荣")
-STAFF_NAMES = ("周主任", "王芳", "李强", "张丽", "陈刚", "刘洋", "杨静", "赵磊", "黄敏", "吴杰", "周娟", "徐涛", "孙明",
-               "马超", "朱霞", "胡平", "郭勇", "何艳", "林婷", "罗军", "高峰")
-MOBILE_PREFIXES = ("130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152", "155",
-                   "157", "158", "159", "166", "176", "177", "180", "181", "182", "185", "186", "187", "188",
-                   "189", "191", "198", "199")
-ENQUIRIES = ("咨询居住证办理需要哪些材料", "询问医保缴费时间", "咨询老年人优待证办理地点", "询问社区活动室开放时间",
-             "咨询失业登记流程", "咨询公租房申请条件", "询问高龄津贴发放时间", "咨询残疾人证评定医院",
-             "咨询独生子女父母奖励申领", "询问社保卡补办流程")
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN_CHARS = (
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂英华志玉兰海燕国庆晓东婷秀红建文辉力鹏飞宇浩凯"
+    "欣怡雪梅琳晨阳春雷云峰涵博宁佳俊嘉子轩睿思雨萱梓豪然成龙斌亮波健新民生荣"
+)
+STAFF_NAMES = (
+    "周主任",
+    "王芳",
+    "李强",
+    "张丽",
+    "陈刚",
+    "刘洋",
+    "杨静",
+    "赵磊",
+    "黄敏",
+    "吴杰",
+    "周娟",
+    "徐涛",
+    "孙明",
+    "马超",
+    "朱霞",
+    "胡平",
+    "郭勇",
+    "何艳",
+    "林婷",
+    "罗军",
+    "高峰",
+)
+MOBILE_PREFIXES = (
+    "130",
+    "131",
+    "132",
+    "133",
+    "135",
+    "136",
+    "137",
+    "138",
+    "139",
+    "150",
+    "151",
+    "152",
+    "155",
+    "157",
+    "158",
+    "159",
+    "166",
+    "176",
+    "177",
+    "180",
+    "181",
+    "182",
+    "185",
+    "186",
+    "187",
+    "188",
+    "189",
+    "191",
+    "198",
+    "199",
+)
+ENQUIRIES = (
+    "咨询居住证办理需要哪些材料",
+    "询问医保缴费时间",
+    "咨询老年人优待证办理地点",
+    "询问社区活动室开放时间",
+    "咨询失业登记流程",
+    "咨询公租房申请条件",
+    "询问高龄津贴发放时间",
+    "咨询残疾人证评定医院",
+    "咨询独生子女父母奖励申领",
+    "询问社保卡补办流程",
+)
 ANSWERS = ("已当场解答并提供办事指南。", "已告知办理地点和所需材料。", "已解答，并留下窗口电话以便再次咨询。")
-COMPLAINTS = ("反映小区路灯损坏多日无人维修", "反映楼道堆放杂物存在消防隐患", "反映夜间施工噪音扰民",
-              "反映垃圾清运不及时", "反映物业收费不透明", "反映窗口排队时间过长")
+COMPLAINTS = (
+    "反映小区路灯损坏多日无人维修",
+    "反映楼道堆放杂物存在消防隐患",
+    "反映夜间施工噪音扰民",
+    "反映垃圾清运不及时",
+    "反映物业收费不透明",
+    "反映窗口排队时间过长",
+)
 REPORTS = ("举报小区内违规搭建", "举报商铺占道经营", "建议增设社区老年食堂", "建议延长周末办事时间")
-AGENCIES = (("区公安分局出入境接待大厅", "0571-87280000"), ("区人力资源和社会保障局", "0571-12333"),
-            ("区市场监督管理局", "0571-12315"), ("区法律援助中心", "0571-12348"))
+AGENCIES = (
+    ("区公安分局出入境接待大厅", "0571-87280000"),
+    ("区人力资源和社会保障局", "0571-12333"),
+    ("区市场监督管理局", "0571-12315"),
+    ("区法律援助中心", "0571-12348"),
+)
 REFERRAL = "咨询出入境证件及劳动纠纷等事项"
 FEEDBACK = "材料已报送上级部门审核，请耐心等待。"
 ORGS = ("杭州某某科技有限公司", "西湖区某某小学", "某某物业服务有限公司", "某某餐饮店")
@@ -111,8 +184,9 @@ def iso(moment: datetime) -> str:
 
 
 class Generator:
-    def __init__(self, n: int, end: date, seed: int, calendar: WorkCalendar, policy: rules.Policy,
-                 matters: list[Matter]) -> None:
+    def __init__(
+        self, n: int, end: date, seed: int, calendar: WorkCalendar, policy: rules.Policy, matters: list[Matter]
+    ) -> None:
         self.n = n
         self.rng = random.Random(seed)
         self.cal = calendar
@@ -191,8 +265,11 @@ class Generator:
             k = len(self.visitors)
             return self.visitors[k - 1 - min(k - 1, int(self.rng.expovariate(1 / (k / 4))))]
         rng = self.rng
-        name = rng.choice(SURNAMES[:20] if rng.random() < 0.6 else SURNAMES) + rng.choice(GIVEN_CHARS) + (
-            rng.choice(GIVEN_CHARS) if rng.random() < 0.7 else "")
+        name = (
+            rng.choice(SURNAMES[:20] if rng.random() < 0.6 else SURNAMES)
+            + rng.choice(GIVEN_CHARS)
+            + (rng.choice(GIVEN_CHARS) if rng.random() < 0.7 else "")
+        )
         phone = None
         roll = rng.random()
         if roll < 0.8:
@@ -202,8 +279,15 @@ class Generator:
         initials = self.initials_cache.get(name)
         if initials is None:
             initials = self.initials_cache[name] = names.initials(name)
-        person = {"name": name, "phone": phone, "id_number": None, "org": rng.choice(ORGS) if rng.random() < 0.05
-                  else None, "address": None, "initials": initials, "phone_digits": names.digits(phone)}
+        person = {
+            "name": name,
+            "phone": phone,
+            "id_number": None,
+            "org": rng.choice(ORGS) if rng.random() < 0.05 else None,
+            "address": None,
+            "initials": initials,
+            "phone_digits": names.digits(phone),
+        }
         self.visitors.append(person)
         return person
 
@@ -221,8 +305,20 @@ class Generator:
         salt = self.rng.getrandbits(128).to_bytes(16, "big").hex()
         self.person_id += 1
         personal = {k: person[k] for k in ("name", "phone", "id_number", "org", "address")}
-        self.people.append((self.person_id, salt, person["name"], person["phone"], person["id_number"],
-                            person["org"], person["address"], person["initials"], person["phone_digits"], at))
+        self.people.append(
+            (
+                self.person_id,
+                salt,
+                person["name"],
+                person["phone"],
+                person["id_number"],
+                person["org"],
+                person["address"],
+                person["initials"],
+                person["phone_digits"],
+                at,
+            )
+        )
         return self.person_id, person_hash(salt, personal)
 
     # --- one case ----------------------------------------------------------------------------------------------
@@ -238,8 +334,19 @@ class Generator:
         self.buckets[at.date()].append(ev)
         return ev
 
-    def check_in(self, no: str, at: datetime, by: str, *, channel: str, kind: str, summary: str,
-                 matter: Matter | None = None, anonymous: bool = False, about: str | None = None) -> dict[str, Any]:
+    def check_in(
+        self,
+        no: str,
+        at: datetime,
+        by: str,
+        *,
+        channel: str,
+        kind: str,
+        summary: str,
+        matter: Matter | None = None,
+        anonymous: bool = False,
+        about: str | None = None,
+    ) -> dict[str, Any]:
         stamp = iso(at)
         person_id, digest, person = None, None, None
         if not anonymous:
@@ -248,23 +355,72 @@ class Generator:
                 self.id_number(person)
             person_id, digest = self.new_person(person, stamp)
         c: dict[str, Any] = {
-            "no": no, "version": 1, "status": "open", "channel": channel, "kind": kind, "summary": summary,
-            "matter_code": matter.code if matter else None, "matter": matter, "person_id": person_id,
-            "anonymous": int(anonymous), "about_staff": about, "first_asker": by, "owner": by, "pending_to": None,
-            "pending_from": None, "return_status": None, "due": None, "due_provisional": 0, "limit_days": None,
-            "extended_days": 0, "accepted_at": None, "resolved_at": None, "closed_at": None, "outcome": None,
-            "result": None, "rating": None, "rated_at": None, "remedied_at": None, "first_response_at": None,
-            "notified_at": None, "last_contact_at": None, "pending_since": None, "created_at": stamp,
+            "no": no,
+            "version": 1,
+            "status": "open",
+            "channel": channel,
+            "kind": kind,
+            "summary": summary,
+            "matter_code": matter.code if matter else None,
+            "matter": matter,
+            "person_id": person_id,
+            "anonymous": int(anonymous),
+            "about_staff": about,
+            "first_asker": by,
+            "owner": by,
+            "pending_to": None,
+            "pending_from": None,
+            "return_status": None,
+            "due": None,
+            "due_provisional": 0,
+            "limit_days": None,
+            "extended_days": 0,
+            "accepted_at": None,
+            "resolved_at": None,
+            "closed_at": None,
+            "outcome": None,
+            "result": None,
+            "rating": None,
+            "rated_at": None,
+            "remedied_at": None,
+            "first_response_at": None,
+            "notified_at": None,
+            "last_contact_at": None,
+            "pending_since": None,
+            "created_at": stamp,
             "updated_at": stamp,
             # the simulation's own bookkeeping (not columns)
-            "_created": at, "_flagged": set(), "_notices": [], "_stretch": None, "_last": at, "_due": None,
-            "_first_response": None, "_notified": None, "_accepted": None, "_contact": None, "_pending": None,
-            "_rated": None, "_remedied": None, "_resolved": None,
+            "_created": at,
+            "_flagged": set(),
+            "_notices": [],
+            "_stretch": None,
+            "_last": at,
+            "_due": None,
+            "_first_response": None,
+            "_notified": None,
+            "_accepted": None,
+            "_contact": None,
+            "_pending": None,
+            "_rated": None,
+            "_remedied": None,
+            "_resolved": None,
         }
-        ev = self.event(at, no, "check_in", by, {
-            "status": [None, "open"], "channel": channel, "kind": kind, "summary": summary,
-            "matter": matter.code if matter else None, "visitor": digest, "anonymous": anonymous,
-            "about_staff": about})
+        ev = self.event(
+            at,
+            no,
+            "check_in",
+            by,
+            {
+                "status": [None, "open"],
+                "channel": channel,
+                "kind": kind,
+                "summary": summary,
+                "matter": matter.code if matter else None,
+                "visitor": digest,
+                "anonymous": anonymous,
+                "about_staff": about,
+            },
+        )
         self.open_stretch(c, ev, stamp)
         self.current = c
         return c
@@ -285,8 +441,17 @@ class Generator:
 
         def add(rule: str, key: str, breach: datetime, unique: str, staff: str, **params: Any) -> None:
             if breach <= t and unique not in flagged:
-                out.append({"rule": rule, "severity": "flag", "key": key, "params": params, "staff": staff,
-                            "at": breach, "unique": unique})
+                out.append(
+                    {
+                        "rule": rule,
+                        "severity": "flag",
+                        "key": key,
+                        "params": params,
+                        "staff": staff,
+                        "at": breach,
+                        "unique": unique,
+                    }
+                )
 
         created = c["_created"]
         own3 = created + timedelta(hours=self.policy.first_response_hours)
@@ -299,21 +464,45 @@ class Generator:
             if not (settled and min(settled) <= breach) and (settled or status in OPEN):
                 add("NOT-4", "not4.late", breach, f"NOT-4:{c['no']}", owner, days=self.policy.notice_days)
         if c["_due"] is not None and status in OPEN:
-            add("TIME-2", "time2.overdue", self.cal.end_of_day(c["_due"]), f"TIME-2:{c['no']}:{c['due']}", owner,
-                due=c["due"])
+            add(
+                "TIME-2",
+                "time2.overdue",
+                self.cal.end_of_day(c["_due"]),
+                f"TIME-2:{c['no']}:{c['due']}",
+                owner,
+                due=c["due"],
+            )
         if status == "in_progress" and c["_contact"] is not None:
-            add("TIME-5", "time5.silent", self.cal.deadline(c["_contact"], self.policy.feedback_days),
-                f"TIME-5:{c['no']}:{c['last_contact_at']}", owner, days=self.policy.feedback_days)
+            add(
+                "TIME-5",
+                "time5.silent",
+                self.cal.deadline(c["_contact"], self.policy.feedback_days),
+                f"TIME-5:{c['no']}:{c['last_contact_at']}",
+                owner,
+                days=self.policy.feedback_days,
+            )
         if status == "handoff_pending" and c["_pending"] is not None and t > c["_pending"]:
             if self.cal.working_minutes(c["_pending"], t) >= self.policy.handoff_minutes:
                 breach = self.cal.add_working_minutes(c["_pending"], self.policy.handoff_minutes)
-                add("HO-4", "ho4.late", breach, f"HO-4:{c['no']}:{c['pending_since']}", c["pending_to"],
-                    minutes=self.policy.handoff_minutes)
+                add(
+                    "HO-4",
+                    "ho4.late",
+                    breach,
+                    f"HO-4:{c['no']}:{c['pending_since']}",
+                    c["pending_to"],
+                    minutes=self.policy.handoff_minutes,
+                )
         if c["rating"] in rules.BAD_RATINGS and c["_rated"] is not None:
             breach = self.cal.deadline(c["_rated"], self.policy.remedy_days)
             if not (c["_remedied"] is not None and c["_remedied"] <= breach):
-                add("RATE-2", "rate2.late", breach, f"RATE-2:{c['no']}:{c['rated_at']}", owner,
-                    days=self.policy.remedy_days)
+                add(
+                    "RATE-2",
+                    "rate2.late",
+                    breach,
+                    f"RATE-2:{c['no']}:{c['rated_at']}",
+                    owner,
+                    days=self.policy.remedy_days,
+                )
         return out
 
     def catch_up(self, c: dict[str, Any], t: datetime) -> list[dict[str, Any]]:
@@ -328,8 +517,16 @@ class Generator:
             self.record(c, "scan", None, seen, {}, {}, now_seen)
         return []
 
-    def act(self, c: dict[str, Any], action: str, by: str | None, at: datetime, changes: dict[str, Any],
-            detail: dict[str, Any], flags: list[dict[str, Any]] | None = None) -> Ev:
+    def act(
+        self,
+        c: dict[str, Any],
+        action: str,
+        by: str | None,
+        at: datetime,
+        changes: dict[str, Any],
+        detail: dict[str, Any],
+        flags: list[dict[str, Any]] | None = None,
+    ) -> Ev:
         if at > self.now:
             raise Cut
         if at < c["_last"]:  # never before the case's last event: its times are the new moment's
@@ -338,15 +535,31 @@ class Generator:
         carried = self.catch_up(c, at)
         return self.record(c, action, by, at, changes, detail, carried + (flags or []))
 
-    def record(self, c: dict[str, Any], action: str, by: str | None, at: datetime, changes: dict[str, Any],
-               detail: dict[str, Any], flags: list[dict[str, Any]]) -> Ev:
+    def record(
+        self,
+        c: dict[str, Any],
+        action: str,
+        by: str | None,
+        at: datetime,
+        changes: dict[str, Any],
+        detail: dict[str, Any],
+        flags: list[dict[str, Any]],
+    ) -> Ev:
         """As `Desk._record`: the event, the timing columns, the new version, the state stretch, the violations."""
         stamp = iso(at)
         status = changes.get("status", c["status"])
         full = {"status": [c["status"], status], **detail}
         if flags:
-            full["verdict"] = [{"rule": f["rule"], "severity": f["severity"], "key": f["key"],
-                                "params": f["params"], "staff": f["staff"]} for f in flags]
+            full["verdict"] = [
+                {
+                    "rule": f["rule"],
+                    "severity": f["severity"],
+                    "key": f["key"],
+                    "params": f["params"],
+                    "staff": f["staff"],
+                }
+                for f in flags
+            ]
         ev = self.event(at, c["no"], action, by, full)
         if action in rules.RESPONSES and c["_first_response"] is None:
             c["first_response_at"], c["_first_response"] = stamp, at
@@ -368,13 +581,30 @@ class Generator:
         for f in flags:
             if f["unique"]:
                 c["_flagged"].add(f["unique"])
-            violation = {"rule": f["rule"], "staff": f["staff"] or by, "case_no": c["no"],
-                         # an action's own flag is keyed by its event's seq, filled in when the event is written
-                         "at": iso(f["at"] or at), "unique_key": f["unique"] or ev, "recorded_at": stamp,
-                         "detail": json.dumps({"key": f["key"], "params": f["params"], "action": action,
-                                               "confirmed_warning": f["severity"] == "warn"},
-                                              ensure_ascii=False, default=str),
-                         "decision": None, "reason": None, "reviewed_by": None, "reviewed_at": None, "repeat": 0}
+            violation = {
+                "rule": f["rule"],
+                "staff": f["staff"] or by,
+                "case_no": c["no"],
+                # an action's own flag is keyed by its event's seq, filled in when the event is written
+                "at": iso(f["at"] or at),
+                "unique_key": f["unique"] or ev,
+                "recorded_at": stamp,
+                "detail": json.dumps(
+                    {
+                        "key": f["key"],
+                        "params": f["params"],
+                        "action": action,
+                        "confirmed_warning": f["severity"] == "warn",
+                    },
+                    ensure_ascii=False,
+                    default=str,
+                ),
+                "decision": None,
+                "reason": None,
+                "reviewed_by": None,
+                "reviewed_at": None,
+                "repeat": 0,
+            }
             ev.violations.append(violation)
             self.review(violation, at)
             self.stats[f"violation {f['rule']}"] += 1
@@ -395,11 +625,24 @@ class Generator:
             repeat = last is not None and (at - last).days < 365
             self.last_confirmed[staff] = at
         reason = "情况属实，已批评教育。" if decision == "confirm" else "因系统故障延误，予以免责。"
-        violation.update(decision=decision, reason=reason, reviewed_by=SUPERVISOR, reviewed_at=iso(at),
-                         repeat=int(repeat))
-        ev = self.event(at, None, "review", SUPERVISOR, {
-            "violation": None, "rule": violation["rule"], "staff": staff, "case": violation["case_no"],
-            "decision": decision, "reason": reason, "repeat": repeat})
+        violation.update(
+            decision=decision, reason=reason, reviewed_by=SUPERVISOR, reviewed_at=iso(at), repeat=int(repeat)
+        )
+        ev = self.event(
+            at,
+            None,
+            "review",
+            SUPERVISOR,
+            {
+                "violation": None,
+                "rule": violation["rule"],
+                "staff": staff,
+                "case": violation["case_no"],
+                "decision": decision,
+                "reason": reason,
+                "repeat": repeat,
+            },
+        )
         ev.review_of = violation
 
     def document(self, c: dict[str, Any], kind: str) -> str:
@@ -421,11 +664,27 @@ class Generator:
                 flags = []
                 if rng.random() < 0.02:  # a forbidden phrase slips out now and then (LANG-1, confirmed)
                     text = "这个我不清楚，" + text
-                    flags = [{"rule": "LANG-1", "severity": "warn", "key": "lang1.forbidden",
-                              "params": {"phrases": "不清楚"}, "staff": clerk, "at": None, "unique": None}]
+                    flags = [
+                        {
+                            "rule": "LANG-1",
+                            "severity": "warn",
+                            "key": "lang1.forbidden",
+                            "params": {"phrases": "不清楚"},
+                            "staff": clerk,
+                            "at": None,
+                            "unique": None,
+                        }
+                    ]
                 t = at + timedelta(minutes=rng.randrange(3, 12))
-                self.act(c, "answer", clerk, t, {"status": "resolved", "outcome": "answered", "result": text,
-                                                     "resolved_at": iso(t)}, {"text": text}, flags)
+                self.act(
+                    c,
+                    "answer",
+                    clerk,
+                    t,
+                    {"status": "resolved", "outcome": "answered", "result": text, "resolved_at": iso(t)},
+                    {"text": text},
+                    flags,
+                )
                 c["_resolved"] = c["_last"]
                 if rng.random() < 0.6:  # rated at the window's pad, there and then
                     self.rate(c, clerk, t + timedelta(minutes=1))
@@ -435,9 +694,19 @@ class Generator:
                 c = self.check_in(no, at, clerk, channel="visit", kind="enquiry", summary=REFERRAL)
                 agency, contact = rng.choice(AGENCIES)
                 t = at + timedelta(minutes=8)
-                self.act(c, "refer", clerk, t, {"status": "resolved", "outcome": "referred",
-                                                "result": f"{agency} {contact}", "resolved_at": iso(t)},
-                         {"agency": agency, "contact": contact, "document": self.document(c, "referral")})
+                self.act(
+                    c,
+                    "refer",
+                    clerk,
+                    t,
+                    {
+                        "status": "resolved",
+                        "outcome": "referred",
+                        "result": f"{agency} {contact}",
+                        "resolved_at": iso(t),
+                    },
+                    {"agency": agency, "contact": contact, "document": self.document(c, "referral")},
+                )
                 c["_resolved"] = c["_last"]
                 self.callback(c)
             elif roll < 0.66:
@@ -447,8 +716,15 @@ class Generator:
             else:
                 kind = rng.choice(("report", "suggestion"))
                 anonymous = kind == "report" and rng.random() < 0.3
-                c = self.check_in(no, at, clerk, channel=rng.choice(("letter", "online", "phone")), kind=kind,
-                                  summary=rng.choice(REPORTS), anonymous=anonymous)
+                c = self.check_in(
+                    no,
+                    at,
+                    clerk,
+                    channel=rng.choice(("letter", "online", "phone")),
+                    kind=kind,
+                    summary=rng.choice(REPORTS),
+                    anonymous=anonymous,
+                )
                 self.forgotten(c)
                 self.accept(c, clerk, self.later(at, 0))
         except Cut:
@@ -465,17 +741,23 @@ class Generator:
     def application(self, no: str, at: datetime, clerk: str) -> dict[str, Any]:
         rng = self.rng
         matter = self.matters[self.rng.choices(range(len(self.matters)), cum_weights=self.matter_weights)[0]]
-        c = self.check_in(no, at, clerk, channel="visit", kind="application", matter=matter,
-                          summary="申请办理" + matter.name)
+        c = self.check_in(
+            no, at, clerk, channel="visit", kind="application", matter=matter, summary="申请办理" + matter.name
+        )
         self.forgotten(c)
         required = matter.required()
         step = at + timedelta(minutes=rng.randrange(5, 15))
         roll = rng.random()
         if roll < 0.04:
             reason = "申请人不属于本辖区，依规定不予受理。"
-            self.act(c, "reject", clerk, step, {"status": "resolved", "outcome": "rejected", "result": reason,
-                                                "resolved_at": iso(step)},
-                     {"reason": reason, "document": self.document(c, "rejection")})
+            self.act(
+                c,
+                "reject",
+                clerk,
+                step,
+                {"status": "resolved", "outcome": "rejected", "result": reason, "resolved_at": iso(step)},
+                {"reason": reason, "document": self.document(c, "rejection")},
+            )
             c["_resolved"] = c["_last"]
             self.callback(c)
         elif roll < 0.06 and len(required) >= 2:
@@ -489,8 +771,9 @@ class Generator:
             self.notice(c, clerk, step, rng.sample(required, rng.randrange(0, len(required) - 1)))
         return c
 
-    def notice(self, c: dict[str, Any], by: str, t: datetime, presented: list[str], extra: list[str] | None = None
-               ) -> None:
+    def notice(
+        self, c: dict[str, Any], by: str, t: datetime, presented: list[str], extra: list[str] | None = None
+    ) -> None:
         matter = c["matter"]
         missing = [d for d in (matter.required() if matter else []) if d not in presented]
         items = missing + [e for e in (extra or []) if e not in missing]
@@ -499,18 +782,42 @@ class Generator:
         flags = []
         if second:
             new = [i for i in items if i not in asked]
-            flags = [{"rule": "NOT-2", "severity": "flag", "key": "not2.second_notice",
-                      "params": {"items": "、".join(new)}, "staff": c["_notices"][0][0], "at": None, "unique": None}]
-        self.act(c, "notify", by, t, {"status": "awaiting_documents"}, {
-            "items": items, "missing": missing, "extra": extra or [], "presented": presented, "applies": [],
-            "second": second, "document": self.document(c, "notice")}, flags)
+            flags = [
+                {
+                    "rule": "NOT-2",
+                    "severity": "flag",
+                    "key": "not2.second_notice",
+                    "params": {"items": "、".join(new)},
+                    "staff": c["_notices"][0][0],
+                    "at": None,
+                    "unique": None,
+                }
+            ]
+        self.act(
+            c,
+            "notify",
+            by,
+            t,
+            {"status": "awaiting_documents"},
+            {
+                "items": items,
+                "missing": missing,
+                "extra": extra or [],
+                "presented": presented,
+                "applies": [],
+                "second": second,
+                "document": self.document(c, "notice"),
+            },
+            flags,
+        )
         c["_notices"].append((by, items))
         # The visitor comes back with the documents some working days later; now and then the desk asks for
         # something it forgot the first time (a second notice, NOT-2).
         back = self.later(t, self.rng.choice((1, 1, 2, 2, 3, 4, 6, 8)))
         if not second and self.rng.random() < 0.08:
-            self.notice(c, c["owner"], back, matter.required() if matter else [],
-                        ["申请人户籍所在地社区出具的情况说明"])
+            self.notice(
+                c, c["owner"], back, matter.required() if matter else [], ["申请人户籍所在地社区出具的情况说明"]
+            )
         else:
             self.accept(c, c["owner"], back)
 
@@ -526,12 +833,30 @@ class Generator:
         due = self.cal.add_working_days(t.date(), limit)
         provisional = not self.cal.is_confirmed(due.year)
         materials = [[name, self.rng.randrange(1, 5)] for name in (matter.required() if matter else ["来电记录"])]
-        self.act(c, "accept", by, t, {"status": "in_progress", "due": due.isoformat(),
-                                      "due_provisional": int(provisional), "limit_days": limit,
-                                      "extended_days": 0, "accepted_at": iso(t)},
-                 {"materials": materials, "limit_days": limit, "immediate": immediate, "due": due.isoformat(),
-                  "due_provisional": provisional, "handler": c["owner"], "applies": [],
-                  "document": self.document(c, "receipt")})
+        self.act(
+            c,
+            "accept",
+            by,
+            t,
+            {
+                "status": "in_progress",
+                "due": due.isoformat(),
+                "due_provisional": int(provisional),
+                "limit_days": limit,
+                "extended_days": 0,
+                "accepted_at": iso(t),
+            },
+            {
+                "materials": materials,
+                "limit_days": limit,
+                "immediate": immediate,
+                "due": due.isoformat(),
+                "due_provisional": provisional,
+                "handler": c["owner"],
+                "applies": [],
+                "document": self.document(c, "receipt"),
+            },
+        )
         c["_accepted"], c["_due"] = c["_last"], due
         self.forgotten(c)
         self.work(c, t)
@@ -543,8 +868,16 @@ class Generator:
             clerk = self.clerk(but=(about,))
         channel = rng.choice(("phone", "phone", "visit", "letter", "online"))
         anonymous = channel in ("phone", "letter") and rng.random() < 0.15
-        c = self.check_in(no, at, clerk, channel=channel, kind="complaint", summary=rng.choice(COMPLAINTS),
-                          anonymous=anonymous, about=about)
+        c = self.check_in(
+            no,
+            at,
+            clerk,
+            channel=channel,
+            kind="complaint",
+            summary=rng.choice(COMPLAINTS),
+            anonymous=anonymous,
+            about=about,
+        )
         self.forgotten(c)
         step = at + timedelta(minutes=rng.randrange(5, 20))
         if rng.random() < 0.45:
@@ -557,23 +890,38 @@ class Generator:
         rng = self.rng
         to = self.clerk(but=(by, c["about_staff"]))
         note = "已记录来电内容并核实地址，移交片区负责同事跟进。"
-        self.act(c, "hand_off", by, t, {"status": "handoff_pending", "return_status": c["status"], "pending_to": to,
-                                        "pending_from": by},
-                 {"to": to, "note": note, "pending_to": to, "via_backup": False, "owner": c["owner"]})
+        self.act(
+            c,
+            "hand_off",
+            by,
+            t,
+            {"status": "handoff_pending", "return_status": c["status"], "pending_to": to, "pending_from": by},
+            {"to": to, "note": note, "pending_to": to, "via_backup": False, "owner": c["owner"]},
+        )
         wait = rng.choice((2, 4, 6, 8, 10, 12, 15, 20, 25, 45, 80))
         t = t + timedelta(minutes=wait)
         back = c["return_status"] or "open"
         if rng.random() < 0.1:
             reason = "该片区不属于本人负责，请移交网格员。"
-            self.act(c, "decline_handoff", to, t, {"status": back, "pending_to": None, "pending_from": None,
-                                                   "return_status": None},
-                     {"reason": reason, "back_to": by, "owner": c["owner"]})
+            self.act(
+                c,
+                "decline_handoff",
+                to,
+                t,
+                {"status": back, "pending_to": None, "pending_from": None, "return_status": None},
+                {"reason": reason, "back_to": by, "owner": c["owner"]},
+            )
             if then_accept:
                 self.accept(c, by, t + timedelta(minutes=10))
         else:
-            self.act(c, "accept_handoff", to, t, {"status": back, "owner": to, "pending_to": None,
-                                                  "pending_from": None, "return_status": None},
-                     {"from": by, "addressed_to": to, "previous_owner": c["owner"], "owner": to})
+            self.act(
+                c,
+                "accept_handoff",
+                to,
+                t,
+                {"status": back, "owner": to, "pending_to": None, "pending_from": None, "return_status": None},
+                {"from": by, "addressed_to": to, "previous_owner": c["owner"], "owner": to},
+            )
             if then_accept:
                 self.accept(c, to, t + timedelta(minutes=5))
 
@@ -603,17 +951,36 @@ class Generator:
             days = min(cap, rng.choice((3, 5)))
             new_due = self.cal.add_working_days(due, days)
             provisional = not self.cal.is_confirmed(new_due.year)
-            self.act(c, "extend", c["owner"], moment, {"due": new_due.isoformat(), "due_provisional": int(provisional),
-                                                       "extended_days": c["extended_days"] + days},
-                     {"days": days, "reason": "需上级部门补充核查，已电话告知申请人。",
-                      "due": [due.isoformat(), new_due.isoformat()], "due_provisional": provisional,
-                      "visitor_told": True})
+            self.act(
+                c,
+                "extend",
+                c["owner"],
+                moment,
+                {
+                    "due": new_due.isoformat(),
+                    "due_provisional": int(provisional),
+                    "extended_days": c["extended_days"] + days,
+                },
+                {
+                    "days": days,
+                    "reason": "需上级部门补充核查，已电话告知申请人。",
+                    "due": [due.isoformat(), new_due.isoformat()],
+                    "due_provisional": provisional,
+                    "visitor_told": True,
+                },
+            )
             c["_due"] = new_due
             moment = self.later(moment, max(0, self.cal.working_days_between(moment.date(), new_due) - 1))
         result = "已办结，结果已电话告知，请凭回执领取。"
         on_time = moment.date() <= c["_due"]
-        self.act(c, "resolve", c["owner"], moment, {"status": "resolved", "outcome": "resolved", "result": result,
-                                                    "resolved_at": iso(moment)}, {"result": result, "on_time": on_time})
+        self.act(
+            c,
+            "resolve",
+            c["owner"],
+            moment,
+            {"status": "resolved", "outcome": "resolved", "result": result, "resolved_at": iso(moment)},
+            {"result": result, "on_time": on_time},
+        )
         c["_resolved"] = c["_last"]
         self.stats["late" if not on_time else "on time"] += 1
         if c["anonymous"]:
@@ -641,9 +1008,14 @@ class Generator:
         level = self.rng.choices(LEVELS, weights=LEVEL_WEIGHTS)[0]
         bad = level in rules.BAD_RATINGS
         comment = "回访满意" if level >= 3 else "办理太慢，多次催问才有结果"
-        self.act(c, "rate", by, t, {"status": "closed", "rating": level, "rated_at": iso(t), "closed_at": iso(t),
-                                    "remedied_at": None},
-                 {"level": level, "comment": comment, "bad": bad, "owner": c["owner"]})
+        self.act(
+            c,
+            "rate",
+            by,
+            t,
+            {"status": "closed", "rating": level, "rated_at": iso(t), "closed_at": iso(t), "remedied_at": None},
+            {"level": level, "comment": comment, "bad": bad, "owner": c["owner"]},
+        )
         c["_rated"] = c["_last"]
         self.stats[f"rating {level}"] += 1
         if bad and self.rng.random() < 0.97:
@@ -656,14 +1028,44 @@ class Generator:
         """The story stopped (its end, "now", or forgotten): the breaches the scans saw up to now, then the row."""
         self.catch_up(c, self.now)
         matter = c["matter"]
-        self.cases.append((
-            c["no"], c["version"], c["status"], c["channel"], c["kind"], c["summary"], c["matter_code"],
-            self.matter_json[matter.code] if matter else None, c["person_id"], c["anonymous"], c["about_staff"],
-            c["first_asker"], c["owner"], c["pending_to"], c["pending_from"], c["return_status"], c["due"],
-            c["due_provisional"], c["limit_days"], c["extended_days"], c["accepted_at"], c["resolved_at"],
-            c["closed_at"], c["outcome"], c["result"], c["rating"], c["rated_at"], c["remedied_at"],
-            c["first_response_at"], c["notified_at"], c["last_contact_at"], c["pending_since"], c["created_at"],
-            c["updated_at"]))
+        self.cases.append(
+            (
+                c["no"],
+                c["version"],
+                c["status"],
+                c["channel"],
+                c["kind"],
+                c["summary"],
+                c["matter_code"],
+                self.matter_json[matter.code] if matter else None,
+                c["person_id"],
+                c["anonymous"],
+                c["about_staff"],
+                c["first_asker"],
+                c["owner"],
+                c["pending_to"],
+                c["pending_from"],
+                c["return_status"],
+                c["due"],
+                c["due_provisional"],
+                c["limit_days"],
+                c["extended_days"],
+                c["accepted_at"],
+                c["resolved_at"],
+                c["closed_at"],
+                c["outcome"],
+                c["result"],
+                c["rating"],
+                c["rated_at"],
+                c["remedied_at"],
+                c["first_response_at"],
+                c["notified_at"],
+                c["last_contact_at"],
+                c["pending_since"],
+                c["created_at"],
+                c["updated_at"],
+            )
+        )
         self.stats[f"status {c['status']}"] += 1
 
     # --- the days ----------------------------------------------------------------------------------------------
@@ -675,8 +1077,13 @@ class Generator:
             last_day = d == self.now.date()
             for code in (SUPERVISOR, *CLERKS):
                 if rng.random() < 0.95:
-                    self.event(datetime.combine(d, clock(8, 20)) + timedelta(seconds=rng.randrange(0, 600)), None,
-                               "login", code, {"code": code})
+                    self.event(
+                        datetime.combine(d, clock(8, 20)) + timedelta(seconds=rng.randrange(0, 600)),
+                        None,
+                        "login",
+                        code,
+                        {"code": code},
+                    )
             morning = 205  # minutes from 08:35 to 12:00; the afternoon runs from 14:00
             span = 7 * 60
             if last_day:
@@ -696,11 +1103,13 @@ class Generator:
 
 # --- writing -------------------------------------------------------------------------------------------------
 
-CASE_COLUMNS = ("no, version, status, channel, kind, summary, matter_code, matter, person_id, anonymous, about_staff, "
-                "first_asker, owner, pending_to, pending_from, return_status, due, due_provisional, limit_days, "
-                "extended_days, accepted_at, resolved_at, closed_at, outcome, result, rating, rated_at, "
-                "remedied_at, first_response_at, notified_at, last_contact_at, pending_since, created_at, "
-                "updated_at")
+CASE_COLUMNS = (
+    "no, version, status, channel, kind, summary, matter_code, matter, person_id, anonymous, about_staff, "
+    "first_asker, owner, pending_to, pending_from, return_status, due, due_provisional, limit_days, "
+    "extended_days, accepted_at, resolved_at, closed_at, outcome, result, rating, rated_at, "
+    "remedied_at, first_response_at, notified_at, last_contact_at, pending_since, created_at, "
+    "updated_at"
+)
 
 
 def cached(path: Path, n: int, seed: int, end: date) -> bool:
@@ -715,9 +1124,13 @@ def cached(path: Path, n: int, seed: int, end: date) -> bool:
             conn.close()
     except sqlite3.Error:
         return False
-    return (meta.get("bench_cases") == str(n) and meta.get("bench_seed") == str(seed)
-            and meta.get("bench_end") == end.isoformat() and meta.get("bench_generator") == GENERATOR_VERSION
-            and version == SCHEMA_VERSION)
+    return (
+        meta.get("bench_cases") == str(n)
+        and meta.get("bench_seed") == str(seed)
+        and meta.get("bench_end") == end.isoformat()
+        and meta.get("bench_generator") == GENERATOR_VERSION
+        and version == SCHEMA_VERSION
+    )
 
 
 def remove(path: Path) -> None:
@@ -725,9 +1138,11 @@ def remove(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def generate(path: Path, n: int, *, seed: int = 20261120, end: date = DEFAULT_END, verify: bool = False,
-             quiet: bool = False) -> dict[str, Any]:
+def generate(
+    path: Path, n: int, *, seed: int = 20261120, end: date = DEFAULT_END, verify: bool = False, quiet: bool = False
+) -> dict[str, Any]:
     """Write the database of `n` cases to `path` (unless it is there already); return what was written."""
+
     def say(text: str) -> None:
         if not quiet:
             print(text, flush=True)
@@ -765,8 +1180,10 @@ def generate(path: Path, n: int, *, seed: int = 20261120, end: date = DEFAULT_EN
     conn.execute("PRAGMA synchronous = OFF")
     conn.execute("PRAGMA cache_size = -400000")
     conn.execute("PRAGMA temp_store = MEMORY")
-    indexes = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-                           "AND tbl_name IN ('cases', 'events', 'people', 'case_states', 'violations')").fetchall()
+    indexes = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        "AND tbl_name IN ('cases', 'events', 'people', 'case_states', 'violations')"
+    ).fetchall()
     for name, _ in indexes:
         conn.execute(f"DROP INDEX {name}")
 
@@ -777,19 +1194,35 @@ def generate(path: Path, n: int, *, seed: int = 20261120, end: date = DEFAULT_EN
 
     def flush() -> None:
         conn.execute("BEGIN")
-        conn.executemany("INSERT INTO people (id, salt, name, phone, id_number, org, address, initials, phone_digits, "
-                         "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", gen.people)
+        conn.executemany(
+            "INSERT INTO people (id, salt, name, phone, id_number, org, address, initials, phone_digits, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            gen.people,
+        )
         conn.executemany(f"INSERT INTO cases ({CASE_COLUMNS}) VALUES ({', '.join('?' * 34)})", gen.cases)
-        conn.executemany("INSERT INTO events (seq, case_no, action, by_staff, at, tz, detail, hash) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", events)
-        conn.executemany("INSERT INTO case_states (case_no, seq, valid_from, valid_to, status, owner, due, "
-                         "pending_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", states)
-        conn.executemany("INSERT INTO violations (id, rule, staff, case_no, at, detail, event_seq, unique_key, "
-                         "recorded_at, decision, reason, reviewed_by, reviewed_at, repeat) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", violations)
+        conn.executemany(
+            "INSERT INTO events (seq, case_no, action, by_staff, at, tz, detail, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            events,
+        )
+        conn.executemany(
+            "INSERT INTO case_states (case_no, seq, valid_from, valid_to, status, owner, due, "
+            "pending_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            states,
+        )
+        conn.executemany(
+            "INSERT INTO violations (id, rule, staff, case_no, at, detail, event_seq, unique_key, "
+            "recorded_at, decision, reason, reviewed_by, reviewed_at, repeat) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            violations,
+        )
         conn.execute("COMMIT")
-        for name, rows in (("people", gen.people), ("cases", gen.cases), ("events", events),
-                           ("case_states", states), ("violations", violations)):
+        for name, rows in (
+            ("people", gen.people),
+            ("cases", gen.cases),
+            ("events", events),
+            ("case_states", states),
+            ("violations", violations),
+        ):
             counts[name] += len(rows)
             rows.clear()
 
@@ -807,9 +1240,24 @@ def generate(path: Path, n: int, *, seed: int = 20261120, end: date = DEFAULT_EN
                 v["id"] = violation_id
                 if isinstance(v["unique_key"], Ev):
                     v["unique_key"] = f"{v['rule']}:{v['case_no']}:{seq}"
-                violations.append((violation_id, v["rule"], v["staff"], v["case_no"], v["at"], v["detail"], seq,
-                                   v["unique_key"], v["recorded_at"], v["decision"], v["reason"], v["reviewed_by"],
-                                   v["reviewed_at"], v["repeat"]))
+                violations.append(
+                    (
+                        violation_id,
+                        v["rule"],
+                        v["staff"],
+                        v["case_no"],
+                        v["at"],
+                        v["detail"],
+                        seq,
+                        v["unique_key"],
+                        v["recorded_at"],
+                        v["decision"],
+                        v["reason"],
+                        v["reviewed_by"],
+                        v["reviewed_at"],
+                        v["repeat"],
+                    )
+                )
         done_days += 1
         if done_days % CHUNK_DAYS == 0:
             flush()
@@ -833,8 +1281,13 @@ def generate(path: Path, n: int, *, seed: int = 20261120, end: date = DEFAULT_EN
     with Desk.open(tmp, clock=lambda: gen.now) as desk:
         mopped = len(desk.scan())
         with desk.store.write() as s:
-            for key, value in (("bench_cases", n), ("bench_seed", seed), ("bench_end", end.isoformat()),
-                               ("bench_now", iso(gen.now)), ("bench_generator", GENERATOR_VERSION)):
+            for key, value in (
+                ("bench_cases", n),
+                ("bench_seed", seed),
+                ("bench_end", end.isoformat()),
+                ("bench_now", iso(gen.now)),
+                ("bench_generator", GENERATOR_VERSION),
+            ):
                 s.set_meta(key, str(value))
         if verify:
             result = desk.verify()
@@ -847,13 +1300,23 @@ def generate(path: Path, n: int, *, seed: int = 20261120, end: date = DEFAULT_EN
     os.replace(tmp, path)
     remove(tmp)
     total = time.perf_counter() - began
-    info = {"cases": n, "seconds": round(total, 1), "rate": round(n / total), "rows": dict(counts),
-            "index_seconds": round(indexed - written, 1), "scan_mopped_up": mopped, "now": iso(gen.now),
-            "first_day": gen.days[0].isoformat(), "stats": dict(sorted(gen.stats.items()))}
-    say(f"{path}: {n} cases in {total:.0f} s = {n / total:.0f} cases/s "
+    info = {
+        "cases": n,
+        "seconds": round(total, 1),
+        "rate": round(n / total),
+        "rows": dict(counts),
+        "index_seconds": round(indexed - written, 1),
+        "scan_mopped_up": mopped,
+        "now": iso(gen.now),
+        "first_day": gen.days[0].isoformat(),
+        "stats": dict(sorted(gen.stats.items())),
+    }
+    say(
+        f"{path}: {n} cases in {total:.0f} s = {n / total:.0f} cases/s "
         f"({counts['events']} events, {counts['events'] / n:.1f} a case; {counts['people']} people rows of "
         f"{len(gen.visitors)} visitors; {counts['case_states']} states; {counts['violations']} violations; "
-        f"indexes {indexed - written:.0f} s; final scan recorded {mopped}); days {gen.days[0]}..{end}")
+        f"indexes {indexed - written:.0f} s; final scan recorded {mopped}); days {gen.days[0]}..{end}"
+    )
     return info
 
 
@@ -868,8 +1331,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.cases < 1:
         parser.error("--cases must be at least 1")
-    info = generate(args.out or default_path(args.cases), args.cases, seed=args.seed, end=args.end,
-                    verify=args.verify)
+    info = generate(args.out or default_path(args.cases), args.cases, seed=args.seed, end=args.end, verify=args.verify)
     if args.stats and "stats" in info:
         for key, value in info["stats"].items():
             print(f"  {key}: {value}")

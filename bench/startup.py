@@ -79,8 +79,11 @@ def desk(db: str, now: str) -> float:
         if not isinstance(screen, FollowUpScreen) or not screen.is_mounted:
             return False
         table = screen.query_one(f"#{TABLE_ID}", DataTable)
-        return (screen.section == "mine" and table.row_count == len(screen.sections["mine"])
-                and screen.sections["mine"] != [])
+        return (
+            screen.section == "mine"
+            and table.row_count == len(screen.sections["mine"])
+            and screen.sections["mine"] != []
+        )
 
     async def run() -> None:
         nonlocal ready

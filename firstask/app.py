@@ -82,14 +82,28 @@ class DeskApp(TypedKeys):
         Binding("f8", "go('follow_up')", "app.key.follow_up", id="follow_up", tooltip="app.key.follow_up_tip"),
         # Supervisor screens: every staff member may press the key; a clerk is refused on screen and it is recorded.
         Binding("f9", "go('summary')", "app.key.summary", id="summary", tooltip="app.key.summary_tip", show=False),
-        Binding("f10", "go('violations')", "app.key.violations", id="violations",
-                tooltip="app.key.violations_tip", show=False),
+        Binding(
+            "f10",
+            "go('violations')",
+            "app.key.violations",
+            id="violations",
+            tooltip="app.key.violations_tip",
+            show=False,
+        ),
         Binding("f11", "go('setup')", "app.key.setup", id="setup", tooltip="app.key.setup_tip", show=False),
         Binding("f12", "lock", "app.key.lock", id="lock", tooltip="app.key.lock_tip", priority=True),
-        Binding("ctrl+p", "command_palette", "app.key.palette", id="palette", tooltip="app.key.palette_tip",
-                show=False, priority=True),
-        Binding("ctrl+q", "quit", "app.key.quit", id="quit", tooltip="app.key.quit_tip", priority=True,
-                show=False),  # in the palette; the key bar's room goes to the keys of the work
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "app.key.palette",
+            id="palette",
+            tooltip="app.key.palette_tip",
+            show=False,
+            priority=True,
+        ),
+        Binding(
+            "ctrl+q", "quit", "app.key.quit", id="quit", tooltip="app.key.quit_tip", priority=True, show=False
+        ),  # in the palette; the key bar's room goes to the keys of the work
     ]
     DEFAULT_MODE = "login"
     # The style sheets of the screens on the way to the clerk's lists, each nested under its screen's name, are read
@@ -163,10 +177,12 @@ class DeskApp(TypedKeys):
         self.set_interval(SCAN_SECONDS, self.scan)
         # The first start of the day backs the file up, in a thread, once the desk is on screen.
         # Its arguments are read here, on this thread: the worker must not use the desk's connection.
-        backup_job = partial(self.daily_backup, self.desk.store.path, self.desk.now().date(),
-                             self.desk.policy.backups_kept)
-        self.call_after_refresh(lambda: self.run_worker(backup_job, thread=True, exclusive=True,
-                                                        group="backup", exit_on_error=False))
+        backup_job = partial(
+            self.daily_backup, self.desk.store.path, self.desk.now().date(), self.desk.policy.backups_kept
+        )
+        self.call_after_refresh(
+            lambda: self.run_worker(backup_job, thread=True, exclusive=True, group="backup", exit_on_error=False)
+        )
         if self.staff is not None:
             await self.switch_mode(HOME)
             self.start_news()
@@ -268,8 +284,15 @@ class DeskApp(TypedKeys):
         # (due dates, days left), so the screens read their lists again after every scan.
         self.desk_changed()
 
-    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
-               timeout: float | None = None, markup: bool = False) -> None:
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
         """A notification, never read as markup (it may quote a colleague's or a visitor's words). While a dialog
         is open it waits, so that it never covers the dialog's fields; it shows when the dialog closes."""
         del markup
@@ -304,8 +327,12 @@ class DeskApp(TypedKeys):
         except (StoreError, sqlite3.Error):
             return
         for item in news:
-            self.notify(item.text, title=item.title, severity=item.severity,  # type: ignore[arg-type]
-                        timeout=NEWS_SECONDS)
+            self.notify(
+                item.text,
+                title=item.title,
+                severity=item.severity,  # type: ignore[arg-type]
+                timeout=NEWS_SECONDS,
+            )
 
     async def renew(self, mode: str) -> None:
         """Drop the mode's screens (and whatever they hold); the mode starts afresh next time."""
@@ -352,8 +379,11 @@ class DeskApp(TypedKeys):
             if binding.id in SUPERVISOR_MODES and not supervisor:
                 continue  # the key still answers a clerk (refused, recorded); the palette does not offer it
             if binding.id and binding.action != "command_palette" and enabled:
-                yield SystemCommand(binding.description, tooltip or binding.description,
-                                    partial(self.run_action, binding.action, namespace))
+                yield SystemCommand(
+                    binding.description,
+                    tooltip or binding.description,
+                    partial(self.run_action, binding.action, namespace),
+                )
 
     def action_help_quit(self) -> None:
         """Ctrl+C does not quit; say what does."""

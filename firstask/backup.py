@@ -110,8 +110,9 @@ def make(db: Path, dest: Path, *, now: datetime | None = None) -> BackupInfo:
         row = _copy(db, partial)
         os.replace(partial, dest)
     events, head = row or (0, "0" * 64)
-    info = BackupInfo(path=str(dest), events=events, head=head,
-                      made_at=(now or datetime.now()).isoformat(timespec="seconds"))
+    info = BackupInfo(
+        path=str(dest), events=events, head=head, made_at=(now or datetime.now()).isoformat(timespec="seconds")
+    )
     sidecar = dest.with_name(dest.name + ".json")
     try:
         _owner_only_file(sidecar)
@@ -180,8 +181,11 @@ def _checked_copy(path: Path, work: Path, anchor: tuple[int, str] | None) -> tup
     finally:
         store.close()
     if not verified.ok:
-        key = "backup.head_differs" if anchor and verified.key in ("verify.cut", "verify.rewritten") \
+        key = (
+            "backup.head_differs"
+            if anchor and verified.key in ("verify.cut", "verify.rewritten")
             else "backup.history_broken"
+        )
         raise StoreError(key, path=str(path), message=verified.message())
     store = Store.open(work, create=False)
     try:
@@ -191,8 +195,13 @@ def _checked_copy(path: Path, work: Path, anchor: tuple[int, str] | None) -> tup
         store.close()
     if not proved.ok:
         raise StoreError("backup.state_broken", path=str(path), message=proved.message())
-    info = BackupInfo(path=str(path), events=verified.count, head=verified.head,
-                      made_at=datetime.fromtimestamp(path.stat().st_mtime).isoformat(timespec="seconds"))  # noqa: DTZ006 (local time, as stored)
+    info = BackupInfo(
+        path=str(path),
+        events=verified.count,
+        head=verified.head,
+        # Local time, as the desk stores its times.
+        made_at=datetime.fromtimestamp(path.stat().st_mtime).isoformat(timespec="seconds"),  # noqa: DTZ006
+    )
     return info, desk_id
 
 
@@ -208,8 +217,9 @@ def stated_head(path: Path) -> tuple[int, str] | None:
         raise StoreError("backup.bad_sidecar", sidecar=str(sidecar), reason=str(e)) from e
 
 
-def restore(backup: Path, db: Path, *, anchor: tuple[int, str] | None = None,
-            other_desk: bool = False) -> tuple[BackupInfo, Path | None]:
+def restore(
+    backup: Path, db: Path, *, anchor: tuple[int, str] | None = None, other_desk: bool = False
+) -> tuple[BackupInfo, Path | None]:
     """Put a checked backup's content in place of the desk file's, as one commit that every open window sees;
     the content it replaces is kept first, in a file that overwrites nothing (returned).
 
@@ -284,12 +294,17 @@ def _keep(db: Path) -> Path:
 def _copy_tables(conn: sqlite3.Connection) -> None:
     """Every table's rows from `src` in place of `main`'s (same schema: the source was migrated to it); the
     history's append-only triggers are lifted for this one transaction and put back as they were."""
-    triggers = conn.execute("SELECT name, sql FROM main.sqlite_master WHERE type = 'trigger' "
-                            "AND tbl_name = 'events'").fetchall()
+    triggers = conn.execute(
+        "SELECT name, sql FROM main.sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'"
+    ).fetchall()
     for name, _ in triggers:
         conn.execute(f'DROP TRIGGER main."{name}"')
-    tables = [r[0] for r in conn.execute("SELECT name FROM main.sqlite_master WHERE type = 'table' "
-                                         "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+    tables = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        )
+    ]
     for table in tables:
         columns = ", ".join(f'"{r[1]}"' for r in conn.execute(f'PRAGMA main.table_info("{table}")'))
         conn.execute(f'DELETE FROM main."{table}"')
@@ -299,8 +314,12 @@ def _copy_tables(conn: sqlite3.Connection) -> None:
 
 
 def _remove_db(path: Path) -> None:
-    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"),
-              path.with_name(path.name + "-journal")):
+    for p in (
+        path,
+        path.with_name(path.name + "-wal"),
+        path.with_name(path.name + "-shm"),
+        path.with_name(path.name + "-journal"),
+    ):
         with contextlib.suppress(FileNotFoundError):
             p.unlink()
 

@@ -140,8 +140,9 @@ def official_table(years: Iterable[int]) -> dict[str, Any]:
 
 
 def official_from_json(table: Mapping[str, Any]) -> dict[int, tuple[frozenset[date], frozenset[date]]]:
-    return {int(year): (_dates(days["closed"]), _dates(days["working"]))
-            for year, days in table.get("years", {}).items()}
+    return {
+        int(year): (_dates(days["closed"]), _dates(days["working"])) for year, days in table.get("years", {}).items()
+    }
 
 
 class WorkCalendar:
@@ -345,9 +346,7 @@ class WorkCalendar:
             total -= self._working_us(a, b)
         return total / _US_PER_MINUTE
 
-    def add_working_minutes(
-        self, start: datetime, minutes: float, *, exclude: Iterable[Interval] = ()
-    ) -> datetime:
+    def add_working_minutes(self, start: datetime, minutes: float, *, exclude: Iterable[Interval] = ()) -> datetime:
         """The earliest moment at which `minutes` of working time have passed since `start`.
 
         The inverse of working_minutes: an HO-4 breach time. When the count runs out exactly at the

@@ -25,8 +25,17 @@ from typing import Any
 
 from firstask.rules import Document, Matter, RuleError
 
-__all__ = ["COLUMNS", "KINDS", "OPTIONAL", "decode_document", "encode_document", "export_csv", "import_csv", "read_csv",
-           "write_csv"]
+__all__ = [
+    "COLUMNS",
+    "KINDS",
+    "OPTIONAL",
+    "decode_document",
+    "encode_document",
+    "export_csv",
+    "import_csv",
+    "read_csv",
+    "write_csv",
+]
 
 # Column headings, in order, and the add_matter keyword each fills.
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -82,7 +91,7 @@ def decode_document(text: str) -> Document:
         start = text.rfind(WHEN_OPEN)
         if start < 0:
             raise ValueError("setup.csv.bracket")
-        when, text = text[start + 1:-1].strip(), text[:start]
+        when, text = text[start + 1 : -1].strip(), text[:start]
         if not when:
             when = None
     if WHEN_OPEN in text or WHEN_CLOSE in text:
@@ -96,7 +105,7 @@ def decode_document(text: str) -> Document:
                 start = i
                 break
         if start > 0:  # a name made of nothing but a bracket stays a name
-            form, text = text[start + 1:-1].strip() or None, text[:start]
+            form, text = text[start + 1 : -1].strip() or None, text[:start]
     name = text.strip()
     if not name:
         raise ValueError("setup.csv.document_name")
@@ -128,10 +137,22 @@ def write_csv(entries: Sequence[tuple[Matter, bool]]) -> bytes:
         for doc in matter.documents:
             if unwritable(doc):
                 raise RuleError("INPUT", "setup.csv.unwritable", code=matter.code, name=doc.name)
-        writer.writerow([matter.code, matter.name, KINDS.get(matter.kind, matter.kind), str(matter.limit_days),
-                         encode_documents(matter.documents), YES if matter.written_notice else NO, matter.dept or "",
-                         matter.basis or "", YES if matter.estimated else NO, YES if active else NO,
-                         matter.forms_at or "", matter.note or ""])
+        writer.writerow(
+            [
+                matter.code,
+                matter.name,
+                KINDS.get(matter.kind, matter.kind),
+                str(matter.limit_days),
+                encode_documents(matter.documents),
+                YES if matter.written_notice else NO,
+                matter.dept or "",
+                matter.basis or "",
+                YES if matter.estimated else NO,
+                YES if active else NO,
+                matter.forms_at or "",
+                matter.note or "",
+            ]
+        )
     return out.getvalue().encode(ENCODING)
 
 
@@ -168,8 +189,9 @@ def read_csv(data: bytes) -> list[dict[str, Any]]:
 def _bad(row: int, key: str, reason: str, **params: Any) -> RuleError:
     from firstask.i18n import t
 
-    return RuleError("INPUT", "setup.csv.bad_cell", field=key, row=row, column=HEADING_OF[key],
-                     reason=t(reason, **params))
+    return RuleError(
+        "INPUT", "setup.csv.bad_cell", field=key, row=row, column=HEADING_OF[key], reason=t(reason, **params)
+    )
 
 
 def _read_row(number: int, row: Sequence[str], where: dict[str, int]) -> dict[str, Any]:
@@ -201,10 +223,18 @@ def _read_row(number: int, row: Sequence[str], where: dict[str, int]) -> dict[st
         raise _bad(number, "documents", str(e)) from e
     if len({d.name for d in documents}) != len(documents):
         raise _bad(number, "documents", "setup.csv.document_twice")
-    matter = {"code": code, "name": name, "kind": kind, "limit_days": int(limit),
-              "documents": [d.as_json() for d in documents], "written_notice": yes_no("written_notice"),
-              "dept": cell("dept") or None, "basis": cell("basis") or None, "estimated": yes_no("estimated"),
-              "active": yes_no("active")}
+    matter = {
+        "code": code,
+        "name": name,
+        "kind": kind,
+        "limit_days": int(limit),
+        "documents": [d.as_json() for d in documents],
+        "written_notice": yes_no("written_notice"),
+        "dept": cell("dept") or None,
+        "basis": cell("basis") or None,
+        "estimated": yes_no("estimated"),
+        "active": yes_no("active"),
+    }
     for key in OPTIONAL:
         if HEADING_OF[key] in where:
             matter[key] = cell(key).strip() or None
@@ -221,8 +251,9 @@ def export_csv(desk: Any, path: str | Path) -> int:
     try:
         Path(path).write_bytes(data)
     except OSError as e:
-        raise RuleError("INPUT", "setup.csv.cannot_write", field="path", path=str(path),
-                        reason=e.strerror or str(e)) from e
+        raise RuleError(
+            "INPUT", "setup.csv.cannot_write", field="path", path=str(path), reason=e.strerror or str(e)
+        ) from e
     return len(entries)
 
 
@@ -231,8 +262,9 @@ def import_csv(desk: Any, path: str | Path, *, by: str) -> int:
     try:
         data = Path(path).read_bytes()
     except OSError as e:
-        raise RuleError("INPUT", "setup.csv.cannot_read", field="path", path=str(path),
-                        reason=e.strerror or str(e)) from e
+        raise RuleError(
+            "INPUT", "setup.csv.cannot_read", field="path", path=str(path), reason=e.strerror or str(e)
+        ) from e
     matters = read_csv(data)
     rows = [m.pop("row") for m in matters]
     kept = {m.code: m for m, _ in desk.catalogue()}
@@ -248,8 +280,12 @@ def import_csv(desk: Any, path: str | Path, *, by: str) -> int:
             raise
         from firstask.i18n import t
 
-        field = {"limit_days": "limit_days", "documents": "documents", "kind": "kind"}.get(refused.field or "",
-                                                                                        "name")
-        raise RuleError("INPUT", "setup.csv.bad_cell", field=field, row=rows[index], column=HEADING_OF[field],
-                        reason=t(refused.key, **{k: v for k, v in refused.params.items() if k != "index"})
-                        ) from refused
+        field = {"limit_days": "limit_days", "documents": "documents", "kind": "kind"}.get(refused.field or "", "name")
+        raise RuleError(
+            "INPUT",
+            "setup.csv.bad_cell",
+            field=field,
+            row=rows[index],
+            column=HEADING_OF[field],
+            reason=t(refused.key, **{k: v for k, v in refused.params.items() if k != "index"}),
+        ) from refused

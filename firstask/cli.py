@@ -17,8 +17,12 @@ from firstask import i18n
 if TYPE_CHECKING:
     from firstask.desk import Desk
 
-cli = typer.Typer(add_completion=False, no_args_is_help=False, rich_markup_mode=None,
-                  help="firstask — the first-asker desk for community service centres.")
+cli = typer.Typer(
+    add_completion=False,
+    no_args_is_help=False,
+    rich_markup_mode=None,
+    help="firstask — the first-asker desk for community service centres.",
+)
 
 
 class Options:
@@ -52,8 +56,7 @@ def user_errors() -> Iterator[None]:
     except (StoreError, RuleError) as e:
         raise fail(str(e)) from None
     except OSError as e:
-        raise fail(i18n.t("store.os_error", None, path=e.filename or OPTIONS.db, reason=e.strerror or str(e))) \
-            from None
+        raise fail(i18n.t("store.os_error", None, path=e.filename or OPTIONS.db, reason=e.strerror or str(e))) from None
 
 
 @cli.callback(invoke_without_command=True)
@@ -61,8 +64,10 @@ def main_options(
     ctx: typer.Context,
     db: Annotated[Path | None, typer.Option("--db", help="The desk's database file.")] = None,
     lang: Annotated[str | None, typer.Option("--lang", help="zh or en (default: from the locale).")] = None,
-    window: Annotated[str | None, typer.Option(
-        "--window", help="The window number this desk serves (printed on slips, recorded with events).")] = None,
+    window: Annotated[
+        str | None,
+        typer.Option("--window", help="The window number this desk serves (printed on slips, recorded with events)."),
+    ] = None,
 ) -> None:
     if lang is not None and lang not in i18n.LANGUAGES:
         raise fail(f"--lang: zh | en ({lang!r})")
@@ -181,9 +186,16 @@ def init(
                 else:
                     assert supervisor and name and pin is not None
                     desk.add_staff(supervisor, name, role="supervisor", pin=pin)
-                centre = {key: value.strip() for key, value in (
-                    ("centre_name", centre_name), ("centre_address", centre_address),
-                    ("centre_phone", centre_phone), ("centre_hours", centre_hours)) if value is not None}
+                centre = {
+                    key: value.strip()
+                    for key, value in (
+                        ("centre_name", centre_name),
+                        ("centre_address", centre_address),
+                        ("centre_phone", centre_phone),
+                        ("centre_hours", centre_hours),
+                    )
+                    if value is not None
+                }
                 if centre:  # the centre's identity on every slip; a supervisor can change it in F11 → Centre
                     desk.set_policy(**centre)
         except BaseException:
@@ -265,10 +277,13 @@ def report(
     last: Annotated[str | None, typer.Option("--to", help="The period's last day (YYYY-MM-DD).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="json | csv | xlsx | html | md")] = "json",
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")] = None,
-    unmasked: Annotated[bool, typer.Option("--unmasked", help="Phones and ID numbers whole: a supervisor only, "
-                                                             "recorded in the history.")] = False,
-    as_code: Annotated[str | None, typer.Option("--as", help="The supervisor asking for --unmasked (PIN from "
-                                                             "FIRSTASK_PIN, or asked).")] = None,
+    unmasked: Annotated[
+        bool,
+        typer.Option("--unmasked", help="Phones and ID numbers whole: a supervisor only, recorded in the history."),
+    ] = False,
+    as_code: Annotated[
+        str | None, typer.Option("--as", help="The supervisor asking for --unmasked (PIN from FIRSTASK_PIN, or asked).")
+    ] = None,
 ) -> None:
     """A day's summary (SPEC §9) or a period's, with the chain's head: json, csv, xlsx, html or md."""
     from firstask import export
@@ -296,14 +311,22 @@ def report(
             unmasked_by = None
             if as_code and pin is not None:
                 # Checked and recorded before anything is read: a refused clerk gets no data at all.
-                unmasked_by = desk.unmasked_export(as_code, pin, {
-                    "format": fmt, "from": start.isoformat(), "to": (end or start).isoformat(),
-                    "output": str(output) if output is not None else "-"}).code
+                unmasked_by = desk.unmasked_export(
+                    as_code,
+                    pin,
+                    {
+                        "format": fmt,
+                        "from": start.isoformat(),
+                        "to": (end or start).isoformat(),
+                        "output": str(output) if output is not None else "-",
+                    },
+                ).code
             if fmt == "json":
                 content = export.to_json(desk.summary(start) if end is None else desk.span_summary(start, end))
             else:
-                content = export.render(export.build(desk, start, end, lang=lang, unmasked_by=unmasked_by,
-                                                     trend=fmt == "html"), fmt)
+                content = export.render(
+                    export.build(desk, start, end, lang=lang, unmasked_by=unmasked_by, trend=fmt == "html"), fmt
+                )
         if output is None:
             typer.echo(content.decode("utf-8"), nl=False)
         else:
@@ -427,8 +450,10 @@ def backup_command(
 @cli.command("restore")
 def restore_command(
     source: Annotated[Path, typer.Argument(help="A backup made by `firstask backup` (or a daily one).")],
-    anchor: Annotated[str | None, typer.Option("--anchor", help="COUNT:HASH the backup must hold, when no head "
-                                                                "file (.json) stands beside it.")] = None,
+    anchor: Annotated[
+        str | None,
+        typer.Option("--anchor", help="COUNT:HASH the backup must hold, when no head file (.json) stands beside it."),
+    ] = None,
     other_desk: Annotated[bool, typer.Option("--other-desk", help="Restore a backup of another desk.")] = False,
 ) -> None:
     """Check a backup (a desk file of this desk, integrity, history, the head stated beside it) and put its content
@@ -445,8 +470,9 @@ def restore_command(
     except (StoreError, RuleError) as e:
         raise fail(str(e), 1) from None
     except OSError as e:
-        raise fail(i18n.t("store.os_error", None, path=e.filename or OPTIONS.db, reason=e.strerror or str(e)), 1) \
-            from None
+        raise fail(
+            i18n.t("store.os_error", None, path=e.filename or OPTIONS.db, reason=e.strerror or str(e)), 1
+        ) from None
     if kept is None:
         typer.echo(i18n.t("backup.restored_new", None, backup=source, events=info.events))
     else:
@@ -456,8 +482,9 @@ def restore_command(
 @cli.command()
 def purge(
     before: Annotated[str, typer.Option("--before", help="Purge cases closed before this day (YYYY-MM-DD).")],
-    as_code: Annotated[str | None, typer.Option("--as", help="The supervisor doing it (PIN from FIRSTASK_PIN, "
-                                                             "or asked); recorded.")] = None,
+    as_code: Annotated[
+        str | None, typer.Option("--as", help="The supervisor doing it (PIN from FIRSTASK_PIN, or asked); recorded.")
+    ] = None,
 ) -> None:
     """Retention: remove visitors' personal data from cases closed before a day at least the policy's retention
     years back; counts and the verifiable history stay."""

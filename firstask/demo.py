@@ -19,18 +19,65 @@ from firstask.desk import Case, Desk, data_dir
 from firstask.rules import RuleError
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
-GIVEN = ["伟", "芳", "娜", "敏", "静", "秀英", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超",
-         "秀兰", "霞", "平", "刚", "桂英", "建华", "志强", "玉兰", "海燕", "国庆", "晓东", "婷"]
+GIVEN = [
+    "伟",
+    "芳",
+    "娜",
+    "敏",
+    "静",
+    "秀英",
+    "丽",
+    "强",
+    "磊",
+    "军",
+    "洋",
+    "勇",
+    "艳",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "秀兰",
+    "霞",
+    "平",
+    "刚",
+    "桂英",
+    "建华",
+    "志强",
+    "玉兰",
+    "海燕",
+    "国庆",
+    "晓东",
+    "婷",
+]
 MOBILE_PREFIXES = ("138", "139", "135", "136", "158", "159", "186", "187", "177", "199")
-ENQUIRIES = ["咨询居住证办理需要哪些材料", "询问医保缴费时间", "咨询老年人优待证办理地点", "询问社区活动室开放时间",
-             "咨询失业登记流程", "咨询公租房申请条件", "询问高龄津贴发放时间", "咨询残疾人证评定医院"]
+ENQUIRIES = [
+    "咨询居住证办理需要哪些材料",
+    "询问医保缴费时间",
+    "咨询老年人优待证办理地点",
+    "询问社区活动室开放时间",
+    "咨询失业登记流程",
+    "咨询公租房申请条件",
+    "询问高龄津贴发放时间",
+    "咨询残疾人证评定医院",
+]
 ANSWERS = ["已当场解答并提供办事指南。", "已告知办理地点和所需材料。", "已解答，并留下窗口电话以便再次咨询。"]
-COMPLAINTS = ["反映小区路灯损坏多日无人维修", "反映楼道堆放杂物存在消防隐患", "反映夜间施工噪音扰民",
-              "反映垃圾清运不及时", "反映物业收费不透明"]
+COMPLAINTS = [
+    "反映小区路灯损坏多日无人维修",
+    "反映楼道堆放杂物存在消防隐患",
+    "反映夜间施工噪音扰民",
+    "反映垃圾清运不及时",
+    "反映物业收费不透明",
+]
 REPORTS = ["举报小区内违规搭建", "举报商铺占道经营"]
 SUGGESTIONS = ["建议增设社区老年食堂", "建议延长周末办事时间"]
-AGENCIES = [("区公安分局出入境接待大厅", "0571-87280000"), ("区人力资源和社会保障局", "0571-12333"),
-            ("区市场监督管理局", "0571-12315"), ("区法律援助中心", "0571-12348")]
+AGENCIES = [
+    ("区公安分局出入境接待大厅", "0571-87280000"),
+    ("区人力资源和社会保障局", "0571-12333"),
+    ("区市场监督管理局", "0571-12315"),
+    ("区法律援助中心", "0571-12348"),
+]
 MATTERS = ["JZZ", "CJZ", "GLJT", "JMYL", "DSZN", "LSJZ", "SYDJ", "JMYB", "GZF", "FLYZ"]
 LEVELS = (5, 5, 5, 5, 5, 4, 4, 4, 3, 3, 2, 1)
 
@@ -108,8 +155,10 @@ class Month:
         """A new visitor, or now and then one who has been here before (found again by name, phone, initials)."""
         if self.seen and self.rng.random() < 0.2:
             return self.rng.choice(self.seen)
-        person = {"visitor_name": self.rng.choice(SURNAMES) + self.rng.choice(GIVEN),
-                  "phone": f"{self.rng.choice(MOBILE_PREFIXES)}{self.rng.randrange(10_000_000, 99_999_999)}"}
+        person = {
+            "visitor_name": self.rng.choice(SURNAMES) + self.rng.choice(GIVEN),
+            "phone": f"{self.rng.choice(MOBILE_PREFIXES)}{self.rng.randrange(10_000_000, 99_999_999)}",
+        }
         self.seen.append(person)
         return person
 
@@ -172,14 +221,21 @@ class Month:
     def referral(self, clerk: str) -> None:
         c = self.desk.check_in(clerk, summary="咨询出入境证件及劳动纠纷等事项", **self.visitor())
         agency, contact = self.rng.choice(AGENCIES)
-        self.at(self.moment + timedelta(minutes=8), lambda: self.desk.refer(c.no, clerk, agency=agency,
-                                                                           contact=contact))
+        self.at(
+            self.moment + timedelta(minutes=8), lambda: self.desk.refer(c.no, clerk, agency=agency, contact=contact)
+        )
 
     def application(self, clerk: str) -> None:
         code = self.rng.choice(MATTERS)
         matter = self.names[code]
-        c = self.desk.check_in(clerk, kind="application", matter=code, summary="申请办理" + matter.name,
-                               id_number=_valid_id(self.rng), **self.visitor())
+        c = self.desk.check_in(
+            clerk,
+            kind="application",
+            matter=code,
+            summary="申请办理" + matter.name,
+            id_number=_valid_id(self.rng),
+            **self.visitor(),
+        )
         required = matter.required()
         step = self.moment + timedelta(minutes=self.rng.randrange(5, 15))
         if self.rng.random() < 0.05:
@@ -221,9 +277,15 @@ class Month:
             clerk = self.present_clerk(but=about)
         channel = self.rng.choice(["phone", "phone", "visit", "letter", "online"])
         anonymous = channel in ("phone", "letter") and self.rng.random() < 0.15
-        c = self.desk.check_in(clerk, channel=channel, kind="complaint", summary=self.rng.choice(COMPLAINTS),
-                               about_staff=about, anonymous=anonymous,
-                               **({} if anonymous else self.visitor()))
+        c = self.desk.check_in(
+            clerk,
+            channel=channel,
+            kind="complaint",
+            summary=self.rng.choice(COMPLAINTS),
+            about_staff=about,
+            anonymous=anonymous,
+            **({} if anonymous else self.visitor()),
+        )
         step = self.moment + timedelta(minutes=self.rng.randrange(5, 20))
         if self.rng.random() < 0.45:
             self.at(step, lambda: self.hand_off(c, clerk))
@@ -253,9 +315,14 @@ class Month:
         kind = self.rng.choice(["report", "suggestion"])
         channel = self.rng.choice(["letter", "online", "phone"])
         anonymous = kind == "report" and self.rng.random() < 0.3
-        c = self.desk.check_in(clerk, channel=channel, kind=kind,
-                               summary=self.rng.choice(REPORTS if kind == "report" else SUGGESTIONS),
-                               anonymous=anonymous, **({} if anonymous else self.visitor()))
+        c = self.desk.check_in(
+            clerk,
+            channel=channel,
+            kind=kind,
+            summary=self.rng.choice(REPORTS if kind == "report" else SUGGESTIONS),
+            anonymous=anonymous,
+            **({} if anonymous else self.visitor()),
+        )
         self.at(self.later(self.moment, 0), lambda: self.accept(c, clerk))
 
     # --- after acceptance --------------------------------------------------------------------------------------
@@ -284,19 +351,22 @@ class Month:
         self.desk.feedback(case.no, self.owner(case), "材料已报送上级部门审核，请耐心等待。")
 
     def extend(self, case: Case) -> None:
-        limit = (self.desk.case(case.no).matter_info or case.matter_info)
+        limit = self.desk.case(case.no).matter_info or case.matter_info
         cap = max(1, limit.limit_days if limit else 2)
-        extended = self.desk.extend(case.no, self.owner(case), min(cap, self.rng.choice([3, 5])),
-                                    "需上级部门补充核查，已电话告知申请人。")
-        self.at(self.later(self.moment, self.desk.calendar.working_days_between(self.moment.date(),
-                                                                                  extended.due or self.today)),
-                lambda: self.resolve(case))
+        extended = self.desk.extend(
+            case.no, self.owner(case), min(cap, self.rng.choice([3, 5])), "需上级部门补充核查，已电话告知申请人。"
+        )
+        self.at(
+            self.later(
+                self.moment, self.desk.calendar.working_days_between(self.moment.date(), extended.due or self.today)
+            ),
+            lambda: self.resolve(case),
+        )
 
     def resolve(self, case: Case) -> None:
         resolved = self.desk.resolve(case.no, self.owner(case), "已办结，结果已电话告知，请凭回执领取。")
         if resolved.anonymous:
-            self.at(self.moment + timedelta(minutes=30), lambda: self.desk.close_case(case.no, resolved.owner)
-                    )
+            self.at(self.moment + timedelta(minutes=30), lambda: self.desk.close_case(case.no, resolved.owner))
             return
         self.at(self.later(self.moment, self.rng.choice([1, 2, 3, 4])), lambda: self.callback(case))
 
@@ -305,9 +375,10 @@ class Month:
         level = self.rng.choice(LEVELS)
         self.desk.rate(case.no, current.first_asker, level, "回访满意" if level >= 3 else "办理太慢，多次催问才有结果")
         if level <= 2 and self.rng.random() < 0.8:
-            self.at(self.later(self.moment, self.rng.choice([2, 5, 9, 18])),
-                    lambda: self.desk.remedy(case.no, current.owner, "已上门致歉并说明办理进度，群众表示理解。")
-                    )
+            self.at(
+                self.later(self.moment, self.rng.choice([2, 5, 9, 18])),
+                lambda: self.desk.remedy(case.no, current.owner, "已上门致歉并说明办理进度，群众表示理解。"),
+            )
 
 
 # A made-up centre for the demo's slips (the real one is set at `init` or in F11 → Centre).
@@ -321,8 +392,9 @@ DEMO_CENTRE = {
 }
 
 
-def build(desk: Desk, today: date | None = None, *, seed: int = 7, days: int = 22,
-          per_day: int = 40) -> list[dict[str, Any]]:
+def build(
+    desk: Desk, today: date | None = None, *, seed: int = 7, days: int = 22, per_day: int = 40
+) -> list[dict[str, Any]]:
     """Create the demo roster and `days` working days of cases up to `today`; return the roster."""
     staff = roster()
     real_now = datetime.now().replace(microsecond=0)

@@ -184,9 +184,18 @@ class CaseLine:
 def notice_of(event: Event) -> Notice:
     """A one-time notice from its event (`Desk.notices`; a screen holding the case's history reads them there)."""
     d = event.detail
-    return Notice(seq=event.seq, by=event.by or "", at=event.at, items=d["items"], missing=d["missing"],
-                  extra=d["extra"], second=d.get("second", False), document=d.get("document"),
-                  presented=list(d.get("presented", ())), applies=list(d.get("applies", ())))
+    return Notice(
+        seq=event.seq,
+        by=event.by or "",
+        at=event.at,
+        items=d["items"],
+        missing=d["missing"],
+        extra=d["extra"],
+        second=d.get("second", False),
+        document=d.get("document"),
+        presented=list(d.get("presented", ())),
+        applies=list(d.get("applies", ())),
+    )
 
 
 def _dt(text: str | None) -> datetime | None:
@@ -233,15 +242,26 @@ def _typed_code(code: Any) -> str:
 
 # --- input cleaning ------------------------------------------------------------------------------------------
 
-LIMITS = {"visitor_name": 60, "org": 120, "address": 200, "summary": 4000, "text": 4000, "code": 20,
-          "name": 60, "item": 200, "agency": 200, "contact": 200}
+LIMITS = {
+    "visitor_name": 60,
+    "org": 120,
+    "address": 200,
+    "summary": 4000,
+    "text": 4000,
+    "code": 20,
+    "name": 60,
+    "item": 200,
+    "agency": 200,
+    "contact": 200,
+}
 
 
 def _control(c: str, allowed: str) -> bool:
     """A character that would act on a terminal or a printer rather than be shown (C0, DEL, C1, line separators),
     or a lone surrogate, which no file or terminal can hold."""
-    return ((ord(c) < 32 and c not in allowed) or 0x7F <= ord(c) < 0xA0 or c in "\u2028\u2029"
-            or 0xD800 <= ord(c) < 0xE000)
+    return (
+        (ord(c) < 32 and c not in allowed) or 0x7F <= ord(c) < 0xA0 or c in "\u2028\u2029" or 0xD800 <= ord(c) < 0xE000
+    )
 
 
 def clean(value: Any, field_name: str, *, multiline: bool = False, limit: int | None = None) -> str:
@@ -287,9 +307,11 @@ def _clean_document(raw: Any) -> rules.Document:
         return rules.Document(clean(raw, "documents", limit=LIMITS["item"]))
     if not isinstance(raw, Mapping) or "name" not in raw:
         raise RuleError("INPUT", "matter.documents", field="documents")
-    return rules.Document(clean(raw["name"], "documents", limit=LIMITS["item"]),
-                          clean(raw.get("when"), "documents", limit=LIMITS["item"]) or None,
-                          clean(raw.get("form"), "documents", limit=LIMITS["item"]) or None)
+    return rules.Document(
+        clean(raw["name"], "documents", limit=LIMITS["item"]),
+        clean(raw.get("when"), "documents", limit=LIMITS["item"]) or None,
+        clean(raw.get("form"), "documents", limit=LIMITS["item"]) or None,
+    )
 
 
 # --- the desk --------------------------------------------------------------------------------------------------
@@ -375,8 +397,16 @@ class Desk:
 
     # --- set-up ------------------------------------------------------------------------------------------------
 
-    def add_staff(self, code: str, name: str, *, role: str = "clerk", backup: str | None = None,
-                  pin: str | None = None, by: str | None = None) -> None:
+    def add_staff(
+        self,
+        code: str,
+        name: str,
+        *,
+        role: str = "clerk",
+        backup: str | None = None,
+        pin: str | None = None,
+        by: str | None = None,
+    ) -> None:
         code = clean(code, "code")
         name = clean(name, "name")
         backup = clean(backup, "code") or None
@@ -393,16 +423,34 @@ class Desk:
         now = _iso(self.now())
         with self.store.write() as s:
             existing = s.one("SELECT code FROM staff WHERE code = ?", (code,))
-            row: dict[str, Any] = {"code": code, "name": name, "role": role, "backup": backup,
-                                   "initials": names.initials(name), "updated_at": now, "active": 1}
+            row: dict[str, Any] = {
+                "code": code,
+                "name": name,
+                "role": role,
+                "backup": backup,
+                "initials": names.initials(name),
+                "updated_at": now,
+                "active": 1,
+            }
             if pin is not None:
                 row["pin_hash"] = hash_pin(pin)
                 row["pin_reset"] = 0
             if existing is None:
                 row["created_at"] = now
             s.upsert("staff", "code", row)
-            self._desk_event("add_staff", by, now, {"code": code, "name": name, "role": role, "backup": backup,
-                                                    "pin_set": pin is not None, "new": existing is None})
+            self._desk_event(
+                "add_staff",
+                by,
+                now,
+                {
+                    "code": code,
+                    "name": name,
+                    "role": role,
+                    "backup": backup,
+                    "pin_set": pin is not None,
+                    "new": existing is None,
+                },
+            )
 
     def set_absent(self, code: str, absent: bool, *, by: str | None = None) -> None:
         if not isinstance(absent, bool | int) or absent not in (True, False):
@@ -419,11 +467,24 @@ class Desk:
             s.insert("presence", {"staff": code, "absent": int(bool(absent)), "at": now, "by": by or code})
             self._desk_event("set_absent", by or code, now, {"staff": code, "absent": bool(absent)})
 
-    def add_matter(self, code: str, name: str, *, limit_days: int, immediate: bool = False,
-                   documents: Sequence[str | Mapping[str, Any]] = (), written_notice: bool = False,
-                   dept: str | None = None, kind: str | None = None, basis: str | None = None,
-                   estimated: bool = False, active: bool = True, note: str | None = None,
-                   forms_at: str | None = None, by: str | None = None) -> None:
+    def add_matter(
+        self,
+        code: str,
+        name: str,
+        *,
+        limit_days: int,
+        immediate: bool = False,
+        documents: Sequence[str | Mapping[str, Any]] = (),
+        written_notice: bool = False,
+        dept: str | None = None,
+        kind: str | None = None,
+        basis: str | None = None,
+        estimated: bool = False,
+        active: bool = True,
+        note: str | None = None,
+        forms_at: str | None = None,
+        by: str | None = None,
+    ) -> None:
         # Every text of the catalogue is printed on the visitor's slips: control characters are refused here.
         code = clean(code, "code")
         name = clean(name, "name", limit=120)
@@ -441,17 +502,41 @@ class Desk:
         docs = [_clean_document(d) for d in documents]
         if any(not d.name for d in docs) or len({d.name for d in docs}) != len(docs):
             raise RuleError("INPUT", "matter.documents", field="documents")
-        matter = Matter(code=code, name=name, limit_days=0 if kind == "immediate" else limit_days, kind=kind,
-                        documents=tuple(docs), written_notice=bool(written_notice), dept=dept, basis=basis,
-                        estimated=bool(estimated), note=note, forms_at=forms_at)
+        matter = Matter(
+            code=code,
+            name=name,
+            limit_days=0 if kind == "immediate" else limit_days,
+            kind=kind,
+            documents=tuple(docs),
+            written_notice=bool(written_notice),
+            dept=dept,
+            basis=basis,
+            estimated=bool(estimated),
+            note=note,
+            forms_at=forms_at,
+        )
         now = _iso(self.now())
         with self.store.write() as s:
-            s.upsert("matters", "code", {
-                "code": code, "name": name, "kind": kind, "limit_days": matter.limit_days,
-                "written_notice": int(matter.written_notice), "documents": json.dumps(
-                    [d.as_json() for d in docs], ensure_ascii=False), "dept": dept, "basis": basis,
-                "estimated": int(bool(estimated)), "active": int(bool(active)), "initials": names.initials(name),
-                "note": note, "forms_at": forms_at, "updated_at": now})
+            s.upsert(
+                "matters",
+                "code",
+                {
+                    "code": code,
+                    "name": name,
+                    "kind": kind,
+                    "limit_days": matter.limit_days,
+                    "written_notice": int(matter.written_notice),
+                    "documents": json.dumps([d.as_json() for d in docs], ensure_ascii=False),
+                    "dept": dept,
+                    "basis": basis,
+                    "estimated": int(bool(estimated)),
+                    "active": int(bool(active)),
+                    "initials": names.initials(name),
+                    "note": note,
+                    "forms_at": forms_at,
+                    "updated_at": now,
+                },
+            )
             self._desk_event("add_matter", by, now, {"matter": matter.as_json(), "active": bool(active)})
 
     def set_policy(self, by: str | None = None, **values: Any) -> None:
@@ -485,20 +570,38 @@ class Desk:
         with self.store.write():
             self.set_policy(**values)
             for m in catalogue["matters"]:
-                basis = "\n".join(x for x in (m.get("basis"), f"来源：{m['source']}" if m.get("source") else "",
-                                              m.get("notes")) if x)
-                self.add_matter(m["code"], m["name"], limit_days=int(m["limit_days"]), kind=m["kind"],
-                                documents=m.get("documents", ()), written_notice=bool(m.get("written_notice")),
-                                dept=m.get("dept"), basis=basis, estimated=bool(m.get("limit_estimated")),
-                                active=m.get("status", "active") != "abolished", note=m.get("name_note"),
-                                forms_at=m.get("forms_at"))
+                basis = "\n".join(
+                    x for x in (m.get("basis"), f"来源：{m['source']}" if m.get("source") else "", m.get("notes")) if x
+                )
+                self.add_matter(
+                    m["code"],
+                    m["name"],
+                    limit_days=int(m["limit_days"]),
+                    kind=m["kind"],
+                    documents=m.get("documents", ()),
+                    written_notice=bool(m.get("written_notice")),
+                    dept=m.get("dept"),
+                    basis=basis,
+                    estimated=bool(m.get("limit_estimated")),
+                    active=m.get("status", "active") != "abolished",
+                    note=m.get("name_note"),
+                    forms_at=m.get("forms_at"),
+                )
 
     # --- people ----------------------------------------------------------------------------------------------
 
     def staff(self) -> dict[str, Staff]:
-        return {r["code"]: Staff(code=r["code"], name=r["name"], role=r["role"], backup=r["backup"],
-                                 absent=bool(r["absent"]), active=bool(r["active"]))
-                for r in self.store.all("SELECT code, name, role, backup, absent, active FROM staff")}
+        return {
+            r["code"]: Staff(
+                code=r["code"],
+                name=r["name"],
+                role=r["role"],
+                backup=r["backup"],
+                absent=bool(r["absent"]),
+                active=bool(r["active"]),
+            )
+            for r in self.store.all("SELECT code, name, role, backup, absent, active FROM staff")
+        }
 
     def authenticate(self, code: str, pin: str) -> Staff:
         """Log a staff member in: the PIN against its stored hash. Both outcomes go into the history.
@@ -512,8 +615,13 @@ class Desk:
             raise RuleError("WAIT", "pins.wait", seconds=math.ceil(wait))
         code = _typed_code(code)
         pin = pin if isinstance(pin, str) else ""
-        row = self.store.one("SELECT code, name, role, backup, absent, active, pin_hash FROM staff "
-                             "WHERE code = ?", (code,)) if code.isalnum() else None
+        row = (
+            self.store.one(
+                "SELECT code, name, role, backup, absent, active, pin_hash FROM staff WHERE code = ?", (code,)
+            )
+            if code.isalnum()
+            else None
+        )
         moment = self.now()
         now = _iso(moment)
         ok = False
@@ -525,15 +633,24 @@ class Desk:
                 self._desk_event("login_locked", code if row else None, now, {"code": code[:20]})
             else:
                 ok = row is not None and bool(row["active"]) and check_pin(pin or "", row["pin_hash"])
-                self._desk_event("login" if ok else "login_refused", code if row else None, now,
-                                 {"code": code[:20]})
+                self._desk_event("login" if ok else "login_refused", code if row else None, now, {"code": code[:20]})
                 if not ok and failures + 1 >= LOCKOUT_ATTEMPTS:  # the lock itself, once, for the record
-                    self._desk_event("lock", code if row else None, now,
-                                     {"code": code[:20], "attempts": LOCKOUT_ATTEMPTS, "minutes": LOCKOUT_MINUTES})
+                    self._desk_event(
+                        "lock",
+                        code if row else None,
+                        now,
+                        {"code": code[:20], "attempts": LOCKOUT_ATTEMPTS, "minutes": LOCKOUT_MINUTES},
+                    )
         if ok and row is not None:
             self._wrong_pins, self._pin_wait_until = 0, None
-            return Staff(code=row["code"], name=row["name"], role=row["role"], backup=row["backup"],
-                         absent=bool(row["absent"]), active=bool(row["active"]))
+            return Staff(
+                code=row["code"],
+                name=row["name"],
+                role=row["role"],
+                backup=row["backup"],
+                absent=bool(row["absent"]),
+                active=bool(row["active"]),
+            )
         self._wrong_pins += 1
         delay = rules.login_delay(self._wrong_pins)
         self._pin_wait_until = moment + timedelta(seconds=delay) if delay else None
@@ -579,23 +696,46 @@ class Desk:
         if staff is not None and staff.active and staff.is_supervisor:
             return staff
         with self.store.write():
-            self._desk_event("access_refused", by if staff else None, _iso(self.now()),
-                             {"code": str(by)[:20], "what": str(what)[:40]})
+            self._desk_event(
+                "access_refused",
+                by if staff else None,
+                _iso(self.now()),
+                {"code": str(by)[:20], "what": str(what)[:40]},
+            )
         raise RuleError("ACCESS", "access.supervisor_only", what=what)
 
     # --- actions -----------------------------------------------------------------------------------------------
 
-    def check_in(self, by: str, *, visitor_name: str | None = None, summary: str, channel: str = "visit",
-                 kind: str = "enquiry", matter: str | None = None, phone: str | None = None,
-                 id_number: str | None = None, org: str | None = None, anonymous: bool = False,
-                 about_staff: str | None = None, address: str | None = None, expect: int | None = None) -> Case:
+    def check_in(
+        self,
+        by: str,
+        *,
+        visitor_name: str | None = None,
+        summary: str,
+        channel: str = "visit",
+        kind: str = "enquiry",
+        matter: str | None = None,
+        phone: str | None = None,
+        id_number: str | None = None,
+        org: str | None = None,
+        anonymous: bool = False,
+        about_staff: str | None = None,
+        address: str | None = None,
+        expect: int | None = None,
+    ) -> Case:
         del expect  # a new case has no version to check
         params: dict[str, Any] = {
-            "visitor_name": clean(visitor_name, "visitor_name"), "summary": clean(summary, "summary", multiline=True),
-            "channel": channel, "kind": kind, "phone": clean(phone, "phone", limit=40),
-            "id_number": clean(id_number, "id_number", limit=40), "org": clean(org, "org"),
-            "address": clean(address, "address"), "anonymous": bool(anonymous),
-            "about_staff": clean(about_staff, "code") or None, "matter": clean(matter, "code") or None,
+            "visitor_name": clean(visitor_name, "visitor_name"),
+            "summary": clean(summary, "summary", multiline=True),
+            "channel": channel,
+            "kind": kind,
+            "phone": clean(phone, "phone", limit=40),
+            "id_number": clean(id_number, "id_number", limit=40),
+            "org": clean(org, "org"),
+            "address": clean(address, "address"),
+            "anonymous": bool(anonymous),
+            "about_staff": clean(about_staff, "code") or None,
+            "matter": clean(matter, "code") or None,
         }
         if anonymous and any(params[k] for k in ("visitor_name", "phone", "id_number")):
             raise RuleError("REG-2", "reg2.anonymous_contact", field="anonymous")
@@ -613,23 +753,50 @@ class Desk:
             id_n = rules.normalise_id_number(params["id_number"]) if params["id_number"] else None
             person_id, person_digest = None, None
             if not anonymous:
-                person_id, person_digest = s.new_person({
-                    "name": params["visitor_name"], "phone": phone_n, "id_number": id_n,
-                    "org": params["org"] or None, "address": params["address"] or None,
-                    "initials": names.initials(params["visitor_name"]), "phone_digits": names.digits(phone_n),
-                }, _iso(now))
+                person_id, person_digest = s.new_person(
+                    {
+                        "name": params["visitor_name"],
+                        "phone": phone_n,
+                        "id_number": id_n,
+                        "org": params["org"] or None,
+                        "address": params["address"] or None,
+                        "initials": names.initials(params["visitor_name"]),
+                        "phone_digits": names.digits(phone_n),
+                    },
+                    _iso(now),
+                )
             matter_obj = _matter_from_row(matter_row) if matter_row else None
             no = s.next_case_no(now.date().isoformat())
-            s.insert("cases", {
-                "no": no, "version": 1, "status": "open", "channel": channel, "kind": kind,
-                "summary": params["summary"], "matter_code": matter_obj.code if matter_obj else None,
-                "matter": json.dumps(matter_obj.as_json(), ensure_ascii=False) if matter_obj else None,
-                "person_id": person_id, "anonymous": int(bool(anonymous)), "about_staff": params["about_staff"],
-                "first_asker": by, "owner": by, "created_at": _iso(now), "updated_at": _iso(now),
-            })
-            detail = {"status": [None, "open"], "channel": channel, "kind": kind, "summary": params["summary"],
-                      "matter": matter_obj.code if matter_obj else None, "visitor": person_digest,
-                      "anonymous": bool(anonymous), "about_staff": params["about_staff"]}
+            s.insert(
+                "cases",
+                {
+                    "no": no,
+                    "version": 1,
+                    "status": "open",
+                    "channel": channel,
+                    "kind": kind,
+                    "summary": params["summary"],
+                    "matter_code": matter_obj.code if matter_obj else None,
+                    "matter": json.dumps(matter_obj.as_json(), ensure_ascii=False) if matter_obj else None,
+                    "person_id": person_id,
+                    "anonymous": int(bool(anonymous)),
+                    "about_staff": params["about_staff"],
+                    "first_asker": by,
+                    "owner": by,
+                    "created_at": _iso(now),
+                    "updated_at": _iso(now),
+                },
+            )
+            detail = {
+                "status": [None, "open"],
+                "channel": channel,
+                "kind": kind,
+                "summary": params["summary"],
+                "matter": matter_obj.code if matter_obj else None,
+                "visitor": person_digest,
+                "anonymous": bool(anonymous),
+                "about_staff": params["about_staff"],
+            }
             seq = s.append_event(no, "check_in", by, _iso(now), policy.timezone, self._at_window(detail))
             s.record_state(no, seq, _iso(now), {"status": "open", "owner": by})
             done = self.case(no)
@@ -639,13 +806,23 @@ class Desk:
         params = {"text": clean(text, "text", multiline=True)}
 
         def apply(case: CaseState, ctx: Context, now: datetime) -> tuple[Changes, Detail]:
-            return ({"status": "resolved", "outcome": "answered", "result": params["text"],
-                     "resolved_at": _iso(now)}, {"text": params["text"]})
+            return (
+                {"status": "resolved", "outcome": "answered", "result": params["text"], "resolved_at": _iso(now)},
+                {"text": params["text"]},
+            )
 
         return self._act("answer", no, by, expect, params, apply)
 
-    def notify(self, no: str, by: str, *, presented: Iterable[str] = (), extra: Iterable[str] = (),
-               applies: Iterable[str] = (), expect: int | None = None) -> Case:
+    def notify(
+        self,
+        no: str,
+        by: str,
+        *,
+        presented: Iterable[str] = (),
+        extra: Iterable[str] = (),
+        applies: Iterable[str] = (),
+        expect: int | None = None,
+    ) -> Case:
         p_presented = clean_list(presented, "presented")
         p_extra = clean_list(extra, "extra")
         p_applies = clean_list(applies, "applies")
@@ -653,23 +830,42 @@ class Desk:
         def prepare(case: CaseState) -> dict[str, Any]:
             missing = rules.required_missing(case.matter, p_presented, p_applies)
             items = missing + [e for e in p_extra if e not in missing]
-            return {"presented": p_presented, "extra": p_extra, "applies": p_applies, "missing": missing,
-                    "items": items}
+            return {
+                "presented": p_presented,
+                "extra": p_extra,
+                "applies": p_applies,
+                "missing": missing,
+                "items": items,
+            }
 
         def apply(case: CaseState, ctx: Context, now: datetime) -> tuple[Changes, Detail]:
             p = ctx.params
-            detail: Detail = {"items": p["items"], "missing": p["missing"], "extra": p["extra"],
-                              "presented": p["presented"], "applies": p["applies"],
-                              "second": _asks_anew(case, p["items"])}
+            detail: Detail = {
+                "items": p["items"],
+                "missing": p["missing"],
+                "extra": p["extra"],
+                "presented": p["presented"],
+                "applies": p["applies"],
+                "second": _asks_anew(case, p["items"]),
+            }
             text = self._notice_text(case, ctx, now, p["items"], p["presented"])
-            detail["document"] = self._print(case, "notice", text, required=bool(
-                case.matter and case.matter.written_notice))
+            detail["document"] = self._print(
+                case, "notice", text, required=bool(case.matter and case.matter.written_notice)
+            )
             return {"status": "awaiting_documents"}, detail
 
         return self._act("notify", no, by, expect, {}, apply, prepare=prepare)
 
-    def accept(self, no: str, by: str, *, materials: Iterable[Sequence[Any]] = (), days: int | None = None,
-               applies: Iterable[str] = (), expect: int | None = None) -> Case:
+    def accept(
+        self,
+        no: str,
+        by: str,
+        *,
+        materials: Iterable[Sequence[Any]] = (),
+        days: int | None = None,
+        applies: Iterable[str] = (),
+        expect: int | None = None,
+    ) -> Case:
         try:
             mats = [(clean(m[0], "item"), m[1]) for m in materials]
         except (TypeError, IndexError) as e:
@@ -681,14 +877,37 @@ class Desk:
             due = rules.due_date(now.date(), limit, ctx.calendar)
             provisional = not ctx.calendar.is_confirmed(due.year)
             slip = self._slip(case, ctx, now)
-            text = printing.receipt(slip, mats, now, due, provisional=provisional,
-                                    pickup=ctx.policy.pickup or printing.default_pickup(slip.centre, slip.window),
-                                    shown=originals_only(case.matter), collect=case.matter is not None)
-            detail = {"materials": [list(m) for m in mats], "limit_days": limit, "immediate": immediate,
-                      "due": due.isoformat(), "due_provisional": provisional, "handler": case.owner,
-                      "applies": params["applies"], "document": self._print(case, "receipt", text, required=True)}
-            return ({"status": "in_progress", "due": due.isoformat(), "due_provisional": int(provisional),
-                     "limit_days": limit, "extended_days": 0, "accepted_at": _iso(now)}, detail)
+            text = printing.receipt(
+                slip,
+                mats,
+                now,
+                due,
+                provisional=provisional,
+                pickup=ctx.policy.pickup or printing.default_pickup(slip.centre, slip.window),
+                shown=originals_only(case.matter),
+                collect=case.matter is not None,
+            )
+            detail = {
+                "materials": [list(m) for m in mats],
+                "limit_days": limit,
+                "immediate": immediate,
+                "due": due.isoformat(),
+                "due_provisional": provisional,
+                "handler": case.owner,
+                "applies": params["applies"],
+                "document": self._print(case, "receipt", text, required=True),
+            }
+            return (
+                {
+                    "status": "in_progress",
+                    "due": due.isoformat(),
+                    "due_provisional": int(provisional),
+                    "limit_days": limit,
+                    "extended_days": 0,
+                    "accepted_at": _iso(now),
+                },
+                detail,
+            )
 
         return self._act("accept", no, by, expect, params, apply)
 
@@ -697,29 +916,43 @@ class Desk:
 
         def apply(case: CaseState, ctx: Context, now: datetime) -> tuple[Changes, Detail]:
             written = bool(case.matter and case.matter.written_notice)
-            text = printing.rejection(self._slip(case, ctx, now), params["reason"], licensing=written,
-                                      body=ctx.policy.reconsideration_body)
+            text = printing.rejection(
+                self._slip(case, ctx, now), params["reason"], licensing=written, body=ctx.policy.reconsideration_body
+            )
             detail = {"reason": params["reason"], "document": self._print(case, "rejection", text, required=written)}
-            return ({"status": "resolved", "outcome": "rejected", "result": params["reason"],
-                     "resolved_at": _iso(now)}, detail)
+            return (
+                {"status": "resolved", "outcome": "rejected", "result": params["reason"], "resolved_at": _iso(now)},
+                detail,
+            )
 
         return self._act("reject", no, by, expect, params, apply)
 
-    def refer(self, no: str, by: str, *, agency: str, contact: str, bring: str = "",
-              expect: int | None = None) -> Case:
+    def refer(self, no: str, by: str, *, agency: str, contact: str, bring: str = "", expect: int | None = None) -> Case:
         """Refer out (转介): the agency, how to reach it, and what the visitor should bring there."""
-        params = {"agency": clean(agency, "agency"), "contact": clean(contact, "contact"),
-                  "bring": clean(bring, "text", multiline=True, limit=LIMITS["item"] * 2)}
+        params = {
+            "agency": clean(agency, "agency"),
+            "contact": clean(contact, "contact"),
+            "bring": clean(bring, "text", multiline=True, limit=LIMITS["item"] * 2),
+        }
 
         def apply(case: CaseState, ctx: Context, now: datetime) -> tuple[Changes, Detail]:
-            text = printing.referral(self._slip(case, ctx, now), params["agency"], params["contact"],
-                                     params["bring"])
-            detail = {"agency": params["agency"], "contact": params["contact"],
-                      "document": self._print(case, "referral", text, required=False)}
+            text = printing.referral(self._slip(case, ctx, now), params["agency"], params["contact"], params["bring"])
+            detail = {
+                "agency": params["agency"],
+                "contact": params["contact"],
+                "document": self._print(case, "referral", text, required=False),
+            }
             if params["bring"]:
                 detail["bring"] = params["bring"]
-            return ({"status": "resolved", "outcome": "referred",
-                     "result": f"{params['agency']} {params['contact']}", "resolved_at": _iso(now)}, detail)
+            return (
+                {
+                    "status": "resolved",
+                    "outcome": "referred",
+                    "result": f"{params['agency']} {params['contact']}",
+                    "resolved_at": _iso(now),
+                },
+                detail,
+            )
 
         return self._act("refer", no, by, expect, params, apply)
 
@@ -728,20 +961,33 @@ class Desk:
 
         def apply(case: CaseState, ctx: Context, now: datetime) -> tuple[Changes, Detail]:
             route = rules.handoff_route(case, params["to"], ctx)
-            detail = {"to": params["to"], "note": params["note"], "pending_to": route,
-                      "via_backup": route != params["to"], "owner": case.owner}
-            return ({"status": "handoff_pending", "return_status": case.status, "pending_to": route,
-                     "pending_from": by}, detail)
+            detail = {
+                "to": params["to"],
+                "note": params["note"],
+                "pending_to": route,
+                "via_backup": route != params["to"],
+                "owner": case.owner,
+            }
+            return (
+                {"status": "handoff_pending", "return_status": case.status, "pending_to": route, "pending_from": by},
+                detail,
+            )
 
         return self._act("hand_off", no, by, expect, params, apply)
 
     def accept_handoff(self, no: str, by: str, *, expect: int | None = None) -> Case:
         def apply(case: CaseState, ctx: Context, now: datetime) -> tuple[Changes, Detail]:
             back = case.return_status or "open"
-            detail = {"from": case.pending_from, "addressed_to": case.pending_to, "previous_owner": case.owner,
-                      "owner": by}
-            return ({"status": back, "owner": by, "pending_to": None, "pending_from": None,
-                     "return_status": None}, detail)
+            detail = {
+                "from": case.pending_from,
+                "addressed_to": case.pending_to,
+                "previous_owner": case.owner,
+                "owner": by,
+            }
+            return (
+                {"status": back, "owner": by, "pending_to": None, "pending_from": None, "return_status": None},
+                detail,
+            )
 
         return self._act("accept_handoff", no, by, expect, {}, apply)
 
@@ -757,8 +1003,7 @@ class Desk:
 
     def feedback(self, no: str, by: str, text: str, *, expect: int | None = None) -> Case:
         params = {"text": clean(text, "text", multiline=True)}
-        return self._act("feedback", no, by, expect, params,
-                         lambda case, ctx, now: ({}, {"text": params["text"]}))
+        return self._act("feedback", no, by, expect, params, lambda case, ctx, now: ({}, {"text": params["text"]}))
 
     def extend(self, no: str, by: str, days: int, reason: str, *, expect: int | None = None) -> Case:
         params = {"days": days, "reason": clean(reason, "text", multiline=True)}
@@ -767,10 +1012,21 @@ class Desk:
             assert case.due is not None
             due = ctx.calendar.add_working_days(case.due, days)
             provisional = not ctx.calendar.is_confirmed(due.year)
-            detail = {"days": days, "reason": params["reason"], "due": [case.due.isoformat(), due.isoformat()],
-                      "due_provisional": provisional, "visitor_told": True}
-            return ({"due": due.isoformat(), "due_provisional": int(provisional),
-                     "extended_days": case.extended_days + days}, detail)
+            detail = {
+                "days": days,
+                "reason": params["reason"],
+                "due": [case.due.isoformat(), due.isoformat()],
+                "due_provisional": provisional,
+                "visitor_told": True,
+            }
+            return (
+                {
+                    "due": due.isoformat(),
+                    "due_provisional": int(provisional),
+                    "extended_days": case.extended_days + days,
+                },
+                detail,
+            )
 
         return self._act("extend", no, by, expect, params, apply)
 
@@ -779,8 +1035,10 @@ class Desk:
 
         def apply(case: CaseState, ctx: Context, now: datetime) -> tuple[Changes, Detail]:
             on_time = case.due is None or now.date() <= case.due
-            return ({"status": "resolved", "outcome": "resolved", "result": params["result"],
-                     "resolved_at": _iso(now)}, {"result": params["result"], "on_time": on_time})
+            return (
+                {"status": "resolved", "outcome": "resolved", "result": params["result"], "resolved_at": _iso(now)},
+                {"result": params["result"], "on_time": on_time},
+            )
 
         return self._act("resolve", no, by, expect, params, apply)
 
@@ -791,32 +1049,61 @@ class Desk:
         def apply(case: CaseState, ctx: Context, now: datetime) -> tuple[Changes, Detail]:
             bad = level in rules.BAD_RATINGS
             detail = {"level": level, "comment": params["comment"], "bad": bad, "owner": case.owner}
-            return ({"status": "closed", "rating": level, "rated_at": _iso(now), "closed_at": _iso(now),
-                     "remedied_at": None}, detail)
+            return (
+                {
+                    "status": "closed",
+                    "rating": level,
+                    "rated_at": _iso(now),
+                    "closed_at": _iso(now),
+                    "remedied_at": None,
+                },
+                detail,
+            )
 
         return self._act("rate", no, by, expect, params, apply)
 
     def remedy(self, no: str, by: str, text: str, *, expect: int | None = None) -> Case:
         """The callback and rectification after a bad rating (整改回访, RATE-2)."""
         params = {"text": clean(text, "text", multiline=True)}
-        return self._act("remedy", no, by, expect, params,
-                         lambda case, ctx, now: ({"remedied_at": _iso(now)}, {"text": params["text"]}))
+        return self._act(
+            "remedy",
+            no,
+            by,
+            expect,
+            params,
+            lambda case, ctx, now: ({"remedied_at": _iso(now)}, {"text": params["text"]}),
+        )
 
     def reopen(self, no: str, by: str, reason: str, *, expect: int | None = None) -> Case:
         """Supervisors: a resolved or closed case is worked again (重新办理)."""
         params = {"reason": clean(reason, "text", multiline=True)}
 
         def apply(case: CaseState, ctx: Context, now: datetime) -> tuple[Changes, Detail]:
-            return ({"status": "open", "outcome": None, "result": None, "resolved_at": None, "closed_at": None,
-                     "due": None, "due_provisional": 0}, {"reason": params["reason"]})
+            return (
+                {
+                    "status": "open",
+                    "outcome": None,
+                    "result": None,
+                    "resolved_at": None,
+                    "closed_at": None,
+                    "due": None,
+                    "due_provisional": 0,
+                },
+                {"reason": params["reason"]},
+            )
 
         return self._act("reopen", no, by, expect, params, apply)
 
     def close_case(self, no: str, by: str, *, expect: int | None = None) -> Case:
         """Close without a callback: anonymous cases, or a supervisor after the callback window."""
-        return self._act("close_case", no, by, expect, {},
-                         lambda case, ctx, now: ({"status": "closed", "closed_at": _iso(now)},
-                                                 {"rated": False}))
+        return self._act(
+            "close_case",
+            no,
+            by,
+            expect,
+            {},
+            lambda case, ctx, now: ({"status": "closed", "closed_at": _iso(now)}, {"rated": False}),
+        )
 
     def scan(self) -> list[Violation]:
         """The time rules at clock(): record and return only the breaches not recorded before (idempotent)."""
@@ -841,8 +1128,9 @@ class Desk:
                     seqs.append(self._record(row, "scan", None, now, {}, {}, Verdict(findings)))
             if not seqs:
                 return []
-            found = s.all(f"SELECT * FROM violations WHERE event_seq IN ({', '.join('?' * len(seqs))}) "
-                          "ORDER BY at, id", seqs)
+            found = s.all(
+                f"SELECT * FROM violations WHERE event_seq IN ({', '.join('?' * len(seqs))}) ORDER BY at, id", seqs
+            )
         return [_violation(r) for r in found]
 
     def review(self, violation_id: int, by: str, *, decision: str, reason: str) -> Violation:
@@ -866,16 +1154,40 @@ class Desk:
             if decision == "confirm" and row["staff"]:
                 at = datetime.fromisoformat(row["at"])
                 months = self.policy.repeat_months
-                repeat = s.scalar(
-                    "SELECT count(*) FROM violations WHERE staff = ? AND decision = 'confirm' AND id != ? "
-                    "AND at >= ? AND at <= ?", (row["staff"], violation_id, _iso(_months_before(at, months)),
-                                                _iso(_months_after(at, months)))) > 0
-            s.update("violations", "id", violation_id, {"decision": decision, "reason": reason,
-                                                        "reviewed_by": by, "reviewed_at": _iso(now),
-                                                        "repeat": int(repeat)})
-            self._desk_event("review", by, _iso(now), {"violation": violation_id, "rule": row["rule"],
-                                                       "staff": row["staff"], "case": row["case_no"],
-                                                       "decision": decision, "reason": reason, "repeat": repeat})
+                repeat = (
+                    s.scalar(
+                        "SELECT count(*) FROM violations WHERE staff = ? AND decision = 'confirm' AND id != ? "
+                        "AND at >= ? AND at <= ?",
+                        (row["staff"], violation_id, _iso(_months_before(at, months)), _iso(_months_after(at, months))),
+                    )
+                    > 0
+                )
+            s.update(
+                "violations",
+                "id",
+                violation_id,
+                {
+                    "decision": decision,
+                    "reason": reason,
+                    "reviewed_by": by,
+                    "reviewed_at": _iso(now),
+                    "repeat": int(repeat),
+                },
+            )
+            self._desk_event(
+                "review",
+                by,
+                _iso(now),
+                {
+                    "violation": violation_id,
+                    "rule": row["rule"],
+                    "staff": row["staff"],
+                    "case": row["case_no"],
+                    "decision": decision,
+                    "reason": reason,
+                    "repeat": repeat,
+                },
+            )
             updated = s.one("SELECT * FROM violations WHERE id = ?", (violation_id,))
         assert updated is not None
         return _violation(updated)
@@ -890,12 +1202,14 @@ class Desk:
         years = self.policy.retention_years
         latest = _months_before(now, 12 * years).date()
         if before > latest:
-            raise RuleError("RETENTION", "purge.too_recent", before=before.isoformat(), latest=latest.isoformat(),
-                            years=years)
+            raise RuleError(
+                "RETENTION", "purge.too_recent", before=before.isoformat(), latest=latest.isoformat(), years=years
+            )
         with self.store.write() as s:
             purged = s.purge_people(before.isoformat(), _iso(now))
-            self._desk_event("purge", by, _iso(now), {"before": before.isoformat(), "cases": len(purged),
-                                                       "retention_years": years})
+            self._desk_event(
+                "purge", by, _iso(now), {"before": before.isoformat(), "cases": len(purged), "retention_years": years}
+            )
         for no in purged:
             for path in self.documents_dir.glob(f"{no}-*"):
                 path.unlink(missing_ok=True)
@@ -907,9 +1221,16 @@ class Desk:
 
     # --- the action machinery ----------------------------------------------------------------------------------
 
-    def _act(self, action: str, no: str, by: str, expect: int | None, params: Mapping[str, Any],
-             apply: Callable[[CaseState, Context, datetime], tuple[Changes, Detail]],
-             prepare: Callable[[CaseState], Mapping[str, Any]] | None = None) -> Case:
+    def _act(
+        self,
+        action: str,
+        no: str,
+        by: str,
+        expect: int | None,
+        params: Mapping[str, Any],
+        apply: Callable[[CaseState, Context, datetime], tuple[Changes, Detail]],
+        prepare: Callable[[CaseState], Mapping[str, Any]] | None = None,
+    ) -> Case:
         now = self.now()
         with self.store.write() as s:
             row = s.case_row(str(no))
@@ -931,29 +1252,62 @@ class Desk:
             done = self.case(no)
         return done
 
-    def _record(self, row: Mapping[str, Any], action: str, by: str | None, now: datetime, changes: Changes,
-                detail: Detail, verdict: Verdict) -> int:
+    def _record(
+        self,
+        row: Mapping[str, Any],
+        action: str,
+        by: str | None,
+        now: datetime,
+        changes: Changes,
+        detail: Detail,
+        verdict: Verdict,
+    ) -> int:
         s = self.store
         status = changes.get("status", row["status"])
         detail = {"status": [row["status"], status], **detail}
         recorded = verdict.flags + verdict.warnings
         if recorded:
             detail["verdict"] = [f.as_record() for f in recorded]
-        seq = s.append_event(row["no"], action, by, _iso(now), self.policy.timezone,
-                             self._at_window(detail) if by is not None else detail)
-        s.update("cases", "no", row["no"], {**_timing(row, action, now), **changes, "version": row["version"] + 1,
-                                            "updated_at": _iso(now)})
+        seq = s.append_event(
+            row["no"],
+            action,
+            by,
+            _iso(now),
+            self.policy.timezone,
+            self._at_window(detail) if by is not None else detail,
+        )
+        s.update(
+            "cases",
+            "no",
+            row["no"],
+            {**_timing(row, action, now), **changes, "version": row["version"] + 1, "updated_at": _iso(now)},
+        )
         after = {**row, **changes}
         if any(after[k] != row[k] for k in STATE_KEYS):
             s.record_state(row["no"], seq, _iso(now), after)
         for finding in recorded:
-            s.insert("violations", {
-                "rule": finding.rule, "staff": finding.staff or by, "case_no": row["no"],
-                "at": _iso(finding.at or now), "event_seq": seq, "recorded_at": _iso(now),
-                "unique_key": finding.unique or f"{finding.rule}:{row['no']}:{seq}",
-                "detail": json.dumps({"key": finding.key, "params": dict(finding.params), "action": action,
-                                      "confirmed_warning": finding.severity == "warn"},
-                                     ensure_ascii=False, default=str)})
+            s.insert(
+                "violations",
+                {
+                    "rule": finding.rule,
+                    "staff": finding.staff or by,
+                    "case_no": row["no"],
+                    "at": _iso(finding.at or now),
+                    "event_seq": seq,
+                    "recorded_at": _iso(now),
+                    "unique_key": finding.unique or f"{finding.rule}:{row['no']}:{seq}",
+                    "detail": json.dumps(
+                        {
+                            "key": finding.key,
+                            "params": dict(finding.params),
+                            "action": action,
+                            "confirmed_warning": finding.severity == "warn",
+                        },
+                        ensure_ascii=False,
+                        default=str,
+                    ),
+                },
+            )
         return seq
 
     def _desk_event(self, action: str, by: str | None, at: str, detail: Mapping[str, Any]) -> int:
@@ -978,42 +1332,71 @@ class Desk:
         if changes or not since:
             raise self._conflict(row, expect, changes[-1] if changes else None)
 
-    def _conflict(self, row: Mapping[str, Any], expect: int,
-                  last: Mapping[str, Any] | None = None) -> ConflictError:
+    def _conflict(self, row: Mapping[str, Any], expect: int, last: Mapping[str, Any] | None = None) -> ConflictError:
         last = last or self.store.last_case_event(row["no"]) or {}
         who = self.staff().get(last.get("by_staff") or "")
         from firstask import i18n
 
-        return ConflictError("conflict", no=row["no"], by=f"{who.name} ({who.code})" if who else "-",
-                             at=str(last.get("at", ""))[11:16], action=i18n.Lazy(f"action.{last.get('action')}"),
-                             seen=expect, now=row["version"])
+        return ConflictError(
+            "conflict",
+            no=row["no"],
+            by=f"{who.name} ({who.code})" if who else "-",
+            at=str(last.get("at", ""))[11:16],
+            action=i18n.Lazy(f"action.{last.get('action')}"),
+            seen=expect,
+            now=row["version"],
+        )
 
     def _state(self, row: Mapping[str, Any]) -> CaseState:
         s = self.store
-        notices = tuple((e["by_staff"], tuple(json.loads(e["detail"])["items"]))
-                        for e in s.all("SELECT by_staff, detail FROM events WHERE case_no = ? AND action = 'notify' "
-                                       "ORDER BY seq", (row["no"],)))
-        flagged = frozenset(r["unique_key"] for r in s.all(
-            "SELECT unique_key FROM violations WHERE case_no = ?", (row["no"],)))
+        notices = tuple(
+            (e["by_staff"], tuple(json.loads(e["detail"])["items"]))
+            for e in s.all(
+                "SELECT by_staff, detail FROM events WHERE case_no = ? AND action = 'notify' ORDER BY seq", (row["no"],)
+            )
+        )
+        flagged = frozenset(
+            r["unique_key"] for r in s.all("SELECT unique_key FROM violations WHERE case_no = ?", (row["no"],))
+        )
         return CaseState(
-            no=row["no"], version=row["version"], status=row["status"], kind=row["kind"], channel=row["channel"],
-            first_asker=row["first_asker"], owner=row["owner"], created_at=datetime.fromisoformat(row["created_at"]),
+            no=row["no"],
+            version=row["version"],
+            status=row["status"],
+            kind=row["kind"],
+            channel=row["channel"],
+            first_asker=row["first_asker"],
+            owner=row["owner"],
+            created_at=datetime.fromisoformat(row["created_at"]),
             matter=Matter.from_json(json.loads(row["matter"])) if row["matter"] else None,
-            anonymous=bool(row["anonymous"]), about_staff=row["about_staff"], due=_d(row["due"]),
-            extended_days=row["extended_days"] or 0, limit_days=row["limit_days"],
-            accepted_at=_dt(row["accepted_at"]), notices=notices, pending_to=row["pending_to"],
-            pending_from=row["pending_from"], return_status=row["return_status"], rating=row["rating"],
-            resolved_at=_dt(row["resolved_at"]), flagged=flagged,
-            first_response_at=_dt(row["first_response_at"]), notified_at=_dt(row["notified_at"]),
-            last_contact_at=_dt(row["last_contact_at"]), pending_since=_dt(row["pending_since"]),
-            rated_at=_dt(row["rated_at"]), remedied_at=_dt(row["remedied_at"]),
+            anonymous=bool(row["anonymous"]),
+            about_staff=row["about_staff"],
+            due=_d(row["due"]),
+            extended_days=row["extended_days"] or 0,
+            limit_days=row["limit_days"],
+            accepted_at=_dt(row["accepted_at"]),
+            notices=notices,
+            pending_to=row["pending_to"],
+            pending_from=row["pending_from"],
+            return_status=row["return_status"],
+            rating=row["rating"],
+            resolved_at=_dt(row["resolved_at"]),
+            flagged=flagged,
+            first_response_at=_dt(row["first_response_at"]),
+            notified_at=_dt(row["notified_at"]),
+            last_contact_at=_dt(row["last_contact_at"]),
+            pending_since=_dt(row["pending_since"]),
+            rated_at=_dt(row["rated_at"]),
+            remedied_at=_dt(row["remedied_at"]),
             owner_changes=self._owner_changes(row["no"]),
             receiver_absences=self._absences(row["pending_to"], _dt(row["pending_since"]))
-            if row["status"] == "handoff_pending" else ())
+            if row["status"] == "handoff_pending"
+            else (),
+        )
 
     def _owner_changes(self, no: str) -> tuple[tuple[datetime, str], ...]:
-        rows = self.store.all("SELECT at, detail FROM events WHERE case_no = ? AND action = 'accept_handoff' "
-                              "ORDER BY seq", (no,))
+        rows = self.store.all(
+            "SELECT at, detail FROM events WHERE case_no = ? AND action = 'accept_handoff' ORDER BY seq", (no,)
+        )
         return tuple((datetime.fromisoformat(r["at"]), json.loads(r["detail"])["owner"]) for r in rows)
 
     def _absences(self, code: str | None, since: datetime | None) -> tuple[tuple[datetime, datetime], ...]:
@@ -1036,20 +1419,36 @@ class Desk:
         return tuple(out)
 
     def _slip(self, case: CaseState, ctx: Context, now: datetime) -> printing.Slip:
-        row = self.store.one("SELECT p.name, c.summary FROM cases c LEFT JOIN people p ON p.id = c.person_id "
-                             "WHERE c.no = ?", (case.no,)) or {}
+        row = (
+            self.store.one(
+                "SELECT p.name, c.summary FROM cases c LEFT JOIN people p ON p.id = c.person_id WHERE c.no = ?",
+                (case.no,),
+            )
+            or {}
+        )
         # The slip names whoever hands it over: the clerk acting at this window (the owner's backup, say).
-        return printing.Slip(case_no=case.no, visitor=row.get("name") or "",
-                             matter=case.matter.name if case.matter else what_about(case.kind, row.get("summary")),
-                             clerk=ctx.actor.name, window=self.window, day=now.date(), centre=centre_of(ctx.policy))
+        return printing.Slip(
+            case_no=case.no,
+            visitor=row.get("name") or "",
+            matter=case.matter.name if case.matter else what_about(case.kind, row.get("summary")),
+            clerk=ctx.actor.name,
+            window=self.window,
+            day=now.date(),
+            centre=centre_of(ctx.policy),
+        )
 
-    def _notice_text(self, case: CaseState, ctx: Context, now: datetime, items: Sequence[str],
-                     presented: Sequence[str]) -> str:
+    def _notice_text(
+        self, case: CaseState, ctx: Context, now: datetime, items: Sequence[str], presented: Sequence[str]
+    ) -> str:
         forms = {d.name: d.form for d in case.matter.documents} if case.matter else {}
         first = self.store.first_event_at(case.no, "notify")
-        return printing.notice(self._slip(case, ctx, now), [(i, forms.get(i)) for i in items],
-                               forms=forms_place(case.matter, ctx.policy), presented=presented,
-                               earlier=datetime.fromisoformat(first).date() if first else None)
+        return printing.notice(
+            self._slip(case, ctx, now),
+            [(i, forms.get(i)) for i in items],
+            forms=forms_place(case.matter, ctx.policy),
+            presented=presented,
+            earlier=datetime.fromisoformat(first).date() if first else None,
+        )
 
     def _state_of(self, no: str) -> CaseState:
         """A case as the rules see it now (the previews ask them), or INPUT when there is no such case."""
@@ -1058,8 +1457,9 @@ class Desk:
             raise RuleError("INPUT", "input.unknown_case", no=str(no))
         return self._state(row)
 
-    def preview_notice(self, no: str, by: str, *, presented: Iterable[str] = (), extra: Iterable[str] = (),
-                       applies: Iterable[str] = ()) -> tuple[list[str], str]:
+    def preview_notice(
+        self, no: str, by: str, *, presented: Iterable[str] = (), extra: Iterable[str] = (), applies: Iterable[str] = ()
+    ) -> tuple[list[str], str]:
         """What a notice given now would ask for, and its text as it would print (the notice dialog's preview)."""
         case = self._state_of(no)
         shown = clean_list(presented, "presented")
@@ -1078,8 +1478,12 @@ class Desk:
             if required:
                 from firstask import i18n
 
-                raise RuleError(PRINT_RULES[kind], "print.failed", document=i18n.Lazy(f"document.{kind}"),
-                                reason=e.strerror or str(e)) from e
+                raise RuleError(
+                    PRINT_RULES[kind],
+                    "print.failed",
+                    document=i18n.Lazy(f"document.{kind}"),
+                    reason=e.strerror or str(e),
+                ) from e
             return None
         return path.name
 
@@ -1093,29 +1497,74 @@ class Desk:
                 raise RuleError("INPUT", "input.unknown_case", no=str(no))
             person = s.person(row["person_id"]) if row["person_id"] else None
             events = s.case_events(row["no"])
-        history = [Event(seq=e["seq"], action=e["action"], by=e["by_staff"], at=datetime.fromisoformat(e["at"]),
-                         detail=json.loads(e["detail"])) for e in events]
+        history = [
+            Event(
+                seq=e["seq"],
+                action=e["action"],
+                by=e["by_staff"],
+                at=datetime.fromisoformat(e["at"]),
+                detail=json.loads(e["detail"]),
+            )
+            for e in events
+        ]
         return Case(
-            no=row["no"], version=row["version"], status=row["status"], first_asker=row["first_asker"],
-            owner=row["owner"], channel=row["channel"], kind=row["kind"], summary=row["summary"] or "",
-            matter=row["matter_code"], matter_info=Matter.from_json(json.loads(row["matter"])) if row["matter"]
-            else None, visitor_name=(person or {}).get("name"), phone=(person or {}).get("phone"),
-            id_number=(person or {}).get("id_number"), org=(person or {}).get("org"),
-            anonymous=bool(row["anonymous"]), about_staff=row["about_staff"], due=_d(row["due"]),
-            due_provisional=bool(row["due_provisional"]), pending_to=row["pending_to"],
-            pending_from=row["pending_from"], outcome=row["outcome"], result=row["result"], rating=row["rating"],
-            created_at=datetime.fromisoformat(row["created_at"]), accepted_at=_dt(row["accepted_at"]),
-            resolved_at=_dt(row["resolved_at"]), closed_at=_dt(row["closed_at"]), history=history,
-            address=(person or {}).get("address"), remedied_at=_dt(row["remedied_at"]))
+            no=row["no"],
+            version=row["version"],
+            status=row["status"],
+            first_asker=row["first_asker"],
+            owner=row["owner"],
+            channel=row["channel"],
+            kind=row["kind"],
+            summary=row["summary"] or "",
+            matter=row["matter_code"],
+            matter_info=Matter.from_json(json.loads(row["matter"])) if row["matter"] else None,
+            visitor_name=(person or {}).get("name"),
+            phone=(person or {}).get("phone"),
+            id_number=(person or {}).get("id_number"),
+            org=(person or {}).get("org"),
+            anonymous=bool(row["anonymous"]),
+            about_staff=row["about_staff"],
+            due=_d(row["due"]),
+            due_provisional=bool(row["due_provisional"]),
+            pending_to=row["pending_to"],
+            pending_from=row["pending_from"],
+            outcome=row["outcome"],
+            result=row["result"],
+            rating=row["rating"],
+            created_at=datetime.fromisoformat(row["created_at"]),
+            accepted_at=_dt(row["accepted_at"]),
+            resolved_at=_dt(row["resolved_at"]),
+            closed_at=_dt(row["closed_at"]),
+            history=history,
+            address=(person or {}).get("address"),
+            remedied_at=_dt(row["remedied_at"]),
+        )
 
     def notices(self, no: str) -> list[Notice]:
-        return [notice_of(Event(seq=e["seq"], action="notify", by=e["by_staff"], at=datetime.fromisoformat(e["at"]),
-                                detail=json.loads(e["detail"])))
-                for e in self.store.all("SELECT seq, by_staff, at, detail FROM events WHERE case_no = ? "
-                                        "AND action = 'notify' ORDER BY seq", (str(no),))]
+        return [
+            notice_of(
+                Event(
+                    seq=e["seq"],
+                    action="notify",
+                    by=e["by_staff"],
+                    at=datetime.fromisoformat(e["at"]),
+                    detail=json.loads(e["detail"]),
+                )
+            )
+            for e in self.store.all(
+                "SELECT seq, by_staff, at, detail FROM events WHERE case_no = ? AND action = 'notify' ORDER BY seq",
+                (str(no),),
+            )
+        ]
 
-    def violations(self, *, day: date | None = None, staff: str | None = None,
-                   case_no: str | None = None, after_id: int | None = None) -> list[Violation]:
+    def violations(
+        self,
+        *,
+        day: date | None = None,
+        staff: str | None = None,
+        case_no: str | None = None,
+        after_id: int | None = None,
+    ) -> list[Violation]:
         """Violations by the day they happened, staff, case; `after_id`: only those recorded after that one."""
         where: list[str] = []
         args: list[Any] = []
@@ -1136,13 +1585,17 @@ class Desk:
 
     def my_cases(self, code: str) -> list[CaseLine]:
         """The open cases a staff member owns, soonest due first (the seed of the follow-up screen)."""
-        return self._lines("c.owner = ? AND c.status IN ('open', 'awaiting_documents', 'handoff_pending', "
-                           "'in_progress')", (code,))
+        return self._lines(
+            "c.owner = ? AND c.status IN ('open', 'awaiting_documents', 'handoff_pending', 'in_progress')", (code,)
+        )
 
     def waiting_for(self, code: str) -> list[CaseLine]:
         """Hand-offs addressed to this staff member, or to a colleague they back up while that colleague is away."""
-        return self._lines("c.status = 'handoff_pending' AND (c.pending_to = ? OR c.pending_to IN "
-                           "(SELECT s.code FROM staff s WHERE s.backup = ? AND s.absent = 1))", (code, code))
+        return self._lines(
+            "c.status = 'handoff_pending' AND (c.pending_to = ? OR c.pending_to IN "
+            "(SELECT s.code FROM staff s WHERE s.backup = ? AND s.absent = 1))",
+            (code, code),
+        )
 
     def callbacks(self, code: str) -> list[CaseLine]:
         """Calls this staff member owes visitors: resolved cases waiting for the callback and rating (first-asker
@@ -1153,22 +1606,40 @@ class Desk:
             "c.no IN (SELECT no FROM cases WHERE owner = ? AND status = 'resolved' AND anonymous = 0 "
             "UNION SELECT no FROM cases WHERE first_asker = ? AND status = 'resolved' AND anonymous = 0 "
             f"UNION SELECT no FROM cases WHERE rating IN ({bad}) AND remedied_at IS NULL AND status = 'closed' "
-            "AND (owner = ? OR first_asker = ?))", (code, code, code, code),
-            order="c.status = 'resolved', c.resolved_at, c.created_at")  # bad ratings first: their clock runs
+            "AND (owner = ? OR first_asker = ?))",
+            (code, code, code, code),
+            order="c.status = 'resolved', c.resolved_at, c.created_at",
+        )  # bad ratings first: their clock runs
 
     def refusal(self, action: str, case: Case | CaseLine, by: str) -> RuleError | None:
         """Why `by` may not take `action` (a Desk method's name) on the case as shown, or None: what a key bar
         offers, and the one line a key pressed anyway says (rules.may: status, who may act, the case itself)."""
-        matter = case.matter_info if isinstance(case, Case) else (
-            Matter(code="", name=case.matter_name or "", limit_days=0, kind=case.matter_kind)
-            if case.matter_kind else None)
+        matter = (
+            case.matter_info
+            if isinstance(case, Case)
+            else (
+                Matter(code="", name=case.matter_name or "", limit_days=0, kind=case.matter_kind)
+                if case.matter_kind
+                else None
+            )
+        )
         state = CaseState(
-            no=case.no, version=case.version, status=case.status, kind=case.kind, channel=case.channel,
-            first_asker=case.first_asker, owner=case.owner, created_at=case.created_at, matter=matter,
-            anonymous=case.anonymous, about_staff=case.about_staff, pending_to=case.pending_to,
-            pending_from=case.pending_from, rating=case.rating,
-            remedied_at=(case.remedied_at if isinstance(case, Case) else
-                         (case.created_at if case.remedied else None)))
+            no=case.no,
+            version=case.version,
+            status=case.status,
+            kind=case.kind,
+            channel=case.channel,
+            first_asker=case.first_asker,
+            owner=case.owner,
+            created_at=case.created_at,
+            matter=matter,
+            anonymous=case.anonymous,
+            about_staff=case.about_staff,
+            pending_to=case.pending_to,
+            pending_from=case.pending_from,
+            rating=case.rating,
+            remedied_at=(case.remedied_at if isinstance(case, Case) else (case.created_at if case.remedied else None)),
+        )
         try:
             ctx = self._context(by, {})
         except RuleError as refused:
@@ -1179,18 +1650,35 @@ class Desk:
     def declined_to(self, code: str, since: datetime) -> list[Event]:
         """The hand-offs declined back to this staff member since a moment, oldest first (each with its case
         number in `detail["case"]` and the reason in `detail["reason"]`)."""
-        return [Event(seq=0, action="decline_handoff", by=r["by_staff"], at=datetime.fromisoformat(r["at"]),
-                      detail={"case": r["case_no"], "reason": r["reason"] or ""})
-                for r in self.store.declines_to(code, _iso(since))]
+        return [
+            Event(
+                seq=0,
+                action="decline_handoff",
+                by=r["by_staff"],
+                at=datetime.fromisoformat(r["at"]),
+                detail={"case": r["case_no"], "reason": r["reason"] or ""},
+            )
+            for r in self.store.declines_to(code, _iso(since))
+        ]
 
     def find_staff(self, query: str, limit: int | None = 8) -> list[Staff]:
         """Active colleagues by the start of their code, any part of their name, or their pinyin initials."""
         q = (query or "").strip().lower()
-        rows = self.store.all("SELECT code, name, role, backup, absent, active, initials FROM staff WHERE active = 1 "
-                              "ORDER BY code")
-        return [Staff(code=r["code"], name=r["name"], role=r["role"], backup=r["backup"], absent=bool(r["absent"]),
-                      active=True) for r in rows
-                if names.matches(q, r["code"], r["name"], r["initials"] or "")][:limit]
+        rows = self.store.all(
+            "SELECT code, name, role, backup, absent, active, initials FROM staff WHERE active = 1 ORDER BY code"
+        )
+        return [
+            Staff(
+                code=r["code"],
+                name=r["name"],
+                role=r["role"],
+                backup=r["backup"],
+                absent=bool(r["absent"]),
+                active=True,
+            )
+            for r in rows
+            if names.matches(q, r["code"], r["name"], r["initials"] or "")
+        ][:limit]
 
     def covering(self, code: str) -> list[Staff]:
         """The absent colleagues this staff member is the backup of (AB角): their work shows on this one's screen."""
@@ -1209,8 +1697,9 @@ class Desk:
         its lists at one mark need not read them again while the mark stands."""
         return self.store.data_version(), self.store.conn.total_changes
 
-    def _lines(self, where: str, args: Sequence[Any], order: str = "c.due IS NULL, c.due, c.created_at"
-               ) -> list[CaseLine]:
+    def _lines(
+        self, where: str, args: Sequence[Any], order: str = "c.due IS NULL, c.due, c.created_at"
+    ) -> list[CaseLine]:
         rows = self.store.all(
             "SELECT c.no, c.version, c.status, c.channel, c.kind, c.summary, c.matter, c.owner, c.first_asker, "
             "c.due, c.due_provisional, c.created_at, c.rating, c.remedied_at, c.resolved_at, c.pending_since, "
@@ -1223,20 +1712,39 @@ class Desk:
             "WHERE h.case_no = c.no AND h.action = 'hand_off' ORDER BY h.seq DESC LIMIT 1) END AS handoff_note "
             "FROM cases c "
             f"LEFT JOIN people p ON p.id = c.person_id WHERE {where} "
-            f"ORDER BY {order}", args)
+            f"ORDER BY {order}",
+            args,
+        )
         matters = [json.loads(r["matter"]) if r["matter"] else None for r in rows]
-        return [CaseLine(no=r["no"], version=r["version"], status=r["status"], channel=r["channel"],
-                         kind=r["kind"], summary=r["summary"] or "",
-                         matter_name=m["name"] if m else None, matter_kind=m["kind"] if m else None,
-                         pending_to=r["pending_to"], pending_from=r["pending_from"], anonymous=bool(r["anonymous"]),
-                         about_staff=r["about_staff"],
-                         visitor_name=r["visitor_name"], owner=r["owner"], first_asker=r["first_asker"],
-                         due=_d(r["due"]), due_provisional=bool(r["due_provisional"]),
-                         created_at=datetime.fromisoformat(r["created_at"]), rating=r["rating"],
-                         remedied=r["remedied_at"] is not None, resolved_at=_dt(r["resolved_at"]),
-                         pending_since=_dt(r["pending_since"]), returned=r["returned"],
-                         handoff_note=r["handoff_note"])
-                for r, m in zip(rows, matters, strict=True)]
+        return [
+            CaseLine(
+                no=r["no"],
+                version=r["version"],
+                status=r["status"],
+                channel=r["channel"],
+                kind=r["kind"],
+                summary=r["summary"] or "",
+                matter_name=m["name"] if m else None,
+                matter_kind=m["kind"] if m else None,
+                pending_to=r["pending_to"],
+                pending_from=r["pending_from"],
+                anonymous=bool(r["anonymous"]),
+                about_staff=r["about_staff"],
+                visitor_name=r["visitor_name"],
+                owner=r["owner"],
+                first_asker=r["first_asker"],
+                due=_d(r["due"]),
+                due_provisional=bool(r["due_provisional"]),
+                created_at=datetime.fromisoformat(r["created_at"]),
+                rating=r["rating"],
+                remedied=r["remedied_at"] is not None,
+                resolved_at=_dt(r["resolved_at"]),
+                pending_since=_dt(r["pending_since"]),
+                returned=r["returned"],
+                handoff_note=r["handoff_note"],
+            )
+            for r, m in zip(rows, matters, strict=True)
+        ]
 
     def summary(self, day: date) -> dict[str, Any]:
         """The day's summary (SPEC §9) as it stood at the end of that day; keys as in CONTRACT.md."""
@@ -1289,11 +1797,25 @@ class Desk:
         else:
             column, key = "name", q
         rows = self.store.find_people(column, key, limit, sorted(rules.OPEN_STATES))
-        hits = [VisitorHit(name=r["name"], phone=r["phone"], id_number=r["id_number"], org=r["org"],
-                           address=r["address"], visits=r["visits"], last_seen=datetime.fromisoformat(r["last_seen"]),
-                           open_cases=tuple(sorted((_line_of(c, r["name"]) for c in json.loads(r["open_cases"])),
-                                                   key=lambda line: line.no, reverse=True)))
-                for r in rows]
+        hits = [
+            VisitorHit(
+                name=r["name"],
+                phone=r["phone"],
+                id_number=r["id_number"],
+                org=r["org"],
+                address=r["address"],
+                visits=r["visits"],
+                last_seen=datetime.fromisoformat(r["last_seen"]),
+                open_cases=tuple(
+                    sorted(
+                        (_line_of(c, r["name"]) for c in json.loads(r["open_cases"])),
+                        key=lambda line: line.no,
+                        reverse=True,
+                    )
+                ),
+            )
+            for r in rows
+        ]
         if by is None or not hits:
             return hits
         role = self.store.one("SELECT role, active FROM staff WHERE code = ?", (by,))
@@ -1302,12 +1824,20 @@ class Desk:
         # The visitor's people rows (one per visit) by their phone's index, or by name for those without a phone,
         # and each row's case by its own index: the work grows with the visitor's visits, not with the history.
         # CROSS JOIN keeps SQLite from starting at the clerk's cases instead, which grow with every case.
-        kept = {(r["name"], r["phone"]) for r in self.store.all(
-            "SELECT DISTINCT p.name, p.phone FROM people p CROSS JOIN cases c ON c.person_id = p.id "
-            "WHERE ((p.phone_digits IN (SELECT value FROM json_each(?)) AND p.name IS NOT NULL) "
-            "OR (p.name IN (SELECT value FROM json_each(?)) AND p.phone IS NULL)) AND ? IN (c.owner, c.first_asker)",
-            (json.dumps(sorted({names.digits(h.phone) for h in hits if h.phone})),
-             json.dumps(sorted({h.name for h in hits if not h.phone}), ensure_ascii=False), by))}
+        kept = {
+            (r["name"], r["phone"])
+            for r in self.store.all(
+                "SELECT DISTINCT p.name, p.phone FROM people p CROSS JOIN cases c ON c.person_id = p.id "
+                "WHERE ((p.phone_digits IN (SELECT value FROM json_each(?)) AND p.name IS NOT NULL) "
+                "OR (p.name IN (SELECT value FROM json_each(?)) AND p.phone IS NULL)) "
+                "AND ? IN (c.owner, c.first_asker)",
+                (
+                    json.dumps(sorted({names.digits(h.phone) for h in hits if h.phone})),
+                    json.dumps(sorted({h.name for h in hits if not h.phone}), ensure_ascii=False),
+                    by,
+                ),
+            )
+        }
         return [replace(h, whole=(h.name, h.phone) in kept) for h in hits]
 
     def find_cases(self, query: str, limit: int = 8) -> list[CaseLine]:
@@ -1325,8 +1855,9 @@ class Desk:
         elif q.isdigit() and len(q) == 12:
             numbers = [f"{q[:8]}-{q[8:]}"]
         elif q.isdigit() and 2 <= len(q) <= 4:
-            numbers = self.store.case_numbers_ending(f"{int(q):04d}", self.now().strftime("%Y%m%d"),
-                                                     sorted(rules.OPEN_STATES))
+            numbers = self.store.case_numbers_ending(
+                f"{int(q):04d}", self.now().strftime("%Y%m%d"), sorted(rules.OPEN_STATES)
+            )
         else:
             return []
         return sorted(self.lines_of(numbers), key=lambda line: line.no, reverse=True)[:limit]
@@ -1335,16 +1866,19 @@ class Desk:
         """These cases as list lines, by case number (those that do not exist are left out)."""
         if not numbers:
             return []
-        return self._lines("c.no IN (SELECT value FROM json_each(?))", (json.dumps(list(numbers)),),
-                           order="c.no")
+        return self._lines("c.no IN (SELECT value FROM json_each(?))", (json.dumps(list(numbers)),), order="c.no")
 
     def find_matters(self, query: str, limit: int = 10) -> list[Matter]:
         """Catalogue matters by code, by any part of the name, or by pinyin initials."""
         q = (query or "").strip().lower()
         out = []
         for r in self.store.all("SELECT * FROM matters WHERE active = 1 ORDER BY code"):
-            if not q or r["code"].lower().startswith(q) or q in r["name"].lower() or \
-                    (r["initials"] or "").startswith(q):
+            if (
+                not q
+                or r["code"].lower().startswith(q)
+                or q in r["name"].lower()
+                or (r["initials"] or "").startswith(q)
+            ):
                 out.append(_matter_from_row(r))
         return out[:limit]
 
@@ -1372,8 +1906,9 @@ class Desk:
 
     # --- supervisor screens: set-up ---
 
-    def save_staff(self, code: str, name: str, *, role: str = "clerk", backup: str | None = None,
-                   pin: str | None = None, by: str) -> None:
+    def save_staff(
+        self, code: str, name: str, *, role: str = "clerk", backup: str | None = None, pin: str | None = None, by: str
+    ) -> None:
         """A supervisor adds or edits a staff member (roster). The backup must be another staff member (A↔B is
         fine); a new member's first PIN must be changed at their first log-in. Editing keeps active and PIN."""
         self.supervisor_only(by, "setup")
@@ -1452,9 +1987,18 @@ class Desk:
         how many repeats (从重), and by rule."""
         months: dict[str, dict[str, Any]] = {}
         for v in self.violations(staff=code):
-            month = months.setdefault(v.at.strftime("%Y-%m"), {
-                "month": v.at.strftime("%Y-%m"), "total": 0, "open": 0, "confirmed": 0, "excused": 0, "repeat": 0,
-                "rules": {}})
+            month = months.setdefault(
+                v.at.strftime("%Y-%m"),
+                {
+                    "month": v.at.strftime("%Y-%m"),
+                    "total": 0,
+                    "open": 0,
+                    "confirmed": 0,
+                    "excused": 0,
+                    "repeat": 0,
+                    "rules": {},
+                },
+            )
             month["total"] += 1
             decision = (v.review or {}).get("decision")
             month[{"confirm": "confirmed", "excuse": "excused"}.get(decision or "", "open")] += 1
@@ -1502,12 +2046,15 @@ class Desk:
             chain = self.store.chain_at(end)
             existed = self.store.staff_codes_at(end)
             staff = {code: s for code, s in self.staff().items() if code in existed}
-            overdue = [report.overdue_on(d, self.store.states_at(report.day_bounds(d)[1], open_states))
-                       for d in report.days_from(first, last)]
+            overdue = [
+                report.overdue_on(d, self.store.states_at(report.day_bounds(d)[1], open_states))
+                for d in report.days_from(first, last)
+            ]
         return report.span(first, last, figures, states, chain, self.calendar, staff, overdue)
 
-    def day_cases(self, first: date, last: date | None = None, *, also: Iterable[str] = (),
-                  unmasked: bool = False) -> list[dict[str, Any]]:
+    def day_cases(
+        self, first: date, last: date | None = None, *, also: Iterable[str] = (), unmasked: bool = False
+    ) -> list[dict[str, Any]]:
         """The cases received or acted on from `first` to `last` (one day by default) and those named in `also`
         (a report's overdue and due lists), case number order, with status, owner and due date as at the end of
         the period and the actions of the period (oldest first). Phones and ID numbers are masked (SPEC §10)
@@ -1518,12 +2065,14 @@ class Desk:
         done: dict[str, list[str]] = {}
         out: list[dict[str, Any]] = []
         with self.store.read():
-            for e in self.store.all("SELECT case_no, action FROM events WHERE at >= ? AND at < ? "
-                                    "AND case_no IS NOT NULL ORDER BY seq", (start, end)):
+            for e in self.store.all(
+                "SELECT case_no, action FROM events WHERE at >= ? AND at < ? AND case_no IS NOT NULL ORDER BY seq",
+                (start, end),
+            ):
                 done.setdefault(e["case_no"], []).append(e["action"])
             numbers = sorted(set(done) | set(also))
             for chunk in range(0, len(numbers), 500):  # well under SQLite's limit on bound parameters
-                wanted = numbers[chunk:chunk + 500]
+                wanted = numbers[chunk : chunk + 500]
                 marks = ", ".join("?" * len(wanted))
                 rows = self.store.all(
                     "SELECT c.no, c.created_at, c.channel, c.kind, c.summary, c.matter, c.anonymous, c.first_asker, "
@@ -1531,25 +2080,39 @@ class Desk:
                     "s.status, s.owner, s.due FROM cases c LEFT JOIN people p ON p.id = c.person_id "
                     "LEFT JOIN case_states s ON s.case_no = c.no AND s.valid_from < ? "
                     "AND (s.valid_to IS NULL OR s.valid_to >= ?) "
-                    f"WHERE c.no IN ({marks}) ORDER BY c.no", [end, end, *wanted])
+                    f"WHERE c.no IN ({marks}) ORDER BY c.no",
+                    [end, end, *wanted],
+                )
                 for r in rows:
                     known = r["status"] is not None  # a case checked in after the period has no state then
-                    out.append({
-                        "no": r["no"], "created_at": r["created_at"], "channel": r["channel"], "kind": r["kind"],
-                        "matter": json.loads(r["matter"])["name"] if r["matter"] else None,
-                        "summary": r["summary"] or "", "anonymous": bool(r["anonymous"]), "visitor": r["name"],
-                        "phone": r["phone"] if unmasked else privacy.mask_phone(r["phone"]),
-                        "id_number": r["id_number"] if unmasked else privacy.mask_id_number(r["id_number"]),
-                        "first_asker": r["first_asker"], "owner": r["owner"] if known else r["owner_now"],
-                        "status": r["status"] if known else r["status_now"], "due": r["due"] if known
-                        else r["due_now"], "actions": done.get(r["no"], [])})
+                    out.append(
+                        {
+                            "no": r["no"],
+                            "created_at": r["created_at"],
+                            "channel": r["channel"],
+                            "kind": r["kind"],
+                            "matter": json.loads(r["matter"])["name"] if r["matter"] else None,
+                            "summary": r["summary"] or "",
+                            "anonymous": bool(r["anonymous"]),
+                            "visitor": r["name"],
+                            "phone": r["phone"] if unmasked else privacy.mask_phone(r["phone"]),
+                            "id_number": r["id_number"] if unmasked else privacy.mask_id_number(r["id_number"]),
+                            "first_asker": r["first_asker"],
+                            "owner": r["owner"] if known else r["owner_now"],
+                            "status": r["status"] if known else r["status_now"],
+                            "due": r["due"] if known else r["due_now"],
+                            "actions": done.get(r["no"], []),
+                        }
+                    )
         return out
 
     def period_violations(self, first: date, last: date | None = None) -> list[Violation]:
         """The violations that happened from `first` to `last` (one day by default), oldest first."""
         start, end = first.isoformat(), (((last or first) + timedelta(days=1)).isoformat())
-        return [_violation(r) for r in self.store.all("SELECT * FROM violations WHERE at >= ? AND at < ? "
-                                                      "ORDER BY at, id", (start, end))]
+        return [
+            _violation(r)
+            for r in self.store.all("SELECT * FROM violations WHERE at >= ? AND at < ? ORDER BY at, id", (start, end))
+        ]
 
     def trend(self, last: date, days: int = 30) -> list[dict[str, Any]]:
         """SPEC §9's chart: received, resolved and overdue for each of the `days` days ending on `last`."""
@@ -1560,21 +2123,36 @@ class Desk:
         open_states = sorted(rules.OPEN_STATES)
         resolving = ", ".join("?" * len(report.RESOLVING))
         with self.store.read():
-            received = {r["day"]: r["n"] for r in self.store.all(
-                "SELECT substr(created_at, 1, 10) AS day, count(*) AS n FROM cases WHERE created_at >= ? "
-                "AND created_at < ? GROUP BY day", (start, end))}
+            received = {
+                r["day"]: r["n"]
+                for r in self.store.all(
+                    "SELECT substr(created_at, 1, 10) AS day, count(*) AS n FROM cases WHERE created_at >= ? "
+                    "AND created_at < ? GROUP BY day",
+                    (start, end),
+                )
+            }
             # As the summary counts "resolved": a resolving action that moved the case into `resolved`.
-            resolved = {r["day"]: r["n"] for r in self.store.all(
-                "SELECT substr(at, 1, 10) AS day, count(*) AS n FROM events WHERE at >= ? AND at < ? "
-                f"AND case_no IS NOT NULL AND action IN ({resolving}) "
-                "AND json_extract(detail, '$.status[1]') = 'resolved' "
-                "AND json_extract(detail, '$.status[0]') != 'resolved' GROUP BY day",
-                (start, end, *report.RESOLVING))}
+            resolved = {
+                r["day"]: r["n"]
+                for r in self.store.all(
+                    "SELECT substr(at, 1, 10) AS day, count(*) AS n FROM events WHERE at >= ? AND at < ? "
+                    f"AND case_no IS NOT NULL AND action IN ({resolving}) "
+                    "AND json_extract(detail, '$.status[1]') = 'resolved' "
+                    "AND json_extract(detail, '$.status[0]') != 'resolved' GROUP BY day",
+                    (start, end, *report.RESOLVING),
+                )
+            }
             dates = report.days_from(first, last)
-            overdue = self.store.overdue_counts([(d.isoformat(), report.day_bounds(d)[1]) for d in dates],
-                                                open_states)
-        return [{"day": d.isoformat(), "received": received.get(d.isoformat(), 0),
-                 "resolved": resolved.get(d.isoformat(), 0), "overdue": overdue.get(d.isoformat(), 0)} for d in dates]
+            overdue = self.store.overdue_counts([(d.isoformat(), report.day_bounds(d)[1]) for d in dates], open_states)
+        return [
+            {
+                "day": d.isoformat(),
+                "received": received.get(d.isoformat(), 0),
+                "resolved": resolved.get(d.isoformat(), 0),
+                "overdue": overdue.get(d.isoformat(), 0),
+            }
+            for d in dates
+        ]
 
     def unmasked_export(self, code: str, pin: str, detail: Mapping[str, Any]) -> Staff:
         """SPEC §10: phones and ID numbers leave the desk whole only at a supervisor's request. The PIN is checked
@@ -1582,18 +2160,20 @@ class Desk:
         refused. `detail` says what was asked for (format, period, file)."""
         staff = self.authenticate(code, pin)
         with self.store.write():
-            self._desk_event("export_unmasked" if staff.is_supervisor else "export_refused", staff.code,
-                             _iso(self.now()), {**detail, "unmasked": True})
+            self._desk_event(
+                "export_unmasked" if staff.is_supervisor else "export_refused",
+                staff.code,
+                _iso(self.now()),
+                {**detail, "unmasked": True},
+            )
         if not staff.is_supervisor:
             raise RuleError("ACCESS", "report.unmasked_refused", code=staff.code)
         return staff
 
-
     # --- supervisor screens: summary ---
     # The summary screen's drill-down: the cases behind each figure of `summary(day)` (its trend is `trend`).
 
-    def figure_cases(self, day: date, figure: str, key: str | None = None
-                     ) -> list[tuple[CaseLine, datetime | None]]:
+    def figure_cases(self, day: date, figure: str, key: str | None = None) -> list[tuple[CaseLine, datetime | None]]:
         """The cases behind one figure of `summary(day)`, one line per thing the figure counts, so the list is as
         long as the figure (a case given two notices that day is listed twice), in the order they happened.
 
@@ -1623,14 +2203,23 @@ class Desk:
 
         name, _, rest = path.partition("/")
         events = "SELECT case_no AS no, at FROM events WHERE at >= :start AND at < :end AND case_no IS NOT NULL"
-        resolving = (events + " AND action IN (" + ", ".join(f"'{a}'" for a in report.RESOLVING) + ") "
-                     "AND json_extract(detail, '$.status[1]') = 'resolved' "
-                     "AND json_extract(detail, '$.status[0]') != 'resolved'")
+        resolving = (
+            events + " AND action IN (" + ", ".join(f"'{a}'" for a in report.RESOLVING) + ") "
+            "AND json_extract(detail, '$.status[1]') = 'resolved' "
+            "AND json_extract(detail, '$.status[0]') != 'resolved'"
+        )
         received = "SELECT no, created_at AS at FROM cases WHERE created_at >= :start AND created_at < :end"
         violations = "SELECT case_no AS no, at FROM violations WHERE at >= :start AND at < :end"
-        by_action = {"answered_on_spot": "answer", "notices": "notify", "accepted": "accept", "referred": "refer",
-                     "rejected": "reject", "handoffs/made": "hand_off", "handoffs/accepted": "accept_handoff",
-                     "handoffs/declined": "decline_handoff"}
+        by_action = {
+            "answered_on_spot": "answer",
+            "notices": "notify",
+            "accepted": "accept",
+            "referred": "refer",
+            "rejected": "reject",
+            "handoffs/made": "hand_off",
+            "handoffs/accepted": "accept_handoff",
+            "handoffs/declined": "decline_handoff",
+        }
         sql: str | None = None
         args = dict(span, rest=rest)
         if path == "received":
@@ -1644,8 +2233,11 @@ class Desk:
         elif path == "resolved":
             sql = resolving
         elif name == "ratings" or path == "bad_ratings":
-            levels = ", ".join(str(level) for level in sorted(rules.BAD_RATINGS)) if path == "bad_ratings" \
+            levels = (
+                ", ".join(str(level) for level in sorted(rules.BAD_RATINGS))
+                if path == "bad_ratings"
                 else str(int(rest))
+            )
             sql = events + f" AND action = 'rate' AND json_extract(detail, '$.level') IN ({levels})"
         elif path == "violations":
             sql = violations
@@ -1656,30 +2248,39 @@ class Desk:
         elif name == "staff":
             code, _, column = rest.partition("/")
             args["code"] = code
-            sql = {"received": received + " AND first_asker = :code",
-                   "resolved": resolving + " AND by_staff = :code",
-                   "on_time": events + " AND action = 'resolve' AND by_staff = :code",
-                   "responded": received + " AND first_asker = :code AND first_response_at IS NOT NULL "
-                                           "AND first_response_at < :end",
-                   "violations": violations + (" AND staff IS NULL" if code == "-" else " AND staff = :code"),
-                   }.get(column)
+            sql = {
+                "received": received + " AND first_asker = :code",
+                "resolved": resolving + " AND by_staff = :code",
+                "on_time": events + " AND action = 'resolve' AND by_staff = :code",
+                "responded": received + " AND first_asker = :code AND first_response_at IS NOT NULL "
+                "AND first_response_at < :end",
+                "violations": violations + (" AND staff IS NULL" if code == "-" else " AND staff = :code"),
+            }.get(column)
             if column == "owned":
                 return self._states_hits(day, span, lambda r: r["owner"] == code)
         elif path in ("open", "overdue", "due_tomorrow", "handoffs/pending"):
             tomorrow = self.calendar.next_working_day(day).isoformat()
-            keep = {"open": lambda r: True,
-                    "overdue": lambda r: bool(r["due"]) and r["due"] < day.isoformat(),
-                    "due_tomorrow": lambda r: r["due"] == tomorrow,
-                    "handoffs/pending": lambda r: r["status"] == "handoff_pending"}[path]
+            keep = {
+                "open": lambda r: True,
+                "overdue": lambda r: bool(r["due"]) and r["due"] < day.isoformat(),
+                "due_tomorrow": lambda r: r["due"] == tomorrow,
+                "handoffs/pending": lambda r: r["status"] == "handoff_pending",
+            }[path]
             return self._states_hits(day, span, keep)
         if sql is None:
             raise ValueError(f"no such figure: {path!r}")
-        order = " ORDER BY seq" if sql.startswith(events) else " ORDER BY at, id" if sql.startswith(violations) \
+        order = (
+            " ORDER BY seq"
+            if sql.startswith(events)
+            else " ORDER BY at, id"
+            if sql.startswith(violations)
             else " ORDER BY created_at, no"
+        )
         return [(r["no"], r["at"]) for r in self.store.all(sql + order, args) if r["no"]]
 
-    def _states_hits(self, day: date, span: dict[str, Any], keep: Callable[[dict[str, Any]], bool]
-                     ) -> list[tuple[str, str | None]]:
+    def _states_hits(
+        self, day: date, span: dict[str, Any], keep: Callable[[dict[str, Any]], bool]
+    ) -> list[tuple[str, str | None]]:
         """The cases open at the end of the day (as `summary` reads them) that `keep` keeps, by case number."""
         rows = self.store.states_at(span["end"], sorted(rules.OPEN_STATES))
         return [(r["no"], None) for r in rows if r["status"] in rules.OPEN_STATES and keep(r)]
@@ -1716,13 +2317,14 @@ def what_about(kind: str, summary: str | None) -> str:
 
     text = " ".join((summary or "").split())
     if len(text) > SLIP_SUMMARY_CHARS:
-        text = text[:SLIP_SUMMARY_CHARS - 1] + "…"
+        text = text[: SLIP_SUMMARY_CHARS - 1] + "…"
     return f"{i18n.t(f'kind.{kind}', 'zh')}：{text}" if text else i18n.t(f"kind.{kind}", "zh")
 
 
 def centre_of(policy: Policy) -> printing.Centre:
-    return printing.Centre(name=policy.centre_name, address=policy.centre_address, phone=policy.centre_phone,
-                           hours=policy.centre_hours)
+    return printing.Centre(
+        name=policy.centre_name, address=policy.centre_address, phone=policy.centre_phone, hours=policy.centre_hours
+    )
 
 
 def _asks_anew(case: CaseState, items: Sequence[str]) -> bool:
@@ -1757,27 +2359,57 @@ def _months_after(moment: datetime, months: int) -> datetime:
 
 
 def _matter_from_row(row: Mapping[str, Any]) -> Matter:
-    return Matter(code=row["code"], name=row["name"], limit_days=row["limit_days"], kind=row["kind"],
-                  documents=tuple(rules.Document.parse(d) for d in json.loads(row["documents"] or "[]")),
-                  written_notice=bool(row["written_notice"]), dept=row["dept"], basis=row["basis"],
-                  estimated=bool(row["estimated"]), note=row.get("note"), forms_at=row.get("forms_at"))
+    return Matter(
+        code=row["code"],
+        name=row["name"],
+        limit_days=row["limit_days"],
+        kind=row["kind"],
+        documents=tuple(rules.Document.parse(d) for d in json.loads(row["documents"] or "[]")),
+        written_notice=bool(row["written_notice"]),
+        dept=row["dept"],
+        basis=row["basis"],
+        estimated=bool(row["estimated"]),
+        note=row.get("note"),
+        forms_at=row.get("forms_at"),
+    )
 
 
 def _line_of(c: Mapping[str, Any], visitor: str | None) -> CaseLine:
     """A list line from the JSON object the visitor search builds for each open case."""
-    return CaseLine(no=c["no"], version=c["version"], status=c["status"], channel=c["channel"], kind=c["kind"],
-                    summary=c["summary"] or "", matter_name=c["matter"], matter_kind=c["matter_kind"],
-                    visitor_name=visitor, owner=c["owner"], first_asker=c["first_asker"], due=_d(c["due"]),
-                    due_provisional=bool(c["due_provisional"]), created_at=datetime.fromisoformat(c["created_at"]),
-                    pending_since=_dt(c["pending_since"]), pending_to=c["pending_to"],
-                    pending_from=c["pending_from"], anonymous=bool(c["anonymous"]), about_staff=c["about_staff"])
+    return CaseLine(
+        no=c["no"],
+        version=c["version"],
+        status=c["status"],
+        channel=c["channel"],
+        kind=c["kind"],
+        summary=c["summary"] or "",
+        matter_name=c["matter"],
+        matter_kind=c["matter_kind"],
+        visitor_name=visitor,
+        owner=c["owner"],
+        first_asker=c["first_asker"],
+        due=_d(c["due"]),
+        due_provisional=bool(c["due_provisional"]),
+        created_at=datetime.fromisoformat(c["created_at"]),
+        pending_since=_dt(c["pending_since"]),
+        pending_to=c["pending_to"],
+        pending_from=c["pending_from"],
+        anonymous=bool(c["anonymous"]),
+        about_staff=c["about_staff"],
+    )
 
 
 def _violation(r: Mapping[str, Any]) -> Violation:
     review = None
     if r["decision"]:
-        review = {"decision": r["decision"], "reason": r["reason"], "by": r["reviewed_by"],
-                  "at": _dt(r["reviewed_at"])}
-    return Violation(id=r["id"], rule=r["rule"], staff=r["staff"], case_no=r["case_no"],
-                     at=datetime.fromisoformat(r["at"]), detail=json.loads(r["detail"] or "{}"), review=review,
-                     repeat=bool(r["repeat"]))
+        review = {"decision": r["decision"], "reason": r["reason"], "by": r["reviewed_by"], "at": _dt(r["reviewed_at"])}
+    return Violation(
+        id=r["id"],
+        rule=r["rule"],
+        staff=r["staff"],
+        case_no=r["case_no"],
+        at=datetime.fromisoformat(r["at"]),
+        detail=json.loads(r["detail"] or "{}"),
+        review=review,
+        repeat=bool(r["repeat"]),
+    )

@@ -59,19 +59,33 @@ class Report:
         return i18n.t(key, self.lang)
 
 
-def build(desk: Desk, first: date, last: date | None = None, *, lang: str = "zh", unmasked_by: str | None = None,
-          trend: bool = True) -> Report:
+def build(
+    desk: Desk,
+    first: date,
+    last: date | None = None,
+    *,
+    lang: str = "zh",
+    unmasked_by: str | None = None,
+    trend: bool = True,
+) -> Report:
     """The report of one day (`last` None) or of the days from `first` to `last`.
 
     `unmasked_by`: the supervisor whose request `Desk.unmasked_export` has already granted and recorded.
     """
     summary = desk.summary(first) if last is None else desk.span_summary(first, last)
     end = last or first
-    cases = desk.day_cases(first, last, also=[*summary["overdue"], *summary["due_tomorrow"]],
-                           unmasked=unmasked_by is not None)
-    return Report(summary=summary, cases=cases, violations=desk.period_violations(first, last),
-                  trend=desk.trend(end) if trend else [],
-                  staff_names={code: s.name for code, s in desk.staff().items()}, lang=lang, unmasked_by=unmasked_by)
+    cases = desk.day_cases(
+        first, last, also=[*summary["overdue"], *summary["due_tomorrow"]], unmasked=unmasked_by is not None
+    )
+    return Report(
+        summary=summary,
+        cases=cases,
+        violations=desk.period_violations(first, last),
+        trend=desk.trend(end) if trend else [],
+        staff_names={code: s.name for code, s in desk.staff().items()},
+        lang=lang,
+        unmasked_by=unmasked_by,
+    )
 
 
 def to_json(summary: dict[str, Any]) -> bytes:
@@ -167,8 +181,12 @@ def sections(report: Report) -> list[Section]:
         Figure("handoffs.accepted", f("figure.handoffs_accepted"), h["accepted"]),
         Figure("handoffs.pending", f("figure.handoffs_pending"), h["pending"]),
         Figure("handoffs.declined", f("figure.handoffs_declined"), h["declined"]),
-        Figure("handoffs.median_minutes_to_accept", f("figure.handoff_minutes"), h.get("median_minutes_to_accept"),
-               "minutes"),
+        Figure(
+            "handoffs.median_minutes_to_accept",
+            f("figure.handoff_minutes"),
+            h.get("median_minutes_to_accept"),
+            "minutes",
+        ),
         Figure("referred", f("figure.referred"), s["referred"]),
         Figure("rejected", f("figure.rejected"), s["rejected"]),
         Figure("resolved", f("figure.resolved"), s["resolved"]),
@@ -183,47 +201,93 @@ def sections(report: Report) -> list[Section]:
     ]
     return [
         Section("figures", f("section.figures"), headline),
-        Section("by_channel", f("section.by_channel"), [
-            Figure(f"by_channel.{c}", report.label(f"channel.{c}"), n) for c, n in s["by_channel"].items()]),
-        Section("by_kind", f("section.by_kind"), [
-            Figure(f"by_kind.{k}", report.label(f"kind.{k}"), n) for k, n in s["by_kind"].items()]),
-        Section("ratings", f("section.ratings"), [
-            Figure(f"ratings.{level}", f(f"rating.{level}"), s["ratings"].get(level, 0)) for level in RATING_LEVELS]),
-        Section("violations_by_rule", f("section.violations_by_rule"), [
-            Figure(f"violations.by_rule.{rule}", rule_label(report, rule), n) for rule, n in v["by_rule"].items()]),
-        Section("violations_by_staff", f("section.violations_by_staff"), [
-            Figure(f"violations.by_staff.{code}", staff_label(report, code), n) for code, n in v["by_staff"].items()]),
+        Section(
+            "by_channel",
+            f("section.by_channel"),
+            [Figure(f"by_channel.{c}", report.label(f"channel.{c}"), n) for c, n in s["by_channel"].items()],
+        ),
+        Section(
+            "by_kind",
+            f("section.by_kind"),
+            [Figure(f"by_kind.{k}", report.label(f"kind.{k}"), n) for k, n in s["by_kind"].items()],
+        ),
+        Section(
+            "ratings",
+            f("section.ratings"),
+            [Figure(f"ratings.{level}", f(f"rating.{level}"), s["ratings"].get(level, 0)) for level in RATING_LEVELS],
+        ),
+        Section(
+            "violations_by_rule",
+            f("section.violations_by_rule"),
+            [Figure(f"violations.by_rule.{rule}", rule_label(report, rule), n) for rule, n in v["by_rule"].items()],
+        ),
+        Section(
+            "violations_by_staff",
+            f("section.violations_by_staff"),
+            [Figure(f"violations.by_staff.{code}", staff_label(report, code), n) for code, n in v["by_staff"].items()],
+        ),
     ]
 
 
 def staff_table(report: Report) -> Table:
     f = report.t
-    keys = ("code", "name", "received", "owned", "resolved", "on_time_rate", "median_first_response_minutes",
-            "violations")
-    return Table("staff", f("section.staff"), [
-        f("staff.code"), f("staff.name"), f("staff.received"), f("staff.owned"), f("staff.resolved"),
-        f("staff.on_time_rate"), f("staff.first_response"), f("staff.violations")],
+    keys = (
+        "code",
+        "name",
+        "received",
+        "owned",
+        "resolved",
+        "on_time_rate",
+        "median_first_response_minutes",
+        "violations",
+    )
+    return Table(
+        "staff",
+        f("section.staff"),
+        [
+            f("staff.code"),
+            f("staff.name"),
+            f("staff.received"),
+            f("staff.owned"),
+            f("staff.resolved"),
+            f("staff.on_time_rate"),
+            f("staff.first_response"),
+            f("staff.violations"),
+        ],
         [[row.get(k) for k in keys] for row in report.summary["staff"]],
-        ["text", "text", "count", "count", "count", "rate", "minutes", "count"])
+        ["text", "text", "count", "count", "count", "rate", "minutes", "count"],
+    )
 
 
 def case_list_table(report: Report, key: str, numbers: Sequence[str]) -> Table:
     """The overdue or due-next cases, each with its owner and due date (the cases table has the rest)."""
     f = report.t
     by_no = {c["no"]: c for c in report.cases}
-    rows = [[no, staff_label(report, by_no.get(no, {}).get("owner")), by_no.get(no, {}).get("due")]
-            for no in numbers]
-    return Table(key, f(f"section.{key}"), [f("case.no"), f("case.owner"), f("case.due")], rows,
-                 ["text", "text", "text"])
+    rows = [[no, staff_label(report, by_no.get(no, {}).get("owner")), by_no.get(no, {}).get("due")] for no in numbers]
+    return Table(
+        key, f(f"section.{key}"), [f("case.no"), f("case.owner"), f("case.due")], rows, ["text", "text", "text"]
+    )
 
 
 def bad_ratings_table(report: Report) -> Table:
     f = report.t
-    rows = [[b["case"], f(f"rating.{b['level']}"), staff_label(report, b["owner"]), _moment(b["at"]),
-             _moment(b["remedied_at"]) if b["remedied_at"] else f("bad.pending")]
-            for b in report.summary.get("bad_ratings", [])]
-    return Table("bad_ratings", f("section.bad_ratings"), [f("bad.case"), f("bad.level"), f("bad.owner"),
-                                                           f("bad.at"), f("bad.remedied")], rows, ["text"] * 5)
+    rows = [
+        [
+            b["case"],
+            f(f"rating.{b['level']}"),
+            staff_label(report, b["owner"]),
+            _moment(b["at"]),
+            _moment(b["remedied_at"]) if b["remedied_at"] else f("bad.pending"),
+        ]
+        for b in report.summary.get("bad_ratings", [])
+    ]
+    return Table(
+        "bad_ratings",
+        f("section.bad_ratings"),
+        [f("bad.case"), f("bad.level"), f("bad.owner"), f("bad.at"), f("bad.remedied")],
+        rows,
+        ["text"] * 5,
+    )
 
 
 def violations_table(report: Report) -> Table:
@@ -235,33 +299,93 @@ def violations_table(report: Report) -> Table:
         # As the period's figures: a review made after the period does not show in it.
         decided = review.get("decision") if review.get("at") is not None and review["at"] < end else None
         detail = v.detail.get("key")
-        rows.append([v.at.strftime("%Y-%m-%d %H:%M"), rule_label(report, v.rule), staff_label(report, v.staff),
-                     v.case_no or f("none"),
-                     i18n.t(detail, report.lang, **v.detail.get("params", {})) if detail else "",
-                     f(f"violation.{decided}") if decided in ("confirm", "excuse") else f("violation.open")])
-    return Table("violations", f("section.violations"), [
-        f("violation.at"), f("violation.rule"), f("violation.staff"), f("violation.case"), f("violation.detail"),
-        f("violation.review")], rows, ["text"] * 6)
+        rows.append(
+            [
+                v.at.strftime("%Y-%m-%d %H:%M"),
+                rule_label(report, v.rule),
+                staff_label(report, v.staff),
+                v.case_no or f("none"),
+                i18n.t(detail, report.lang, **v.detail.get("params", {})) if detail else "",
+                f(f"violation.{decided}") if decided in ("confirm", "excuse") else f("violation.open"),
+            ]
+        )
+    return Table(
+        "violations",
+        f("section.violations"),
+        [
+            f("violation.at"),
+            f("violation.rule"),
+            f("violation.staff"),
+            f("violation.case"),
+            f("violation.detail"),
+            f("violation.review"),
+        ],
+        rows,
+        ["text"] * 6,
+    )
 
 
 def cases_table(report: Report) -> Table:
     f = report.t
     rows = []
     for c in report.cases:
-        rows.append([
-            c["no"], _moment(c["created_at"]), report.label(f"channel.{c['channel']}"),
-            report.label(f"kind.{c['kind']}"), c["matter"] or "", typed(report, c["summary"]),
-            f("anonymous") if c["anonymous"] else (c["visitor"] or ""), c["phone"] or "", c["id_number"] or "",
-            staff_label(report, c["first_asker"]), staff_label(report, c["owner"]),
-            report.label(f"status.{c['status']}"), c["due"] or "",
-            "、".join(report.label(f"action.{a}") for a in c["actions"]) if report.lang == "zh"
-            else ", ".join(report.label(f"action.{a}") for a in c["actions"])])
-    return Table("cases", f("section.cases"), [
-        f("case.no"), f("case.created"), f("case.channel"), f("case.kind"), f("case.matter"), f("case.summary"),
-        f("case.visitor"), f("case.phone"), f("case.id_number"), f("case.first_asker"), f("case.owner"),
-        f("case.status"), f("case.due"), f("case.actions_range" if report.is_range else "case.actions")], rows,
-        ["text", "text", "text", "text", "text", "text", "text", "code", "code", "text", "text", "text", "text",
-         "text"])
+        rows.append(
+            [
+                c["no"],
+                _moment(c["created_at"]),
+                report.label(f"channel.{c['channel']}"),
+                report.label(f"kind.{c['kind']}"),
+                c["matter"] or "",
+                typed(report, c["summary"]),
+                f("anonymous") if c["anonymous"] else (c["visitor"] or ""),
+                c["phone"] or "",
+                c["id_number"] or "",
+                staff_label(report, c["first_asker"]),
+                staff_label(report, c["owner"]),
+                report.label(f"status.{c['status']}"),
+                c["due"] or "",
+                "、".join(report.label(f"action.{a}") for a in c["actions"])
+                if report.lang == "zh"
+                else ", ".join(report.label(f"action.{a}") for a in c["actions"]),
+            ]
+        )
+    return Table(
+        "cases",
+        f("section.cases"),
+        [
+            f("case.no"),
+            f("case.created"),
+            f("case.channel"),
+            f("case.kind"),
+            f("case.matter"),
+            f("case.summary"),
+            f("case.visitor"),
+            f("case.phone"),
+            f("case.id_number"),
+            f("case.first_asker"),
+            f("case.owner"),
+            f("case.status"),
+            f("case.due"),
+            f("case.actions_range" if report.is_range else "case.actions"),
+        ],
+        rows,
+        [
+            "text",
+            "text",
+            "text",
+            "text",
+            "text",
+            "text",
+            "text",
+            "code",
+            "code",
+            "text",
+            "text",
+            "text",
+            "text",
+            "text",
+        ],
+    )
 
 
 def typed(report: Report, text: str | None) -> str:
@@ -272,9 +396,14 @@ def typed(report: Report, text: str | None) -> str:
 
 def tables(report: Report) -> list[Table]:
     s = report.summary
-    return [staff_table(report), case_list_table(report, "overdue", s["overdue"]),
-            case_list_table(report, "due_tomorrow", s["due_tomorrow"]), bad_ratings_table(report),
-            violations_table(report), cases_table(report)]
+    return [
+        staff_table(report),
+        case_list_table(report, "overdue", s["overdue"]),
+        case_list_table(report, "due_tomorrow", s["due_tomorrow"]),
+        bad_ratings_table(report),
+        violations_table(report),
+        cases_table(report),
+    ]
 
 
 def shown(report: Report, value: Any, kind: str = "count") -> str:
@@ -371,8 +500,11 @@ def to_xlsx(report: Report) -> bytes:
         summary.add([section.title], font=bold)
         for fig in section.figures:
             summary.add([fig.label, fig.value], ["text", fig.kind], none=none)
-    for table in (case_list_table(report, "overdue", report.summary["overdue"]),
-                  case_list_table(report, "due_tomorrow", report.summary["due_tomorrow"]), bad_ratings_table(report)):
+    for table in (
+        case_list_table(report, "overdue", report.summary["overdue"]),
+        case_list_table(report, "due_tomorrow", report.summary["due_tomorrow"]),
+        bad_ratings_table(report),
+    ):
         summary.add([])
         summary.add([table.title], font=bold)
         summary.add(table.columns, ["text"] * len(table.columns), font=bold)
@@ -380,8 +512,11 @@ def to_xlsx(report: Report) -> bytes:
             summary.add(row, table.kinds, none=none)
     _fit_widths(summary.ws, limit=48)
 
-    for table, sheet_key in ((cases_table(report), "cases"), (violations_table(report), "violations"),
-                             (staff_table(report), "staff")):
+    for table, sheet_key in (
+        (cases_table(report), "cases"),
+        (violations_table(report), "violations"),
+        (staff_table(report), "staff"),
+    ):
         sheet = _Sheet(wb.create_sheet(report.t(f"sheet.{sheet_key}")))
         sheet.add(table.columns, ["text"] * len(table.columns), font=bold, fill=head_fill, alignment=head_align)
         for row in table.rows:
@@ -401,8 +536,16 @@ class _Sheet:
         self.ws = ws
         self.row = 0
 
-    def add(self, values: Sequence[Any], kinds: Sequence[str] = (), *, none: str = "", font: Any = None,
-            fill: Any = None, alignment: Any = None) -> None:
+    def add(
+        self,
+        values: Sequence[Any],
+        kinds: Sequence[str] = (),
+        *,
+        none: str = "",
+        font: Any = None,
+        fill: Any = None,
+        alignment: Any = None,
+    ) -> None:
         self.row += 1
         for column, value in enumerate(values, start=1):
             kind = kinds[column - 1] if column <= len(kinds) else "text"
@@ -432,8 +575,7 @@ def _fit_widths(ws: Any, *, limit: int) -> None:
                 continue
             text = f"{percent(cell.value)}%" if cell.number_format == "0.0%" else str(cell.value)
             # A title or note alone in its row spills over empty cells; it should not widen column A.
-            if cell.column == 1 and len(row) > 1 and all(c.value is None for c in row[1:]) and \
-                    cell_len(text) > 24:
+            if cell.column == 1 and len(row) > 1 and all(c.value is None for c in row[1:]) and cell_len(text) > 24:
                 continue
             widths[cell.column_letter] = max(widths.get(cell.column_letter, 0), cell_len(text))
     for letter, width in widths.items():
@@ -497,8 +639,10 @@ def to_html(report: Report) -> str:
 
 
 def _html_section(report: Report, section: Section) -> str:
-    rows = "".join(f'<tr><th>{_e(fig.label)}</th><td class="n">{_e(shown(report, fig.value, fig.kind))}</td></tr>\n'
-                   for fig in section.figures)
+    rows = "".join(
+        f'<tr><th>{_e(fig.label)}</th><td class="n">{_e(shown(report, fig.value, fig.kind))}</td></tr>\n'
+        for fig in section.figures
+    )
     return f"<div>\n<h2>{_e(section.title)}</h2>\n<table>\n{rows}</table>\n</div>\n"
 
 
@@ -513,8 +657,10 @@ def _html_table(report: Report, table: Table) -> str:
             cells.append(f"<td{cls}>{_e(shown(report, value, kind) if numeric or value is None else value)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>\n")
     rows = "".join(body) if body else f'<tr><td colspan="{len(table.columns)}">{_e(report.t("none"))}</td></tr>\n'
-    return (f"<section>\n<h2>{_e(table.title)}</h2>\n<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}"
-            "</tbody>\n</table>\n</section>\n")
+    return (
+        f"<section>\n<h2>{_e(table.title)}</h2>\n<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}"
+        "</tbody>\n</table>\n</section>\n"
+    )
 
 
 def _svg_bars(items: Sequence[tuple[str, int | float]], caption: str) -> str:
@@ -524,14 +670,18 @@ def _svg_bars(items: Sequence[tuple[str, int | float]], caption: str) -> str:
     label_w, bar_w, row_h = 150, 220, 20
     top = max((v for _, v in items), default=0) or 1
     height = row_h * len(items) + 6
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + bar_w + 50}" height="{height}" '
-           f'role="img" aria-label="{_e(caption)}"><title>{_e(caption)}</title>']
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + bar_w + 50}" height="{height}" '
+        f'role="img" aria-label="{_e(caption)}"><title>{_e(caption)}</title>'
+    ]
     for i, (label, value) in enumerate(items):
         y = 3 + i * row_h
         w = round(bar_w * value / top, 1)
-        out.append(f'<text x="{label_w - 6}" y="{y + 13}" text-anchor="end">{_e(label)}</text>'
-                   f'<rect x="{label_w}" y="{y + 2}" width="{w}" height="{row_h - 6}" fill="#4a78a8"/>'
-                   f'<text x="{label_w + w + 4}" y="{y + 13}">{_e(value)}</text>')
+        out.append(
+            f'<text x="{label_w - 6}" y="{y + 13}" text-anchor="end">{_e(label)}</text>'
+            f'<rect x="{label_w}" y="{y + 2}" width="{w}" height="{row_h - 6}" fill="#4a78a8"/>'
+            f'<text x="{label_w + w + 4}" y="{y + 13}">{_e(value)}</text>'
+        )
     out.append("</svg>")
     return "".join(out)
 
@@ -544,23 +694,29 @@ def _svg_trend(report: Report) -> str:
     slot, bar, chart_h, left, bottom = 21, 6, 140, 30, 34
     width = left + slot * len(days) + 10
     height = chart_h + bottom + 22
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
-           f'aria-label="{_e(report.t("section.trend"))}"><title>{_e(report.t("section.trend"))}</title>',
-           f'<line x1="{left}" y1="{chart_h + 20}" x2="{width - 5}" y2="{chart_h + 20}" stroke="#888"/>',
-           f'<text x="{left - 4}" y="{28}" text-anchor="end">{top}</text>']
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
+        f'aria-label="{_e(report.t("section.trend"))}"><title>{_e(report.t("section.trend"))}</title>',
+        f'<line x1="{left}" y1="{chart_h + 20}" x2="{width - 5}" y2="{chart_h + 20}" stroke="#888"/>',
+        f'<text x="{left - 4}" y="{28}" text-anchor="end">{top}</text>',
+    ]
     for i, d in enumerate(days):
         x0 = left + i * slot + 1
         for j, (key, colour) in enumerate(series):
             h = round(chart_h * d[key] / top, 1)
-            out.append(f'<rect x="{x0 + j * bar}" y="{chart_h + 20 - h}" width="{bar - 1}" height="{h}" '
-                       f'fill="{colour}"><title>{_e(d["day"])} {_e(report.t("trend." + key))} {d[key]}</title>'
-                       "</rect>")
+            out.append(
+                f'<rect x="{x0 + j * bar}" y="{chart_h + 20 - h}" width="{bar - 1}" height="{h}" '
+                f'fill="{colour}"><title>{_e(d["day"])} {_e(report.t("trend." + key))} {d[key]}</title>'
+                "</rect>"
+            )
         if i % 5 == 0 or i == len(days) - 1:
             out.append(f'<text x="{x0}" y="{chart_h + 34}">{_e(d["day"][5:])}</text>')
     for j, (key, colour) in enumerate(series):
         x = left + j * 90
-        out.append(f'<rect x="{x}" y="4" width="10" height="10" fill="{colour}"/>'
-                   f'<text x="{x + 14}" y="13">{_e(report.t("trend." + key))}</text>')
+        out.append(
+            f'<rect x="{x}" y="4" width="10" height="10" fill="{colour}"/>'
+            f'<text x="{x + 14}" y="13">{_e(report.t("trend." + key))}</text>'
+        )
     out.append("</svg>")
     return "".join(out)
 
@@ -594,8 +750,12 @@ def to_md(report: Report) -> str:
         lines.append(f"- {_md(report.t('range_note', last=report.summary['to']))}")
     lines.append("")
     for section in sections(report):
-        lines += [f"## {_md(section.title)}", "", f"| {_md(report.t('item'))} | {_md(report.t('value'))} |",
-                  "| --- | ---: |"]
+        lines += [
+            f"## {_md(section.title)}",
+            "",
+            f"| {_md(report.t('item'))} | {_md(report.t('value'))} |",
+            "| --- | ---: |",
+        ]
         lines += [f"| {_md(fig.label)} | {_md(shown(report, fig.value, fig.kind))} |" for fig in section.figures]
         lines.append("")
     for table in tables(report):
@@ -604,12 +764,16 @@ def to_md(report: Report) -> str:
             lines += [_md(report.t("none")), ""]
             continue
         lines.append("| " + " | ".join(_md(c) for c in table.columns) + " |")
-        lines.append("| " + " | ".join("---:" if k in ("count", "rate", "minutes") else "---"
-                                       for k in table.kinds) + " |")
+        lines.append(
+            "| " + " | ".join("---:" if k in ("count", "rate", "minutes") else "---" for k in table.kinds) + " |"
+        )
         for row in table.rows:
-            cells = [_md_code(v) if k == "code" else _md(shown(report, v, k) if k in ("count", "rate", "minutes")
-                                                          or v is None else v)
-                     for v, k in zip(row, table.kinds, strict=True)]
+            cells = [
+                _md_code(v)
+                if k == "code"
+                else _md(shown(report, v, k) if k in ("count", "rate", "minutes") or v is None else v)
+                for v, k in zip(row, table.kinds, strict=True)
+            ]
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
     return "\n".join(lines)

@@ -47,8 +47,11 @@ class Tidings:
 
     def waiting(self) -> list[News]:
         staff = self.desk.staff()
-        new = [line for line in self.desk.waiting_for(self.clerk.code)
-               if self.tell_once(f"waiting:{line.no}:{line.pending_since}")]  # one hand-off, whatever scans add
+        new = [
+            line
+            for line in self.desk.waiting_for(self.clerk.code)
+            if self.tell_once(f"waiting:{line.no}:{line.pending_since}")
+        ]  # one hand-off, whatever scans add
         if not new:
             return []
         if len(new) == 1:
@@ -68,8 +71,18 @@ class Tidings:
             no = str(event.detail["case"])
             if self.tell_once(f"declined:{no}:{event.at.isoformat()}"):
                 who = staff.get(event.by or "")
-                out.append(News(t("follow.live.declined", no=no, by=who.name if who else (event.by or "-"),
-                                  reason=event.detail["reason"]), t("follow.live.declined_title"), "warning"))
+                out.append(
+                    News(
+                        t(
+                            "follow.live.declined",
+                            no=no,
+                            by=who.name if who else (event.by or "-"),
+                            reason=event.detail["reason"],
+                        ),
+                        t("follow.live.declined_title"),
+                        "warning",
+                    )
+                )
         return out
 
     def due_soon(self) -> list[News]:
@@ -84,11 +97,25 @@ class Tidings:
                     due[line.due].append(line.no)
         out = []
         if due[today]:
-            out.append(News(t("follow.live.due_today", count=len(due[today]), numbers=listed(due[today])),
-                            t("follow.live.due_title"), "warning"))
+            out.append(
+                News(
+                    t("follow.live.due_today", count=len(due[today]), numbers=listed(due[today])),
+                    t("follow.live.due_title"),
+                    "warning",
+                )
+            )
         if due[tomorrow]:
-            out.append(News(t("follow.live.due_next", count=len(due[tomorrow]), numbers=listed(due[tomorrow]),
-                              date=tomorrow.isoformat()), t("follow.live.due_title")))
+            out.append(
+                News(
+                    t(
+                        "follow.live.due_next",
+                        count=len(due[tomorrow]),
+                        numbers=listed(due[tomorrow]),
+                        date=tomorrow.isoformat(),
+                    ),
+                    t("follow.live.due_title"),
+                )
+            )
         return out
 
     def flagged(self) -> list[News]:
@@ -96,8 +123,11 @@ class Tidings:
         if not found:
             return []
         self.last_violation = max(v.id for v in found)
-        text = t("follow.live.flagged", rules=listed(sorted({v.rule for v in found})),
-                 numbers=listed(sorted({v.case_no for v in found if v.case_no})) or t("follow.none"))
+        text = t(
+            "follow.live.flagged",
+            rules=listed(sorted({v.rule for v in found})),
+            numbers=listed(sorted({v.case_no for v in found if v.case_no})) or t("follow.none"),
+        )
         return [News(text, t("follow.live.flagged_title"), "error")]
 
 

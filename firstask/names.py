@@ -21,5 +21,4 @@ def digits(text: str | None) -> str:
 def matches(query: str, code: str, name: str, initials: str) -> bool:
     """A colleague is found by the start of their code, any part of their name, or the start of their initials."""
     query = query.strip().lower()
-    return (not query or code.lower().startswith(query) or query in name.lower()
-            or initials.startswith(query))
+    return not query or code.lower().startswith(query) or query in name.lower() or initials.startswith(query)

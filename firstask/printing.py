@@ -26,8 +26,9 @@ from functools import cache
 from pathlib import Path
 
 NO_MORE_ITEMS = "除上述材料外，本窗口不再要求您补充其他材料。"
-RECONSIDERATION = ("如对本决定不服，可以自收到本通知书之日起六十日内依法{to}申请行政复议，"
-                   "或者在六个月内依法向人民法院提起行政诉讼。")
+RECONSIDERATION = (
+    "如对本决定不服，可以自收到本通知书之日起六十日内依法{to}申请行政复议，或者在六个月内依法向人民法院提起行政诉讼。"
+)
 
 # Each document's title (after the centre's name).
 TITLES = {"notice": "一次性告知书", "receipt": "收件回执", "rejection": "不予受理通知书", "referral": "转介告知单"}
@@ -65,8 +66,13 @@ class Slip:
 
 
 def _head(title: str, slip: Slip) -> list[str]:
-    return [f"{slip.centre.name.strip()}{title}", f"{NUMBER}{slip.case_no}", "",
-            f"服务对象：{slip.visitor or '（匿名）'}", f"办理事项：{slip.matter or '（未列入目录的事项）'}"]
+    return [
+        f"{slip.centre.name.strip()}{title}",
+        f"{NUMBER}{slip.case_no}",
+        "",
+        f"服务对象：{slip.visitor or '（匿名）'}",
+        f"办理事项：{slip.matter or '（未列入目录的事项）'}",
+    ]
 
 
 def _foot(slip: Slip, *, sign_for: bool) -> list[str]:
@@ -76,8 +82,11 @@ def _foot(slip: Slip, *, sign_for: bool) -> list[str]:
     if sign_for:
         lines += ["", SIGN_FOR]
     centre = slip.centre
-    about = [f"{label}{value.strip()}" for label, value in
-             ((ADDRESS, centre.address), (PHONE, centre.phone), (HOURS, centre.hours)) if value.strip()]
+    about = [
+        f"{label}{value.strip()}"
+        for label, value in ((ADDRESS, centre.address), (PHONE, centre.phone), (HOURS, centre.hours))
+        if value.strip()
+    ]
     if about:
         lines += ["", RULE, *about]
     return lines
@@ -94,8 +103,14 @@ def default_pickup(centre: Centre, window: str | None) -> str:
     return place + (f"，电话 {centre.phone.strip()}" if centre.phone.strip() else "")
 
 
-def notice(slip: Slip, items: Sequence[tuple[str, str | None]], *, forms: str = "",
-           presented: Sequence[str] = (), earlier: date | None = None) -> str:
+def notice(
+    slip: Slip,
+    items: Sequence[tuple[str, str | None]],
+    *,
+    forms: str = "",
+    presented: Sequence[str] = (),
+    earlier: date | None = None,
+) -> str:
     """一次性告知书: every missing item with its requirement (original / copy, count) as the catalogue has it,
     where the forms are obtained, and the promise that nothing more will be asked; the visitor signs for it.
 
@@ -115,8 +130,17 @@ def notice(slip: Slip, items: Sequence[tuple[str, str | None]], *, forms: str = 
     return "\n".join(lines + _foot(slip, sign_for=True)) + "\n"
 
 
-def receipt(slip: Slip, materials: Sequence[tuple[str, int]], accepted: datetime, due: date, *,
-            provisional: bool, pickup: str = "", shown: Collection[str] = (), collect: bool = True) -> str:
+def receipt(
+    slip: Slip,
+    materials: Sequence[tuple[str, int]],
+    accepted: datetime,
+    due: date,
+    *,
+    provisional: bool,
+    pickup: str = "",
+    shown: Collection[str] = (),
+    collect: bool = True,
+) -> str:
     """收件回执: the materials received (name, pages) — or, for a case taken in with none (a complaint, a report,
     research), that none were taken —, the acceptance and due dates, where to collect the result; signed for.
 
@@ -134,8 +158,11 @@ def receipt(slip: Slip, materials: Sequence[tuple[str, int]], accepted: datetime
         lines += ["", "已收材料：无（本次受理未收取任何材料）"]
     if returned:
         lines.append(f"  原件已核验并当场退还：{'、'.join(returned)}")
-    lines += ["", f"受理日期：{accepted:%Y年%m月%d日}", f"承诺办结日期：{due:%Y年%m月%d日}"
-              + ("（节假日安排尚未公布，日期为暂定）" if provisional else "")]
+    lines += [
+        "",
+        f"受理日期：{accepted:%Y年%m月%d日}",
+        f"承诺办结日期：{due:%Y年%m月%d日}" + ("（节假日安排尚未公布，日期为暂定）" if provisional else ""),
+    ]
     if pickup.strip():
         lines.append(f"{'取件及咨询' if collect else '查询及答复'}：{pickup.strip()}")
     lines += ["", "请妥善保管本回执，查询进度或领取结果时请出示。"]
@@ -157,8 +184,12 @@ def rejection(slip: Slip, reason: str, *, licensing: bool, body: str = "") -> st
 def referral(slip: Slip, agency: str, contact: str, bring: str = "") -> str:
     """转介告知单: the agency, how to reach it, what to bring there."""
     lines = _head(TITLES["referral"], slip)
-    lines += ["", "您反映的事项不属于本中心职责范围，请与以下单位联系办理：",
-              f"  单位：{agency}", f"  联系方式：{contact}"]
+    lines += [
+        "",
+        "您反映的事项不属于本中心职责范围，请与以下单位联系办理：",
+        f"  单位：{agency}",
+        f"  联系方式：{contact}",
+    ]
     if bring.strip():
         things = _indented(bring, "")
         lines.append(f"  需携带：{things[0]}")
@@ -278,7 +309,8 @@ _ATOM = re.compile(
     rf"{_NAME}+(?:[·・•‧]{_NAME}+)+"  # a name joined by a middle dot, up to a mark or a space: 买买提·艾力
     r"|[0-9A-Za-z０-９Ａ-Ｚａ-ｚ][0-9A-Za-z０-９Ａ-Ｚａ-ｚ\-_./@:#]*"  # numbers, case numbers, phones, Latin words
     r"|\s+|.",
-    re.S)
+    re.S,
+)
 _CLOSING = set("，。、；：！？）》」』”’】〕,.;:!?)]}%")  # never starts a line
 _OPENING = set("（《「『“‘【〔([{")  # never ends one
 
@@ -347,8 +379,9 @@ class _Page:
         self.fonts = _fonts()
         self.width, self.height = A4
         # The initial font is one of the slip's own, so the file names no font it does not use (Helvetica).
-        self.canvas = canvas.Canvas(str(path), pagesize=A4, initialFontName=self.fonts.main or CID_FONT,
-                                    initialFontSize=SIZE)
+        self.canvas = canvas.Canvas(
+            str(path), pagesize=A4, initialFontName=self.fonts.main or CID_FONT, initialFontSize=SIZE
+        )
         self.canvas.setTitle(title)
         self.canvas.setCreator("firstask")
         self.bottom = bottom
@@ -477,7 +510,7 @@ def pdf(text: str, path: Path) -> None:
     footer: list[str] = []
     if RULE in body:
         at = len(body) - 1 - body[::-1].index(RULE)
-        body, footer = body[:at], body[at + 1:]
+        body, footer = body[:at], body[at + 1 :]
     while body and not body[-1].strip():
         body.pop()
     bottom = MARGIN + (SMALL_LEADING * (len(footer) + 1) + GAP if footer else 0.0)
@@ -535,8 +568,7 @@ def send_to_printer(path: Path, printer: str) -> None:
     import subprocess
 
     try:
-        done = subprocess.run(["lp", "-d", printer, str(path)], capture_output=True, text=True, timeout=30,
-                              check=False)
+        done = subprocess.run(["lp", "-d", printer, str(path)], capture_output=True, text=True, timeout=30, check=False)
     except (OSError, subprocess.TimeoutExpired) as e:
         raise OSError(str(e)) from e
     if done.returncode != 0:

@@ -16,8 +16,10 @@ if TYPE_CHECKING:
 
 # An 18-character ID number standing alone (not the middle of a longer run of digits or letters): its check digit
 # is asked before it is masked, so that an order number or an amount of 18 digits stays as it is.
-_ID_NUMBER = re.compile(r"(?<![0-9\uff10-\uff19])[0-9\uff10-\uff19]{17}[0-9Xx\uff10-\uff19\uff38\uff58]"
-                        r"(?![0-9\uff10-\uff19])")
+_ID_NUMBER = re.compile(
+    r"(?<![0-9\uff10-\uff19])[0-9\uff10-\uff19]{17}[0-9Xx\uff10-\uff19\uff38\uff58]"
+    r"(?![0-9\uff10-\uff19])"
+)
 # The shortest phone number PhoneNumberMatcher finds has seven digits; text with fewer is not searched.
 _DIGIT = re.compile(r"[0-9\uff10-\uff19]")
 PHONE_DIGITS_AT_LEAST = 7
@@ -76,7 +78,7 @@ def mask_text(text: str | None) -> str | None:
     # made spaces, which keeps every position.
     for match in phonenumbers.PhoneNumberMatcher(_LETTERS.sub(" ", text), "CN"):
         stored = normalise_phone(unicodedata.normalize("NFKC", match.raw_string))
-        out += [text[end:match.start], mask_phone(stored) or "*" * len(match.raw_string)]
+        out += [text[end : match.start], mask_phone(stored) or "*" * len(match.raw_string)]
         end = match.end
     return "".join(out) + text[end:] if out else text
 

@@ -62,8 +62,14 @@ def _minutes(start: str, end: str) -> float:
     return (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds() / 60
 
 
-def summary(day: date, figures: Mapping[str, Any], open_rows: list[dict[str, Any]], chain: tuple[int, str],
-            calendar: WorkCalendar, staff: Mapping[str, Staff]) -> dict[str, Any]:
+def summary(
+    day: date,
+    figures: Mapping[str, Any],
+    open_rows: list[dict[str, Any]],
+    chain: tuple[int, str],
+    calendar: WorkCalendar,
+    staff: Mapping[str, Staff],
+) -> dict[str, Any]:
     """The summary dict of CONTRACT.md's report section (JSON-serialisable)."""
     by_channel: Counter[str] = Counter({c: 0 for c in CHANNELS})
     by_kind: Counter[str] = Counter({k: 0 for k in KINDS})
@@ -108,19 +114,30 @@ def summary(day: date, figures: Mapping[str, Any], open_rows: list[dict[str, Any
     due_tomorrow = sorted(r["no"] for r in open_now if r["due"] == tomorrow)
     owned: Counter[str] = Counter(r["owner"] for r in open_now)
 
-    waits = [calendar.working_minutes(datetime.fromisoformat(w["handed_at"]), datetime.fromisoformat(w["accepted_at"]))
-             for w in figures["handoff_waits"] if w["handed_at"]]
+    waits = [
+        calendar.working_minutes(datetime.fromisoformat(w["handed_at"]), datetime.fromisoformat(w["accepted_at"]))
+        for w in figures["handoff_waits"]
+        if w["handed_at"]
+    ]
     responses: defaultdict[str, list[float]] = defaultdict(list)
     for f in figures["first_responses"]:
         responses[f["first_asker"]].append(_minutes(f["created_at"], f["first_response_at"]))
 
     codes = sorted(set(staff) | set(received_by) | set(owned) | set(resolved_by) | set(by_staff_v) - {"-"})
-    staff_rows = [{
-        "code": code, "name": staff[code].name if code in staff else code, "role": staff[code].role if code in staff
-        else None, "received": received_by[code], "owned": owned[code], "resolved": resolved_by[code],
-        "on_time_rate": _rate(on_time_by[code], due_resolved_by[code]), "violations": by_staff_v[code],
-        "median_first_response_minutes": _median(responses[code]),
-    } for code in codes]
+    staff_rows = [
+        {
+            "code": code,
+            "name": staff[code].name if code in staff else code,
+            "role": staff[code].role if code in staff else None,
+            "received": received_by[code],
+            "owned": owned[code],
+            "resolved": resolved_by[code],
+            "on_time_rate": _rate(on_time_by[code], due_resolved_by[code]),
+            "violations": by_staff_v[code],
+            "median_first_response_minutes": _median(responses[code]),
+        }
+        for code in codes
+    ]
 
     return {
         "day": day.isoformat(),
@@ -132,9 +149,13 @@ def summary(day: date, figures: Mapping[str, Any], open_rows: list[dict[str, Any
         "notices": count["notify"],
         "second_notices": second_notices,
         "accepted": count["accept"],
-        "handoffs": {"made": count["hand_off"], "accepted": count["accept_handoff"],
-                     "pending": sum(1 for r in open_now if r["status"] == "handoff_pending"),
-                     "declined": count["decline_handoff"], "median_minutes_to_accept": _median(waits)},
+        "handoffs": {
+            "made": count["hand_off"],
+            "accepted": count["accept_handoff"],
+            "pending": sum(1 for r in open_now if r["status"] == "handoff_pending"),
+            "declined": count["decline_handoff"],
+            "median_minutes_to_accept": _median(waits),
+        },
         "referred": count["refer"],
         "rejected": count["reject"],
         "resolved": sum(resolved_by.values()),
@@ -144,10 +165,22 @@ def summary(day: date, figures: Mapping[str, Any], open_rows: list[dict[str, Any
         "next_working_day": tomorrow,
         "ratings": ratings,
         "satisfaction_rate": _rate(sum(ratings[k] for k in SATISFIED), rated),
-        "bad_ratings": [{"case": b["case_no"], "level": b["level"], "owner": b["owner"], "at": b["at"],
-                         "remedied_at": b["remedied_at"]} for b in figures["bad_ratings"]],
-        "violations": {"by_rule": dict(sorted(by_rule.items())), "by_staff": dict(sorted(by_staff_v.items())),
-                       "total": sum(by_rule.values()), "open_reviews": open_reviews},
+        "bad_ratings": [
+            {
+                "case": b["case_no"],
+                "level": b["level"],
+                "owner": b["owner"],
+                "at": b["at"],
+                "remedied_at": b["remedied_at"],
+            }
+            for b in figures["bad_ratings"]
+        ],
+        "violations": {
+            "by_rule": dict(sorted(by_rule.items())),
+            "by_staff": dict(sorted(by_staff_v.items())),
+            "total": sum(by_rule.values()),
+            "open_reviews": open_reviews,
+        },
         "staff": staff_rows,
         "chain": {"events": chain[0], "head": chain[1]},
     }
@@ -166,8 +199,16 @@ def overdue_on(day: date, open_rows: Iterable[Mapping[str, Any]]) -> list[str]:
     return sorted(r["no"] for r in open_rows if r["status"] in OPEN_STATES and r["due"] and r["due"] < day.isoformat())
 
 
-def span(first: date, last: date, figures: Mapping[str, Any], open_rows: list[dict[str, Any]], chain: tuple[int, str],
-         calendar: WorkCalendar, staff: Mapping[str, Staff], overdue_by_day: Iterable[Iterable[str]]) -> dict[str, Any]:
+def span(
+    first: date,
+    last: date,
+    figures: Mapping[str, Any],
+    open_rows: list[dict[str, Any]],
+    chain: tuple[int, str],
+    calendar: WorkCalendar,
+    staff: Mapping[str, Staff],
+    overdue_by_day: Iterable[Iterable[str]],
+) -> dict[str, Any]:
     """The summary of a range of days: `figures` are the store's aggregates over the whole range.
 
     What happened is summed over the days (the aggregates of the whole range are the sums of its days, and the rates
@@ -181,5 +222,9 @@ def span(first: date, last: date, figures: Mapping[str, Any], open_rows: list[di
     for numbers in overdue_by_day:
         late.update(numbers)
     out["overdue"] = sorted(late)
-    return {"day": None, "from": first.isoformat(), "to": last.isoformat(), **{k: v for k, v in out.items()
-                                                                              if k != "day"}}
+    return {
+        "day": None,
+        "from": first.isoformat(),
+        "to": last.isoformat(),
+        **{k: v for k, v in out.items() if k != "day"},
+    }

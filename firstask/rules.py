@@ -94,7 +94,8 @@ class RuleError(Exception):
         self.field = field
         self.params: dict[str, Any] = {
             name: quoted(value) if name in ECHOED and isinstance(value, str) else value
-            for name, value in params.items()}
+            for name, value in params.items()
+        }
         self.problems: list[RuleError] = [self]
         super().__init__(rule, key)
 
@@ -130,8 +131,13 @@ class Finding:
         return RuleError(self.rule, self.key, field=self.field, **self.params)
 
     def as_record(self) -> dict[str, Any]:
-        return {"rule": self.rule, "severity": self.severity, "key": self.key, "params": dict(self.params),
-                "staff": self.staff}
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "key": self.key,
+            "params": dict(self.params),
+            "staff": self.staff,
+        }
 
 
 @dataclass
@@ -222,18 +228,35 @@ class Matter:
         return [d.name for d in self.documents if d.when is None or d.when in conditions]
 
     def as_json(self) -> dict[str, Any]:
-        return {"code": self.code, "name": self.name, "limit_days": self.limit_days, "kind": self.kind,
-                "documents": [d.as_json() for d in self.documents], "written_notice": self.written_notice,
-                "dept": self.dept, "basis": self.basis, "estimated": self.estimated, "note": self.note,
-                "forms_at": self.forms_at}
+        return {
+            "code": self.code,
+            "name": self.name,
+            "limit_days": self.limit_days,
+            "kind": self.kind,
+            "documents": [d.as_json() for d in self.documents],
+            "written_notice": self.written_notice,
+            "dept": self.dept,
+            "basis": self.basis,
+            "estimated": self.estimated,
+            "note": self.note,
+            "forms_at": self.forms_at,
+        }
 
     @classmethod
     def from_json(cls, raw: Mapping[str, Any]) -> Matter:
-        return cls(code=raw["code"], name=raw["name"], limit_days=int(raw["limit_days"]), kind=raw["kind"],
-                   documents=tuple(Document.parse(d) for d in raw.get("documents", ())),
-                   written_notice=bool(raw.get("written_notice")), dept=raw.get("dept"),
-                   basis=raw.get("basis"), estimated=bool(raw.get("estimated")), note=raw.get("note") or None,
-                   forms_at=raw.get("forms_at") or None)
+        return cls(
+            code=raw["code"],
+            name=raw["name"],
+            limit_days=int(raw["limit_days"]),
+            kind=raw["kind"],
+            documents=tuple(Document.parse(d) for d in raw.get("documents", ())),
+            written_notice=bool(raw.get("written_notice")),
+            dept=raw.get("dept"),
+            basis=raw.get("basis"),
+            estimated=bool(raw.get("estimated")),
+            note=raw.get("note") or None,
+            forms_at=raw.get("forms_at") or None,
+        )
 
 
 @dataclass(frozen=True)
@@ -343,15 +366,25 @@ class Policy:
 # What each numeric setting may be (SPEC §6): (smallest, largest). A number of working days beyond twelve weeks, an
 # hour count beyond a month, would make a rule meaningless or the date arithmetic overflow.
 POLICY_RANGES: dict[str, tuple[int, int]] = {
-    "first_response_hours": (1, 720), "callback_days": (1, 60), "handoff_minutes": (1, 480), "notice_days": (1, 60),
-    "feedback_days": (1, 60), "remedy_days": (1, 60), "repeat_months": (1, 120), "due_warning_days": (1, 60),
-    "idle_minutes": (1, 480), "retention_years": (1, 100), "backups_kept": (1, 365), "min_pin_length": (6, 12),
+    "first_response_hours": (1, 720),
+    "callback_days": (1, 60),
+    "handoff_minutes": (1, 480),
+    "notice_days": (1, 60),
+    "feedback_days": (1, 60),
+    "remedy_days": (1, 60),
+    "repeat_months": (1, 120),
+    "due_warning_days": (1, 60),
+    "idle_minutes": (1, 480),
+    "retention_years": (1, 100),
+    "backups_kept": (1, 365),
+    "min_pin_length": (6, 12),
 }
 POLICY_TEXT_LIMIT = 200
 
 
 def policy_problem(key: str, value: Any) -> RuleError | None:
     """Why a policy value may not be stored (its type or range), or None."""
+
     def wrong(kind: str) -> RuleError:
         return RuleError("INPUT", "policy.wrong_type", field=key, key=key, kind=i18n.Lazy(f"policy.kind.{kind}"))
 
@@ -381,15 +414,22 @@ def policy_problem(key: str, value: Any) -> RuleError | None:
             return RuleError("INPUT", "policy.bad_text", field=key, key=key, limit=POLICY_TEXT_LIMIT)
         return None
     if key == "forbidden_phrases":
-        if isinstance(value, str) or not isinstance(value, list | tuple) or len(value) > POLICY_TEXT_LIMIT \
-                or not all(isinstance(v, str) and v.strip() and len(v) <= 40 for v in value):
+        if (
+            isinstance(value, str)
+            or not isinstance(value, list | tuple)
+            or len(value) > POLICY_TEXT_LIMIT
+            or not all(isinstance(v, str) and v.strip() and len(v) <= 40 for v in value)
+        ):
             return wrong("list")
         if any(_unprintable(c) for v in value for c in v):
             return RuleError("INPUT", "policy.bad_text", field=key, key=key, limit=40)
         return None
     if key == "fallback_days":
-        if not isinstance(value, Mapping) or not set(value) <= set(FALLBACK_DAYS) or not all(
-                isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 60 for v in value.values()):
+        if (
+            not isinstance(value, Mapping)
+            or not set(value) <= set(FALLBACK_DAYS)
+            or not all(isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 60 for v in value.values())
+        ):
             return RuleError("INPUT", "policy.out_of_range", field=key, key=key, low=1, high=60)
         return None
     # The calendar's settings (SPEC §7): their format is checked again when the calendar is built.
@@ -404,15 +444,24 @@ def policy_problem(key: str, value: Any) -> RuleError | None:
         return None if _dates(value) else wrong("dates")
     if key == "calendar_years":
         if not isinstance(value, Mapping) or not all(
-                str(year).isdigit() and low <= int(year) <= high and isinstance(schedule, Mapping)
-                and set(schedule) <= {"holidays", "working"} and all(_dates(v) for v in schedule.values())
-                for year, schedule in value.items()):
+            str(year).isdigit()
+            and low <= int(year) <= high
+            and isinstance(schedule, Mapping)
+            and set(schedule) <= {"holidays", "working"}
+            and all(_dates(v) for v in schedule.values())
+            for year, schedule in value.items()
+        ):
             return wrong("years")
         return None
     if key == "hours":
-        if not isinstance(value, list | tuple) or not 1 <= len(value) <= 6 or not all(
+        if (
+            not isinstance(value, list | tuple)
+            or not 1 <= len(value) <= 6
+            or not all(
                 isinstance(period, list | tuple) and len(period) == 2 and all(isinstance(t, str) for t in period)
-                for period in value):
+                for period in value
+            )
+        ):
             return wrong("periods")
     return None
 
@@ -474,13 +523,25 @@ def _known_timezone(name: str) -> bool:
 
 
 # The policy's free-text settings (the centre's identity and what its slips say).
-TEXT_POLICY = ("centre_name", "centre_address", "centre_phone", "centre_hours", "reconsideration_body",
-               "forms_place", "pickup")
+TEXT_POLICY = (
+    "centre_name",
+    "centre_address",
+    "centre_phone",
+    "centre_hours",
+    "reconsideration_body",
+    "forms_place",
+    "pickup",
+)
 
 # TIME-4: limits for a case with no catalogue matter (003 第七条; 003 医院投诉 一; 003 网站咨询).
 FALLBACK_DAYS: dict[str, int] = {
-    "own": 2, "department": 3, "departments": 7, "leadership": 10,
-    "complaint": 3, "complaint_departments": 5, "online_enquiry": 2,
+    "own": 2,
+    "department": 3,
+    "departments": 7,
+    "leadership": 10,
+    "complaint": 3,
+    "complaint_departments": 5,
+    "online_enquiry": 2,
 }
 
 
@@ -509,8 +570,13 @@ def _blank(value: Any) -> bool:
 def state(action: str, case: CaseState) -> Iterable[Finding]:
     """STATE: the action must be allowed from the case's current status (SPEC §4)."""
     if case.status not in ALLOWED_FROM[action]:
-        yield _block("STATE", "state.refused", action=i18n.Lazy(f"action.{action}"),
-                     status=i18n.Lazy(f"status.{case.status}"), no=case.no)
+        yield _block(
+            "STATE",
+            "state.refused",
+            action=i18n.Lazy(f"action.{action}"),
+            status=i18n.Lazy(f"status.{case.status}"),
+            no=case.no,
+        )
 
 
 def may_act_for(actor: Staff, owner: str, staff: Mapping[str, Staff]) -> bool:
@@ -623,9 +689,12 @@ def normalise_phone(raw: str, area_code: str = "0571") -> str | None:
     if number.country_code != 86:
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     national = str(number.national_number)
-    if phonenumbers.number_type(number) in (phonenumbers.PhoneNumberType.MOBILE,
-                                            phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE) \
-            and len(national) == 11 and national.startswith("1"):
+    if (
+        phonenumbers.number_type(number)
+        in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+        and len(national) == 11
+        and national.startswith("1")
+    ):
         return national
     formatted = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
     area, _, local = formatted.partition(" ")
@@ -698,8 +767,13 @@ def may_close(case: CaseState, ctx: Context, now: datetime) -> Iterable[Finding]
     if case.resolved_at is not None:
         window_end = ctx.calendar.deadline(case.resolved_at, ctx.policy.callback_days)
         if now < window_end:
-            yield _block("STATE", "close.too_early", no=case.no, days=ctx.policy.callback_days,
-                         until=f"{window_end:%Y-%m-%d %H:%M}")
+            yield _block(
+                "STATE",
+                "close.too_early",
+                no=case.no,
+                days=ctx.policy.callback_days,
+                until=f"{window_end:%Y-%m-%d %H:%M}",
+            )
 
 
 def required_missing(matter: Matter | None, presented: Iterable[str], applies: Iterable[str]) -> list[str]:
@@ -744,8 +818,9 @@ def not_2(case: CaseState, params: Mapping[str, Any]) -> Iterable[Finding]:
 RESPONSES = frozenset({"answer", "notify", "accept", "hand_off", "refer", "reject", "feedback"})
 
 
-def _flag(rule: str, key: str, case: CaseState, staff: str, at: datetime, unique: str,
-          **params: Any) -> Iterable[Finding]:
+def _flag(
+    rule: str, key: str, case: CaseState, staff: str, at: datetime, unique: str, **params: Any
+) -> Iterable[Finding]:
     if unique not in case.flagged:
         yield Finding(rule, "flag", key, params, staff=staff, at=at, unique=unique)
 
@@ -755,8 +830,15 @@ def own_3(case: CaseState, policy: Policy, calendar: WorkCalendar, now: datetime
     breach = case.created_at + timedelta(hours=policy.first_response_hours)
     responded = case.first_response_at is not None and case.first_response_at <= breach
     if not responded and now >= breach:
-        yield from _flag("OWN-3", "own3.late", case, case.owner_at(breach), breach, f"OWN-3:{case.no}",
-                         hours=policy.first_response_hours)
+        yield from _flag(
+            "OWN-3",
+            "own3.late",
+            case,
+            case.owner_at(breach),
+            breach,
+            f"OWN-3:{case.no}",
+            hours=policy.first_response_hours,
+        )
 
 
 def not_4(case: CaseState, policy: Policy, calendar: WorkCalendar, now: datetime) -> Iterable[Finding]:
@@ -770,8 +852,9 @@ def not_4(case: CaseState, policy: Policy, calendar: WorkCalendar, now: datetime
     if not settled and case.status not in OPEN_STATES:
         return  # answered, referred or rejected: no notice or acceptance was owed
     if now >= breach:
-        yield from _flag("NOT-4", "not4.late", case, case.owner_at(breach), breach, f"NOT-4:{case.no}",
-                         days=policy.notice_days)
+        yield from _flag(
+            "NOT-4", "not4.late", case, case.owner_at(breach), breach, f"NOT-4:{case.no}", days=policy.notice_days
+        )
 
 
 def time_2(case: CaseState, policy: Policy, calendar: WorkCalendar, now: datetime) -> Iterable[Finding]:
@@ -780,8 +863,15 @@ def time_2(case: CaseState, policy: Policy, calendar: WorkCalendar, now: datetim
         return
     breach = calendar.end_of_day(case.due)
     if now >= breach:
-        yield from _flag("TIME-2", "time2.overdue", case, case.owner_at(breach), breach,
-                         f"TIME-2:{case.no}:{case.due.isoformat()}", due=case.due.isoformat())
+        yield from _flag(
+            "TIME-2",
+            "time2.overdue",
+            case,
+            case.owner_at(breach),
+            breach,
+            f"TIME-2:{case.no}:{case.due.isoformat()}",
+            due=case.due.isoformat(),
+        )
 
 
 def time_5(case: CaseState, policy: Policy, calendar: WorkCalendar, now: datetime) -> Iterable[Finding]:
@@ -790,8 +880,15 @@ def time_5(case: CaseState, policy: Policy, calendar: WorkCalendar, now: datetim
         return
     breach = calendar.deadline(case.last_contact_at, policy.feedback_days)
     if now >= breach:
-        yield from _flag("TIME-5", "time5.silent", case, case.owner_at(breach), breach,
-                         f"TIME-5:{case.no}:{case.last_contact_at.isoformat()}", days=policy.feedback_days)
+        yield from _flag(
+            "TIME-5",
+            "time5.silent",
+            case,
+            case.owner_at(breach),
+            breach,
+            f"TIME-5:{case.no}:{case.last_contact_at.isoformat()}",
+            days=policy.feedback_days,
+        )
 
 
 def ho_4(case: CaseState, policy: Policy, calendar: WorkCalendar, now: datetime) -> Iterable[Finding]:
@@ -802,10 +899,18 @@ def ho_4(case: CaseState, policy: Policy, calendar: WorkCalendar, now: datetime)
         return
     waited = calendar.working_minutes(case.pending_since, now, exclude=case.receiver_absences)
     if waited >= policy.handoff_minutes:
-        breach = calendar.add_working_minutes(case.pending_since, policy.handoff_minutes,
-                                              exclude=case.receiver_absences)
-        yield from _flag("HO-4", "ho4.late", case, case.pending_to, breach,
-                         f"HO-4:{case.no}:{case.pending_since.isoformat()}", minutes=policy.handoff_minutes)
+        breach = calendar.add_working_minutes(
+            case.pending_since, policy.handoff_minutes, exclude=case.receiver_absences
+        )
+        yield from _flag(
+            "HO-4",
+            "ho4.late",
+            case,
+            case.pending_to,
+            breach,
+            f"HO-4:{case.no}:{case.pending_since.isoformat()}",
+            minutes=policy.handoff_minutes,
+        )
 
 
 def rate_2(case: CaseState, policy: Policy, calendar: WorkCalendar, now: datetime) -> Iterable[Finding]:
@@ -816,8 +921,15 @@ def rate_2(case: CaseState, policy: Policy, calendar: WorkCalendar, now: datetim
     if case.remedied_at is not None and case.remedied_at <= breach:
         return
     if now >= breach:
-        yield from _flag("RATE-2", "rate2.late", case, case.owner_at(case.rated_at), breach,
-                         f"RATE-2:{case.no}:{case.rated_at.isoformat()}", days=policy.remedy_days)
+        yield from _flag(
+            "RATE-2",
+            "rate2.late",
+            case,
+            case.owner_at(case.rated_at),
+            breach,
+            f"RATE-2:{case.no}:{case.rated_at.isoformat()}",
+            days=policy.remedy_days,
+        )
 
 
 TIME_RULES = (own_3, not_4, time_2, time_5, ho_4, rate_2)

@@ -17,8 +17,9 @@ LOCAL_ONLY = "127.0.0.1"
 
 def desk_command(db: Path, lang: str) -> str:
     """The command each browser tab runs: this Python, this database, this language."""
-    return " ".join(shlex.quote(part) for part in
-                    (sys.executable, "-m", "firstask", "--db", str(db.resolve()), "--lang", lang))
+    return " ".join(
+        shlex.quote(part) for part in (sys.executable, "-m", "firstask", "--db", str(db.resolve()), "--lang", lang)
+    )
 
 
 def make_server(db: Path, lang: str, *, host: str = LOCAL_ONLY, port: int = 8000, title: str = "firstask") -> Server:

@@ -36,8 +36,14 @@ APPLICATION_ID = 0x6641736B
 # committed with an event that holds the row's hash, so `verify` proves the state as well as the chain. (Not `meta`,
 # the file's own notes: its desk id.)
 SEALED: Mapping[str, str] = {
-    "policy": "key", "staff": "code", "presence": "id", "matters": "code", "people": "id",
-    "cases": "no", "case_states": "id", "violations": "id",
+    "policy": "key",
+    "staff": "code",
+    "presence": "id",
+    "matters": "code",
+    "people": "id",
+    "cases": "no",
+    "case_states": "id",
+    "violations": "id",
 }
 CHECKPOINT_ROWS = 10_000  # rows sealed per checkpoint event (a migration seals what was there before seals)
 
@@ -63,8 +69,17 @@ def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
 
 
-def event_hash(prev: str, seq: int, case_no: str | None, action: str, by: str | None, at: str, tz: str,
-               detail: str, seals: str | None = None) -> str:
+def event_hash(
+    prev: str,
+    seq: int,
+    case_no: str | None,
+    action: str,
+    by: str | None,
+    at: str,
+    tz: str,
+    detail: str,
+    seals: str | None = None,
+) -> str:
     fields: list[Any] = [seq, case_no, action, by, at, tz, detail]
     if seals is not None:  # events from before seals hash as they always did
         fields.append(seals)
@@ -90,51 +105,162 @@ def person_hash(salt: str, person: Mapping[str, Any]) -> str:
 def _migration_1(db: sqlite_utils.Database) -> None:
     db.table("meta").create({"key": str, "value": str}, pk="key")
     db.table("policy").create({"key": str, "value": str}, pk="key")
-    db.table("staff").create({
-        "code": str, "name": str, "role": str, "backup": str, "pin_hash": str, "pin_reset": int,
-        "absent": int, "active": int, "initials": str, "created_at": str, "updated_at": str,
-    }, pk="code", not_null={"name", "role"}, defaults={"absent": 0, "active": 1, "pin_reset": 0})
-    db.table("presence").create({"id": int, "staff": str, "absent": int, "at": str, "by": str}, pk="id",
-                          foreign_keys=[("staff", "staff", "code")])
-    db.table("matters").create({
-        "code": str, "name": str, "kind": str, "limit_days": int, "written_notice": int, "documents": str,
-        "dept": str, "basis": str, "estimated": int, "active": int, "initials": str, "updated_at": str,
-    }, pk="code", not_null={"name", "kind", "limit_days"}, defaults={"active": 1, "estimated": 0})
-    db.table("people").create({
-        "id": int, "salt": str, "name": str, "phone": str, "id_number": str, "org": str, "address": str,
-        "initials": str, "phone_digits": str, "created_at": str, "purged_at": str,
-    }, pk="id")
-    db.table("cases").create({
-        "no": str, "version": int, "status": str, "channel": str, "kind": str, "summary": str,
-        "matter_code": str, "matter": str, "person_id": int, "anonymous": int, "about_staff": str,
-        "first_asker": str, "owner": str, "pending_to": str, "pending_from": str, "return_status": str,
-        "due": str, "due_provisional": int, "limit_days": int, "extended_days": int,
-        "accepted_at": str, "resolved_at": str, "closed_at": str, "outcome": str, "result": str,
-        "rating": int, "rated_at": str, "remedied_at": str, "first_response_at": str, "notified_at": str,
-        "last_contact_at": str, "pending_since": str, "created_at": str, "updated_at": str,
-    }, pk="no", not_null={"version", "status", "channel", "kind", "first_asker", "owner", "created_at"},
+    db.table("staff").create(
+        {
+            "code": str,
+            "name": str,
+            "role": str,
+            "backup": str,
+            "pin_hash": str,
+            "pin_reset": int,
+            "absent": int,
+            "active": int,
+            "initials": str,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="code",
+        not_null={"name", "role"},
+        defaults={"absent": 0, "active": 1, "pin_reset": 0},
+    )
+    db.table("presence").create(
+        {"id": int, "staff": str, "absent": int, "at": str, "by": str},
+        pk="id",
+        foreign_keys=[("staff", "staff", "code")],
+    )
+    db.table("matters").create(
+        {
+            "code": str,
+            "name": str,
+            "kind": str,
+            "limit_days": int,
+            "written_notice": int,
+            "documents": str,
+            "dept": str,
+            "basis": str,
+            "estimated": int,
+            "active": int,
+            "initials": str,
+            "updated_at": str,
+        },
+        pk="code",
+        not_null={"name", "kind", "limit_days"},
+        defaults={"active": 1, "estimated": 0},
+    )
+    db.table("people").create(
+        {
+            "id": int,
+            "salt": str,
+            "name": str,
+            "phone": str,
+            "id_number": str,
+            "org": str,
+            "address": str,
+            "initials": str,
+            "phone_digits": str,
+            "created_at": str,
+            "purged_at": str,
+        },
+        pk="id",
+    )
+    db.table("cases").create(
+        {
+            "no": str,
+            "version": int,
+            "status": str,
+            "channel": str,
+            "kind": str,
+            "summary": str,
+            "matter_code": str,
+            "matter": str,
+            "person_id": int,
+            "anonymous": int,
+            "about_staff": str,
+            "first_asker": str,
+            "owner": str,
+            "pending_to": str,
+            "pending_from": str,
+            "return_status": str,
+            "due": str,
+            "due_provisional": int,
+            "limit_days": int,
+            "extended_days": int,
+            "accepted_at": str,
+            "resolved_at": str,
+            "closed_at": str,
+            "outcome": str,
+            "result": str,
+            "rating": int,
+            "rated_at": str,
+            "remedied_at": str,
+            "first_response_at": str,
+            "notified_at": str,
+            "last_contact_at": str,
+            "pending_since": str,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="no",
+        not_null={"version", "status", "channel", "kind", "first_asker", "owner", "created_at"},
         defaults={"anonymous": 0, "due_provisional": 0, "extended_days": 0},
-        foreign_keys=[("person_id", "people", "id"), ("first_asker", "staff", "code"),
-                      ("owner", "staff", "code")])
-    db.table("events").create({
-        "seq": int, "case_no": str, "action": str, "by_staff": str, "at": str, "tz": str, "detail": str,
-        "hash": str,
-    }, pk="seq", not_null={"action", "at", "tz", "detail", "hash"})
+        foreign_keys=[("person_id", "people", "id"), ("first_asker", "staff", "code"), ("owner", "staff", "code")],
+    )
+    db.table("events").create(
+        {
+            "seq": int,
+            "case_no": str,
+            "action": str,
+            "by_staff": str,
+            "at": str,
+            "tz": str,
+            "detail": str,
+            "hash": str,
+        },
+        pk="seq",
+        not_null={"action", "at", "tz", "detail", "hash"},
+    )
     # The state of each case over time (status, owner, due date, hand-off receiver), one row per stretch:
     # the day's summary reads what stood at the end of a past day from here, not from today's `cases`.
-    db.table("case_states").create({
-        "id": int, "case_no": str, "seq": int, "valid_from": str, "valid_to": str, "status": str, "owner": str,
-        "due": str, "pending_to": str,
-    }, pk="id", not_null={"case_no", "seq", "valid_from", "status", "owner"},
-        foreign_keys=[("case_no", "cases", "no"), ("seq", "events", "seq")])
+    db.table("case_states").create(
+        {
+            "id": int,
+            "case_no": str,
+            "seq": int,
+            "valid_from": str,
+            "valid_to": str,
+            "status": str,
+            "owner": str,
+            "due": str,
+            "pending_to": str,
+        },
+        pk="id",
+        not_null={"case_no", "seq", "valid_from", "status", "owner"},
+        foreign_keys=[("case_no", "cases", "no"), ("seq", "events", "seq")],
+    )
     db.table("case_states").create_index(["case_no", "valid_to"])
     db.table("case_states").create_index(["status", "valid_to", "valid_from"])
-    db.table("violations").create({
-        "id": int, "rule": str, "staff": str, "case_no": str, "at": str, "detail": str, "event_seq": int,
-        "unique_key": str, "recorded_at": str, "decision": str, "reason": str, "reviewed_by": str,
-        "reviewed_at": str, "repeat": int,
-    }, pk="id", not_null={"rule", "at"}, defaults={"repeat": 0},
-        foreign_keys=[("case_no", "cases", "no"), ("event_seq", "events", "seq")])
+    db.table("violations").create(
+        {
+            "id": int,
+            "rule": str,
+            "staff": str,
+            "case_no": str,
+            "at": str,
+            "detail": str,
+            "event_seq": int,
+            "unique_key": str,
+            "recorded_at": str,
+            "decision": str,
+            "reason": str,
+            "reviewed_by": str,
+            "reviewed_at": str,
+            "repeat": int,
+        },
+        pk="id",
+        not_null={"rule", "at"},
+        defaults={"repeat": 0},
+        foreign_keys=[("case_no", "cases", "no"), ("event_seq", "events", "seq")],
+    )
     db.table("violations").create_index(["unique_key"], unique=True)
     db.table("violations").create_index(["at"])
     db.table("violations").create_index(["staff", "at"])
@@ -156,10 +282,14 @@ def _migration_1(db: sqlite_utils.Database) -> None:
     db.table("presence").create_index(["staff", "at"])
     # The history is append-only: a change or removal made through SQLite is refused. Someone who edits the
     # file by other means is found by `verify` (the chain) and its anchor.
-    db.execute("CREATE TRIGGER events_no_update BEFORE UPDATE ON events "
-               "BEGIN SELECT RAISE(ABORT, 'the history (events) is append-only'); END")
-    db.execute("CREATE TRIGGER events_no_delete BEFORE DELETE ON events "
-               "BEGIN SELECT RAISE(ABORT, 'the history (events) is append-only'); END")
+    db.execute(
+        "CREATE TRIGGER events_no_update BEFORE UPDATE ON events "
+        "BEGIN SELECT RAISE(ABORT, 'the history (events) is append-only'); END"
+    )
+    db.execute(
+        "CREATE TRIGGER events_no_delete BEFORE DELETE ON events "
+        "BEGIN SELECT RAISE(ABORT, 'the history (events) is append-only'); END"
+    )
 
 
 def _migration_2(db: sqlite_utils.Database) -> None:
@@ -182,8 +312,9 @@ def _migration_2(db: sqlite_utils.Database) -> None:
     db.execute("DROP INDEX idx_events_at")
     # states_at(): what was open at a moment, read from the index alone (the summary asks once, the trend once a
     # day). It replaces (status, valid_to, valid_from).
-    db.execute("CREATE INDEX idx_case_states_at ON case_states (status, valid_to, valid_from, case_no, owner, due, "
-               "pending_to)")
+    db.execute(
+        "CREATE INDEX idx_case_states_at ON case_states (status, valid_to, valid_from, case_no, owner, due, pending_to)"
+    )
     db.execute("DROP INDEX idx_case_states_status_valid_to_valid_from")
     # find_people(): the newest visitors whose phone or initials start with what the clerk typed, from the index
     # alone (a purged visitor has no name and is not found).
@@ -206,8 +337,10 @@ def _migration_4(db: sqlite_utils.Database) -> None:
     conn = db.conn
     conn.execute("ALTER TABLE events ADD COLUMN seals TEXT")
     conn.execute("DROP TRIGGER events_no_update")
-    conn.execute("CREATE TRIGGER events_no_update BEFORE UPDATE ON events WHEN OLD.hash != '' "
-                 "BEGIN SELECT RAISE(ABORT, 'the history (events) is append-only'); END")
+    conn.execute(
+        "CREATE TRIGGER events_no_update BEFORE UPDATE ON events WHEN OLD.hash != '' "
+        "BEGIN SELECT RAISE(ABORT, 'the history (events) is append-only'); END"
+    )
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     # A desk's identity: its first event where it has one (so its backups from before this migration agree).
     first = conn.execute("SELECT hash FROM events WHERE seq = 1").fetchone()
@@ -231,8 +364,11 @@ def checkpoint(conn: sqlite3.Connection) -> int:
         detail = dumps({"part": written + 1, "rows": len(part)})
         seals = dumps(part)
         digest = event_hash(prev, seq + 1, None, "checkpoint", None, at, tz, detail, seals)
-        conn.execute("INSERT INTO events (seq, case_no, action, by_staff, at, tz, detail, hash, seals) "
-                     "VALUES (?, NULL, 'checkpoint', NULL, ?, ?, ?, ?, ?)", (seq + 1, at, tz, detail, digest, seals))
+        conn.execute(
+            "INSERT INTO events (seq, case_no, action, by_staff, at, tz, detail, hash, seals) "
+            "VALUES (?, NULL, 'checkpoint', NULL, ?, ?, ?, ?, ?)",
+            (seq + 1, at, tz, detail, digest, seals),
+        )
         written += 1
         part.clear()
 
@@ -254,8 +390,7 @@ def _head(conn: sqlite3.Connection) -> tuple[int, str]:
     return (0, GENESIS) if row is None else (int(row[0]), str(row[1]))
 
 
-MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (_migration_1, _migration_2, _migration_3,
-                                                                 _migration_4)
+MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (_migration_1, _migration_2, _migration_3, _migration_4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -326,12 +461,15 @@ def file_kind(conn: sqlite3.Connection) -> str:
 def watch_sealed_rows(conn: sqlite3.Connection) -> None:
     """The connection notes each sealed row it changes, for its transaction's seals (temporary triggers, its own:
     a change made by anything else is not sealed, and `verify` finds it)."""
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS seal_touched (tbl TEXT NOT NULL, key NOT NULL, "
-                 "PRIMARY KEY (tbl, key))")
+    conn.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS seal_touched (tbl TEXT NOT NULL, key NOT NULL, PRIMARY KEY (tbl, key))"
+    )
     for table, key in SEALED.items():
         for op, ref in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
-            conn.execute(f"CREATE TEMP TRIGGER IF NOT EXISTS seal_{table}_{op.lower()} AFTER {op} ON main.{table} "
-                         f"BEGIN INSERT OR IGNORE INTO seal_touched VALUES ('{table}', {ref}.{key}); END")
+            conn.execute(
+                f"CREATE TEMP TRIGGER IF NOT EXISTS seal_{table}_{op.lower()} AFTER {op} ON main.{table} "
+                f"BEGIN INSERT OR IGNORE INTO seal_touched VALUES ('{table}', {ref}.{key}); END"
+            )
 
 
 class Store:
@@ -358,8 +496,7 @@ class Store:
             with contextlib.suppress(OSError):
                 os.chmod(p, 0o600)
         try:
-            conn = sqlite3.connect(p, isolation_level=None, check_same_thread=False,
-                                   timeout=BUSY_TIMEOUT_MS / 1000)
+            conn = sqlite3.connect(p, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
         except sqlite3.Error as e:
             raise StoreError("store.cannot_open", path=str(p), reason=str(e)) from e
         store = cls(p, conn)
@@ -462,8 +599,11 @@ class Store:
         seals = [[table, key, self._row_hash(table, key)] for table, key in touched]
         first = self._pending[0]
         prev = self.scalar("SELECT hash FROM events WHERE seq = ?", (first - 1,)) or GENESIS
-        rows = self.conn.execute("SELECT seq, case_no, action, by_staff, at, tz, detail FROM events "
-                                 "WHERE seq >= ? AND seq <= ? ORDER BY seq", (first, self._pending[-1])).fetchall()
+        rows = self.conn.execute(
+            "SELECT seq, case_no, action, by_staff, at, tz, detail FROM events "
+            "WHERE seq >= ? AND seq <= ? ORDER BY seq",
+            (first, self._pending[-1]),
+        ).fetchall()
         for seq, case_no, action, by, at, tz, detail in rows:
             sealed = dumps(seals) if seq == self._pending[-1] and seals else None
             prev = event_hash(prev, seq, case_no, action, by, at, tz, detail, sealed)
@@ -473,8 +613,9 @@ class Store:
 
     def _touched(self) -> list[tuple[str, Any]]:
         try:
-            return [(str(t), k) for t, k in self.conn.execute("SELECT tbl, key FROM temp.seal_touched "
-                                                              "ORDER BY tbl, key")]
+            return [
+                (str(t), k) for t, k in self.conn.execute("SELECT tbl, key FROM temp.seal_touched ORDER BY tbl, key")
+            ]
         except sqlite3.OperationalError:  # no such table: a file of an older schema, nothing is sealed
             return []
 
@@ -531,12 +672,16 @@ class Store:
     def login_failures(self, code: str, since: str) -> tuple[str | None, int]:
         """For a staff code since a moment: the last of its good log-in, lock or unlock (None: none), and its wrong
         PINs after that (the `at` index bounds both searches)."""
-        last = self.one("SELECT seq, action FROM events WHERE at >= :since AND action IN ('login', 'lock', 'unlock') "
-                        "AND json_extract(detail, '$.code') = :code ORDER BY seq DESC LIMIT 1",
-                        {"since": since, "code": code})
-        failures = self.scalar("SELECT count(*) FROM events WHERE at >= :since AND action = 'login_refused' "
-                               "AND json_extract(detail, '$.code') = :code AND seq > :after",
-                               {"since": since, "code": code, "after": 0 if last is None else last["seq"]})
+        last = self.one(
+            "SELECT seq, action FROM events WHERE at >= :since AND action IN ('login', 'lock', 'unlock') "
+            "AND json_extract(detail, '$.code') = :code ORDER BY seq DESC LIMIT 1",
+            {"since": since, "code": code},
+        )
+        failures = self.scalar(
+            "SELECT count(*) FROM events WHERE at >= :since AND action = 'login_refused' "
+            "AND json_extract(detail, '$.code') = :code AND seq > :after",
+            {"since": since, "code": code, "after": 0 if last is None else last["seq"]},
+        )
         return (None if last is None else str(last["action"])), int(failures or 0)
 
     def purge_people(self, closed_before: str, now: str) -> list[str]:
@@ -544,14 +689,18 @@ class Store:
         chain keeps only their keyed hashes, which nothing can now be checked against. Returns the cases."""
         rows = self.all(
             "SELECT c.no, c.person_id FROM cases c JOIN people p ON p.id = c.person_id "
-            "WHERE c.status = 'closed' AND c.closed_at < ? AND p.purged_at IS NULL", (closed_before,))
+            "WHERE c.status = 'closed' AND c.closed_at < ? AND p.purged_at IS NULL",
+            (closed_before,),
+        )
         ids = sorted({r["person_id"] for r in rows})
         for chunk in range(0, len(ids), 500):
-            part = ids[chunk:chunk + 500]
+            part = ids[chunk : chunk + 500]
             self.conn.execute(
                 "UPDATE people SET salt = NULL, name = NULL, phone = NULL, id_number = NULL, org = NULL, "
                 "address = NULL, initials = NULL, phone_digits = NULL, purged_at = ? "
-                f"WHERE id IN ({', '.join('?' * len(part))})", (now, *part))
+                f"WHERE id IN ({', '.join('?' * len(part))})",
+                (now, *part),
+            )
         return sorted(r["no"] for r in rows)
 
     def data_version(self) -> int:
@@ -562,8 +711,10 @@ class Store:
         return self.scalar("SELECT value FROM meta WHERE key = ?", (key,))
 
     def set_meta(self, key: str, value: str) -> None:
-        self.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) "
-                          "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
 
     def policy(self) -> dict[str, Any]:
         return {r["key"]: json.loads(r["value"]) for r in self.all("SELECT key, value FROM policy")}
@@ -571,7 +722,8 @@ class Store:
     def set_policy(self, values: Mapping[str, Any]) -> None:
         self.conn.executemany(
             "INSERT INTO policy (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [(k, dumps(v)) for k, v in values.items()])
+            [(k, dumps(v)) for k, v in values.items()],
+        )
 
     def case_row(self, no: str) -> dict[str, Any] | None:
         return self.one("SELECT * FROM cases WHERE no = ?", (no,))
@@ -580,23 +732,29 @@ class Store:
         return self.one("SELECT * FROM people WHERE id = ?", (person_id,))
 
     def case_events(self, no: str) -> list[dict[str, Any]]:
-        return self.all("SELECT seq, case_no, action, by_staff, at, tz, detail FROM events "
-                        "WHERE case_no = ? ORDER BY seq", (no,))
+        return self.all(
+            "SELECT seq, case_no, action, by_staff, at, tz, detail FROM events WHERE case_no = ? ORDER BY seq", (no,)
+        )
 
     def case_events_after(self, no: str, version: int) -> list[dict[str, Any]]:
         """The case's events since it was at `version` (version n is the case after its n-th event)."""
-        return self.all("SELECT seq, action, by_staff, at FROM events WHERE case_no = ? ORDER BY seq "
-                        "LIMIT -1 OFFSET ?", (no, max(version, 0)))
+        return self.all(
+            "SELECT seq, action, by_staff, at FROM events WHERE case_no = ? ORDER BY seq LIMIT -1 OFFSET ?",
+            (no, max(version, 0)),
+        )
 
     def last_case_event(self, no: str) -> dict[str, Any] | None:
-        return self.one("SELECT seq, action, by_staff, at, detail FROM events WHERE case_no = ? "
-                        "ORDER BY seq DESC LIMIT 1", (no,))
+        return self.one(
+            "SELECT seq, action, by_staff, at, detail FROM events WHERE case_no = ? ORDER BY seq DESC LIMIT 1", (no,)
+        )
 
     def next_case_no(self, day: str) -> str:
         """The next number of the day, e.g. 20261123-0007, readable at a window and sortable."""
         prefix = day.replace("-", "")
-        last = self.scalar("SELECT max(CAST(substr(no, 10) AS INTEGER)) FROM cases WHERE no >= ? AND no < ?",
-                           (prefix + "-", prefix + "."))
+        last = self.scalar(
+            "SELECT max(CAST(substr(no, 10) AS INTEGER)) FROM cases WHERE no >= ? AND no < ?",
+            (prefix + "-", prefix + "."),
+        )
         return f"{prefix}-{(last or 0) + 1:04d}"
 
     def head(self) -> tuple[int, str]:
@@ -621,7 +779,8 @@ class Store:
             "AND NOT EXISTS (SELECT 1 FROM violations WHERE unique_key = 'HO-4:' || no || ':' || pending_since) "
             "UNION SELECT no FROM cases WHERE rating IN (1, 2) AND remedied_at IS NULL AND rated_at <= ? "
             "AND NOT EXISTS (SELECT 1 FROM violations WHERE unique_key = 'RATE-2:' || no || ':' || rated_at) "
-            "ORDER BY no")
+            "ORDER BY no"
+        )
         args = [*o, b["own3"], *o, b["not4"], *o, b["today"], b["time5"], b["ho4"], b["rate2"]]
         return [r[0] for r in self.conn.execute(sql, args)]
 
@@ -630,40 +789,64 @@ class Store:
     def day_figures(self, start: str, end: str) -> dict[str, Any]:
         """Counts of what happened in [start, end): check-ins, actions, ratings, violations, hand-off times."""
         span = {"start": start, "end": end}
-        received = self.all("SELECT channel, kind, first_asker, count(*) AS n FROM cases "
-                            "WHERE created_at >= :start AND created_at < :end GROUP BY channel, kind, first_asker",
-                            span)
+        received = self.all(
+            "SELECT channel, kind, first_asker, count(*) AS n FROM cases "
+            "WHERE created_at >= :start AND created_at < :end GROUP BY channel, kind, first_asker",
+            span,
+        )
         actions = self.all(
             "SELECT action, by_staff, count(*) AS n, "
             "sum(json_extract(detail, '$.second') = 1) AS second, "
             "sum(json_extract(detail, '$.status[1]') = 'resolved' AND json_extract(detail, '$.status[0]') "
             "!= 'resolved') AS to_resolved, "
             "sum(action = 'resolve' AND json_extract(detail, '$.on_time') = 1) AS on_time "
-            "FROM events WHERE at >= :start AND at < :end AND case_no IS NOT NULL GROUP BY action, by_staff", span)
-        ratings = self.all("SELECT json_extract(detail, '$.level') AS level, count(*) AS n FROM events "
-                           "WHERE at >= :start AND at < :end AND action = 'rate' GROUP BY level", span)
+            "FROM events WHERE at >= :start AND at < :end AND case_no IS NOT NULL GROUP BY action, by_staff",
+            span,
+        )
+        ratings = self.all(
+            "SELECT json_extract(detail, '$.level') AS level, count(*) AS n FROM events "
+            "WHERE at >= :start AND at < :end AND action = 'rate' GROUP BY level",
+            span,
+        )
         bad = self.all(
             "SELECT e.case_no, json_extract(e.detail, '$.level') AS level, e.at, "
             "json_extract(e.detail, '$.owner') AS owner, "
             "(SELECT min(r.at) FROM events r WHERE r.case_no = e.case_no AND r.action = 'remedy' AND r.seq > e.seq "
             " AND r.at < :end) AS remedied_at "
             "FROM events e WHERE e.at >= :start AND e.at < :end AND e.action = 'rate' "
-            "AND json_extract(e.detail, '$.level') IN (1, 2) ORDER BY e.seq", span)
-        violations = self.all("SELECT rule, staff, count(*) AS n, sum(decision IS NULL OR reviewed_at >= :end) AS open "
-                              "FROM violations "
-                              "WHERE at >= :start AND at < :end GROUP BY rule, staff", span)
+            "AND json_extract(e.detail, '$.level') IN (1, 2) ORDER BY e.seq",
+            span,
+        )
+        violations = self.all(
+            "SELECT rule, staff, count(*) AS n, sum(decision IS NULL OR reviewed_at >= :end) AS open "
+            "FROM violations "
+            "WHERE at >= :start AND at < :end GROUP BY rule, staff",
+            span,
+        )
         handoff_waits = self.all(
             "SELECT a.at AS accepted_at, (SELECT h.at FROM events h WHERE h.case_no = a.case_no "
             "AND h.action = 'hand_off' AND h.seq < a.seq ORDER BY h.seq DESC LIMIT 1) AS handed_at "
-            "FROM events a WHERE a.at >= :start AND a.at < :end AND a.action = 'accept_handoff'", span)
+            "FROM events a WHERE a.at >= :start AND a.at < :end AND a.action = 'accept_handoff'",
+            span,
+        )
         first_responses = self.all(
             "SELECT first_asker, created_at, first_response_at FROM cases WHERE created_at >= :start "
-            "AND created_at < :end AND first_response_at IS NOT NULL AND first_response_at < :end", span)
-        return {"received": received, "actions": actions, "ratings": ratings, "bad_ratings": bad,
-                "violations": violations, "handoff_waits": handoff_waits, "first_responses": first_responses}
+            "AND created_at < :end AND first_response_at IS NOT NULL AND first_response_at < :end",
+            span,
+        )
+        return {
+            "received": received,
+            "actions": actions,
+            "ratings": ratings,
+            "bad_ratings": bad,
+            "violations": violations,
+            "handoff_waits": handoff_waits,
+            "first_responses": first_responses,
+        }
 
-    def find_people(self, column: str, prefix: str, limit: int, open_states: Sequence[str] = ()
-                    ) -> list[dict[str, Any]]:
+    def find_people(
+        self, column: str, prefix: str, limit: int, open_states: Sequence[str] = ()
+    ) -> list[dict[str, Any]]:
         """Visitors whose `column` starts with `prefix` (an index range), newest first, one row per name+phone,
         each with their cases in `open_states` as a JSON list (`open_cases`): one query for the whole list."""
         assert column in ("phone_digits", "initials", "name")
@@ -687,16 +870,21 @@ class Store:
             "FROM hits h JOIN cases c ON c.person_id = h.id "
             f"WHERE h.name = top.name AND h.phone IS top.phone AND c.status IN ({marks})) AS open_cases "
             "FROM top ORDER BY last_seen DESC",
-            (prefix, prefix + "\U0010ffff", limit, *open_states))
+            (prefix, prefix + "\U0010ffff", limit, *open_states),
+        )
 
     def case_numbers_ending(self, tail: str, today_prefix: str, open_states: Sequence[str]) -> list[str]:
         """Case numbers ending in `-tail` (a four-digit tail): the open cases of any day, and any case of today
         (a slip in the visitor's hand), newest first. Each branch is an index range."""
         marks = ", ".join("?" * len(open_states))
-        return [r[0] for r in self.conn.execute(
-            f"SELECT no FROM cases WHERE status IN ({marks}) AND substr(no, 10) = ? "
-            "UNION SELECT no FROM cases WHERE no = ? ORDER BY no DESC LIMIT 20",
-            [*open_states, tail, f"{today_prefix}-{tail}"])]
+        return [
+            r[0]
+            for r in self.conn.execute(
+                f"SELECT no FROM cases WHERE status IN ({marks}) AND substr(no, 10) = ? "
+                "UNION SELECT no FROM cases WHERE no = ? ORDER BY no DESC LIMIT 20",
+                [*open_states, tail, f"{today_prefix}-{tail}"],
+            )
+        ]
 
     def first_event_at(self, no: str, action: str) -> str | None:
         """When a case first had an action (its first notice, say), or None."""
@@ -707,7 +895,8 @@ class Store:
         return self.all(
             "SELECT case_no, at, by_staff, json_extract(detail, '$.reason') AS reason FROM events "
             "WHERE at >= ? AND action = 'decline_handoff' AND json_extract(detail, '$.back_to') = ? ORDER BY seq",
-            (since, code))
+            (since, code),
+        )
 
     def states_at(self, moment: str, statuses: Sequence[str]) -> list[dict[str, Any]]:
         """The cases whose status at `moment` was one of `statuses`, with their owner and due date then."""
@@ -715,9 +904,12 @@ class Store:
         # Two index ranges: the stretches still current, and those that ended after the moment. (With the two
         # joined by OR, SQLite would read every stretch of each status back to the first case.)
         columns = "SELECT case_no AS no, status, owner, due, pending_to FROM case_states"
-        return self.all(f"{columns} WHERE status IN ({marks}) AND valid_to IS NULL AND valid_from < ? "
-                        f"UNION ALL {columns} WHERE status IN ({marks}) AND valid_to >= ? AND valid_from < ? "
-                        "ORDER BY no", [*statuses, moment, *statuses, moment, moment])
+        return self.all(
+            f"{columns} WHERE status IN ({marks}) AND valid_to IS NULL AND valid_from < ? "
+            f"UNION ALL {columns} WHERE status IN ({marks}) AND valid_to >= ? AND valid_from < ? "
+            "ORDER BY no",
+            [*statuses, moment, *statuses, moment, moment],
+        )
 
     def overdue_counts(self, days: Sequence[tuple[str, str]], statuses: Sequence[str]) -> dict[str, int]:
         """For each (day, moment): how many cases were in one of `statuses` at `moment` with a due date before `day`
@@ -726,9 +918,11 @@ class Store:
             return {}
         marks = ", ".join("?" * len(statuses))
         count = f"SELECT count(*) FROM case_states WHERE status IN ({marks})"
-        sql = (f"WITH moments(day, at) AS (VALUES {', '.join('(?, ?)' for _ in days)}) SELECT day, "
-               f"({count} AND valid_to IS NULL AND valid_from < at AND due < day) + "
-               f"({count} AND valid_to >= at AND valid_from < at AND due < day) FROM moments")
+        sql = (
+            f"WITH moments(day, at) AS (VALUES {', '.join('(?, ?)' for _ in days)}) SELECT day, "
+            f"({count} AND valid_to IS NULL AND valid_from < at AND due < day) + "
+            f"({count} AND valid_to >= at AND valid_from < at AND due < day) FROM moments"
+        )
         args = [value for pair in days for value in pair] + [*statuses, *statuses]
         return {day: int(n) for day, n in self.conn.execute(sql, args)}
 
@@ -737,48 +931,59 @@ class Store:
 
     def chain_at(self, moment: str) -> tuple[int, str]:
         """The chain's head as it stood at a moment: its last event written before then."""
-        row = self.conn.execute("SELECT seq, hash FROM events WHERE seq = (SELECT max(seq) FROM events "
-                                "WHERE at < ?)", (moment,)).fetchone()
+        row = self.conn.execute(
+            "SELECT seq, hash FROM events WHERE seq = (SELECT max(seq) FROM events WHERE at < ?)", (moment,)
+        ).fetchone()
         return (0, GENESIS) if row is None else (int(row[0]), str(row[1]))
 
     # --- writing (inside `write()`) ------------------------------------------------------------------------
 
-    def append_event(self, case_no: str | None, action: str, by: str | None, at: str, tz: str,
-                     detail: Mapping[str, Any]) -> int:
+    def append_event(
+        self, case_no: str | None, action: str, by: str | None, at: str, tz: str, detail: Mapping[str, Any]
+    ) -> int:
         """Append an event to the open transaction; its hash is set when the transaction commits (`_seal`)."""
         if not self.conn.in_transaction:
             raise RuntimeError("an event outside a write transaction")
         seq = int(self.scalar("SELECT coalesce(max(seq), 0) FROM events")) + 1
-        self.conn.execute("INSERT INTO events (seq, case_no, action, by_staff, at, tz, detail, hash) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?, '')", (seq, case_no, action, by, at, tz, dumps(dict(detail))))
+        self.conn.execute(
+            "INSERT INTO events (seq, case_no, action, by_staff, at, tz, detail, hash) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, '')",
+            (seq, case_no, action, by, at, tz, dumps(dict(detail))),
+        )
         self._pending.append(seq)
         return seq
 
     def record_state(self, case_no: str, seq: int, at: str, state: Mapping[str, Any]) -> None:
         """Close the case's current stretch and open the next: what stood when, for reports of past days."""
         self.conn.execute("UPDATE case_states SET valid_to = ? WHERE case_no = ? AND valid_to IS NULL", (at, case_no))
-        self.conn.execute("INSERT INTO case_states (case_no, seq, valid_from, status, owner, due, pending_to) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?)", (case_no, seq, at, state["status"], state["owner"],
-                                                          state.get("due"), state.get("pending_to")))
+        self.conn.execute(
+            "INSERT INTO case_states (case_no, seq, valid_from, status, owner, due, pending_to) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (case_no, seq, at, state["status"], state["owner"], state.get("due"), state.get("pending_to")),
+        )
 
     def insert(self, table: str, row: Mapping[str, Any]) -> int:
         cols = list(row)
         cur = self.conn.execute(
-            f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
-            [row[c] for c in cols])
+            f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})", [row[c] for c in cols]
+        )
         return int(cur.lastrowid or 0)
 
     def update(self, table: str, key: str, value: Any, changes: Mapping[str, Any]) -> None:
         cols = list(changes)
-        self.conn.execute(f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in cols)} WHERE {key} = ?",
-                          [*[changes[c] for c in cols], value])
+        self.conn.execute(
+            f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in cols)} WHERE {key} = ?",
+            [*[changes[c] for c in cols], value],
+        )
 
     def upsert(self, table: str, key: str, row: Mapping[str, Any]) -> None:
         cols = list(row)
         sets = ", ".join(f"{c} = excluded.{c}" for c in cols if c != key)
         self.conn.execute(
             f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)}) "
-            f"ON CONFLICT ({key}) DO UPDATE SET {sets}", [row[c] for c in cols])
+            f"ON CONFLICT ({key}) DO UPDATE SET {sets}",
+            [row[c] for c in cols],
+        )
 
     def new_person(self, fields: Mapping[str, Any], created_at: str) -> tuple[int, str]:
         """Store a visitor's personal data with a fresh salt; return its id and the keyed hash for the chain."""
@@ -799,24 +1004,30 @@ class Store:
     def _verify_chain(self, anchor: tuple[int, str] | None) -> VerifyResult:
         prev, expected, count = GENESIS, 1, 0
         sealed = self.user_version() >= 4
-        cur = self.conn.execute("SELECT seq, case_no, action, by_staff, at, tz, detail, hash, "
-                                f"{'seals' if sealed else 'NULL'} FROM events ORDER BY seq")
+        cur = self.conn.execute(
+            "SELECT seq, case_no, action, by_staff, at, tz, detail, hash, "
+            f"{'seals' if sealed else 'NULL'} FROM events ORDER BY seq"
+        )
         anchor_hash: str | None = None
         for seq, case_no, action, by, at, tz, detail, digest, seals in cur:
             if seq != expected:
-                return VerifyResult(False, count, prev, expected, "verify.missing",
-                                    {"seq": expected, "found": seq})
+                return VerifyResult(False, count, prev, expected, "verify.missing", {"seq": expected, "found": seq})
             if event_hash(prev, seq, case_no, action, by, at, tz, detail, seals) != digest:
-                return VerifyResult(False, count, prev, seq, "verify.mismatch",
-                                    {"seq": seq, "action": action, "case": case_no or "-", "at": at})
+                return VerifyResult(
+                    False,
+                    count,
+                    prev,
+                    seq,
+                    "verify.mismatch",
+                    {"seq": seq, "action": action, "case": case_no or "-", "at": at},
+                )
             prev, count, expected = digest, count + 1, expected + 1
             if anchor and seq == anchor[0]:
                 anchor_hash = digest
         if anchor:
             want_count, want_hash = anchor
             if count < want_count:
-                return VerifyResult(False, count, prev, count + 1, "verify.cut",
-                                    {"count": count, "anchor": want_count})
+                return VerifyResult(False, count, prev, count + 1, "verify.cut", {"count": count, "anchor": want_count})
             if anchor_hash != want_hash:
                 return VerifyResult(False, count, prev, want_count, "verify.rewritten", {"seq": want_count})
         return VerifyResult(True, count, prev)
@@ -827,13 +1038,17 @@ class Store:
         c = self.conn
         c.execute("DROP TABLE IF EXISTS temp.seal_latest")
         # Keys as text, whatever their column's type, so that each row finds its seal through the index.
-        c.execute("CREATE TEMP TABLE seal_latest (tbl TEXT NOT NULL, key TEXT NOT NULL, hash TEXT, "
-                  "seq INTEGER NOT NULL, PRIMARY KEY (tbl, key))")
+        c.execute(
+            "CREATE TEMP TABLE seal_latest (tbl TEXT NOT NULL, key TEXT NOT NULL, hash TEXT, "
+            "seq INTEGER NOT NULL, PRIMARY KEY (tbl, key))"
+        )
         try:
             # Later events replace earlier seals of the same row: what is left is each row's last word.
-            c.execute("INSERT OR REPLACE INTO temp.seal_latest SELECT json_extract(j.value, '$[0]'), "
-                      "json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]'), e.seq "
-                      "FROM events e JOIN json_each(e.seals) j WHERE e.seals IS NOT NULL ORDER BY e.seq, j.id")
+            c.execute(
+                "INSERT OR REPLACE INTO temp.seal_latest SELECT json_extract(j.value, '$[0]'), "
+                "json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]'), e.seq "
+                "FROM events e JOIN json_each(e.seals) j WHERE e.seals IS NOT NULL ORDER BY e.seq, j.id"
+            )
             for table, key in SEALED.items():
                 found = self._check_table(table, key)
                 if found is not None:
@@ -846,7 +1061,8 @@ class Store:
         cur = self.conn.execute(
             f"SELECT s.hash, s.seq, s.tbl IS NOT NULL, t.* FROM main.{table} t "
             f"LEFT JOIN temp.seal_latest s ON s.tbl = ? AND s.key = CAST(t.{key} AS TEXT) ORDER BY t.{key}",
-            (table,))
+            (table,),
+        )
         names = [d[0] for d in cur.description][3:]
         for seal, seq, known, *values in cur:
             row = dict(zip(names, values, strict=True))
@@ -855,12 +1071,16 @@ class Store:
                 return "verify.row_unrecorded", None, where
             if seal != row_hash(table, row):
                 column = self._column_hint(table, row)
-                return ("verify.row_changed_column" if column else "verify.row_changed", int(seq),
-                        {**where, "column": column or "", "seq": seq})
+                return (
+                    "verify.row_changed_column" if column else "verify.row_changed",
+                    int(seq),
+                    {**where, "column": column or "", "seq": seq},
+                )
         gone = self.conn.execute(
             f"SELECT key, seq FROM temp.seal_latest s WHERE tbl = ? AND hash IS NOT NULL "
             f"AND NOT EXISTS (SELECT 1 FROM main.{table} t WHERE t.{key} = s.key) ORDER BY key LIMIT 1",
-            (table,)).fetchone()
+            (table,),
+        ).fetchone()
         if gone is not None:
             return "verify.row_missing", int(gone[1]), {"table": table, "key": gone[0], "seq": gone[1]}
         return None
@@ -868,14 +1088,19 @@ class Store:
     def _column_hint(self, table: str, row: Mapping[str, Any]) -> str | None:
         """Which column disagrees, where the last event about the row says what it set (read on a failure only)."""
         if table == "cases":
-            events = self.all("SELECT action, by_staff, detail FROM events WHERE case_no = ? ORDER BY seq DESC",
-                              (row["no"],))
+            events = self.all(
+                "SELECT action, by_staff, detail FROM events WHERE case_no = ? ORDER BY seq DESC", (row["no"],)
+            )
         elif table in ("staff", "policy", "violations"):
-            actions = {"staff": ("add_staff", "set_active", "set_absent"), "policy": ("set_policy",),
-                       "violations": ("review",)}[table]
+            actions = {
+                "staff": ("add_staff", "set_active", "set_absent"),
+                "policy": ("set_policy",),
+                "violations": ("review",),
+            }[table]
             marks = ", ".join("?" * len(actions))
-            events = self.all(f"SELECT action, by_staff, detail FROM events WHERE action IN ({marks}) "
-                              "ORDER BY seq DESC", actions)
+            events = self.all(
+                f"SELECT action, by_staff, detail FROM events WHERE action IN ({marks}) ORDER BY seq DESC", actions
+            )
         else:
             return None
         said: dict[str, Any] = {}

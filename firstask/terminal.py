@@ -128,8 +128,9 @@ class DeskDriver(LinuxDriver):
         parser = XTermParser(self._debug)
         decode = getincrementaldecoder("utf-8")().decode
 
-        def process_selector_events(selector_events: list[tuple[selectors.SelectorKey, int]],
-                                    final: bool = False) -> bool:
+        def process_selector_events(
+            selector_events: list[tuple[selectors.SelectorKey, int]], final: bool = False
+        ) -> bool:
             """Read what is ready and hand on its events; False when the terminal is gone."""
             for last, (_selector_key, mask) in loop_last(selector_events):
                 if mask & selectors.EVENT_READ:

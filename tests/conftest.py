@@ -94,8 +94,10 @@ def row_counts(path: Path) -> dict[str, int]:
     """Rows per table, read beside the desk (WAL lets a reader in while the desk holds the file)."""
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                for t in ("cases", "events", "people", "violations")}
+        return {
+            t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("cases", "events", "people", "violations")
+        }
     finally:
         conn.close()
 
@@ -122,8 +124,9 @@ def desk(tmp_path: Path, clock: Clock) -> Iterator[OpenDesk]:
         handle.add_staff(code, name, role=role, backup=backup)
     # Small matters of our own, so that tests do not depend on the researched catalogue's numbers.
     handle.add_matter("T3", "测试事项", limit_days=3, documents=["申请表"])
-    handle.add_matter("TC", "条件事项", limit_days=5,
-                      documents=["申请表", {"name": "委托书", "when": "代办的", "form": "原件"}])
+    handle.add_matter(
+        "TC", "条件事项", limit_days=5, documents=["申请表", {"name": "委托书", "when": "代办的", "form": "原件"}]
+    )
     handle.add_matter("TI", "即办事项", limit_days=0, immediate=True, documents=["身份证"])
     yield handle
     handle.shut()
@@ -164,8 +167,12 @@ def new_case(desk: OpenDesk) -> Callable[..., Case]:
     """Check a case in with sensible defaults: `new_case()` is a visitor's enquiry at w01's window."""
 
     def check_in(by: str = "w01", **fields: Any) -> Case:
-        values: dict[str, Any] = {"visitor_name": "张三", "summary": "咨询办事流程", "channel": "visit",
-                                  "kind": "enquiry"}
+        values: dict[str, Any] = {
+            "visitor_name": "张三",
+            "summary": "咨询办事流程",
+            "channel": "visit",
+            "kind": "enquiry",
+        }
         values.update(fields)
         return desk.check_in(by, **values)
 

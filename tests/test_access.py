@@ -49,8 +49,10 @@ def wrong(desk: Desk, code: str = "w01", times: int = LOCKOUT_ATTEMPTS) -> None:
 
 
 def actions(desk: Desk) -> list[str]:
-    return [r["action"] for r in desk.store.all("SELECT action FROM events WHERE case_no IS NULL "
-                                                "AND action LIKE 'login%' ORDER BY seq")]
+    return [
+        r["action"]
+        for r in desk.store.all("SELECT action FROM events WHERE case_no IS NULL AND action LIKE 'login%' ORDER BY seq")
+    ]
 
 
 def test_nine_wrong_pins_then_the_right_one_logs_in(desk):

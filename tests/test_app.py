@@ -53,8 +53,9 @@ def desk(tmp_path, clock):
 
 
 def check_in(desk: Desk, visitor: str, summary: str, by: str = "w01") -> str:
-    return desk.check_in(by, visitor_name=visitor, summary=summary, channel="visit", kind="application",
-                         matter="JZZ").no
+    return desk.check_in(
+        by, visitor_name=visitor, summary=summary, channel="visit", kind="application", matter="JZZ"
+    ).no
 
 
 def accept(desk: Desk, no: str) -> None:
@@ -243,11 +244,18 @@ def test_english_starts_on_the_cases_screen(desk, cases):
         assert [column.label.plain for column in table.columns.values()][:3] == ["No.", "Status", "Kind"]
         assert table_rows(app)[0][1:3] == ["in progress", "application"]
         assert shown(app.screen.query_one("#whoami")) == "王芳 (w01)  ·  today Mon 2026-11-23  ·  3 open"
-        assert {binding.description for _, binding, *_ in app.screen.active_bindings.values()
-                if binding.show} == {"Lock", i18n.t("app.key.desk"),  # not F8: this is the follow-up screen
-                                     # the follow-up screen's sections and what can be done in "Mine"
-                                     "History", "Hand off", "Feedback", "Extend", "Resolve", "Away/back",
-                                     "To window"}
+        assert {binding.description for _, binding, *_ in app.screen.active_bindings.values() if binding.show} == {
+            "Lock",
+            i18n.t("app.key.desk"),  # not F8: this is the follow-up screen
+            # the follow-up screen's sections and what can be done in "Mine"
+            "History",
+            "Hand off",
+            "Feedback",
+            "Extend",
+            "Resolve",
+            "Away/back",
+            "To window",
+        }
 
     run(app, script)
 
@@ -259,8 +267,9 @@ def test_user_text_is_shown_literally(desk, cases):
 
     async def script(pilot) -> None:
         table = app.screen.query_one("#cases", DataTable)
-        visitor, summary = (table.get_cell_at(Coordinate(0, table.get_column_index(key))) for key in ("visitor",
-                                                                                                       "summary"))
+        visitor, summary = (
+            table.get_cell_at(Coordinate(0, table.get_column_index(key))) for key in ("visitor", "summary")
+        )
         assert (visitor.plain, visitor.spans) == ("[bold red]x[/]", [])
         assert summary.plain == "[link=http://x]点我[/link]"
         assert shown(app.screen.query_one("#whoami")).startswith("[b]周[/b]（w03）")
@@ -330,12 +339,29 @@ def test_every_action_is_in_the_command_palette(desk, cases):
 
     async def script(pilot) -> None:
         commands = {command.title: command.help for command in app.get_system_commands(app.screen)}
-        assert commands == {"刷新": "重新读取我的在办案件", "锁屏": i18n.t("app.key.lock_tip"),
-                            "退出": "关闭服务台程序", i18n.t("app.key.desk"): i18n.t("app.key.desk_tip"),
-                            # not F8: this is the follow-up screen
-                            **{i18n.t(f"follow.key.{key}"): i18n.t(f"follow.key.{key}_tip")
-                               for key in ("waiting", "mine", "tracking", "callbacks", "history", "hand_off",
-                                           "feedback", "extend", "resolve", "presence", "to_window")}}
+        assert commands == {
+            "刷新": "重新读取我的在办案件",
+            "锁屏": i18n.t("app.key.lock_tip"),
+            "退出": "关闭服务台程序",
+            i18n.t("app.key.desk"): i18n.t("app.key.desk_tip"),
+            # not F8: this is the follow-up screen
+            **{
+                i18n.t(f"follow.key.{key}"): i18n.t(f"follow.key.{key}_tip")
+                for key in (
+                    "waiting",
+                    "mine",
+                    "tracking",
+                    "callbacks",
+                    "history",
+                    "hand_off",
+                    "feedback",
+                    "extend",
+                    "resolve",
+                    "presence",
+                    "to_window",
+                )
+            },
+        }
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"锁屏")

@@ -63,8 +63,12 @@ WRITER = textwrap.dedent("""
 
 
 def test_a_backup_taken_while_another_process_writes_is_consistent(db: Path, tmp_path: Path) -> None:
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(db)], stdout=subprocess.PIPE, text=True,
-                              env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(db)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+    )
     try:
         assert writer.stdout is not None and writer.stdout.readline().strip() == "ready"
         infos = [backup.make(db, tmp_path / "b0.db")]
@@ -137,9 +141,15 @@ def test_the_daily_backup_is_made_once_a_day_and_pruned_to_the_policy(db: Path) 
     for day in (10, 11, 12, 13):
         backup.daily(db, date(2026, 3, day), keep=3)
     assert sorted(p.name for p in folder.glob("daily-*.db")) == [
-        "daily-20260311.db", "daily-20260312.db", "daily-20260313.db"]
+        "daily-20260311.db",
+        "daily-20260312.db",
+        "daily-20260313.db",
+    ]
     assert sorted(p.name for p in folder.glob("daily-*.json")) == [
-        "daily-20260311.db.json", "daily-20260312.db.json", "daily-20260313.db.json"]
+        "daily-20260311.db.json",
+        "daily-20260312.db.json",
+        "daily-20260313.db.json",
+    ]
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
 
 
@@ -165,8 +175,13 @@ FULL_DISK = textwrap.dedent("""
 
 def test_a_full_disk_during_a_backup_leaves_no_partial_file(db: Path, tmp_path: Path) -> None:
     dest = tmp_path / "full" / "copy.db"
-    result = subprocess.run([sys.executable, "-c", FULL_DISK, str(db), str(dest)], capture_output=True, text=True,
-                            timeout=60, env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    result = subprocess.run(
+        [sys.executable, "-c", FULL_DISK, str(db), str(dest)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+    )
     assert result.stdout.strip() == "store.disk_full", result.stderr
     assert not dest.exists() and not list(dest.parent.glob("*.partial"))
     assert head(db)[0] > 0

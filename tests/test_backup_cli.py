@@ -18,8 +18,14 @@ def firstask(*args: str, pin: str | None = None) -> subprocess.CompletedProcess[
     env["LANG"] = "en_US.UTF-8"
     if pin is not None:
         env["FIRSTASK_PIN"] = pin
-    return subprocess.run([sys.executable, "-m", "firstask", *args], capture_output=True, text=True, env=env,
-                          timeout=120, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "firstask", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def one_clear_line(result: subprocess.CompletedProcess[str]) -> str:
@@ -53,8 +59,9 @@ def test_backup_then_restore_round_trip(db: Path, tmp_path: Path) -> None:
 
 
 def test_backup_of_a_missing_database_is_one_clear_line(tmp_path: Path) -> None:
-    assert "No database" in one_clear_line(firstask("--db", str(tmp_path / "none.db"), "backup",
-                                                    str(tmp_path / "b.db")))
+    assert "No database" in one_clear_line(
+        firstask("--db", str(tmp_path / "none.db"), "backup", str(tmp_path / "b.db"))
+    )
     assert not (tmp_path / "b.db").exists()
 
 
@@ -67,8 +74,7 @@ def test_restoring_garbage_is_one_clear_line_and_leaves_the_desk_alone(db: Path,
 
 
 def test_purge_by_a_supervisor_and_refused_for_a_clerk(db: Path) -> None:
-    refused = one_clear_line(firstask("--db", str(db), "purge", "--before", "2022-01-01", "--as", "w01",
-                                      pin="101010"))
+    refused = one_clear_line(firstask("--db", str(db), "purge", "--before", "2022-01-01", "--as", "w01", pin="101010"))
     assert "supervisor" in refused
     done = firstask("--db", str(db), "purge", "--before", "2022-01-01", "--as", "s01", pin="909090")
     assert done.returncode == 0, done.stderr

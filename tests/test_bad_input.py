@@ -9,22 +9,56 @@ from hypothesis import strategies as st
 from firstask.rules import RuleError
 
 # One desk serves every example of a test: the properties hold whatever cases are already on it.
-SETTINGS = settings(max_examples=60, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 
 AWKWARD = [
-    "[bold]x[/]", "[red]张三[/red]", "[link=http://x]y[/link]", "{}", "{0}", "{name}", "{no} {by}", "%s %d",
-    "😀", "👨‍👩‍👧", "\x1b[31m红\x1b[0m", "\x00", "a\rb", "a\nb", "\t", "\u202e反转", "\u2028", "\x7f", "\x85",
-    "\ufeff", "  王芳  ", "", "   ", "13800138000", "11010519491231002X", "+852 2345 6789", "0571-87654321",
-    "不知道", "Robert'); DROP TABLE cases;--", "\\", "\"'", "\U0001f600" * 70,
+    "[bold]x[/]",
+    "[red]张三[/red]",
+    "[link=http://x]y[/link]",
+    "{}",
+    "{0}",
+    "{name}",
+    "{no} {by}",
+    "%s %d",
+    "😀",
+    "👨‍👩‍👧",
+    "\x1b[31m红\x1b[0m",
+    "\x00",
+    "a\rb",
+    "a\nb",
+    "\t",
+    "\u202e反转",
+    "\u2028",
+    "\x7f",
+    "\x85",
+    "\ufeff",
+    "  王芳  ",
+    "",
+    "   ",
+    "13800138000",
+    "11010519491231002X",
+    "+852 2345 6789",
+    "0571-87654321",
+    "不知道",
+    "Robert'); DROP TABLE cases;--",
+    "\\",
+    "\"'",
+    "\U0001f600" * 70,
 ]
 
 awkward = st.sampled_from(AWKWARD)
 huge = st.builds(lambda piece, times: piece * times, st.text(min_size=1, max_size=4), st.integers(20, 2000))
 mixed = st.builds(lambda a, b, c: a + b + c, st.text(max_size=10), awkward, st.text(max_size=10))
 any_text = st.one_of(st.text(), awkward, huge, mixed)
-not_text = st.one_of(st.integers(), st.binary(max_size=8), st.lists(st.text(max_size=3), max_size=2),
-                     st.floats(allow_nan=True), st.booleans())
+not_text = st.one_of(
+    st.integers(),
+    st.binary(max_size=8),
+    st.lists(st.text(max_size=3), max_size=2),
+    st.floats(allow_nan=True),
+    st.booleans(),
+)
 
 PLACEHOLDER = re.compile(r"\{\w*\}")
 
@@ -103,8 +137,10 @@ def test_check_in_with_any_channel_or_kind(desk, counts, channel, kind):
 
 
 @SETTINGS
-@given(matter=st.one_of(any_text, st.sampled_from(["T3", "JZZ", "HYZM", "t3", " T3 "])),
-       about=st.one_of(any_text, st.sampled_from(["w01", "w02", "s01", "x99", " w02 "])))
+@given(
+    matter=st.one_of(any_text, st.sampled_from(["T3", "JZZ", "HYZM", "t3", " T3 "])),
+    about=st.one_of(any_text, st.sampled_from(["w01", "w02", "s01", "x99", " w02 "])),
+)
 def test_check_in_with_any_matter_or_staff_code(desk, counts, matter, about):
     fields = valid_check_in(kind="complaint", matter=matter, about_staff=about)
     case = attempt(counts, lambda: desk.check_in("w01", **fields), [matter, about])

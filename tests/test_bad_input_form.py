@@ -15,9 +15,22 @@ from firstask.desk import Desk
 from firstask.screens.check_in import CheckInScreen
 
 NOW = datetime(2026, 11, 23, 9, 30)
-AWKWARD = ["[bold]张三[/bold]", "[link=http://x]y[/link]", "\x1b[31m红\x1b[0m", "a\x00b", "🙂👨‍👩‍👧 Ünïcødé",
-           "'; DROP TABLE cases; --", "{no} {by}", "\u202eabc", "x" * 100_000, "   ", "Ω≈ç√ 张三 ﷽",
-           "line\nbreak", "\t", "[/]"]
+AWKWARD = [
+    "[bold]张三[/bold]",
+    "[link=http://x]y[/link]",
+    "\x1b[31m红\x1b[0m",
+    "a\x00b",
+    "🙂👨‍👩‍👧 Ünïcødé",
+    "'; DROP TABLE cases; --",
+    "{no} {by}",
+    "\u202eabc",
+    "x" * 100_000,
+    "   ",
+    "Ω≈ç√ 张三 ﷽",
+    "line\nbreak",
+    "\t",
+    "[/]",
+]
 typed = st.one_of(st.sampled_from(AWKWARD), st.text(max_size=40))
 
 
@@ -26,8 +39,13 @@ def shown(widget: Static) -> str:
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
-@given(name=typed, summary=typed, phone=st.one_of(st.sampled_from(["13800138000", "1380013800", "＋86 138 0013 8000",
-                                                                    "０２１-１２３４５６７８", "abc"]), typed))
+@given(
+    name=typed,
+    summary=typed,
+    phone=st.one_of(
+        st.sampled_from(["13800138000", "1380013800", "＋86 138 0013 8000", "０２１-１２３４５６７８", "abc"]), typed
+    ),
+)
 def test_awkward_form_input_is_stored_exactly_or_refused_on_screen(tmp_path_factory, name, summary, phone):
     path = tmp_path_factory.mktemp("form") / "desk.db"
     desk = Desk.open(path, clock=lambda: NOW)

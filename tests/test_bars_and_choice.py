@@ -95,8 +95,11 @@ def test_the_key_bar_lists_what_textual_would_list(desk):
         screen = app.screen
         expected = []
         for _node, binding, _enabled, _tip in screen.active_bindings.values():
-            if binding.show and binding.key != app.COMMAND_PALETTE_BINDING and binding.action not in [
-                    b.action for b in expected]:
+            if (
+                binding.show
+                and binding.key != app.COMMAND_PALETTE_BINDING
+                and binding.action not in [b.action for b in expected]
+            ):
                 expected.append(binding)
         assert [key.words for key in screen.query_one(KeyBar).keys] == [b.description for b in expected]
 

@@ -49,9 +49,7 @@ def test_national_day_2026_is_off(cal):
     assert cal.is_working_day(D("2026-10-08"))
 
 
-@pytest.mark.parametrize(
-    "day", ["2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10"]
-)
+@pytest.mark.parametrize("day", ["2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10"])
 def test_make_up_weekend_days_2026_are_working(cal, day):
     assert D(day).weekday() >= 5
     assert cal.is_working_day(D(day))

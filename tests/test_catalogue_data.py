@@ -124,15 +124,11 @@ def load_builder() -> ModuleType:
     return module
 
 
-@pytest.mark.skipif(
-    not SHEET.exists(), reason=f"research sheet not found at {SHEET} (../shared beside the repo)"
-)
+@pytest.mark.skipif(not SHEET.exists(), reason=f"research sheet not found at {SHEET} (../shared beside the repo)")
 def test_builder_reproduces_the_shipped_file(tmp_path: Path) -> None:
     builder = load_builder()
     first, second = tmp_path / "a.json", tmp_path / "b.json"
     assert builder.main([str(SHEET), "--out", str(first)]) == 0
     assert builder.main([str(SHEET), "--out", str(second)]) == 0
     assert first.read_bytes() == second.read_bytes()
-    assert first.read_bytes() == CATALOGUE.read_bytes(), (
-        "data/catalogue.json is stale: run tools/build_catalogue.py"
-    )
+    assert first.read_bytes() == CATALOGUE.read_bytes(), "data/catalogue.json is stale: run tools/build_catalogue.py"

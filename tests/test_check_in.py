@@ -31,8 +31,14 @@ def desk(tmp_path):
 @pytest.fixture
 def returning(desk: Desk) -> str:
     """张三 came last week; his case is closed."""
-    case = desk.check_in("w02", visitor_name="张三", phone="13812345678", id_number="11010519491231002X",
-                         org="红星社区", summary="咨询居住证")
+    case = desk.check_in(
+        "w02",
+        visitor_name="张三",
+        phone="13812345678",
+        id_number="11010519491231002X",
+        org="红星社区",
+        summary="咨询居住证",
+    )
     desk.answer(case.no, "w02", "已告知所需材料。")
     return case.no
 
@@ -96,7 +102,11 @@ def test_a_returning_visitor_is_found_by_pinyin_initials(desk: Desk, returning: 
         await pilot.press("enter")
         # 张三's case is w02's: w01 sees his numbers masked (SPEC §10), and they still go into the new case.
         assert (value(app, "visitor_name"), value(app, "phone"), value(app, "id_number"), value(app, "org")) == (
-            "张三", "138****5678", "110105********002X", "红星社区")
+            "张三",
+            "138****5678",
+            "110105********002X",
+            "红星社区",
+        )
         assert app.focused is app.screen.query_one("#matter")
         await pilot.press(*"jzz", "enter")  # the matter by its code; the summary is prefilled
         assert app.screen.query_one("#kind", Choice).value == "application"
@@ -283,7 +293,7 @@ def test_documents_are_printed_with_lp_when_a_printer_is_set(desk: Desk, tmp_pat
     desk.set_policy(printer="window-1")
     case = desk.check_in("w01", visitor_name="周九", summary="申请居住证", kind="application", matter="JZZ")
     case = desk.notify(case.no, "w01")
-    (event, path), = desk.documents(case.no)
+    ((event, path),) = desk.documents(case.no)
     assert event.action == "notify" and path.suffix == ".pdf" and path.exists()
     assert desk.print_document(path) is True
     assert sent == [["lp", "-d", "window-1", str(path)]]
@@ -292,19 +302,21 @@ def test_documents_are_printed_with_lp_when_a_printer_is_set(desk: Desk, tmp_pat
 def test_without_a_printer_documents_stay_saved(desk: Desk) -> None:
     case = desk.check_in("w01", visitor_name="周九", summary="申请居住证", kind="application", matter="JZZ")
     case = desk.notify(case.no, "w01")
-    (_, path), = desk.documents(case.no)
+    ((_, path),) = desk.documents(case.no)
     assert desk.print_document(path) is False and path.exists()
 
 
 def test_a_failing_printer_is_one_clear_message(desk: Desk, monkeypatch) -> None:
     import subprocess
 
-    monkeypatch.setattr("subprocess.run", lambda args, **kw: subprocess.CompletedProcess(args, 1, "",
-                                                                                          "lp: no such printer"))
+    monkeypatch.setattr(
+        "subprocess.run", lambda args, **kw: subprocess.CompletedProcess(args, 1, "", "lp: no such printer")
+    )
     desk.set_policy(printer="nowhere")
-    case = desk.notify(desk.check_in("w01", visitor_name="周九", summary="x", kind="application",
-                                     matter="JZZ").no, "w01")
-    (_, path), = desk.documents(case.no)
+    case = desk.notify(
+        desk.check_in("w01", visitor_name="周九", summary="x", kind="application", matter="JZZ").no, "w01"
+    )
+    ((_, path),) = desk.documents(case.no)
     from firstask.rules import RuleError
 
     with pytest.raises(RuleError) as refused:

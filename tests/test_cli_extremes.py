@@ -21,8 +21,14 @@ from conftest import OpenDesk, differences, snapshot
 def firstask(*args: str, lang: str = "en_US.UTF-8") -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("FIRSTASK_PIN", "LC_ALL", "LC_MESSAGES", "LANGUAGE")}
     env["LANG"] = lang
-    return subprocess.run([sys.executable, "-m", "firstask", *args], capture_output=True, text=True, env=env,
-                          timeout=120, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "firstask", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def one_clear_line(result: subprocess.CompletedProcess[str]) -> str:
@@ -41,17 +47,20 @@ def db(desk: OpenDesk, new_case) -> Path:
     return desk.path
 
 
-@pytest.mark.parametrize(("args", "value"), [
-    (("scan", "--now", "0001-01-01T00:00"), "0001-01-01T00:00"),
-    (("scan", "--now", "9999-12-31T23:59"), "9999-12-31T23:59"),
-    (("scan", "--now", "1999-12-31T23:59"), "1999-12-31T23:59"),
-    (("report", "--day", "9999-12-31"), "9999-12-31"),
-    (("report", "--day", "0001-01-01"), "0001-01-01"),
-    (("report", "--day", "2101-01-01", "--format", "md"), "2101-01-01"),
-    (("report", "--from", "0001-01-01", "--to", "9999-12-31"), "0001-01-01"),
-    (("report", "--from", "2026-01-01", "--to", "9999-12-31", "--format", "csv"), "9999-12-31"),
-    (("purge", "--before", "0001-01-01"), "0001-01-01"),
-])
+@pytest.mark.parametrize(
+    ("args", "value"),
+    [
+        (("scan", "--now", "0001-01-01T00:00"), "0001-01-01T00:00"),
+        (("scan", "--now", "9999-12-31T23:59"), "9999-12-31T23:59"),
+        (("scan", "--now", "1999-12-31T23:59"), "1999-12-31T23:59"),
+        (("report", "--day", "9999-12-31"), "9999-12-31"),
+        (("report", "--day", "0001-01-01"), "0001-01-01"),
+        (("report", "--day", "2101-01-01", "--format", "md"), "2101-01-01"),
+        (("report", "--from", "0001-01-01", "--to", "9999-12-31"), "0001-01-01"),
+        (("report", "--from", "2026-01-01", "--to", "9999-12-31", "--format", "csv"), "9999-12-31"),
+        (("purge", "--before", "0001-01-01"), "0001-01-01"),
+    ],
+)
 def test_a_day_or_moment_beyond_the_calendar_is_one_clear_line(db, args, value):
     before = snapshot(db.parent)
     line = one_clear_line(firstask("--db", str(db), *args))
@@ -69,8 +78,9 @@ def test_a_period_of_ten_years_or_more_is_one_clear_line(db, first, last):
 
 def test_the_refusals_are_in_chinese_too(db):
     day = one_clear_line(firstask("--db", str(db), "report", "--day", "9999-12-31", lang="zh_CN.UTF-8"))
-    period = one_clear_line(firstask("--db", str(db), "report", "--from", "2000-01-01", "--to", "2100-12-31",
-                                     lang="zh_CN.UTF-8"))
+    period = one_clear_line(
+        firstask("--db", str(db), "report", "--from", "2000-01-01", "--to", "2100-12-31", lang="zh_CN.UTF-8")
+    )
     moment = one_clear_line(firstask("--db", str(db), "scan", "--now", "0001-01-01T00:00", lang="zh_CN.UTF-8"))
     assert "日期" in day and "9999-12-31" in day
     assert "10 年" in period

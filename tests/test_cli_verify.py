@@ -18,8 +18,14 @@ from firstask.store import GENESIS, SCHEMA_VERSION, event_hash
 def firstask(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     full_env = {k: v for k, v in os.environ.items() if k not in ("FIRSTASK_PIN", "LC_ALL", "LC_MESSAGES")}
     full_env.update({"LANG": "en_US.UTF-8", **(env or {})})
-    return subprocess.run([sys.executable, "-m", "firstask", *args], capture_output=True, text=True,
-                          env=full_env, timeout=120, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "firstask", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def one_clear_line(result: subprocess.CompletedProcess[str]) -> str:
@@ -63,8 +69,9 @@ def tamper(path: Path, *statements: str, params: Sequence[object] = ()) -> None:
 
 def rows(path: Path) -> list[tuple[object, ...]]:
     conn = sqlite3.connect(path)
-    out = conn.execute("SELECT seq, case_no, action, by_staff, at, tz, detail, hash FROM events "
-                       "ORDER BY seq").fetchall()
+    out = conn.execute(
+        "SELECT seq, case_no, action, by_staff, at, tz, detail, hash FROM events ORDER BY seq"
+    ).fetchall()
     conn.close()
     return out
 
@@ -99,8 +106,12 @@ def test_a_deleted_middle_event_is_found(db: Path) -> None:
 
 def test_a_swapped_pair_is_found(db: Path) -> None:
     a, b = rows(db)[79], rows(db)[80]
-    tamper(db, "UPDATE events SET seq = -1 WHERE seq = 80", "UPDATE events SET seq = 80 WHERE seq = 81",
-           "UPDATE events SET seq = 81 WHERE seq = -1")
+    tamper(
+        db,
+        "UPDATE events SET seq = -1 WHERE seq = 80",
+        "UPDATE events SET seq = 80 WHERE seq = 81",
+        "UPDATE events SET seq = 81 WHERE seq = -1",
+    )
     assert rows(db)[79][2:] == b[2:] and rows(db)[80][2:] == a[2:]
     result = firstask("--db", str(db), "verify")
     assert result.returncode == 1
@@ -111,7 +122,8 @@ def recompute_chain(path: Path) -> None:
     conn = sqlite3.connect(path, isolation_level=None)
     prev = GENESIS
     for seq, case_no, action, by, at, tz, detail, seals in conn.execute(
-            "SELECT seq, case_no, action, by_staff, at, tz, detail, seals FROM events ORDER BY seq").fetchall():
+        "SELECT seq, case_no, action, by_staff, at, tz, detail, seals FROM events ORDER BY seq"
+    ).fetchall():
         digest = event_hash(prev, seq, case_no, action, by, at, tz, detail, seals)
         conn.execute("UPDATE events SET hash = ? WHERE seq = ?", (digest, seq))
         prev = digest
@@ -198,8 +210,9 @@ def test_init_refuses_to_overwrite(db: Path) -> None:
 
 def test_init_with_a_supervisor_reads_the_pin_from_the_environment(tmp_path: Path) -> None:
     path = tmp_path / "desk.db"
-    result = firstask("--db", str(path), "init", "--supervisor", "s01", "--name", "周主任",
-                      env={"FIRSTASK_PIN": "246813"})
+    result = firstask(
+        "--db", str(path), "init", "--supervisor", "s01", "--name", "周主任", env={"FIRSTASK_PIN": "246813"}
+    )
     assert result.returncode == 0, result.stderr
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     conn = sqlite3.connect(path)
@@ -218,8 +231,7 @@ def test_init_without_a_pin_and_no_terminal_is_one_clear_line(tmp_path: Path) ->
 
 def test_a_bad_pin_leaves_no_half_made_desk(tmp_path: Path) -> None:
     path = tmp_path / "desk.db"
-    result = firstask("--db", str(path), "init", "--supervisor", "s01", "--name", "周主任",
-                      env={"FIRSTASK_PIN": "12"})
+    result = firstask("--db", str(path), "init", "--supervisor", "s01", "--name", "周主任", env={"FIRSTASK_PIN": "12"})
     assert "PIN" in one_clear_line(result)
     assert not path.exists()
 

@@ -89,9 +89,20 @@ def one_round(desk: Desk, worker: int, n: int, no: str) -> dict[str, Any]:
     desk.case(no)  # a cheap second read before acting: the window another process may act in
     action, by, kwargs, token = plan(seen, worker, n)
     # events_seen: equal to "expect", since Desk.case reads the row and its history at one moment of the file.
-    record: dict[str, Any] = {"worker": worker, "round": n, "action": action, "no": no, "by": by,
-                              "expect": seen.version, "outcome": None, "rule": None, "message": None,
-                              "version_after": None, "token": token, "events_seen": len(seen.history)}
+    record: dict[str, Any] = {
+        "worker": worker,
+        "round": n,
+        "action": action,
+        "no": no,
+        "by": by,
+        "expect": seen.version,
+        "outcome": None,
+        "rule": None,
+        "message": None,
+        "version_after": None,
+        "token": token,
+        "events_seen": len(seen.history),
+    }
     began = time.monotonic()
     try:
         after = getattr(desk, action)(no, by, **kwargs, expect=seen.version)
@@ -123,8 +134,14 @@ def run_worker(db: str, worker: int, cases: list[str], rounds: int, log: str, re
             try:
                 record = one_round(desk, worker, n, no)
             except Exception as e:  # a failing read is an error too, logged like the others
-                record = {"worker": worker, "round": n, "action": "read", "no": no, "outcome": "error",
-                          "message": repr(e)}
+                record = {
+                    "worker": worker,
+                    "round": n,
+                    "action": "read",
+                    "no": no,
+                    "outcome": "error",
+                    "message": repr(e),
+                }
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             out.flush()
     return 0
@@ -139,8 +156,10 @@ def set_up(path: Path) -> list[str]:
         desk.add_staff("w01", STAFF_NAMES["w01"], role="clerk", backup="w02")
         desk.add_staff("w02", STAFF_NAMES["w02"], role="clerk", backup="w01")
         desk.add_staff("s01", STAFF_NAMES["s01"], role="supervisor")
-        return [desk.check_in(CLERKS[i % 2], visitor_name=f"访客{i}", summary=f"咨询办事流程 {i}",
-                              kind="enquiry").no for i in range(5)]
+        return [
+            desk.check_in(CLERKS[i % 2], visitor_name=f"访客{i}", summary=f"咨询办事流程 {i}", kind="enquiry").no
+            for i in range(5)
+        ]
 
 
 def start_workers(tmp: Path, db: Path, hammered: list[str]) -> list[tuple[subprocess.Popen[str], Path, Path]]:
@@ -150,9 +169,24 @@ def start_workers(tmp: Path, db: Path, hammered: list[str]) -> list[tuple[subpro
         log, ready, err = tmp / f"worker{worker}.jsonl", tmp / f"worker{worker}.ready", tmp / f"worker{worker}.err"
         with open(err, "w", encoding="utf-8") as stderr:
             proc = subprocess.Popen(
-                [sys.executable, __file__, "worker", str(db), str(worker), ",".join(hammered), str(ROUNDS),
-                 str(log), str(ready)], stdin=subprocess.PIPE, stdout=stderr, stderr=stderr, text=True, env=env,
-                cwd=ROOT)
+                [
+                    sys.executable,
+                    __file__,
+                    "worker",
+                    str(db),
+                    str(worker),
+                    ",".join(hammered),
+                    str(ROUNDS),
+                    str(log),
+                    str(ready),
+                ],
+                stdin=subprocess.PIPE,
+                stdout=stderr,
+                stderr=stderr,
+                text=True,
+                env=env,
+                cwd=ROOT,
+            )
         started.append((proc, ready, err))
     return started
 
@@ -187,8 +221,11 @@ def run_together(tmp: Path, db: Path, hammered: list[str]) -> None:
 
 
 def read_logs(tmp: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for worker in (1, 2)
-            for line in (tmp / f"worker{worker}.jsonl").read_text(encoding="utf-8").splitlines()]
+    return [
+        json.loads(line)
+        for worker in (1, 2)
+        for line in (tmp / f"worker{worker}.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
 
 
 def test_two_processes_acting_on_the_same_cases(tmp_path: Path) -> None:
@@ -256,8 +293,12 @@ def test_two_processes_acting_on_the_same_cases(tmp_path: Path) -> None:
         assert histories[no].version == 1 and len(histories[no].history) == 1
 
     # Every applied token is in the history exactly once; no refused or conflicting one at all.
-    found = Counter(token for case in histories.values() for event in case.history
-                    for token in TOKEN.findall(json.dumps(event.detail, ensure_ascii=False)))
+    found = Counter(
+        token
+        for case in histories.values()
+        for event in case.history
+        for token in TOKEN.findall(json.dumps(event.detail, ensure_ascii=False))
+    )
     for r in log:
         if r["token"]:
             assert found[r["token"]] == (1 if r["outcome"] == "applied" else 0), (r, found[r["token"]])

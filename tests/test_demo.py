@@ -103,8 +103,7 @@ def test_every_kind_is_present(summaries):
     for s in summaries.values():
         for k, v in s["by_kind"].items():
             by_kind[k] = by_kind.get(k, 0) + v
-    assert {k for k, v in by_kind.items() if v > 0} == {"enquiry", "application", "complaint", "report",
-                                                         "suggestion"}
+    assert {k for k, v in by_kind.items() if v > 0} == {"enquiry", "application", "complaint", "report", "suggestion"}
 
 
 def test_notices_with_a_few_second_notices(summaries, month):
@@ -131,8 +130,7 @@ def test_handoffs_accepted_late(month):
 
 
 def test_handoffs_to_absent_colleagues(month):
-    details = [json.loads(r["detail"]) for r in month.store.all(
-        "SELECT detail FROM events WHERE action = 'hand_off'")]
+    details = [json.loads(r["detail"]) for r in month.store.all("SELECT detail FROM events WHERE action = 'hand_off'")]
     assert any(d.get("via_backup") or d.get("pending_to") != d.get("to") for d in details)
     assert action_count(month, "set_absent") > 0
 
@@ -209,8 +207,14 @@ def readme_roster() -> list[tuple[str, str]]:
 def firstask(*args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("FIRSTASK_PIN", "LC_ALL", "LC_MESSAGES")}
     env["LANG"] = "en_US.UTF-8"
-    return subprocess.run([sys.executable, "-m", "firstask", *args], capture_output=True, text=True, env=env,
-                          timeout=300, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "firstask", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def test_init_demo_prints_the_readme_roster_and_verifies(tmp_path):

@@ -20,8 +20,14 @@ from firstask.store import APPLICATION_ID, Store, StoreError
 def firstask(*args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES", "FIRSTASK_PIN")}
     env["LANG"] = "en_US.UTF-8"
-    return subprocess.run([sys.executable, "-m", "firstask", *args], capture_output=True, text=True, env=env,
-                          timeout=30, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "firstask", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=30,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def foreign(path: Path) -> Path:
@@ -43,8 +49,9 @@ COMMANDS = (("verify",), ("scan",), ("report",), ("report", "--format", "md"), (
 
 @pytest.mark.parametrize("kind", ["foreign", "empty"])
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c))
-def test_read_only_commands_leave_a_non_desk_file_as_it_was(tmp_path: Path, kind: str,
-                                                            command: tuple[str, ...]) -> None:
+def test_read_only_commands_leave_a_non_desk_file_as_it_was(
+    tmp_path: Path, kind: str, command: tuple[str, ...]
+) -> None:
     folder = tmp_path / "files"
     folder.mkdir()
     path = folder / "x.db"

@@ -181,7 +181,8 @@ def test_an_empty_notice_is_refused_and_the_form_is_kept(desk):
         await keys(pilot, "ctrl+s")
         assert pilot.app.screen is dialog
         assert dialog.refusals() == [
-            "A notice cannot be empty: if every document is here, accept the application instead."]
+            "A notice cannot be empty: if every document is here, accept the application instead."
+        ]
         assert shown(dialog, "#extra-reason") == dialog.refusals()[0]  # next to the field it is about
         assert dialog.focused is dialog.query_one("#extra")
         assert dialog.query_one("#presented", SelectionList).selected == CJZ_DOCUMENTS
@@ -293,10 +294,13 @@ def test_accepting_without_a_required_document_is_refused_and_nothing_is_lost(de
         await keys(pilot, "ctrl+s")
         assert pilot.app.screen is dialog
         assert shown(dialog, "#materials-reason") == (
-            "Documents missing, cannot accept: 身份证. Give a one-time notice instead.")
+            "Documents missing, cannot accept: 身份证. Give a one-time notice instead."
+        )
         table = dialog.query_one(MaterialsTable)
-        assert [(m.name, m.pages, m.received) for m in table.materials][:2] == [("身份证", "1", False),
-                                                                               ("户口本", "2", True)]
+        assert [(m.name, m.pages, m.received) for m in table.materials][:2] == [
+            ("身份证", "1", False),
+            ("户口本", "2", True),
+        ]
         assert table.get_row_at(0)[0].plain == "✗"
         assert events_of(desk, case.no) == ["check_in"]
         await keys(pilot, "space", "ctrl+s")  # it was there after all
@@ -613,7 +617,8 @@ def test_a_failing_desk_is_reported_in_the_dialog_not_as_a_traceback(desk, monke
         await keys(pilot, "ctrl+s")
         assert pilot.app.screen is dialog
         assert dialog.refusals() == [
-            "Could not save (database is locked). Try again; if it keeps failing tell your supervisor."]
+            "Could not save (database is locked). Try again; if it keeps failing tell your supervisor."
+        ]
         assert dialog.query_one("#text", TextArea).text == "好的"
 
     app = run(dialog_for(AnswerDialog, desk, case), script)
@@ -727,8 +732,9 @@ def test_every_binding_has_an_id_and_a_tooltip_in_the_language(desk, cls):
     dialog = dialog_for(cls, desk, case)
 
     async def script(pilot, dialog) -> None:
-        ours = [binding for node in [dialog, *dialog.query(MaterialsTable)] for _, binding in node._bindings
-                if binding.show]  # Textual's own (tab, copy) are hidden
+        ours = [
+            binding for node in [dialog, *dialog.query(MaterialsTable)] for _, binding in node._bindings if binding.show
+        ]  # Textual's own (tab, copy) are hidden
         assert {binding.key for binding in ours} >= {"ctrl+s", "escape"}
         for binding in ours:
             assert binding.id and binding.tooltip, binding
@@ -779,10 +785,17 @@ def test_the_chinese_dialog_speaks_chinese(desk):
     run(dialog, script)
 
 
-@pytest.mark.parametrize("text", ["张a三b", "居住地住址、就业、就读等证明材料(按申领条件提供)",
-                                  "  12. 本人居民身份证（原件）", "averyveryverylongwordwithoutanyspace",
-                                  "This would be a SECOND notice (NOT-2, recorded against 王芳): ok",
-                                  "TIME-2: 超过承诺办结日期（2026-12-01）仍未办结。"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "张a三b",
+        "居住地住址、就业、就读等证明材料(按申领条件提供)",
+        "  12. 本人居民身份证（原件）",
+        "averyveryverylongwordwithoutanyspace",
+        "This would be a SECOND notice (NOT-2, recorded against 王芳): ok",
+        "TIME-2: 超过承诺办结日期（2026-12-01）仍未办结。",
+    ],
+)
 def test_lines_wrap_within_their_cells_and_lose_nothing(text):
     for cells in range(4, 40):
         lines = wrap(text, cells).split("\n")
@@ -791,7 +804,8 @@ def test_lines_wrap_within_their_cells_and_lose_nothing(text):
     assert wrap("  3. 居住地住址、就业", 14) == "  3. 居住地住\n     址、就业"
     # An opening bracket stays with what it holds, a closing one with what precedes it.
     assert wrap("TIME-2: 超过承诺办结日期（2026-12-01）仍未办结。", 28) == (
-        "TIME-2: 超过承诺办结日期\n（2026-12-01）仍未办结。")
+        "TIME-2: 超过承诺办结日期\n（2026-12-01）仍未办结。"
+    )
 
 
 # --- snapshots: the notice dialog, fixed clock, fixed size, no blinking cursor ----------------------------------

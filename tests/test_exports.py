@@ -97,15 +97,33 @@ CHANNELS = {"visit": 117, "phone": 27, "letter": 18, "online": 1}
 KINDS = {"enquiry": 42, "application": 25, "complaint": 33, "report": 29, "suggestion": 34}
 
 EXPECTED: dict[str, Any] = {
-    "received": 163, "answered_on_spot": 41, "notices": 19, "second_notices": 4, "accepted": 11,
-    "handoffs.made": 13, "handoffs.accepted": 8, "handoffs.pending": 3, "handoffs.declined": 2,
-    "referred": 40, "rejected": 17, "resolved": 119, "open": 112, "overdue": 26, "due_tomorrow": 30,
-    "rated": 57, "violations.total": 48, "violations.open_reviews": 36,
+    "received": 163,
+    "answered_on_spot": 41,
+    "notices": 19,
+    "second_notices": 4,
+    "accepted": 11,
+    "handoffs.made": 13,
+    "handoffs.accepted": 8,
+    "handoffs.pending": 3,
+    "handoffs.declined": 2,
+    "referred": 40,
+    "rejected": 17,
+    "resolved": 119,
+    "open": 112,
+    "overdue": 26,
+    "due_tomorrow": 30,
+    "rated": 57,
+    "violations.total": 48,
+    "violations.open_reviews": 36,
     **{f"by_channel.{k}": n for k, n in CHANNELS.items()},
     **{f"by_kind.{k}": n for k, n in KINDS.items()},
     **{f"ratings.{level}": n for level, n in RATINGS.items()},
-    "violations.by_rule.LANG-1": 24, "violations.by_rule.NOT-2": 4, "violations.by_rule.TIME-2": 20,
-    "violations.by_staff.w01": 6, "violations.by_staff.w02": 14, "violations.by_staff.w03": 21,
+    "violations.by_rule.LANG-1": 24,
+    "violations.by_rule.NOT-2": 4,
+    "violations.by_rule.TIME-2": 20,
+    "violations.by_staff.w01": 6,
+    "violations.by_staff.w02": 14,
+    "violations.by_staff.w03": 21,
     "violations.by_staff.s01": 7,
 }
 RATES = {"on_spot_rate": Fraction(41, 163), "satisfaction_rate": Fraction(9 + 12 + 16, 57)}
@@ -146,8 +164,9 @@ class Builder:
         self.phones = iter(range(10_000_000, 99_999_999, 7_919))
         self.channels = [c for c, n in CHANNELS.items() for _ in range(n)]
         # The noticed applications take the first applications; the rest of the kinds go in order.
-        self.kinds = ["application"] * NOTICED + [k for k, n in KINDS.items()
-                                                  for _ in range(n - (NOTICED if k == "application" else 0))]
+        self.kinds = ["application"] * NOTICED + [
+            k for k, n in KINDS.items() for _ in range(n - (NOTICED if k == "application" else 0))
+        ]
 
     def tick(self) -> None:
         self.clock.advance(seconds=30)
@@ -251,8 +270,7 @@ def build(desk: Desk, clock: Clock) -> Day:
         desk.review(v.id, "s01", decision="confirm", reason="已核实")
     assert b.channels == [] and b.kinds == [], "the plan covers exactly Wednesday's check-ins"
     clock.set("2026-03-11T23:00")
-    day = Day(path=desk.store.path, summary=desk.summary(DAY), head=desk.store.head(), known_case=known,
-              cases=groups)
+    day = Day(path=desk.store.path, summary=desk.summary(DAY), head=desk.store.head(), known_case=known, cases=groups)
     # Thursday happens, so that a report of Wednesday made later must still say what stood on Wednesday; one of
     # the cases overdue on Wednesday is finished, so it is overdue on no later day.
     clock.set("2026-03-12T09:00")
@@ -271,8 +289,9 @@ def day(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Day]:
     desk.load_defaults()
     for code, name, role, backup in ROSTER:
         desk.add_staff(code, name, role=role, backup=backup, pin=PINS[code])
-    desk.add_matter("TC", "条件事项", limit_days=5,
-                    documents=["申请表", {"name": "委托书", "when": "代办的", "form": "原件"}])
+    desk.add_matter(
+        "TC", "条件事项", limit_days=5, documents=["申请表", {"name": "委托书", "when": "代办的", "form": "原件"}]
+    )
     built = build(desk, clock)
     desk.close()
     yield built
@@ -314,11 +333,29 @@ def one_clear_line(run: Run) -> str:
     return lines[0]
 
 
-def report(path: Path, fmt: str, tmp_path: Path, *more: str, pin: str | None = None, language: str | None = None,
-           when: tuple[str, ...] = ("--day", DAY.isoformat())) -> Path:
+def report(
+    path: Path,
+    fmt: str,
+    tmp_path: Path,
+    *more: str,
+    pin: str | None = None,
+    language: str | None = None,
+    when: tuple[str, ...] = ("--day", DAY.isoformat()),
+) -> Path:
     out = tmp_path / f"report.{fmt}"
-    run = firstask(*(("--lang", language) if language else ()), "--db", str(path), "report", *when, "--format", fmt,
-                   "-o", str(out), *more, pin=pin)
+    run = firstask(
+        *(("--lang", language) if language else ()),
+        "--db",
+        str(path),
+        "report",
+        *when,
+        "--format",
+        fmt,
+        "-o",
+        str(out),
+        *more,
+        pin=pin,
+    )
     assert run.code == 0, run.stderr
     assert out.exists()
     return out
@@ -394,13 +431,28 @@ def html_table(text: str, title: str) -> list[dict[str, str]]:
 
 def label_of(key: str, language: str = "zh") -> str:
     """The heading a figure is printed under, from its key (as export.py names them)."""
-    fixed = {"received": "received", "answered_on_spot": "answered_on_spot", "notices": "notices",
-             "second_notices": "second_notices", "accepted": "accepted", "handoffs.made": "handoffs_made",
-             "handoffs.accepted": "handoffs_accepted", "handoffs.pending": "handoffs_pending",
-             "handoffs.declined": "handoffs_declined", "referred": "referred", "rejected": "rejected",
-             "resolved": "resolved", "open": "open", "overdue": "overdue", "due_tomorrow": "due_tomorrow",
-             "rated": "rated", "violations.total": "violations", "violations.open_reviews": "open_reviews",
-             "on_spot_rate": "on_spot_rate", "satisfaction_rate": "satisfaction_rate"}
+    fixed = {
+        "received": "received",
+        "answered_on_spot": "answered_on_spot",
+        "notices": "notices",
+        "second_notices": "second_notices",
+        "accepted": "accepted",
+        "handoffs.made": "handoffs_made",
+        "handoffs.accepted": "handoffs_accepted",
+        "handoffs.pending": "handoffs_pending",
+        "handoffs.declined": "handoffs_declined",
+        "referred": "referred",
+        "rejected": "rejected",
+        "resolved": "resolved",
+        "open": "open",
+        "overdue": "overdue",
+        "due_tomorrow": "due_tomorrow",
+        "rated": "rated",
+        "violations.total": "violations",
+        "violations.open_reviews": "open_reviews",
+        "on_spot_rate": "on_spot_rate",
+        "satisfaction_rate": "satisfaction_rate",
+    }
     if key in fixed:
         return lang(f"report.figure.{fixed[key]}", language)
     group, _, name = key.rpartition(".")
@@ -428,12 +480,30 @@ def percent(rate: Fraction) -> str:
 
 def flat(summary: dict[str, Any]) -> dict[str, Any]:
     s = summary
-    out = {k: s[k] for k in ("received", "answered_on_spot", "notices", "second_notices", "accepted", "referred",
-                             "rejected", "resolved", "open")}
+    out = {
+        k: s[k]
+        for k in (
+            "received",
+            "answered_on_spot",
+            "notices",
+            "second_notices",
+            "accepted",
+            "referred",
+            "rejected",
+            "resolved",
+            "open",
+        )
+    }
     out.update({f"handoffs.{k}": s["handoffs"][k] for k in ("made", "accepted", "pending", "declined")})
-    out.update({"overdue": len(s["overdue"]), "due_tomorrow": len(s["due_tomorrow"]),
-                "rated": sum(s["ratings"].values()), "violations.total": s["violations"]["total"],
-                "violations.open_reviews": s["violations"]["open_reviews"]})
+    out.update(
+        {
+            "overdue": len(s["overdue"]),
+            "due_tomorrow": len(s["due_tomorrow"]),
+            "rated": sum(s["ratings"].values()),
+            "violations.total": s["violations"]["total"],
+            "violations.open_reviews": s["violations"]["open_reviews"],
+        }
+    )
     out.update({f"by_channel.{k}": n for k, n in s["by_channel"].items()})
     out.update({f"by_kind.{k}": n for k, n in s["by_kind"].items()})
     out.update({f"ratings.{k}": n for k, n in s["ratings"].items()})
@@ -448,8 +518,12 @@ def test_the_day_is_as_planned(day):
     assert day.summary["satisfaction_rate"] == pytest.approx(RATES["satisfaction_rate"], abs=1e-4)
     rows = {r["code"]: r for r in day.summary["staff"]}
     for code, (received, owned, resolved, on_time, violations) in STAFF_ROWS.items():
-        assert (rows[code]["received"], rows[code]["owned"], rows[code]["resolved"], rows[code]["violations"]) == \
-               (received, owned, resolved, violations), code
+        assert (rows[code]["received"], rows[code]["owned"], rows[code]["resolved"], rows[code]["violations"]) == (
+            received,
+            owned,
+            resolved,
+            violations,
+        ), code
         assert rows[code]["on_time_rate"] == pytest.approx(on_time, abs=1e-4), code
     assert day.summary["chain"] == {"events": day.head[0], "head": day.head[1]}
 
@@ -459,8 +533,11 @@ def test_every_figure_is_a_different_number():
     is the violations by staff member; its rates are fractions)."""
     figures = dict(EXPECTED)
     for code, (received, owned, resolved, _, _) in STAFF_ROWS.items():
-        figures |= {f"staff.{code}.received": received, f"staff.{code}.owned": owned,
-                    f"staff.{code}.resolved": resolved}
+        figures |= {
+            f"staff.{code}.received": received,
+            f"staff.{code}.owned": owned,
+            f"staff.{code}.resolved": resolved,
+        }
     seen: dict[int, str] = {}
     for key, value in figures.items():
         first = seen.setdefault(value, key)
@@ -497,9 +574,12 @@ def test_csv_staff_violations_and_cases_blocks(day, tmp_path):
     staff = {r[lang("report.staff.code")]: r for r in csv_table(out, lang("report.section.staff"))}
     for code, (received, owned, resolved, on_time, violations) in STAFF_ROWS.items():
         row = staff[code]
-        assert (int(row[lang("report.staff.received")]), int(row[lang("report.staff.owned")]),
-                int(row[lang("report.staff.resolved")]), int(row[lang("report.staff.violations")])) == \
-               (received, owned, resolved, violations)
+        assert (
+            int(row[lang("report.staff.received")]),
+            int(row[lang("report.staff.owned")]),
+            int(row[lang("report.staff.resolved")]),
+            int(row[lang("report.staff.violations")]),
+        ) == (received, owned, resolved, violations)
         assert float(row[lang("report.staff.on_time_rate")]) == pytest.approx(on_time, abs=1e-4)
     assert len(csv_table(out, lang("report.section.violations"))) == EXPECTED["violations.total"]
     cases = csv_table(out, lang("report.section.cases"))
@@ -541,9 +621,12 @@ def test_xlsx_staff_violations_and_cases_sheets(day, tmp_path):
     staff = {r[lang("report.staff.code")]: r for r in xlsx_table(out, "人员")}
     for code, (received, owned, resolved, on_time, violations) in STAFF_ROWS.items():
         row = staff[code]
-        assert (row[lang("report.staff.received")], row[lang("report.staff.owned")],
-                row[lang("report.staff.resolved")], row[lang("report.staff.violations")]) == \
-               (received, owned, resolved, violations)
+        assert (
+            row[lang("report.staff.received")],
+            row[lang("report.staff.owned")],
+            row[lang("report.staff.resolved")],
+            row[lang("report.staff.violations")],
+        ) == (received, owned, resolved, violations)
         assert row[lang("report.staff.on_time_rate")] == pytest.approx(on_time, abs=1e-4)
     violations = xlsx_table(out, "违规")
     assert len(violations) == EXPECTED["violations.total"]
@@ -564,8 +647,11 @@ def test_xlsx_columns_are_as_wide_as_their_text(day, tmp_path):
         for column in ws.iter_cols():
             letter = column[0].column_letter
             # A rate is shown as a spreadsheet formats it (to a tenth of a per cent), not as the number it holds.
-            longest = max(cell_len(f"{c.value * 100:.1f}%" if c.number_format == "0.0%" else str(c.value))
-                          for c in column if c.value is not None)
+            longest = max(
+                cell_len(f"{c.value * 100:.1f}%" if c.number_format == "0.0%" else str(c.value))
+                for c in column
+                if c.value is not None
+            )
             width = ws.column_dimensions[letter].width
             assert min(longest, 46) <= width <= max(longest, 8) + 2, (name, letter, longest, width)
         assert ws.freeze_panes == "A2"
@@ -590,10 +676,13 @@ def test_html_states_each_figure_next_to_its_label(day, tmp_path):
     staff = {r[lang("report.staff.code")]: r for r in html_table(text, lang("report.section.staff"))}
     for code, (received, owned, resolved, on_time, violations) in STAFF_ROWS.items():
         row = staff[code]
-        assert (row[lang("report.staff.received")], row[lang("report.staff.owned")],
-                row[lang("report.staff.resolved")], row[lang("report.staff.on_time_rate")],
-                row[lang("report.staff.violations")]) == \
-               (str(received), str(owned), str(resolved), percent(on_time), str(violations)), code
+        assert (
+            row[lang("report.staff.received")],
+            row[lang("report.staff.owned")],
+            row[lang("report.staff.resolved")],
+            row[lang("report.staff.on_time_rate")],
+            row[lang("report.staff.violations")],
+        ) == (str(received), str(owned), str(resolved), percent(on_time), str(violations)), code
 
 
 def test_html_is_one_self_contained_printable_page_with_svg_charts(day, tmp_path):
@@ -630,10 +719,13 @@ def test_md_states_each_figure_next_to_its_label(day, tmp_path):
     staff = {r[lang("report.staff.code")]: r for r in md_table(sections[lang("report.section.staff")])}
     for code, (received, owned, resolved, on_time, violations) in STAFF_ROWS.items():
         row = staff[code]
-        assert (row[lang("report.staff.received")], row[lang("report.staff.owned")],
-                row[lang("report.staff.resolved")], row[lang("report.staff.on_time_rate")],
-                row[lang("report.staff.violations")]) == \
-               (str(received), str(owned), str(resolved), percent(on_time), str(violations)), code
+        assert (
+            row[lang("report.staff.received")],
+            row[lang("report.staff.owned")],
+            row[lang("report.staff.resolved")],
+            row[lang("report.staff.on_time_rate")],
+            row[lang("report.staff.violations")],
+        ) == (str(received), str(owned), str(resolved), percent(on_time), str(violations)), code
 
 
 def test_md_goes_to_the_terminal_without_o(day):
@@ -648,8 +740,7 @@ def test_md_goes_to_the_terminal_without_o(day):
 def text_of(path: Path) -> str:
     if path.suffix == ".xlsx":
         wb = openpyxl.load_workbook(path)
-        return "\n".join(str(c) for ws in wb for row in ws.iter_rows(values_only=True) for c in row
-                         if c is not None)
+        return "\n".join(str(c) for ws in wb for row in ws.iter_rows(values_only=True) for c in row if c is not None)
     return path.read_text(encoding="utf-8-sig")
 
 
@@ -684,8 +775,9 @@ def test_a_report_to_a_new_file_is_for_its_owner_only(day, tmp_path):
 
 def desk_events(path: Path, after: int = 0) -> list[tuple[str, str | None, dict[str, Any]]]:
     conn = sqlite3.connect(path)
-    rows = conn.execute("SELECT action, by_staff, detail FROM events WHERE case_no IS NULL AND seq > ? "
-                        "ORDER BY seq", (after,)).fetchall()
+    rows = conn.execute(
+        "SELECT action, by_staff, detail FROM events WHERE case_no IS NULL AND seq > ? ORDER BY seq", (after,)
+    ).fetchall()
     conn.close()
     return [(a, b, json.loads(d)) for a, b, d in rows]
 
@@ -716,8 +808,21 @@ def test_a_supervisor_gets_phones_and_id_numbers_whole_and_it_is_recorded(own_co
 def test_a_clerk_asking_for_unmasked_is_refused_in_one_line_and_it_is_recorded(own_copy, tmp_path):
     before = head_count(own_copy)
     out = tmp_path / "r.html"
-    run = firstask("--db", str(own_copy), "report", "--day", DAY.isoformat(), "--format", "html", "-o", str(out),
-                   "--unmasked", "--as", "w01", pin=PINS["w01"])
+    run = firstask(
+        "--db",
+        str(own_copy),
+        "report",
+        "--day",
+        DAY.isoformat(),
+        "--format",
+        "html",
+        "-o",
+        str(out),
+        "--unmasked",
+        "--as",
+        "w01",
+        pin=PINS["w01"],
+    )
     line = one_clear_line(run)
     assert "w01" in line and lang("report.unmasked_refused", "en", code="w01") == line
     assert not out.exists() and run.stdout == ""
@@ -727,23 +832,40 @@ def test_a_clerk_asking_for_unmasked_is_refused_in_one_line_and_it_is_recorded(o
 def test_a_wrong_pin_is_refused_and_recorded_as_a_refused_log_in(own_copy, tmp_path):
     before = head_count(own_copy)
     out = tmp_path / "r.md"
-    run = firstask("--db", str(own_copy), "report", "--day", DAY.isoformat(), "--format", "md", "-o", str(out),
-                   "--unmasked", "--as", "s01", pin="0000")
+    run = firstask(
+        "--db",
+        str(own_copy),
+        "report",
+        "--day",
+        DAY.isoformat(),
+        "--format",
+        "md",
+        "-o",
+        str(out),
+        "--unmasked",
+        "--as",
+        "s01",
+        pin="0000",
+    )
     assert one_clear_line(run) == lang("login.refused", "en")
     assert not out.exists()
     assert [(a, b) for a, b, _ in desk_events(own_copy, before)] == [("login_refused", "s01")]
 
 
 def test_unmasked_without_a_pin_or_a_terminal_is_one_clear_line(day, tmp_path):
-    run = firstask("--db", str(day.path), "report", "--day", DAY.isoformat(), "--format", "md", "--unmasked",
-                   "--as", "s01")
+    run = firstask(
+        "--db", str(day.path), "report", "--day", DAY.isoformat(), "--format", "md", "--unmasked", "--as", "s01"
+    )
     assert one_clear_line(run) == lang("cli.pin_needed", "en")
 
 
-@pytest.mark.parametrize(("args", "key"), [
-    (("--unmasked",), "report.cli.unmasked_needs_as"),
-    (("--as", "s01"), "report.cli.as_needs_unmasked"),
-])
+@pytest.mark.parametrize(
+    ("args", "key"),
+    [
+        (("--unmasked",), "report.cli.unmasked_needs_as"),
+        (("--as", "s01"), "report.cli.as_needs_unmasked"),
+    ],
+)
 def test_unmasked_and_as_go_together(day, args, key):
     run = firstask("--db", str(day.path), "report", "--day", DAY.isoformat(), "--format", "md", *args, pin="989898")
     assert one_clear_line(run) == lang(key, "en")
@@ -759,8 +881,16 @@ def test_a_period_sums_the_days(day, tmp_path):
     with Desk.open(day.path) as desk:
         days = [desk.summary(MONDAY + timedelta(days=n)) for n in range(4)]
     assert (period["day"], period["from"], period["to"]) == (None, "2026-03-09", "2026-03-12")
-    for key in ("received", "answered_on_spot", "notices", "second_notices", "accepted", "referred", "rejected",
-                "resolved"):
+    for key in (
+        "received",
+        "answered_on_spot",
+        "notices",
+        "second_notices",
+        "accepted",
+        "referred",
+        "rejected",
+        "resolved",
+    ):
         assert period[key] == sum(d[key] for d in days), key
     earlier = sum(len(v) for v in day.cases.values()) + sum(RATINGS.values())  # checked in on Monday and Tuesday
     assert period["received"] == EXPECTED["received"] + earlier
@@ -790,8 +920,9 @@ def test_a_period_sums_the_days(day, tmp_path):
 def test_a_one_day_period_agrees_with_the_day(day, tmp_path):
     out = report(day.path, "json", tmp_path, when=("--from", DAY.isoformat(), "--to", DAY.isoformat()))
     period = json.loads(out.read_text(encoding="utf-8"))
-    assert {k: v for k, v in period.items() if k not in ("day", "from", "to")} == \
-           {k: v for k, v in day.summary.items() if k != "day"}
+    assert {k: v for k, v in period.items() if k not in ("day", "from", "to")} == {
+        k: v for k, v in day.summary.items() if k != "day"
+    }
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "html", "md"])
@@ -806,12 +937,15 @@ def test_a_periods_document_names_the_period_and_its_anchor(day, tmp_path, fmt):
         assert (figures["from"], figures["to"]) == ("2026-03-09", "2026-03-11")
 
 
-@pytest.mark.parametrize(("when", "key"), [
-    (("--from", "2026-03-09"), "report.cli.range_needs_both"),
-    (("--to", "2026-03-09"), "report.cli.range_needs_both"),
-    (("--from", "2026-03-11", "--to", "2026-03-09"), "report.cli.range_order"),
-    (("--day", "2026-03-11", "--from", "2026-03-09", "--to", "2026-03-11"), "report.cli.day_and_range"),
-])
+@pytest.mark.parametrize(
+    ("when", "key"),
+    [
+        (("--from", "2026-03-09"), "report.cli.range_needs_both"),
+        (("--to", "2026-03-09"), "report.cli.range_needs_both"),
+        (("--from", "2026-03-11", "--to", "2026-03-09"), "report.cli.range_order"),
+        (("--day", "2026-03-11", "--from", "2026-03-09", "--to", "2026-03-11"), "report.cli.day_and_range"),
+    ],
+)
 def test_a_bad_period_is_one_clear_line(day, when, key):
     line = one_clear_line(firstask("--db", str(day.path), "report", *when, "--format", "md"))
     assert line == lang(key, "en", first="2026-03-11", last="2026-03-09")
@@ -830,9 +964,18 @@ def test_english_headings_and_labels_with_lang_en(day, tmp_path):
     text = out.read_text(encoding="utf-8")
     sections = md_sections(text)
     assert text.startswith("# First-asker desk: daily report")
-    found = {row["Item"]: row["Value"] for title in ("Summary", "By channel", "By kind", "Callback ratings",
-                                                     "Violations by rule", "Violations by staff member")
-             for row in md_table(sections[title])}
+    found = {
+        row["Item"]: row["Value"]
+        for title in (
+            "Summary",
+            "By channel",
+            "By kind",
+            "Callback ratings",
+            "Violations by rule",
+            "Violations by staff member",
+        )
+        for row in md_table(sections[title])
+    }
     for key, value in EXPECTED.items():
         assert found[label_of(key, "en")] == str(value), key
     assert "## Staff" in text and "## Cases" in text
@@ -884,8 +1027,11 @@ def test_an_unknown_format_names_the_formats(day):
 
 def test_an_export_on_a_missing_database_is_one_clear_line_and_creates_nothing(tmp_path):
     missing = tmp_path / "nowhere.db"
-    one_clear_line(firstask("--db", str(missing), "report", "--day", DAY.isoformat(), "--format", "html",
-                            "-o", str(tmp_path / "r.html")))
+    one_clear_line(
+        firstask(
+            "--db", str(missing), "report", "--day", DAY.isoformat(), "--format", "html", "-o", str(tmp_path / "r.html")
+        )
+    )
     assert not missing.exists() and not (tmp_path / "r.html").exists()
 
 
@@ -894,9 +1040,27 @@ def test_the_real_command_writes_an_html_report(day, tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("FIRSTASK_PIN", "LC_ALL", "LC_MESSAGES")}
     env["LANG"] = "en_US.UTF-8"
     out = tmp_path / "day.html"
-    result = subprocess.run([sys.executable, "-m", "firstask", "--db", str(day.path), "report", "--day",
-                             DAY.isoformat(), "--format", "html", "-o", str(out)], capture_output=True, text=True,
-                            env=env, timeout=120, stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "firstask",
+            "--db",
+            str(day.path),
+            "report",
+            "--day",
+            DAY.isoformat(),
+            "--format",
+            "html",
+            "-o",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout == "" and result.stderr == ""
     assert html_value(out.read_text(encoding="utf-8"), lang("report.figure.received")) == "163"
@@ -940,5 +1104,3 @@ def test_text_typed_by_people_is_data_in_every_document(desk, new_case, tmp_path
     ws = openpyxl.load_workbook(out)["案件"]
     cell = next(c for c in ws[2] if c.value == "=1+1 | *y* [z](http://e.x)")
     assert cell.data_type == "s"
-
-

@@ -60,8 +60,9 @@ def test_twenty_kills_at_random_moments_lose_nothing_reported_done(tmp_path: Pat
     rng = random.Random(20261123)
     reported: list[tuple[str, str]] = []
     for round_no in range(20):
-        proc = subprocess.Popen([sys.executable, "-c", STREAM, str(db), str(round_no)], stdout=subprocess.PIPE,
-                                text=True, env=ENV)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", STREAM, str(db), str(round_no)], stdout=subprocess.PIPE, text=True, env=ENV
+        )
         assert proc.stdout is not None
         assert proc.stdout.readline().strip() == "ready"
         time.sleep(rng.uniform(0.0, 0.4))  # a random moment in the stream of actions
@@ -75,8 +76,13 @@ def test_twenty_kills_at_random_moments_lose_nothing_reported_done(tmp_path: Pat
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     conn.close()
-    verified = subprocess.run([sys.executable, "-m", "firstask", "--db", str(db), "verify"], capture_output=True,
-                              text=True, env=ENV, timeout=60)
+    verified = subprocess.run(
+        [sys.executable, "-m", "firstask", "--db", str(db), "verify"],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=60,
+    )
     assert verified.returncode == 0, verified.stdout + verified.stderr
     with Desk.open(db) as desk:
         for action, no in reported:
@@ -94,8 +100,9 @@ HOLDER = textwrap.dedent("""
 
 
 def hold_lock(db: Path, seconds: float) -> subprocess.Popen[str]:
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db), str(seconds)], stdout=subprocess.PIPE,
-                              text=True, env=ENV)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(db), str(seconds)], stdout=subprocess.PIPE, text=True, env=ENV
+    )
     assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
     return holder
 
@@ -112,8 +119,7 @@ def test_an_action_waits_for_a_lock_held_three_seconds_and_succeeds(tmp_path: Pa
         assert desk.case(case.no).summary == "等锁释放后登记"
 
 
-def test_a_lock_held_past_the_busy_limit_is_the_busy_message_and_writes_nothing(tmp_path: Path,
-                                                                                monkeypatch) -> None:
+def test_a_lock_held_past_the_busy_limit_is_the_busy_message_and_writes_nothing(tmp_path: Path, monkeypatch) -> None:
     db = tmp_path / "desk.db"
     fresh(db)
     monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 300)  # the limit, shortened so the test stays brief
@@ -194,8 +200,9 @@ FILLER = textwrap.dedent("""
 def test_a_full_disk_refuses_the_action_in_one_line_and_damages_nothing(tmp_path: Path) -> None:
     db = tmp_path / "desk.db"
     fresh(db)
-    result = subprocess.run([sys.executable, "-c", FILLER, str(db)], capture_output=True, text=True, env=ENV,
-                            timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", FILLER, str(db)], capture_output=True, text=True, env=ENV, timeout=120
+    )
     assert "Traceback" not in result.stderr, result.stderr
     done, key = result.stdout.split()
     assert key == "store.disk_full"

@@ -40,8 +40,9 @@ def desk(tmp_path):
 
 
 def check_in(desk: Desk, by: str = "w01", visitor: str = "张三", summary: str = "申领居住证") -> str:
-    return desk.check_in(by, visitor_name=visitor, summary=summary, channel="visit", kind="application",
-                         matter="JZZ").no
+    return desk.check_in(
+        by, visitor_name=visitor, summary=summary, channel="visit", kind="application", matter="JZZ"
+    ).no
 
 
 def accepted(desk: Desk, by: str = "w01", visitor: str = "张三") -> str:
@@ -167,8 +168,9 @@ def test_a_hand_off_to_an_absent_colleague_says_it_goes_to_their_backup(desk):
         assert listed.option_count == 1 and "不在岗" in str(listed.get_option_at_index(0).prompt)
         assert "李强" in str(listed.get_option_at_index(0).prompt)  # the backup is named in the list
         route = dialog.query_one("#route", Prose).text
-        assert route == i18n.t("follow.hand_off.route_backup", name="张丽", code="w03", backup="李强",
-                               backup_code="w02")
+        assert route == i18n.t(
+            "follow.hand_off.route_backup", name="张丽", code="w03", backup="李强", backup_code="w02"
+        )
         await keys(pilot, "enter", "ctrl+s")
         assert refusals(app) == [i18n.t("ho1.note")]  # a note is required (HO-1)
         assert desk.case(no).status == "in_progress"
@@ -196,8 +198,9 @@ def test_the_colleague_is_found_by_code_name_or_initials(desk):
         assert codes() == ["w02"]
         await keys(pilot, "backspace", *"cj")
         assert codes() == ["s01"]
-        assert app.screen.query_one("#route", Prose).text == i18n.t("follow.hand_off.route_direct", name="陈静",
-                                                                   code="s01")
+        assert app.screen.query_one("#route", Prose).text == i18n.t(
+            "follow.hand_off.route_direct", name="陈静", code="s01"
+        )
 
     run(app, script)
 

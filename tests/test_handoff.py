@@ -404,7 +404,8 @@ def test_close_a_named_visitors_case_by_a_clerk_is_refused(desk, refused, new_ca
 
 
 def test_close_a_named_visitors_case_by_a_supervisor_inside_the_callback_window_is_refused(
-        desk, refused, new_case, clock):
+    desk, refused, new_case, clock
+):
     clock.set("2026-03-09T10:00")
     case = desk.answer(new_case().no, "w01", "已答复")
     clock.set("2026-03-16T17:00")  # the 5th working day after resolving: still inside the window

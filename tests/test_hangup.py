@@ -88,8 +88,10 @@ class Running:
                 self.read(0.1)
             else:
                 time.sleep(0.1)
-        pytest.fail(f"the desk was still running {EXIT_SECONDS:.0f} s after its terminal went "
-                    f"(CPU: {cpu_seconds(self.process.pid):.1f} s)")
+        pytest.fail(
+            f"the desk was still running {EXIT_SECONDS:.0f} s after its terminal went "
+            f"(CPU: {cpu_seconds(self.process.pid):.1f} s)"
+        )
 
 
 def cpu_seconds(pid: int) -> float:
@@ -112,8 +114,15 @@ def desk_in_a_terminal(db: Path, *, controlling: bool, stdin_pipe: bool = False)
 
     env = {k: v for k, v in os.environ.items() if k not in ("FIRSTASK_PIN", "LC_ALL", "LC_MESSAGES", "LANGUAGE")}
     env.update({"LANG": "en_US.UTF-8", "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"})
-    process = subprocess.Popen([sys.executable, "-m", "firstask", "--db", str(db)], stdin=reader, stdout=slave,
-                               stderr=slave, env=env, preexec_fn=own_session, close_fds=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "firstask", "--db", str(db)],
+        stdin=reader,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        preexec_fn=own_session,
+        close_fds=True,
+    )
     os.close(slave)
     if writer is not None:
         os.close(reader)

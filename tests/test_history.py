@@ -14,8 +14,10 @@ from firstask.desk import Desk
 from firstask.screens.history import HistoryScreen, as_typed
 
 NOW = datetime(2026, 11, 23, 9, 30)  # a Monday
-LONG_NOTE = ("已联系区人力社保局核实申请人的参保记录，对方答复需要三个工作日出具书面证明，"
-             "证明出具后由窗口电话通知申请人携带身份证原件到窗口领取 (ref. HR-2026-1123-0042)")
+LONG_NOTE = (
+    "已联系区人力社保局核实申请人的参保记录，对方答复需要三个工作日出具书面证明，"
+    "证明出具后由窗口电话通知申请人携带身份证原件到窗口领取 (ref. HR-2026-1123-0042)"
+)
 FORBIDDEN = "这个我不知道，你去问别人吧"
 
 
@@ -31,8 +33,7 @@ def desk(tmp_path):
 
 @pytest.fixture
 def case_no(desk) -> str:
-    no = desk.check_in("w01", visitor_name="张a三b", summary="申请办理残疾人证", kind="application",
-                       matter="CJZ").no
+    no = desk.check_in("w01", visitor_name="张a三b", summary="申请办理残疾人证", kind="application", matter="CJZ").no
     desk.accept(no, "w01", materials=[(name, 1) for name in desk.case(no).matter_info.required()])
     desk.feedback(no, "w01", LONG_NOTE)
     desk.feedback(no, "w01", FORBIDDEN)  # LANG-1: recorded with its rule text
@@ -87,7 +88,8 @@ def test_long_notes_and_rule_texts_wrap_within_their_columns_and_lose_nothing(de
             assert flat(rule_text) in flat(lang_row[4])
             # The row is as tall as its longest cell.
             assert table.rows[table.coordinate_to_cell_key((len(rows) - 2, 0)).row_key].height == max(
-                text.count("\n") + 1 for text in note_row)
+                text.count("\n") + 1 for text in note_row
+            )
 
     asyncio.run(main())
 

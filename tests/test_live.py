@@ -86,8 +86,9 @@ def desk_c(desk, clock):
 
 
 def check_in(desk: Desk, by: str = "w01", visitor: str = "张三", summary: str = "申领居住证") -> str:
-    return desk.check_in(by, visitor_name=visitor, summary=summary, channel="visit", kind="application",
-                         matter="JZZ").no
+    return desk.check_in(
+        by, visitor_name=visitor, summary=summary, channel="visit", kind="application", matter="JZZ"
+    ).no
 
 
 def accepted(desk: Desk, by: str = "w01", visitor: str = "张三") -> str:
@@ -107,8 +108,7 @@ def with_limit(desk: Desk, by: str, days: int, visitor: str = "张三") -> str:
 
 def resolved(desk: Desk, by: str = "w01", visitor: str | None = "张三", *, anonymous: bool = False) -> str:
     """An enquiry answered on the spot: resolved, waiting for the callback unless anonymous."""
-    no = desk.check_in(by, visitor_name=None if anonymous else visitor, summary="咨询办事流程",
-                       anonymous=anonymous).no
+    no = desk.check_in(by, visitor_name=None if anonymous else visitor, summary="咨询办事流程", anonymous=anonymous).no
     desk.answer(no, by, "已当场解答")
     return no
 
@@ -280,7 +280,10 @@ def test_away_and_back_moves_the_absent_clerks_work_to_the_backups_lists_live(de
         desk_c.hand_off(routed, "w03", "w02", "请签收")
         case = desk.case(routed)
         assert (case.pending_to, case.history[-1].detail["to"], case.history[-1].detail["via_backup"]) == (
-            "w01", "w02", True)
+            "w01",
+            "w02",
+            True,
+        )
         assert await until(pa, lambda: routed in numbers(app_a, "waiting")), rows(app_a, "waiting")
         assert [row[:2] for row in rows(app_a, "waiting")] == [[waiting_b, "张丽"], [routed, "张丽"]]
         assert routed not in numbers(app_b, "waiting")
@@ -371,8 +374,7 @@ def test_a_bad_rating_stays_on_the_callbacks_list_until_the_remedy_is_recorded(d
         case = desk.case(bad)
         assert (case.status, case.rating) == ("closed", 2)
         remedy_due = i18n.t("follow.call.remedy", level=i18n.t("follow.rate.levels.2"))
-        assert [row[:2] for row in rows(app, "callbacks")] == [[bad, remedy_due],
-                                                               [good, i18n.t("follow.call.rating")]]
+        assert [row[:2] for row in rows(app, "callbacks")] == [[bad, remedy_due], [good, i18n.t("follow.call.rating")]]
         # m opens the remedy; empty is refused, then it is recorded and the row leaves.
         await keys(pilot, "m")
         assert isinstance(app.screen, RemedyDialog)
@@ -461,7 +463,9 @@ def test_a_scan_in_between_is_not_a_conflict_but_a_real_change_is(desk, desk_b, 
         desk.feedback(no, "w01", "又一次反馈", expect=seen)
     assert caught.value.rule == "CONFLICT" and "陈静" in str(caught.value)
     assert [e.detail.get("text") for e in desk.case(no).history if e.action == "feedback"] == [
-        "材料已送审", "负责人员已电话联系"]
+        "材料已送审",
+        "负责人员已电话联系",
+    ]
 
 
 def test_a_scan_after_a_real_change_still_conflicts(desk, desk_b, clock):
@@ -489,7 +493,10 @@ def test_tidings_tell_a_waiting_hand_off_once_and_a_new_one_again(desk):
     desk.hand_off(first, "w02", "w01", "请签收")
     [news] = tidings.news()
     assert (news.text, news.title, news.severity) == (
-        i18n.t("follow.live.waiting", no=first, sender="李强"), i18n.t("follow.live.waiting_title"), "warning")
+        i18n.t("follow.live.waiting", no=first, sender="李强"),
+        i18n.t("follow.live.waiting_title"),
+        "warning",
+    )
     assert tidings.news() == []
     desk.hand_off(second, "w03", "w01", "请签收")
     [news] = tidings.news()
@@ -509,8 +516,7 @@ def test_tidings_tell_cases_due_today_and_on_the_next_working_day_once(desk, clo
     news = tidings.news()
     assert [(n.title, n.text) for n in news] == [
         (i18n.t("follow.live.due_title"), i18n.t("follow.live.due_today", count=2, numbers="、".join(today))),
-        (i18n.t("follow.live.due_title"), i18n.t("follow.live.due_next", count=1, numbers=tomorrow,
-                                                date="2026-11-24")),
+        (i18n.t("follow.live.due_title"), i18n.t("follow.live.due_next", count=1, numbers=tomorrow, date="2026-11-24")),
     ]
     assert later not in news[0].text + news[1].text and others not in news[0].text + news[1].text
     assert tidings.news() == []

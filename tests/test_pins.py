@@ -227,8 +227,17 @@ def test_f11_unlocks_a_locked_code(desk: Desk) -> None:
     assert desk.authenticate("w01", "101010").code == "w01"
 
 
-@pytest.mark.parametrize(("code", "pin"), [("w\ud800", "101010"), ("w01", "10\udc0010"), (5, 101010), (None, None),
-                                           ("w01\x1b[2J", "101010"), ("x" * 500, "1" * 500)])
+@pytest.mark.parametrize(
+    ("code", "pin"),
+    [
+        ("w\ud800", "101010"),
+        ("w01", "10\udc0010"),
+        (5, 101010),
+        (None, None),
+        ("w01\x1b[2J", "101010"),
+        ("x" * 500, "1" * 500),
+    ],
+)
 def test_whatever_is_typed_at_the_log_in_is_a_refusal(tmp_path, code: object, pin: object) -> None:
     with Desk.open(tmp_path / "d.db", clock=lambda: NOW) as desk:
         desk.add_staff("w01", "王芳", pin="101010")
@@ -248,9 +257,14 @@ def test_init_refuses_a_trivial_or_short_first_pin_in_one_line(tmp_path, pin: st
     path = tmp_path / "desk.db"
     env = {k: v for k, v in os.environ.items() if k not in ("FIRSTASK_PIN", "LC_ALL", "LC_MESSAGES")}
     env.update({"LANG": "en_US.UTF-8", "FIRSTASK_PIN": pin})
-    result = subprocess.run([sys.executable, "-m", "firstask", "--db", str(path), "init", "--supervisor", "s01",
-                             "--name", "周主任"], capture_output=True, text=True, env=env, timeout=120,
-                            stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        [sys.executable, "-m", "firstask", "--db", str(path), "init", "--supervisor", "s01", "--name", "周主任"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert result.returncode != 0 and "Traceback" not in result.stderr and len(lines) == 1 and says in lines[0]
     assert not path.exists()

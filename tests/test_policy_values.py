@@ -32,11 +32,25 @@ def desk(tmp_path: Path):
 
 
 BAD = [
-    ("feedback_days", 10**9), ("remedy_days", "x"), ("first_response_hours", 10**12), ("callback_days", 0),
-    ("handoff_minutes", 481), ("idle_minutes", -1), ("retention_years", 0), ("backups_kept", 10**6),
-    ("min_pin_length", 4), ("notice_days", True), ("repeat_months", 1.5), ("timezone", "Mars/Olympus"),
-    ("timezone", "../../etc/passwd"), ("area_code", "05\x1b71"), ("centre_name", "x" * 500), ("centre_name", 5),
-    ("forbidden_phrases", "不知道"), ("fallback_days", {"own": 10**9}), ("first_response_hours", float("nan")),
+    ("feedback_days", 10**9),
+    ("remedy_days", "x"),
+    ("first_response_hours", 10**12),
+    ("callback_days", 0),
+    ("handoff_minutes", 481),
+    ("idle_minutes", -1),
+    ("retention_years", 0),
+    ("backups_kept", 10**6),
+    ("min_pin_length", 4),
+    ("notice_days", True),
+    ("repeat_months", 1.5),
+    ("timezone", "Mars/Olympus"),
+    ("timezone", "../../etc/passwd"),
+    ("area_code", "05\x1b71"),
+    ("centre_name", "x" * 500),
+    ("centre_name", 5),
+    ("forbidden_phrases", "不知道"),
+    ("fallback_days", {"own": 10**9}),
+    ("first_response_hours", float("nan")),
 ]
 
 
@@ -50,16 +64,29 @@ def test_a_bad_policy_value_is_refused_and_nothing_is_written(desk: Desk, key: s
 
 
 def test_good_values_at_the_edges_are_taken(desk: Desk) -> None:
-    desk.set_policy(by="s01", feedback_days=60, first_response_hours=0.5 + 0.5, handoff_minutes=480,
-                    retention_years=1, timezone="Asia/Urumqi", min_pin_length=12)
+    desk.set_policy(
+        by="s01",
+        feedback_days=60,
+        first_response_hours=0.5 + 0.5,
+        handoff_minutes=480,
+        retention_years=1,
+        timezone="Asia/Urumqi",
+        min_pin_length=12,
+    )
     assert desk.policy.feedback_days == 60 and desk.policy.min_pin_length == 12
 
 
 def firstask(*args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES")}
     env["LANG"] = "en_US.UTF-8"
-    return subprocess.run([sys.executable, "-m", "firstask", *args], capture_output=True, text=True, env=env,
-                          timeout=60, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "firstask", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def test_a_stored_bad_value_is_told_once_and_runs_on_the_default(tmp_path: Path) -> None:
@@ -107,12 +134,21 @@ def test_a_stored_bad_calendar_setting_runs_on_the_default_calendar(tmp_path: Pa
         assert case.due is not None and desk.scan() is not None
 
 
-@pytest.mark.parametrize(("key", "value"), [
-    ("hours", []), ("hours", [["08:30"]]), ("calendar_confirmed_until", 10**9), ("calendar_extra_closed", "2026-01-01"),
-    ("calendar_extra_working", ["9999-12-31"]), ("calendar_years", {"99999": {}}),
-    ("calendar_years", {"2027": {"holidays": ["x"]}}), ("fallback_days", {"nobody": 3}),
-    ("forbidden_phrases", ["不\x1b知道"]), ("due_warning_days", 0),
-])
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("hours", []),
+        ("hours", [["08:30"]]),
+        ("calendar_confirmed_until", 10**9),
+        ("calendar_extra_closed", "2026-01-01"),
+        ("calendar_extra_working", ["9999-12-31"]),
+        ("calendar_years", {"99999": {}}),
+        ("calendar_years", {"2027": {"holidays": ["x"]}}),
+        ("fallback_days", {"nobody": 3}),
+        ("forbidden_phrases", ["不\x1b知道"]),
+        ("due_warning_days", 0),
+    ],
+)
 def test_a_bad_calendar_or_list_setting_is_refused(desk: Desk, key: str, value: Any) -> None:
     before = desk.store.head()
     with pytest.raises(RuleError) as refused:
@@ -144,35 +180,77 @@ def test_lone_surrogates_and_wrong_types_are_refused(desk: Desk) -> None:
     assert desk.store.head() == before
 
 
-ACTIONS = ("answer", "resolve", "feedback", "extend", "extend_days", "hand_off", "decline_handoff", "rate",
-           "rate_comment", "reject", "refer", "notify", "accept", "remedy", "reopen", "check_in", "set_absent",
-           "expect")
-CHECK_IN_FIELDS = ("visitor_name", "summary", "channel", "kind", "matter", "phone", "id_number", "org", "anonymous",
-                   "about_staff", "address")
+ACTIONS = (
+    "answer",
+    "resolve",
+    "feedback",
+    "extend",
+    "extend_days",
+    "hand_off",
+    "decline_handoff",
+    "rate",
+    "rate_comment",
+    "reject",
+    "refer",
+    "notify",
+    "accept",
+    "remedy",
+    "reopen",
+    "check_in",
+    "set_absent",
+    "expect",
+)
+CHECK_IN_FIELDS = (
+    "visitor_name",
+    "summary",
+    "channel",
+    "kind",
+    "matter",
+    "phone",
+    "id_number",
+    "org",
+    "anonymous",
+    "about_staff",
+    "address",
+)
 surrogates = st.builds(lambda a, b: a + b, st.text(max_size=5), st.sampled_from(["\ud800", "\udc00", "\udfff"]))
-values = st.one_of(st.none(), st.integers(), st.booleans(), st.floats(allow_nan=True), st.text(max_size=30),
-                   surrogates, st.lists(st.text()), st.lists(surrogates, max_size=2),
-                   st.dictionaries(st.text(max_size=3), st.integers(), max_size=2), st.binary(max_size=5))
+values = st.one_of(
+    st.none(),
+    st.integers(),
+    st.booleans(),
+    st.floats(allow_nan=True),
+    st.text(max_size=30),
+    surrogates,
+    st.lists(st.text()),
+    st.lists(surrogates, max_size=2),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+    st.binary(max_size=5),
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(action=st.sampled_from(ACTIONS), value=values, where=st.sampled_from(CHECK_IN_FIELDS))
-def test_any_value_through_the_api_is_a_refusal_or_an_action_never_a_crash(desk: Desk, action: str,
-                                                                          value: Any, where: str) -> None:
+def test_any_value_through_the_api_is_a_refusal_or_an_action_never_a_crash(
+    desk: Desk, action: str, value: Any, where: str
+) -> None:
     no = desk.check_in("w01", visitor_name="张三", summary="咨询").no
     before = desk.store.head()
     call = {
-        "answer": lambda: desk.answer(no, "w01", value), "resolve": lambda: desk.resolve(no, "w01", value),
-        "feedback": lambda: desk.feedback(no, "w01", value), "extend": lambda: desk.extend(no, "w01", value, value),
+        "answer": lambda: desk.answer(no, "w01", value),
+        "resolve": lambda: desk.resolve(no, "w01", value),
+        "feedback": lambda: desk.feedback(no, "w01", value),
+        "extend": lambda: desk.extend(no, "w01", value, value),
         "extend_days": lambda: desk.extend(no, "w01", value, "材料需补正"),
         "hand_off": lambda: desk.hand_off(no, "w01", value, value),
         "decline_handoff": lambda: desk.decline_handoff(no, "w01", value),
-        "rate": lambda: desk.rate(no, "w01", value), "rate_comment": lambda: desk.rate(no, "w01", 5, value),
+        "rate": lambda: desk.rate(no, "w01", value),
+        "rate_comment": lambda: desk.rate(no, "w01", 5, value),
         "reject": lambda: desk.reject(no, "w01", value),
         "refer": lambda: desk.refer(no, "w01", agency=value, contact=value),
         "notify": lambda: desk.notify(no, "w01", extra=value),
         "accept": lambda: desk.accept(no, "w01", materials=value, days=value),
-        "remedy": lambda: desk.remedy(no, "w01", value), "reopen": lambda: desk.reopen(no, "s01", value),
+        "remedy": lambda: desk.remedy(no, "w01", value),
+        "reopen": lambda: desk.reopen(no, "s01", value),
         "check_in": lambda: desk.check_in("w01", **{"visitor_name": "李四", "summary": "咨询", where: value}),
         "set_absent": lambda: desk.set_absent("w01", value, by=value),
         "expect": lambda: desk.feedback(no, "w01", "进展", expect=value),

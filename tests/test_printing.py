@@ -18,23 +18,39 @@ from firstask import i18n, printing
 from firstask.desk import Desk
 from firstask.printing import Centre, Slip
 
-CENTRE = Centre(name="西溪街道便民服务中心", address="西湖区文三路123号一楼", phone="0571-87654321",
-                hours="周一至周五 8:30-12:00，14:00-17:30")
+CENTRE = Centre(
+    name="西溪街道便民服务中心",
+    address="西湖区文三路123号一楼",
+    phone="0571-87654321",
+    hours="周一至周五 8:30-12:00，14:00-17:30",
+)
 DAY = date(2026, 12, 4)
 LOCALES = Path(i18n.__file__).with_name("locales")
 
 
-def slip(visitor: str = "买买提·艾力", *, window: str | None = "3", centre: Centre = CENTRE,
-         matter: str = "残疾人证新办(首次申领)") -> Slip:
-    return Slip(case_no="20261204-0025", visitor=visitor, matter=matter, clerk="王芳", window=window, day=DAY,
-                centre=centre)
+def slip(
+    visitor: str = "买买提·艾力",
+    *,
+    window: str | None = "3",
+    centre: Centre = CENTRE,
+    matter: str = "残疾人证新办(首次申领)",
+) -> Slip:
+    return Slip(
+        case_no="20261204-0025", visitor=visitor, matter=matter, clerk="王芳", window=window, day=DAY, centre=centre
+    )
 
 
 def every_slip(s: Slip) -> dict[str, str]:
     return {
         "notice": printing.notice(s, [("《残疾人证申请表》", "原件1份"), ("户口本", None)], forms="本中心咨询台"),
-        "receipt": printing.receipt(s, [("身份证", 2), ("户口本", 4)], datetime(2026, 12, 4, 10, 0),
-                                    date(2026, 12, 15), provisional=False, pickup="本中心3号窗口"),
+        "receipt": printing.receipt(
+            s,
+            [("身份证", 2), ("户口本", 4)],
+            datetime(2026, 12, 4, 10, 0),
+            date(2026, 12, 15),
+            provisional=False,
+            pickup="本中心3号窗口",
+        ),
         "rejection": printing.rejection(s, "不符合申领条件", licensing=True, body="西湖区人民政府"),
         "referral": printing.referral(s, "区人力社保局", "0571-88888888", "身份证原件"),
     }
@@ -84,8 +100,11 @@ def test_every_slip_names_the_centre_the_window_and_leaves_room_for_the_seal(kin
     assert "编号：20261204-0025" in lines and "服务对象：买买提·艾力" in lines
     assert "经办人：王芳　　窗口：3号" in lines and "日期：2026年12月04日" in lines
     assert printing.SEAL in lines
-    assert lines[-3:] == ["地址：西湖区文三路123号一楼", "咨询电话：0571-87654321",
-                          "办公时间：周一至周五 8:30-12:00，14:00-17:30"]
+    assert lines[-3:] == [
+        "地址：西湖区文三路123号一楼",
+        "咨询电话：0571-87654321",
+        "办公时间：周一至周五 8:30-12:00，14:00-17:30",
+    ]
     signed = kind in ("notice", "receipt")
     assert (printing.SIGN_FOR in lines) is signed
     assert "签收人：＿＿＿＿" in printing.SIGN_FOR and "日期：＿＿＿＿" in printing.SIGN_FOR
@@ -102,8 +121,11 @@ def test_an_empty_line_of_the_centre_is_left_out_and_no_window_prints_none():
 
 
 def test_the_notice_lists_each_item_with_its_requirement_and_where_forms_are_obtained():
-    items = [("《残疾人证申请表》", "原件1份"), ("居民身份证、户口簿", "原件及复印件(地址页、本人和家庭人员信息页)"),
-             ("户口本", None)]
+    items = [
+        ("《残疾人证申请表》", "原件1份"),
+        ("居民身份证、户口簿", "原件及复印件(地址页、本人和家庭人员信息页)"),
+        ("户口本", None),
+    ]
     text = printing.notice(slip(), items, forms="本中心咨询台免费领取")
     assert "尚需提供（补正）以下3项材料：" in text
     assert "  1. 《残疾人证申请表》（原件1份）\n" in text
@@ -114,14 +136,21 @@ def test_the_notice_lists_each_item_with_its_requirement_and_where_forms_are_obt
 
 
 def test_the_receipt_lists_the_materials_and_says_so_when_none_were_taken():
-    text = printing.receipt(slip(), [("身份证", 2), ("户口本", 4)], datetime(2026, 12, 4, 10, 0), date(2027, 1, 6),
-                            provisional=True, pickup="本中心3号窗口，电话 0571-87654321")
+    text = printing.receipt(
+        slip(),
+        [("身份证", 2), ("户口本", 4)],
+        datetime(2026, 12, 4, 10, 0),
+        date(2027, 1, 6),
+        provisional=True,
+        pickup="本中心3号窗口，电话 0571-87654321",
+    )
     assert "  1. 身份证（2页）\n  2. 户口本（4页）\n  合计：2件，6页\n" in text
     assert "受理日期：2026年12月04日" in text
     assert "承诺办结日期：2027年01月06日（节假日安排尚未公布，日期为暂定）" in text
     assert "取件及咨询：本中心3号窗口，电话 0571-87654321" in text
-    none = printing.receipt(slip(matter=""), [], datetime(2026, 12, 4, 10, 0), date(2026, 12, 9),
-                            provisional=False, pickup="本中心3号窗口")
+    none = printing.receipt(
+        slip(matter=""), [], datetime(2026, 12, 4, 10, 0), date(2026, 12, 9), provisional=False, pickup="本中心3号窗口"
+    )
     assert "已收材料：无（本次受理未收取任何材料）" in none and "合计" not in none
     assert "办理事项：（未列入目录的事项）" in none and "暂定" not in none
 
@@ -151,13 +180,23 @@ def test_a_matters_researchers_note_never_reaches_a_slip(tmp_path):
     desk = Desk.open(tmp_path / "desk.db", clock=lambda: datetime(2026, 3, 9, 9, 0))
     try:
         desk.add_staff("w01", "王芳", pin="101010")
-        desk.add_matter("FL", "法律援助申请", limit_days=7, documents=["申请表"], written_notice=True,
-                        note="受理转交", forms_at="区法律援助中心窗口")
+        desk.add_matter(
+            "FL",
+            "法律援助申请",
+            limit_days=7,
+            documents=["申请表"],
+            written_notice=True,
+            note="受理转交",
+            forms_at="区法律援助中心窗口",
+        )
         no = desk.check_in("w01", visitor_name="张三", summary="法律援助", kind="application", matter="FL").no
         desk.notify(no, "w01")
         desk.accept(no, "w01", materials=[("申请表", 2)])
-        texts = [(desk.documents_dir / Path(e.detail["document"]).name).read_text(encoding="utf-8")
-                 for e in desk.case(no).history if e.detail.get("document")]
+        texts = [
+            (desk.documents_dir / Path(e.detail["document"]).name).read_text(encoding="utf-8")
+            for e in desk.case(no).history
+            if e.detail.get("document")
+        ]
     finally:
         desk.close()
     assert len(texts) == 2
@@ -174,8 +213,15 @@ def by_chars(s: str) -> float:
 
 
 @pytest.mark.parametrize("name", ["买买提·艾力", "Ａｌｉｃｅ·王ｘ", "阿卜杜热合曼·阿卜杜克热木", "Anna·玛丽亚·李"])
-@pytest.mark.parametrize("template", ["服务对象：{name}", "{lead}申请人（{name}）于本周五前到窗口领取结果。",
-                                      "{lead}，{name}，请于本周五前领取。", "{lead}申请人 {name} 已签收"])
+@pytest.mark.parametrize(
+    "template",
+    [
+        "服务对象：{name}",
+        "{lead}申请人（{name}）于本周五前到窗口领取结果。",
+        "{lead}，{name}，请于本周五前领取。",
+        "{lead}申请人 {name} 已签收",
+    ],
+)
 def test_a_name_with_a_middle_dot_is_never_broken(name, template):
     for room in range(len(name) + 2, len(name) + 14):
         for lead in range(0, 12):
@@ -225,8 +271,12 @@ def test_the_pdf_reads_back_the_centre_the_window_and_whole_names(tmp_path, kind
 
 def test_a_fullwidth_name_and_a_long_line_read_back_whole(tmp_path):
     name = "Ａｌｉｃｅ·王ｘ"
-    text = printing.referral(slip(name), "区人力社保局", "0571-88888888",
-                             "请" * 33 + name + "本人携带身份证原件及复印件、户口本原件、近期免冠照片两张前往办理")
+    text = printing.referral(
+        slip(name),
+        "区人力社保局",
+        "0571-88888888",
+        "请" * 33 + name + "本人携带身份证原件及复印件、户口本原件、近期免冠照片两张前往办理",
+    )
     read = pdf_text(pdf_of(text, tmp_path))
     assert read.count(name) == 2 and "20261204-0025" in read
 
@@ -258,8 +308,10 @@ def test_a_character_the_truetype_font_lacks_is_drawn_in_the_fallback(tmp_path):
 
 
 def test_find_font_looks_for_files_only_and_takes_the_override_first(tmp_path, monkeypatch):
-    code = ("import sys, firstask.printing as p; p.find_font(); "
-            "assert 'reportlab' not in sys.modules, 'find_font imported reportlab'")
+    code = (
+        "import sys, firstask.printing as p; p.find_font(); "
+        "assert 'reportlab' not in sys.modules, 'find_font imported reportlab'"
+    )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parent.parent)
     font = tmp_path / "my.ttf"
     font.write_bytes(b"")

@@ -39,8 +39,9 @@ def desk(tmp_path: Path):
     desk.add_staff("w02", "李强", backup="w01")
     desk.add_staff("s01", "陈静", role="supervisor")
     # 徐强 (xq) came to w01 last time; his enquiry was answered, so the search offers him, not an open case.
-    case = desk.check_in("w01", visitor_name="徐强", phone=PHONE, id_number=ID_NUMBER, org="红星社区",
-                         summary="咨询居住证")
+    case = desk.check_in(
+        "w01", visitor_name="徐强", phone=PHONE, id_number=ID_NUMBER, org="红星社区", summary="咨询居住证"
+    )
     desk.answer(case.no, "w01", "已告知所需材料。")
     yield desk
     desk.close()
@@ -58,8 +59,15 @@ def run(app: DeskApp, script: Callable[[Pilot], Awaitable[None]]) -> None:
 
 def screen_text(app: DeskApp) -> str:
     """Everything the screen holds: the terminal as drawn, and each field's whole value (a field may be scrolled)."""
-    console = Console(width=SIZE[0], height=SIZE[1], file=io.StringIO(), record=True, force_terminal=True,
-                      color_system="truecolor", legacy_windows=False)
+    console = Console(
+        width=SIZE[0],
+        height=SIZE[1],
+        file=io.StringIO(),
+        record=True,
+        force_terminal=True,
+        color_system="truecolor",
+        legacy_windows=False,
+    )
     console.print(app.screen._compositor.render_update(full=True))
     fields = [box.value for box in app.screen.query(Input)]
     return console.export_text() + "\n" + "\n".join(fields)
@@ -95,7 +103,10 @@ def test_another_clerks_visitor_is_masked_and_their_numbers_still_go_into_the_ne
         await pilot.press("enter")
         await pilot.pause()
         assert (value(app, "visitor_name"), value(app, "phone"), value(app, "id_number")) == (
-            "徐强", MASKED_PHONE, MASKED_ID)
+            "徐强",
+            MASKED_PHONE,
+            MASKED_ID,
+        )
         assert app.screen.query_one("#phone", Input).has_class("-masked")
         assert_masked(app)
         await pilot.press(*"jzz", "enter")  # the matter; the summary is prefilled
@@ -198,7 +209,7 @@ def test_the_desk_says_who_may_see_a_returning_visitor_whole(desk: Desk) -> None
     assert [hit.whole for hit in desk.find_visitors("xq", by="w02")] == [False]
     assert [hit.whole for hit in desk.find_visitors("xq", by="w01")] == [True]
     assert [hit.whole for hit in desk.find_visitors("xq", by="s01")] == [True]
-    hit, = desk.find_visitors("xq", by="w02")
+    (hit,) = desk.find_visitors("xq", by="w02")
     assert (hit.shown_phone, hit.shown_id_number) == (MASKED_PHONE, MASKED_ID)
     assert (hit.phone, hit.id_number) == (PHONE, ID_NUMBER)  # kept to be carried, never shown
     # A namesake without a phone is another visitor: w01's case with 徐强 does not make him w01's.
@@ -223,8 +234,9 @@ def test_who_may_see_is_read_by_index(desk: Desk) -> None:
 
 
 def test_the_privacy_words_are_in_both_languages() -> None:
-    zh, en = ({key: text for key, text in i18n.catalogue(lang).items() if key.startswith("privacy.")}
-              for lang in ("zh", "en"))
+    zh, en = (
+        {key: text for key, text in i18n.catalogue(lang).items() if key.startswith("privacy.")} for lang in ("zh", "en")
+    )
     assert zh.keys() == en.keys() and zh
     for text in zh.values():
         assert "," not in text and ":" not in text and ";" not in text  # Chinese punctuation in Chinese

@@ -72,8 +72,15 @@ def run(app: DeskApp, script: Callable[[Pilot], Awaitable[None]]) -> None:
 
 def screen_text(app: DeskApp) -> str:
     """Everything the screen holds: the terminal as drawn, and each field's whole value."""
-    console = Console(width=SIZE[0], height=SIZE[1], file=io.StringIO(), record=True, force_terminal=True,
-                      color_system="truecolor", legacy_windows=False)
+    console = Console(
+        width=SIZE[0],
+        height=SIZE[1],
+        file=io.StringIO(),
+        record=True,
+        force_terminal=True,
+        color_system="truecolor",
+        legacy_windows=False,
+    )
     console.print(app.screen._compositor.render_update(full=True))
     return console.export_text() + "\n" + "\n".join(box.value for box in app.screen.query(Input))
 
@@ -85,25 +92,31 @@ def none_whole(text: str) -> bool:
 # --- finding the numbers in text ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("typed", "masked"), [
-    (SUMMARY, f"来电请回{MASKED_PHONE}，身份证{MASKED_ID}"),
-    ("座机0571-87654321，手机138 1234 5678", "座机0571-****4321，手机138****5678"),
-    ("tel:+86 138-1234-5678 ok", "tel:138****5678 ok"),
-    ("全角１３８１２３４５６７８", "全角138****5678"),
-    ("ID11010519491231002x号", "ID110105********002x号"),
-    ("两个：13812345678,13987654321", "两个：138****5678,139****4321"),
-])
+@pytest.mark.parametrize(
+    ("typed", "masked"),
+    [
+        (SUMMARY, f"来电请回{MASKED_PHONE}，身份证{MASKED_ID}"),
+        ("座机0571-87654321，手机138 1234 5678", "座机0571-****4321，手机138****5678"),
+        ("tel:+86 138-1234-5678 ok", "tel:138****5678 ok"),
+        ("全角１３８１２３４５６７８", "全角138****5678"),
+        ("ID11010519491231002x号", "ID110105********002x号"),
+        ("两个：13812345678,13987654321", "两个：138****5678,139****4321"),
+    ],
+)
 def test_phones_and_id_numbers_in_text_are_masked_as_the_fields_are(typed: str, masked: str) -> None:
     assert mask_text(typed) == masked
 
 
-@pytest.mark.parametrize("typed", [
-    "案件20261123-0001已办结",  # a case number
-    "编号110105194912310021",  # 18 digits whose check digit is wrong: not an ID number
-    "订单123456789012345678901",  # a longer run of digits
-    "金额20000元，2026-11-23 上午",
-    "咨询居住证",
-])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "案件20261123-0001已办结",  # a case number
+        "编号110105194912310021",  # 18 digits whose check digit is wrong: not an ID number
+        "订单123456789012345678901",  # a longer run of digits
+        "金额20000元，2026-11-23 上午",
+        "咨询居住证",
+    ],
+)
 def test_other_numbers_in_text_stay_as_typed(typed: str) -> None:
     assert mask_text(typed) == typed
 
@@ -125,13 +138,15 @@ def report_text(desk: Desk, fmt: str, tmp_path: Path, unmasked_by: str | None = 
     out = tmp_path / "report.xlsx"
     out.write_bytes(data)
     book = openpyxl.load_workbook(out)
-    return "\n".join(str(cell.value) for ws in book.worksheets for row in ws.iter_rows() for cell in row
-                     if cell.value is not None)
+    return "\n".join(
+        str(cell.value) for ws in book.worksheets for row in ws.iter_rows() for cell in row if cell.value is not None
+    )
 
 
 @pytest.mark.parametrize("fmt", ["md", "csv", "html", "xlsx"])
-def test_a_masked_report_masks_the_numbers_typed_into_a_summary(desk: Desk, handed: str, tmp_path: Path,
-                                                                 fmt: str) -> None:
+def test_a_masked_report_masks_the_numbers_typed_into_a_summary(
+    desk: Desk, handed: str, tmp_path: Path, fmt: str
+) -> None:
     text = report_text(desk, fmt, tmp_path)
     assert handed in text
     assert PHONE not in text and ID_NUMBER not in text
@@ -145,8 +160,9 @@ def test_the_csv_summary_cell_keeps_the_rest_of_the_text(desk: Desk, handed: str
 
 
 @pytest.mark.parametrize("fmt", ["md", "csv", "html", "xlsx"])
-def test_a_report_a_supervisor_asked_for_unmasked_keeps_them_whole(desk: Desk, handed: str, tmp_path: Path,
-                                                                   fmt: str) -> None:
+def test_a_report_a_supervisor_asked_for_unmasked_keeps_them_whole(
+    desk: Desk, handed: str, tmp_path: Path, fmt: str
+) -> None:
     text = report_text(desk, fmt, tmp_path, unmasked_by="s01")
     assert PHONE in text and ID_NUMBER in text
 
@@ -268,8 +284,14 @@ def test_a_supervisors_screens_show_the_history_whole(desk: Desk, handed: str) -
 
 
 def matter(**fields) -> dict:
-    base = {"limit_days": 5, "documents": ["申请表", {"name": "委托书", "when": "代办的", "form": "原件"}],
-            "dept": "民政", "basis": "《办法》第三条\n第二款", "note": "备注", "forms_at": "一楼窗口"}
+    base = {
+        "limit_days": 5,
+        "documents": ["申请表", {"name": "委托书", "when": "代办的", "form": "原件"}],
+        "dept": "民政",
+        "basis": "《办法》第三条\n第二款",
+        "note": "备注",
+        "forms_at": "一楼窗口",
+    }
     return {**base, **fields}
 
 
@@ -296,8 +318,9 @@ def test_the_catalogue_refuses_control_characters(desk: Desk, case: str) -> None
     with pytest.raises(RuleError):
         desk.save_matter("ZZ", "测试事项", by="s01", **fields)
     with pytest.raises(RuleError) as in_import:
-        desk.import_matters([{"code": "ZY", "name": "好的事项", **matter()},
-                             {"code": "ZZ", "name": "测试事项", **fields}], by="s01")
+        desk.import_matters(
+            [{"code": "ZY", "name": "好的事项", **matter()}, {"code": "ZZ", "name": "测试事项", **fields}], by="s01"
+        )
     assert in_import.value.params["index"] == 1
     assert "ZZ" not in {m.code for m, _ in desk.catalogue()} and "ZY" not in {m.code for m, _ in desk.catalogue()}
 
@@ -340,8 +363,11 @@ def test_an_unknown_case_number_is_quoted_escaped_and_cut(desk: Desk) -> None:
 
 def test_an_unknown_staff_code_is_quoted_escaped_and_cut(desk: Desk) -> None:
     no = desk.check_in("w01", visitor_name="徐强", summary="咨询").no
-    for attempt in (lambda: desk.set_absent(NASTY, True), lambda: desk.reset_pin(NASTY, by="s01"),
-                    lambda: desk.answer(no, NASTY, "好")):
+    for attempt in (
+        lambda: desk.set_absent(NASTY, True),
+        lambda: desk.reset_pin(NASTY, by="s01"),
+        lambda: desk.answer(no, NASTY, "好"),
+    ):
         with pytest.raises(RuleError) as refused:
             attempt()
         assert_quoted(refused.value.message("zh"))
@@ -353,17 +379,20 @@ def test_a_staff_code_given_to_a_supervisor_action_is_quoted(desk: Desk) -> None
     assert_quoted(refused.value.message("en"))
 
 
-@pytest.mark.parametrize(("typed", "shown"), [
-    ("JZZ", "JZZ"),
-    ("张\u3000三", "张\u3000三"),  # a full-width space is text
-    ("a\\b", "a\\\\b"),
-    ("\x1b[31mred\x07", "\\x1b[31mred\\x07"),
-    ("line\nbreak\t", "line\\nbreak\\t"),
-    ("\u202eevil", "\\u202eevil"),  # right-to-left override
-    ("x" * 60, "x" * 60),
-    ("x" * 61, "x" * 59 + "…"),
-    ("\x1b" * 30, "\\x1b" * 14 + "…"),  # never half an escape
-])
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("JZZ", "JZZ"),
+        ("张\u3000三", "张\u3000三"),  # a full-width space is text
+        ("a\\b", "a\\\\b"),
+        ("\x1b[31mred\x07", "\\x1b[31mred\\x07"),
+        ("line\nbreak\t", "line\\nbreak\\t"),
+        ("\u202eevil", "\\u202eevil"),  # right-to-left override
+        ("x" * 60, "x" * 60),
+        ("x" * 61, "x" * 59 + "…"),
+        ("\x1b" * 30, "\\x1b" * 14 + "…"),  # never half an escape
+    ],
+)
 def test_quoting(typed: str, shown: str) -> None:
     assert quoted(typed) == shown
     assert len(quoted(typed)) <= QUOTED_AT_MOST
@@ -373,4 +402,3 @@ def test_a_refusal_keeps_numbers_and_other_parameters_as_they_are() -> None:
     refused = RuleError("INPUT", "input.too_long", field="summary", limit=4000, index=3)
     assert refused.params == {"limit": 4000, "index": 3}
     assert RuleError("INPUT", "input.unknown_case", no="20261123-0001").params["no"] == "20261123-0001"
-

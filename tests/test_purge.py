@@ -32,8 +32,9 @@ def setup(tmp_path: Path):
     desk.load_defaults()
     desk.add_staff("w01", "王芳", pin="101010")
     desk.add_staff("s01", "陈静", role="supervisor", pin="909090")
-    closed = desk.check_in("w01", visitor_name="张三", summary="咨询低保", phone="13800138000",
-                           id_number="11010519491231002X").no
+    closed = desk.check_in(
+        "w01", visitor_name="张三", summary="咨询低保", phone="13800138000", id_number="11010519491231002X"
+    ).no
     desk.answer(closed, "w01", "已当场答复低保申请条件")
     desk.rate(closed, "w01", 5)
     still_open = desk.check_in("w01", visitor_name="李四", summary="申领居住证", phone="13900139000").no
@@ -92,8 +93,9 @@ def test_a_purge_removes_the_printed_documents_that_name_the_visitor(tmp_path: P
     with Desk.open(tmp_path / "desk.db", clock=clock) as desk:
         desk.load_defaults()
         desk.add_staff("w01", "王芳", pin="101010")
-        no = desk.check_in("w01", visitor_name="赵六", summary="申领居住证", kind="application", matter="JZZ",
-                           phone="13800138000").no
+        no = desk.check_in(
+            "w01", visitor_name="赵六", summary="申领居住证", kind="application", matter="JZZ", phone="13800138000"
+        ).no
         desk.notify(no, "w01")
         assert list(desk.documents_dir.glob(f"{no}-*"))
         desk.reject(no, "w01", "不符合申请条件")

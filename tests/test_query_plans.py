@@ -26,8 +26,29 @@ from firstask.desk import Case, Desk
 
 LARGE_TABLES = ("cases", "events", "people", "case_states", "violations")
 TODAY = date(2026, 3, 9)  # conftest's MONDAY_9AM
-NOT_ALIASES = {"where", "on", "left", "join", "inner", "cross", "group", "order", "limit", "union", "as", "using",
-               "indexed", "not", "natural", "set", "values", "select", "and", "or", "window"}
+NOT_ALIASES = {
+    "where",
+    "on",
+    "left",
+    "join",
+    "inner",
+    "cross",
+    "group",
+    "order",
+    "limit",
+    "union",
+    "as",
+    "using",
+    "indexed",
+    "not",
+    "natural",
+    "set",
+    "values",
+    "select",
+    "and",
+    "or",
+    "window",
+}
 
 
 def capture(desk: Desk, call: Callable[[], Any]) -> list[str]:
@@ -57,8 +78,7 @@ def plan(conn: sqlite3.Connection, sql: str) -> list[str]:
 
 def scans(conn: sqlite3.Connection, sql: str) -> list[str]:
     names = large_names(sql)
-    return [line for line in plan(conn, sql)
-            if (m := re.match(r"SCAN (\w+)", line)) and m.group(1) in names]
+    return [line for line in plan(conn, sql) if (m := re.match(r"SCAN (\w+)", line)) and m.group(1) in names]
 
 
 def vm_steps(conn: sqlite3.Connection, sql: str) -> int:
@@ -184,8 +204,16 @@ def hot_reads(desk: Desk) -> dict[str, Callable[[], Any]]:
     return reads
 
 
-LISTS = ("my_cases", "waiting_for", "tracking", "callbacks", "callbacks w02", "find phone", "find name",
-         "find initials")
+LISTS = (
+    "my_cases",
+    "waiting_for",
+    "tracking",
+    "callbacks",
+    "callbacks w02",
+    "find phone",
+    "find name",
+    "find initials",
+)
 
 
 def test_the_hot_queries_scan_no_large_table(busy: Any) -> None:
@@ -224,8 +252,11 @@ def test_the_hot_queries_do_not_grow_with_the_history(busy: Any, clock: Any, new
     desk.scan()  # nothing new to record: the scan's queries are the same before and after
 
     def work() -> dict[str, int]:
-        return {f"{name} #{i}": vm_steps(desk.store.conn, sql)
-                for name, call in reads.items() for i, sql in enumerate(capture(desk, call))}
+        return {
+            f"{name} #{i}": vm_steps(desk.store.conn, sql)
+            for name, call in reads.items()
+            for i, sql in enumerate(capture(desk, call))
+        }
 
     before = work()
     cases_before = desk.store.scalar("SELECT count(*) FROM cases")
@@ -235,8 +266,10 @@ def test_the_hot_queries_do_not_grow_with_the_history(busy: Any, clock: Any, new
     after = work()
     assert after.keys() == before.keys()
     grown = {k: (before[k], after[k]) for k in before if after[k] > before[k] * 1.02 + 20}
-    assert not grown, ("these queries do more work with more history (steps before, after): a range that grows "
-                       f"with every closed case: {grown}")
+    assert not grown, (
+        "these queries do more work with more history (steps before, after): a range that grows "
+        f"with every closed case: {grown}"
+    )
 
 
 def test_a_file_of_the_first_schema_gains_the_indexes(tmp_path: Any) -> None:
@@ -253,6 +286,13 @@ def test_a_file_of_the_first_schema_gains_the_indexes(tmp_path: Any) -> None:
     with Desk.open(path) as desk:
         assert desk.store.user_version() == store.SCHEMA_VERSION >= 2
         indexes = {r[0] for r in desk.store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-    assert {"idx_cases_tracking", "idx_cases_remedy", "idx_events_at_action", "idx_case_states_at",
-            "idx_violations_event_seq", "idx_people_phone_digits_named", "idx_people_initials_named"} <= indexes
+    assert {
+        "idx_cases_tracking",
+        "idx_cases_remedy",
+        "idx_events_at_action",
+        "idx_case_states_at",
+        "idx_violations_event_seq",
+        "idx_people_phone_digits_named",
+        "idx_people_initials_named",
+    } <= indexes
     assert not {"idx_cases_rating_remedied_at", "idx_events_at", "idx_case_states_status_valid_to_valid_from"} & indexes

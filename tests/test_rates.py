@@ -45,13 +45,27 @@ def desk(tmp_path):
     desk.close()
 
 
-@pytest.mark.parametrize(("part", "whole", "shown"), [
-    (13, 16, "81.3"), (1, 3, "33.3"), (2, 3, "66.7"), (1, 8, "12.5"), (1, 16, "6.3"), (3, 16, "18.8"),
-    (0, 7, "0.0"), (7, 7, "100.0"), (41, 163, "25.2"), (1, 2000, "0.1"), (9, 2000, "0.5"),
-    (2469, 20000, "12.3"),  # 12.345 %: to four decimals first (0.1235) it would wrongly round up to 12.4
-    (4_999_999, 10_000_000, "50.0"), (5_000_001, 10_000_000, "50.0"), (1_234_500, 10_000_000, "12.3"),
-    (1_235_000, 10_000_000, "12.4"),
-])
+@pytest.mark.parametrize(
+    ("part", "whole", "shown"),
+    [
+        (13, 16, "81.3"),
+        (1, 3, "33.3"),
+        (2, 3, "66.7"),
+        (1, 8, "12.5"),
+        (1, 16, "6.3"),
+        (3, 16, "18.8"),
+        (0, 7, "0.0"),
+        (7, 7, "100.0"),
+        (41, 163, "25.2"),
+        (1, 2000, "0.1"),
+        (9, 2000, "0.5"),
+        (2469, 20000, "12.3"),  # 12.345 %: to four decimals first (0.1235) it would wrongly round up to 12.4
+        (4_999_999, 10_000_000, "50.0"),
+        (5_000_001, 10_000_000, "50.0"),
+        (1_234_500, 10_000_000, "12.3"),
+        (1_235_000, 10_000_000, "12.4"),
+    ],
+)
 def test_a_rate_is_rounded_once_half_up_from_its_exact_fraction(part, whole, shown):
     assert percent(part / whole) == Decimal(shown)
     assert str(percent(part / whole)) == shown
@@ -63,8 +77,15 @@ def test_nothing_to_take_a_rate_of_shows_no_rate():
 
 def test_a_rate_in_the_summary_is_not_rounded_before_it_is_shown(desk):
     """96 satisfied of 101 is 95.0495…%: 95.0. Kept to four decimals first (0.9505), it would show 95.1."""
-    figures = {"received": [], "actions": [], "violations": [], "bad_ratings": [], "handoff_waits": [],
-               "first_responses": [], "ratings": [{"level": 5, "n": 96}, {"level": 1, "n": 5}]}
+    figures = {
+        "received": [],
+        "actions": [],
+        "violations": [],
+        "bad_ratings": [],
+        "handoff_waits": [],
+        "first_responses": [],
+        "ratings": [{"level": 5, "n": 96}, {"level": 1, "n": 5}],
+    }
     summary = report.summary(DAY, figures, [], (0, ""), desk.calendar, {})
     assert summary["satisfaction_rate"] == 96 / 101
     assert percent(summary["satisfaction_rate"]) == Decimal("95.0")
@@ -123,5 +144,8 @@ def test_every_report_format_says_81_3(desk, lang):
 
     figures = json.loads(rendered(desk, "json", lang))
     assert figures["satisfaction_rate"] == 0.8125
-    assert f"{percent(figures['satisfaction_rate'])}%" == "81.3%" == export.shown(
-        export.build(desk, DAY, lang=lang, trend=False), figures["satisfaction_rate"], "rate")
+    assert (
+        f"{percent(figures['satisfaction_rate'])}%"
+        == "81.3%"
+        == export.shown(export.build(desk, DAY, lang=lang, trend=False), figures["satisfaction_rate"], "rate")
+    )

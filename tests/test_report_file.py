@@ -30,8 +30,15 @@ LIMIT = 64 * 1024  # a file-size limit above what opening the database writes (i
 def firstask(*args: str, preexec: Any = None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("FIRSTASK_PIN", "LC_ALL", "LC_MESSAGES", "LANGUAGE")}
     env["LANG"] = "en_US.UTF-8"
-    return subprocess.run([sys.executable, "-m", "firstask", *args], capture_output=True, text=True, env=env,
-                          timeout=120, stdin=subprocess.DEVNULL, preexec_fn=preexec)
+    return subprocess.run(
+        [sys.executable, "-m", "firstask", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+        preexec_fn=preexec,
+    )
 
 
 def one_clear_line(result: subprocess.CompletedProcess[str]) -> str:
@@ -105,8 +112,7 @@ def test_a_folder_as_the_report_is_called_a_folder(db, out):
 
 def test_a_missing_folder_is_named(db, tmp_path):
     missing = tmp_path / "no such folder"
-    line = one_clear_line(firstask("--db", str(db), "report", "--day", "2026-03-09",
-                                   "-o", str(missing / "r.json")))
+    line = one_clear_line(firstask("--db", str(db), "report", "--day", "2026-03-09", "-o", str(missing / "r.json")))
     assert line == f"Cannot write the report {missing / 'r.json'}: there is no folder {missing}."
     assert not missing.exists()
 
@@ -134,6 +140,7 @@ def test_a_report_that_may_not_be_written_is_kept(db, out):
 
 def test_a_folder_refusing_the_report_is_named(db, out, monkeypatch):
     """The same refusal as a folder without write permission gets (which root, running the tests, never meets)."""
+
     def refuse(*args: Any, **kwargs: Any) -> Any:
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(kwargs.get("dir")))
 
@@ -141,7 +148,8 @@ def test_a_folder_refusing_the_report_is_named(db, out, monkeypatch):
     result = run_in_process("--db", str(db), "report", "--day", "2026-03-09", "-o", str(out / "r.json"))
     assert result.exit_code != 0
     assert result.output.strip().splitlines() == [
-        f"Cannot write the report {out / 'r.json'}: no permission to write in the folder {out}."]
+        f"Cannot write the report {out / 'r.json'}: no permission to write in the folder {out}."
+    ]
     assert listing(out) == {}
 
 
@@ -196,8 +204,9 @@ def test_a_file_size_limit_names_the_report_and_leaves_nothing(demo_db, out):
     failing with EFBIG rather than SIGXFSZ killing it). The database opens and reads well within it."""
     db = demo_db
     target = out / "year.html"
-    whole = firstask("--db", str(db), "report", "--from", "2026-01-01", "--to", "2026-12-31", "--format", "html",
-                     "-o", str(target))
+    whole = firstask(
+        "--db", str(db), "report", "--from", "2026-01-01", "--to", "2026-12-31", "--format", "html", "-o", str(target)
+    )
     assert whole.returncode == 0, whole.stderr
     assert target.stat().st_size > 2 * LIMIT
     target.unlink()
@@ -206,7 +215,21 @@ def test_a_file_size_limit_names_the_report_and_leaves_nothing(demo_db, out):
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (LIMIT, LIMIT))
 
-    line = one_clear_line(firstask("--db", str(db), "report", "--from", "2026-01-01", "--to", "2026-12-31",
-                                   "--format", "html", "-o", str(target), preexec=limited))
+    line = one_clear_line(
+        firstask(
+            "--db",
+            str(db),
+            "report",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-12-31",
+            "--format",
+            "html",
+            "-o",
+            str(target),
+            preexec=limited,
+        )
+    )
     assert str(target) in line and "not written" in line and str(db) not in line
     assert listing(out) == {}

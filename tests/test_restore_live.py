@@ -53,8 +53,14 @@ def proved(path: Path) -> bool:
 def firstask(*args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES")}
     env["LANG"] = "en_US.UTF-8"
-    return subprocess.run([sys.executable, "-m", "firstask", *args], capture_output=True, text=True, env=env,
-                          timeout=120, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "firstask", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def one_line(result: subprocess.CompletedProcess[str]) -> str:
@@ -90,8 +96,12 @@ def test_windows_writing_through_two_restores_lose_nothing(tmp_path: Path) -> No
     db = make_desk(tmp_path / "desk.db")
     saved = backup.make(db, tmp_path / "saved.db")
     stop = tmp_path / "stop"
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(db), str(stop)], stdout=subprocess.PIPE, text=True,
-                              env={**os.environ, "PYTHONPATH": str(REPO)})
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(db), str(stop)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
     try:
         assert writer.stdout is not None
         assert writer.stdout.readline().strip() == "ready"
@@ -186,7 +196,8 @@ def test_restore_refuses_a_backup_edited_and_rechained(tmp_path: Path) -> None:
     conn.execute("UPDATE events SET by_staff = 's01' WHERE seq = (SELECT max(seq) FROM events)")
     prev = "0" * 64
     for seq, case_no, action, by, at, tz, detail, seals in conn.execute(
-            "SELECT seq, case_no, action, by_staff, at, tz, detail, seals FROM events ORDER BY seq").fetchall():
+        "SELECT seq, case_no, action, by_staff, at, tz, detail, seals FROM events ORDER BY seq"
+    ).fetchall():
         prev = event_hash(prev, seq, case_no, action, by, at, tz, detail, seals)
         conn.execute("UPDATE events SET hash = ? WHERE seq = ?", (prev, seq))
     conn.close()

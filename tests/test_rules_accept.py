@@ -188,8 +188,17 @@ def test_time4_zero_days_is_due_the_same_working_day(desk, new_case):
 
 
 def test_time4_fallback_follows_the_desks_policy(desk, new_case):
-    desk.set_policy(fallback_days={"own": 4, "department": 3, "departments": 7, "leadership": 10,
-                                   "complaint": 5, "complaint_departments": 5, "online_enquiry": 2})
+    desk.set_policy(
+        fallback_days={
+            "own": 4,
+            "department": 3,
+            "departments": 7,
+            "leadership": 10,
+            "complaint": 5,
+            "complaint_departments": 5,
+            "online_enquiry": 2,
+        }
+    )
     enquiry, complaint = new_case(), new_case(kind="complaint")
     assert desk.accept(enquiry.no, "w01", materials=[("来信", 1)]).due == date(2026, 3, 13)
     assert desk.accept(complaint.no, "w01", materials=[("来信", 1)]).due == date(2026, 3, 16)

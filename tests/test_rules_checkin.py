@@ -37,8 +37,7 @@ def test_reg1_remote_channel_without_phone_is_refused(refused, channel):
 
 @pytest.mark.parametrize("channel", ["phone", "letter", "online"])
 def test_reg1_remote_channel_with_blank_phone_is_refused(refused, channel):
-    refused("REG-1", lambda d: d.check_in("w01", visitor_name="张三", summary="咨询", channel=channel,
-                                          phone="   "))
+    refused("REG-1", lambda d: d.check_in("w01", visitor_name="张三", summary="咨询", channel=channel, phone="   "))
 
 
 @pytest.mark.parametrize("channel", ["phone", "letter", "online"])
@@ -75,8 +74,9 @@ def test_reg2_missing_name_is_refused(refused, name):
 
 @pytest.mark.parametrize("channel", ["fax", "", "VISIT", None])
 def test_reg2_unknown_channel_is_refused(refused, channel):
-    refused("REG-2", lambda d: d.check_in("w01", visitor_name="张三", summary="咨询", channel=channel,
-                                          phone="13800138000"))
+    refused(
+        "REG-2", lambda d: d.check_in("w01", visitor_name="张三", summary="咨询", channel=channel, phone="13800138000")
+    )
 
 
 @pytest.mark.parametrize("kind", ["gossip", "", "Enquiry", None])
@@ -103,26 +103,29 @@ def test_reg3_valid_id_number_is_kept(new_case):
     assert new_case(id_number=VALID_ID).id_number == VALID_ID
 
 
-@pytest.mark.parametrize("id_number", [BAD_CHECK_DIGIT, "11010519491231002", "1101051949123100XX", "abc",
-                                       "110105194913310028"])
+@pytest.mark.parametrize(
+    "id_number", [BAD_CHECK_DIGIT, "11010519491231002", "1101051949123100XX", "abc", "110105194913310028"]
+)
 def test_reg3_bad_id_number_is_refused(refused, id_number):
     refused("REG-3", lambda d: d.check_in("w01", visitor_name="张三", summary="咨询", id_number=id_number))
 
 
-@pytest.mark.parametrize(("phone", "stored"), [
-    ("13800138000", "13800138000"),
-    ("0571-87654321", "0571-87654321"),
-    ("87654321", "0571-87654321"),
-    ("+852 2345 6789", "+85223456789"),
-])
+@pytest.mark.parametrize(
+    ("phone", "stored"),
+    [
+        ("13800138000", "13800138000"),
+        ("0571-87654321", "0571-87654321"),
+        ("87654321", "0571-87654321"),
+        ("+852 2345 6789", "+85223456789"),
+    ],
+)
 def test_reg3_valid_phone_is_accepted_and_normalised(new_case, phone, stored):
     assert new_case(channel="phone", phone=phone).phone == stored
 
 
 @pytest.mark.parametrize("phone", ["12345", "1380013800", "138001380001", "abc", "+852 1234", "0000-0000000"])
 def test_reg3_bad_phone_is_refused(refused, phone):
-    refused("REG-3", lambda d: d.check_in("w01", visitor_name="张三", summary="咨询", channel="phone",
-                                          phone=phone))
+    refused("REG-3", lambda d: d.check_in("w01", visitor_name="张三", summary="咨询", channel="phone", phone=phone))
 
 
 def test_reg3_bad_phone_is_refused_on_a_visit_too(refused):
@@ -138,8 +141,12 @@ def test_reg3_bare_local_number_takes_the_desks_area_code(desk, new_case):
 
 
 def test_ho7_complaint_about_yourself_is_refused(refused):
-    refused("HO-7", lambda d: d.check_in("w01", visitor_name="张三", summary="对王芳的服务态度不满",
-                                         kind="complaint", about_staff="w01"))
+    refused(
+        "HO-7",
+        lambda d: d.check_in(
+            "w01", visitor_name="张三", summary="对王芳的服务态度不满", kind="complaint", about_staff="w01"
+        ),
+    )
 
 
 def test_ho7_complaint_about_a_colleague_is_checked_in(new_case):
@@ -152,5 +159,4 @@ def test_check_in_by_unknown_staff_is_refused(refused):
 
 
 def test_check_in_with_unknown_matter_is_refused(refused):
-    refused(None, lambda d: d.check_in("w01", visitor_name="张三", summary="咨询", kind="application",
-                                       matter="NOPE"))
+    refused(None, lambda d: d.check_in("w01", visitor_name="张三", summary="咨询", kind="application", matter="NOPE"))

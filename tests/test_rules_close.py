@@ -92,8 +92,12 @@ def test_feedback_leaves_the_status_and_records_the_text(desk, in_progress, cloc
     after = desk.feedback(case.no, "w01", "材料已报区里审核")
     assert after.status == "in_progress"
     event = after.history[-1]
-    assert (event.action, event.by, event.at, event.detail["text"]) == ("feedback", "w01", clock.now,
-                                                                        "材料已报区里审核")
+    assert (event.action, event.by, event.at, event.detail["text"]) == (
+        "feedback",
+        "w01",
+        clock.now,
+        "材料已报区里审核",
+    )
 
 
 @pytest.mark.parametrize("status_of", ["open", "awaiting_documents", "in_progress"])
@@ -187,8 +191,7 @@ def test_lang1_answer_with_a_forbidden_phrase_is_given_and_flagged(desk, new_cas
     assert [(v.staff, v.case_no, v.at) for v in flagged("LANG-1")] == [("w01", case.no, clock.now)]
 
 
-def test_lang1_feedback_with_a_forbidden_phrase_is_given_and_flagged_against_the_actor(desk, in_progress,
-                                                                                        flagged):
+def test_lang1_feedback_with_a_forbidden_phrase_is_given_and_flagged_against_the_actor(desk, in_progress, flagged):
     case = in_progress()
     desk.set_absent("w01", True)
     after = desk.feedback(case.no, "w02", "这事不归我管")
@@ -202,8 +205,9 @@ def test_lang1_result_with_a_forbidden_phrase_is_given_and_flagged(desk, in_prog
     assert [v.staff for v in flagged("LANG-1")] == ["s01"]
 
 
-@pytest.mark.parametrize("phrase", ["不知道", "没办法", "不归我管", "不清楚", "找别人去", "下班了", "不是我负责",
-                                    "你自己看"])
+@pytest.mark.parametrize(
+    "phrase", ["不知道", "没办法", "不归我管", "不清楚", "找别人去", "下班了", "不是我负责", "你自己看"]
+)
 def test_lang1_every_default_phrase_is_caught(desk, new_case, flagged, phrase):
     desk.answer(new_case().no, "w01", f"您好，{phrase}。")
     assert [v.rule for v in flagged("LANG-1")] == ["LANG-1"]
@@ -390,10 +394,12 @@ def test_own1_first_asker_never_changes_and_owner_is_always_set(desk, new_case, 
 def test_version_grows_by_one_per_event(desk, new_case, clock):
     case = new_case(kind="application", matter="T3")
     versions = [case.version]
-    for step in (lambda: desk.notify(case.no, "w01"),
-                 lambda: desk.accept(case.no, "w01", materials=[("申请表", 1)]),
-                 lambda: desk.feedback(case.no, "w01", "审核中"),
-                 lambda: desk.resolve(case.no, "w01", "已办结")):
+    for step in (
+        lambda: desk.notify(case.no, "w01"),
+        lambda: desk.accept(case.no, "w01", materials=[("申请表", 1)]),
+        lambda: desk.feedback(case.no, "w01", "审核中"),
+        lambda: desk.resolve(case.no, "w01", "已办结"),
+    ):
         clock.advance(minutes=10)
         versions.append(step().version)
     assert versions == [1, 2, 3, 4, 5]
@@ -409,8 +415,10 @@ def test_history_events_have_action_by_at_and_detail(desk, new_case, clock):
     desk.set_absent("w01", True)
     case = desk.accept(case.no, "w02", materials=[("申请表", 1)])
     assert [(e.action, e.by, e.at) for e in case.history] == [
-        ("check_in", "w01", first), ("notify", "w01", first.replace(minute=5)),
-        ("accept", "w02", first.replace(minute=10))]
+        ("check_in", "w01", first),
+        ("notify", "w01", first.replace(minute=5)),
+        ("accept", "w02", first.replace(minute=10)),
+    ]
     assert all(isinstance(e.detail, dict) for e in case.history)
 
 

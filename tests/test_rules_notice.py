@@ -174,8 +174,7 @@ def test_not4_notice_on_the_fifth_working_day_is_on_time(desk, new_case, clock, 
     assert flagged("NOT-4") == []
 
 
-def test_not4_late_notice_is_flagged_against_the_owner_at_the_end_of_the_fifth_day(desk, new_case, clock,
-                                                                                      flagged):
+def test_not4_late_notice_is_flagged_against_the_owner_at_the_end_of_the_fifth_day(desk, new_case, clock, flagged):
     case = application_checked_in(new_case, clock, "2026-03-09T09:00")
     clock.set("2026-03-17T09:00")
     desk.notify(case.no, "w01")

@@ -28,16 +28,28 @@ def steps(case):
 
 
 def test_phone_complaint_to_an_absent_colleague_picked_up_by_the_backup_resolved_late_rated_bad_and_remedied(
-        desk, clock, w04):
+    desk, clock, w04
+):
     clock.set("2026-03-09T08:30")
     desk.set_absent("w04", True)  # 赵敏 is on leave today
 
     clock.set("2026-03-09T09:00")
-    case = desk.check_in("w01", visitor_name="张三", phone="13912345678", channel="phone", kind="complaint",
-                         summary="投诉小区路灯长期不亮，多次反映无人处理")
+    case = desk.check_in(
+        "w01",
+        visitor_name="张三",
+        phone="13912345678",
+        channel="phone",
+        kind="complaint",
+        summary="投诉小区路灯长期不亮，多次反映无人处理",
+    )
     no = case.no
     assert (case.status, case.first_asker, case.owner, case.channel, case.kind) == (
-        "open", "w01", "w01", "phone", "complaint")
+        "open",
+        "w01",
+        "w01",
+        "phone",
+        "complaint",
+    )
 
     clock.set("2026-03-09T09:10")
     case = desk.hand_off(no, "w01", "w04", "已记录投诉内容，路灯维修归赵敏负责")
@@ -88,8 +100,7 @@ def test_phone_complaint_to_an_absent_colleague_picked_up_by_the_backup_resolved
     assert (check_in.detail["channel"], check_in.detail["kind"]) == ("phone", "complaint")
     assert "张三" not in str(check_in.detail) and "13912345678" not in str(check_in.detail)  # hashed, SPEC §10
     assert hand_off.detail["status"] == ["open", "handoff_pending"]
-    assert (hand_off.detail["to"], hand_off.detail["pending_to"], hand_off.detail["via_backup"]) == (
-        "w04", "w03", True)
+    assert (hand_off.detail["to"], hand_off.detail["pending_to"], hand_off.detail["via_backup"]) == ("w04", "w03", True)
     assert accepted.detail["status"] == ["handoff_pending", "open"]
     assert accepted.detail["owner"] == "w03"
     assert taken_in.detail["status"] == ["open", "in_progress"]
@@ -111,10 +122,12 @@ JZZ_REQUIRED = ["本人居民身份证", "本人相片", "居住地住址、就�
 
 
 def test_residence_permit_notice_second_visit_acceptance_extension_resolution_and_a_very_satisfied_callback(
-        desk, clock):
+    desk, clock
+):
     clock.set("2026-03-09T09:00")
-    case = desk.check_in("w02", visitor_name="李四", summary="申领居住证", channel="visit", kind="application",
-                         matter="JZZ")
+    case = desk.check_in(
+        "w02", visitor_name="李四", summary="申领居住证", channel="visit", kind="application", matter="JZZ"
+    )
     no = case.no
 
     clock.set("2026-03-09T09:10")
@@ -176,8 +189,9 @@ def test_residence_permit_notice_second_visit_acceptance_extension_resolution_an
 
 def test_anonymous_report_handed_off_before_lunch_left_waiting_declined_referred_and_closed(desk, clock):
     clock.set("2026-03-09T11:45")
-    case = desk.check_in("w01", visitor_name=None, anonymous=True, channel="phone", kind="report",
-                         summary="举报某餐馆占道经营")
+    case = desk.check_in(
+        "w01", visitor_name=None, anonymous=True, channel="phone", kind="report", summary="举报某餐馆占道经营"
+    )
     no = case.no
 
     clock.set("2026-03-09T11:50")

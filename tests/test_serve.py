@@ -52,13 +52,22 @@ def test_the_server_binds_to_this_machine_unless_told(db: Path) -> None:
     assert make_server(db, "zh", host="0.0.0.0", port=8123).port == 8123
 
 
-@pytest.mark.parametrize("args, words", [
-    (("serve", "--port", "0"), "port"),
-    (("serve", "--port", "70000"), "port"),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (("serve", "--port", "0"), "port"),
+        (("serve", "--port", "70000"), "port"),
+    ],
+)
 def test_a_bad_port_is_one_clear_line(db: Path, args: tuple[str, ...], words: str) -> None:
-    result = subprocess.run([sys.executable, "-m", "firstask", "--db", str(db), *args], capture_output=True,
-                            text=True, env=env(), timeout=60, stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        [sys.executable, "-m", "firstask", "--db", str(db), *args],
+        capture_output=True,
+        text=True,
+        env=env(),
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
     assert result.returncode != 0 and "Traceback" not in result.stderr
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and words in lines[0].lower()
@@ -66,8 +75,14 @@ def test_a_bad_port_is_one_clear_line(db: Path, args: tuple[str, ...], words: st
 
 def test_serving_a_missing_database_is_one_clear_line(tmp_path: Path) -> None:
     missing = tmp_path / "none.db"
-    result = subprocess.run([sys.executable, "-m", "firstask", "--db", str(missing), "serve"], capture_output=True,
-                            text=True, env=env(), timeout=60, stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        [sys.executable, "-m", "firstask", "--db", str(missing), "serve"],
+        capture_output=True,
+        text=True,
+        env=env(),
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert len([line for line in result.stderr.splitlines() if line.strip()]) == 1
     assert not missing.exists()
@@ -75,9 +90,14 @@ def test_serving_a_missing_database_is_one_clear_line(tmp_path: Path) -> None:
 
 def test_the_desk_page_is_served_on_localhost(db: Path) -> None:
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "firstask", "--db", str(db), "serve", "--port", str(port)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env(),
-                              stdin=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "firstask", "--db", str(db), "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env(),
+        stdin=subprocess.DEVNULL,
+    )
     try:
         page = ""
         deadline = time.monotonic() + 30  # a real server starting: bounded, never asserted as a timing

@@ -64,8 +64,10 @@ async def retype(pilot: Pilot, widget_id: str, text: str) -> None:
 
 def rows(app: DeskApp, table: str) -> dict[str, str]:
     found = app.screen.query_one(f"#{table}", DataTable)
-    return {str(found.coordinate_to_cell_key((i, 0)).row_key.value): found.get_row_at(i)[1].plain
-            for i in range(found.row_count)}
+    return {
+        str(found.coordinate_to_cell_key((i, 0)).row_key.value): found.get_row_at(i)[1].plain
+        for i in range(found.row_count)
+    }
 
 
 def warning(app: DeskApp) -> str:
@@ -74,8 +76,12 @@ def warning(app: DeskApp) -> str:
 
 
 def policy_events(desk: Desk) -> list[dict[str, object]]:
-    return [json.loads(r["detail"])["values"] for r in
-            desk.store.all("SELECT detail FROM events WHERE action = 'set_policy' AND by_staff = 's01' ORDER BY seq")]
+    return [
+        json.loads(r["detail"])["values"]
+        for r in desk.store.all(
+            "SELECT detail FROM events WHERE action = 'set_policy' AND by_staff = 's01' ORDER BY seq"
+        )
+    ]
 
 
 # --- the centre tab --------------------------------------------------------------------------------------------
@@ -101,7 +107,8 @@ def test_the_centre_tab_warns_without_a_name_and_edits_the_centre(desk):
         assert isinstance(dialog, CentreDialog) and dialog.focused is dialog.query_one("#centre_name")
         await keys(pilot, *"西溪街道便民服务中心")
         assert dialog.query_one("#title-preview").text == t(  # type: ignore[attr-defined]
-            "setup.centre.title_preview", "en", title="西溪街道便民服务中心一次性告知书")
+            "setup.centre.title_preview", "en", title="西溪街道便民服务中心一次性告知书"
+        )
         await retype(pilot, "centre_address", "文三路123号")
         await retype(pilot, "centre_phone", "0571-87654321")
         await retype(pilot, "centre_hours", "周一至周五 8:30-17:30")
@@ -115,13 +122,25 @@ def test_the_centre_tab_warns_without_a_name_and_edits_the_centre(desk):
 
     run(app, script)
     policy = desk.policy
-    assert (policy.centre_name, policy.centre_address, policy.centre_phone, policy.centre_hours,
-            policy.reconsideration_body, policy.forms_place, policy.pickup) == (
-        "西溪街道便民服务中心", "文三路123号", "0571-87654321", "周一至周五 8:30-17:30", "西湖区人民政府", "", "")
+    assert (
+        policy.centre_name,
+        policy.centre_address,
+        policy.centre_phone,
+        policy.centre_hours,
+        policy.reconsideration_body,
+        policy.forms_place,
+        policy.pickup,
+    ) == ("西溪街道便民服务中心", "文三路123号", "0571-87654321", "周一至周五 8:30-17:30", "西湖区人民政府", "", "")
     # One write, of what changed only, as the supervisor.
-    assert policy_events(desk) == [{"centre_name": "西溪街道便民服务中心", "centre_address": "文三路123号",
-                                    "centre_phone": "0571-87654321", "centre_hours": "周一至周五 8:30-17:30",
-                                    "reconsideration_body": "西湖区人民政府"}]
+    assert policy_events(desk) == [
+        {
+            "centre_name": "西溪街道便民服务中心",
+            "centre_address": "文三路123号",
+            "centre_phone": "0571-87654321",
+            "centre_hours": "周一至周五 8:30-17:30",
+            "reconsideration_body": "西湖区人民政府",
+        }
+    ]
 
 
 def test_enter_on_a_row_edits_that_setting_and_a_cleared_one_is_empty_again(desk):
@@ -242,8 +261,9 @@ def test_the_shipped_notes_show_on_the_catalogue_tab_and_a_long_name_is_cut_with
 
 
 def test_csv_round_trip_keeps_forms_place_and_note(desk, tmp_path):
-    desk.save_matter("T3", "测试事项", by="s01", limit_days=3, documents=["申请表"], forms_at="本中心2号窗口",
-                     note="试点，不打印")
+    desk.save_matter(
+        "T3", "测试事项", by="s01", limit_days=3, documents=["申请表"], forms_at="本中心2号窗口", note="试点，不打印"
+    )
     first, second = tmp_path / "a.csv", tmp_path / "b.csv"
     catalogue_csv.export_csv(desk, first)
     text = first.read_bytes().decode("utf-8-sig")
@@ -259,8 +279,9 @@ def test_csv_round_trip_keeps_forms_place_and_note(desk, tmp_path):
 
 
 def test_a_sheet_from_before_the_new_columns_imports_and_keeps_each_matters_own(desk, tmp_path):
-    desk.save_matter("T3", "测试事项", by="s01", limit_days=3, documents=["申请表"], forms_at="本中心2号窗口",
-                     note="试点")
+    desk.save_matter(
+        "T3", "测试事项", by="s01", limit_days=3, documents=["申请表"], forms_at="本中心2号窗口", note="试点"
+    )
     rows_ = catalogue_csv.write_csv([(m, a) for m, a in desk.catalogue() if m.code == "T3"]).decode("utf-8-sig")
     old = "\r\n".join(",".join(line.split(",")[:10]) for line in rows_.splitlines()) + "\r\n"
     old = old.replace(",3,申请表,", ",5,申请表,") + "NEW1,新事项,承诺,4,申请表,否,,,否,是\r\n"
@@ -292,7 +313,9 @@ def test_the_builder_refuses_a_bracket_in_a_name_nobody_decided():
     builder = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(builder)
     assert builder.read_name("WFZM", "无犯罪记录证明(办理指引，社区不出具)") == (
-        "无犯罪记录证明", "办理指引，社区不出具")
+        "无犯罪记录证明",
+        "办理指引，社区不出具",
+    )
     assert builder.read_name("CJZ", "残疾人证新办(首次申领)") == ("残疾人证新办(首次申领)", None)
     with pytest.raises(SystemExit):
         builder.read_name("NEW", "新事项(研究员备注)")

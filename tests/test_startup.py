@@ -26,10 +26,22 @@ ROOT = Path(__file__).resolve().parent.parent
 # from data/calendar-cn.json, migrations (sqlite-utils) only run on an old file, names' initials (pypinyin) are
 # computed when a name is written, documents (reportlab) and exports (openpyxl) when asked for, phone and ID
 # checks when a form is checked, dialogs when opened.
-NOT_AT_START = ("holidays", "sqlite_utils", "pypinyin", "reportlab", "openpyxl", "phonenumbers", "stdnum",
-                "firstask.screens.dialog", "firstask.screens.notice", "firstask.screens.accept",
-                "firstask.screens.hand_off", "firstask.screens.history", "firstask.screens.summary",
-                "firstask.export")
+NOT_AT_START = (
+    "holidays",
+    "sqlite_utils",
+    "pypinyin",
+    "reportlab",
+    "openpyxl",
+    "phonenumbers",
+    "stdnum",
+    "firstask.screens.dialog",
+    "firstask.screens.notice",
+    "firstask.screens.accept",
+    "firstask.screens.hand_off",
+    "firstask.screens.history",
+    "firstask.screens.summary",
+    "firstask.export",
+)
 
 CHILD = """
 import asyncio, json, sys
@@ -54,8 +66,9 @@ def desk(tmp_path):
     desk.load_defaults()
     desk.add_staff("w01", "王芳", backup="w02")
     desk.add_staff("w02", "李强", backup="w01")
-    no = desk.check_in("w01", visitor_name="张三", phone="13812345678", summary="申领居住证", kind="application",
-                       matter="JZZ").no
+    no = desk.check_in(
+        "w01", visitor_name="张三", phone="13812345678", summary="申领居住证", kind="application", matter="JZZ"
+    ).no
     desk.accept(no, "w01", materials=[(name, 1) for name in desk.case(no).matter_info.required()])
     yield desk
     desk.close()
@@ -64,8 +77,14 @@ def desk(tmp_path):
 def test_the_way_to_the_clerks_lists_imports_none_of_the_heavy_libraries(desk, tmp_path):
     (tmp_path / "desk-backups").mkdir()
     (tmp_path / "desk-backups" / "daily-20261123.db").touch()  # today's backup is made: no copy in a thread
-    done = subprocess.run([sys.executable, "-c", CHILD, str(desk.store.path)], cwd=ROOT, capture_output=True,
-                          text=True, check=False, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, str(desk.store.path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     imported = set(json.loads(done.stdout.strip().splitlines()[-1]))
     assert "firstask.screens.follow_up" in imported  # the child did reach the lists

@@ -72,8 +72,14 @@ def test_reopening_migrates_nothing_twice(tmp_path: Path) -> None:
 
 
 def test_personal_data_enters_the_chain_only_as_a_keyed_hash(desk: Desk) -> None:
-    case = desk.check_in("w01", visitor_name="张三丰", summary="咨询", channel="phone", phone="13812345678",
-                         id_number="11010519491231002X")
+    case = desk.check_in(
+        "w01",
+        visitor_name="张三丰",
+        summary="咨询",
+        channel="phone",
+        phone="13812345678",
+        id_number="11010519491231002X",
+    )
     texts = [str(r) for r in desk.store.all("SELECT * FROM events")]
     for secret in ("张三丰", "13812345678", "11010519491231002X"):
         assert not any(secret in t for t in texts)
@@ -107,8 +113,10 @@ def test_a_failed_write_leaves_nothing(desk: Desk) -> None:
 
 
 def test_the_domain_does_not_import_textual() -> None:
-    code = ("import firstask.desk, firstask.store, firstask.rules, firstask.calendar, firstask.printing, sys; "
-            "assert 'textual' not in sys.modules, 'textual imported'")
+    code = (
+        "import firstask.desk, firstask.store, firstask.rules, firstask.calendar, firstask.printing, sys; "
+        "assert 'textual' not in sys.modules, 'textual imported'"
+    )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
 
 

@@ -42,9 +42,28 @@ FRIDAY = date(2026, 3, 13)
 THURSDAY = date(2026, 3, 12)
 MONDAY = date(2026, 3, 16)
 
-CONTRACT_KEYS = {"day", "received", "by_channel", "by_kind", "answered_on_spot", "notices", "second_notices",
-                 "accepted", "handoffs", "referred", "rejected", "resolved", "open", "overdue", "due_tomorrow",
-                 "ratings", "satisfaction_rate", "violations", "staff", "chain"}
+CONTRACT_KEYS = {
+    "day",
+    "received",
+    "by_channel",
+    "by_kind",
+    "answered_on_spot",
+    "notices",
+    "second_notices",
+    "accepted",
+    "handoffs",
+    "referred",
+    "rejected",
+    "resolved",
+    "open",
+    "overdue",
+    "due_tomorrow",
+    "ratings",
+    "satisfaction_rate",
+    "violations",
+    "staff",
+    "chain",
+}
 STAFF_KEYS = ("code", "name", "received", "owned", "resolved", "on_time_rate", "violations")
 
 
@@ -85,8 +104,15 @@ class Builder:
     def check_in(self, label: str, by: str, kind: str, *, channel: str | None = None, **fields: Any) -> str:
         self.tick()
         ch = channel or self.channels.pop(0)
-        case = self.desk.check_in(by, visitor_name="访客" + label, summary="来访事项 " + label, channel=ch, kind=kind,
-                                  phone=f"139{next(self.phones)}", **fields)
+        case = self.desk.check_in(
+            by,
+            visitor_name="访客" + label,
+            summary="来访事项 " + label,
+            channel=ch,
+            kind=kind,
+            phone=f"139{next(self.phones)}",
+            **fields,
+        )
         self.cases[label] = case.no
         return case.no
 
@@ -122,18 +148,28 @@ def build_week(desk: Desk, clock: Clock) -> Week:
     b.channels = ["visit"] * 16 + ["phone"] * 12 + ["letter"] * 3 + ["online"] * 7
 
     # Enquiries answered on the spot; three answers use a forbidden phrase (LANG-1: w01 twice, w03 once).
-    answers = {"E1": ("w01", "这个我不知道，已帮您查询：请到三楼办理。"),
-               "E2": ("w01", "不知道具体时间，请留意社区公告。"),
-               "E3": ("w03", "我也不知道，已转告并答复：周三开放。"),
-               "E4": ("w01", "已解答并提供办事指南。"), "E5": ("w01", "已告知办理地点。"),
-               "E6": ("w03", "已解答。"), "E7": ("w02", "已解答，留下窗口电话。"), "E8": ("w02", "已告知所需材料。")}
+    answers = {
+        "E1": ("w01", "这个我不知道，已帮您查询：请到三楼办理。"),
+        "E2": ("w01", "不知道具体时间，请留意社区公告。"),
+        "E3": ("w03", "我也不知道，已转告并答复：周三开放。"),
+        "E4": ("w01", "已解答并提供办事指南。"),
+        "E5": ("w01", "已告知办理地点。"),
+        "E6": ("w03", "已解答。"),
+        "E7": ("w02", "已解答，留下窗口电话。"),
+        "E8": ("w02", "已告知所需材料。"),
+    }
     for label, (by, text) in answers.items():
         b.check_in(label, by, "enquiry")
         b.do("answer", label, by, text)
 
     # Referred out.
-    for label, by, kind in (("R1", "w02", "enquiry"), ("R2", "w02", "enquiry"), ("R3", "w02", "enquiry"),
-                            ("R4", "w02", "complaint"), ("R5", "w03", "complaint")):
+    for label, by, kind in (
+        ("R1", "w02", "enquiry"),
+        ("R2", "w02", "enquiry"),
+        ("R3", "w02", "enquiry"),
+        ("R4", "w02", "complaint"),
+        ("R5", "w03", "complaint"),
+    ):
         b.check_in(label, by, kind)
         b.do("refer", label, by, agency="区人力资源和社会保障局", contact="0571-12333")
 
@@ -149,8 +185,14 @@ def build_week(desk: Desk, clock: Clock) -> Week:
     b.do("notify", "N1", "w03", presented=[], extra=["户籍证明"])
 
     # Handed off by w01 and taken by the colleague within minutes; H1-H5 are then taken in by the new owner.
-    for label, kind, to in (("H1", "complaint", "w02"), ("H2", "complaint", "w02"), ("H3", "report", "w02"),
-                            ("H4", "report", "w03"), ("H5", "report", "w03"), ("H6", "suggestion", "w03")):
+    for label, kind, to in (
+        ("H1", "complaint", "w02"),
+        ("H2", "complaint", "w02"),
+        ("H3", "report", "w02"),
+        ("H4", "report", "w03"),
+        ("H5", "report", "w03"),
+        ("H6", "suggestion", "w03"),
+    ):
         b.check_in(label, "w01", kind)
         b.do("hand_off", label, "w01", to, "已记录诉求，移交片区负责同事。")
         b.do("accept_handoff", label, to)
@@ -178,8 +220,23 @@ def build_week(desk: Desk, clock: Clock) -> Week:
     b.do("resolve", "A6", "w01", "已办结，请凭回执领取。")
 
     # Ratings at every level, 1:1 2:2 3:3 4:4 5:5; the 非常不满意 one is remedied the same day.
-    levels = {"E1": 1, "E2": 2, "E3": 2, "E4": 3, "E5": 3, "E6": 3, "E7": 4, "E8": 4, "R1": 4, "R2": 4,
-              "R3": 5, "R4": 5, "R5": 5, "A2": 5, "A5": 5}
+    levels = {
+        "E1": 1,
+        "E2": 2,
+        "E3": 2,
+        "E4": 3,
+        "E5": 3,
+        "E6": 3,
+        "E7": 4,
+        "E8": 4,
+        "R1": 4,
+        "R2": 4,
+        "R3": 5,
+        "R4": 5,
+        "R5": 5,
+        "A2": 5,
+        "A5": 5,
+    }
     for label, level in levels.items():
         owner = desk.case(week.no(label)).owner
         b.do("rate", label, owner, level, "回访")
@@ -240,8 +297,9 @@ def week(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Week]:
     for code, name, role, backup in ROSTER:
         handle.add_staff(code, name, role=role, backup=backup)
     handle.add_matter("T3", "测试事项", limit_days=3, documents=["申请表"])
-    handle.add_matter("TC", "条件事项", limit_days=5,
-                      documents=["申请表", {"name": "委托书", "when": "代办的", "form": "原件"}])
+    handle.add_matter(
+        "TC", "条件事项", limit_days=5, documents=["申请表", {"name": "委托书", "when": "代办的", "form": "原件"}]
+    )
     built = build_week(handle, clock)
     yield built
     handle.close()
@@ -350,14 +408,42 @@ def test_violations_agree_with_the_desks_list_for_the_day(week, friday):
 
 def test_staff_table(friday):
     assert staff_rows(friday) == {
-        "w01": {"code": "w01", "name": "王芳", "received": 15, "owned": 2, "resolved": 9, "on_time_rate": 1.0,
-                "violations": 3},
-        "w02": {"code": "w02", "name": "李强", "received": 11, "owned": 8, "resolved": 8, "on_time_rate": 0.5,
-                "violations": 1},
-        "w03": {"code": "w03", "name": "张丽", "received": 12, "owned": 14, "resolved": 3, "on_time_rate": None,
-                "violations": 2},
-        "s01": {"code": "s01", "name": "陈静", "received": 0, "owned": 0, "resolved": 0, "on_time_rate": None,
-                "violations": 0},
+        "w01": {
+            "code": "w01",
+            "name": "王芳",
+            "received": 15,
+            "owned": 2,
+            "resolved": 9,
+            "on_time_rate": 1.0,
+            "violations": 3,
+        },
+        "w02": {
+            "code": "w02",
+            "name": "李强",
+            "received": 11,
+            "owned": 8,
+            "resolved": 8,
+            "on_time_rate": 0.5,
+            "violations": 1,
+        },
+        "w03": {
+            "code": "w03",
+            "name": "张丽",
+            "received": 12,
+            "owned": 14,
+            "resolved": 3,
+            "on_time_rate": None,
+            "violations": 2,
+        },
+        "s01": {
+            "code": "s01",
+            "name": "陈静",
+            "received": 0,
+            "owned": 0,
+            "resolved": 0,
+            "on_time_rate": None,
+            "violations": 0,
+        },
     }
 
 
@@ -377,8 +463,14 @@ def test_chain_anchor_of_the_day_verifies_on_the_command_line_after_later_days(w
     anchor = f"{friday['chain']['events']}:{friday['chain']['head']}"
     env = {k: v for k, v in os.environ.items() if k not in ("FIRSTASK_PIN", "LC_ALL", "LC_MESSAGES")}
     env["LANG"] = "en_US.UTF-8"
-    result = subprocess.run([sys.executable, "-m", "firstask", "--db", str(week.desk.store.path), "verify", "--anchor",
-                             anchor], capture_output=True, text=True, env=env, timeout=120, stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        [sys.executable, "-m", "firstask", "--db", str(week.desk.store.path), "verify", "--anchor", anchor],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
     assert result.returncode == 0, result.stderr
     assert week.desk.verify((friday["chain"]["events"], friday["chain"]["head"])).ok
 
@@ -434,8 +526,19 @@ def test_late_breaches_are_filed_under_the_day_they_happened(week):
 # --- small days of their own ------------------------------------------------------------------------------------
 
 
-EMPTY_SECTIONS = {"received": 0, "answered_on_spot": 0, "notices": 0, "second_notices": 0, "accepted": 0,
-                  "referred": 0, "rejected": 0, "resolved": 0, "open": 0, "overdue": [], "due_tomorrow": []}
+EMPTY_SECTIONS = {
+    "received": 0,
+    "answered_on_spot": 0,
+    "notices": 0,
+    "second_notices": 0,
+    "accepted": 0,
+    "referred": 0,
+    "rejected": 0,
+    "resolved": 0,
+    "open": 0,
+    "overdue": [],
+    "due_tomorrow": [],
+}
 
 
 def assert_empty(summary: dict[str, Any]) -> None:
@@ -449,8 +552,13 @@ def assert_empty(summary: dict[str, Any]) -> None:
     assert summary["satisfaction_rate"] is None
     assert summary["violations"]["by_rule"] == {} and summary["violations"]["by_staff"] == {}
     for row in summary["staff"]:
-        assert (row["received"], row["owned"], row["resolved"], row["on_time_rate"], row["violations"]) == \
-               (0, 0, 0, None, 0)
+        assert (row["received"], row["owned"], row["resolved"], row["on_time_rate"], row["violations"]) == (
+            0,
+            0,
+            0,
+            None,
+            0,
+        )
     assert json.loads(json.dumps(summary)) == summary
 
 

@@ -36,9 +36,23 @@ LOCALES = Path(i18n.__file__).with_name("locales")
 
 # Friday, as tests/test_summary.py plans it.
 FRIDAY_FIGURES = {
-    "received": 38, "answered_on_spot": 8, "notices": 7, "second_notices": 1, "accepted": 9, "referred": 5,
-    "rejected": 4, "resolved": 20, "handoffs/made": 11, "handoffs/accepted": 6, "handoffs/pending": 3,
-    "handoffs/declined": 2, "open": 24, "overdue": 1, "due_tomorrow": 2, "bad_ratings": 3, "violations": 6,
+    "received": 38,
+    "answered_on_spot": 8,
+    "notices": 7,
+    "second_notices": 1,
+    "accepted": 9,
+    "referred": 5,
+    "rejected": 4,
+    "resolved": 20,
+    "handoffs/made": 11,
+    "handoffs/accepted": 6,
+    "handoffs/pending": 3,
+    "handoffs/declined": 2,
+    "open": 24,
+    "overdue": 1,
+    "due_tomorrow": 2,
+    "bad_ratings": 3,
+    "violations": 6,
 }
 FRIDAY_BARS = {
     "channels": {"visit": 16, "phone": 12, "letter": 3, "online": 7},
@@ -47,7 +61,10 @@ FRIDAY_BARS = {
     "violations": {"LANG-1": 3, "NOT-2": 1, "TIME-2": 2},
 }
 FRIDAY_STAFF = {  # code: received, owned, resolved, violations
-    "w01": (15, 2, 9, 3), "w02": (11, 8, 8, 1), "w03": (12, 14, 3, 2), "s01": (0, 0, 0, 0),
+    "w01": (15, 2, 9, 3),
+    "w02": (11, 8, 8, 1),
+    "w03": (12, 14, 3, 2),
+    "s01": (0, 0, 0, 0),
 }
 
 
@@ -60,8 +77,9 @@ def week(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Week]:
     for code, name, role, backup in ROSTER:
         desk.add_staff(code, name, role=role, backup=backup)
     desk.add_matter("T3", "测试事项", limit_days=3, documents=["申请表"])
-    desk.add_matter("TC", "条件事项", limit_days=5,
-                    documents=["申请表", {"name": "委托书", "when": "代办的", "form": "原件"}])
+    desk.add_matter(
+        "TC", "条件事项", limit_days=5, documents=["申请表", {"name": "委托书", "when": "代办的", "form": "原件"}]
+    )
     built = build_week(desk, clock)
     yield built
     desk.close()
@@ -105,8 +123,10 @@ async def keys(pilot: Pilot[None], *pressed: str) -> None:
 
 def table_rows(screen: Any, table_id: str) -> list[list[str]]:
     table = screen.query_one(f"#{table_id}", DataTable)
-    return [[cell.plain if isinstance(cell, Text) else str(cell) for cell in table.get_row_at(i)]
-            for i in range(table.row_count)]
+    return [
+        [cell.plain if isinstance(cell, Text) else str(cell) for cell in table.get_row_at(i)]
+        for i in range(table.row_count)
+    ]
 
 
 def figures_shown(screen: SummaryScreen) -> dict[str, str]:
@@ -193,7 +213,10 @@ def test_the_trend_shows_the_last_30_days_ending_on_the_day(desk):
     assert (trend[-1]["received"], trend[-1]["resolved"], trend[-1]["overdue"]) == (38, 20, 1)
     thursday = desk.summary(THURSDAY)
     assert (trend[-2]["received"], trend[-2]["resolved"], trend[-2]["overdue"]) == (
-        thursday["received"], thursday["resolved"], len(thursday["overdue"]))
+        thursday["received"],
+        thursday["resolved"],
+        len(thursday["overdue"]),
+    )
     app = SummaryApp(desk, "en", FRIDAY)
 
     async def script(pilot: Pilot[None]) -> None:
@@ -285,11 +308,21 @@ def test_typed_dates():
 def every_figure(summary: dict[str, Any]) -> dict[str, int]:
     """Every number the screen shows that has cases behind it, by its drill-down path."""
     s = summary
-    out = {"received": s["received"], "answered_on_spot": s["answered_on_spot"], "notices": s["notices"],
-           "second_notices": s["second_notices"], "accepted": s["accepted"], "referred": s["referred"],
-           "rejected": s["rejected"], "resolved": s["resolved"], "open": s["open"], "overdue": len(s["overdue"]),
-           "due_tomorrow": len(s["due_tomorrow"]), "bad_ratings": len(s["bad_ratings"]),
-           "violations": s["violations"]["total"]}
+    out = {
+        "received": s["received"],
+        "answered_on_spot": s["answered_on_spot"],
+        "notices": s["notices"],
+        "second_notices": s["second_notices"],
+        "accepted": s["accepted"],
+        "referred": s["referred"],
+        "rejected": s["rejected"],
+        "resolved": s["resolved"],
+        "open": s["open"],
+        "overdue": len(s["overdue"]),
+        "due_tomorrow": len(s["due_tomorrow"]),
+        "bad_ratings": len(s["bad_ratings"]),
+        "violations": s["violations"]["total"],
+    }
     out.update({f"handoffs/{k}": s["handoffs"][k] for k in ("made", "accepted", "pending", "declined")})
     out.update({f"by_channel/{k}": n for k, n in s["by_channel"].items()})
     out.update({f"by_kind/{k}": n for k, n in s["by_kind"].items()})
@@ -336,7 +369,8 @@ def test_a_figure_opens_its_cases_and_a_case_its_history(week, desk):
         assert len(rows) == 7  # N1 twice: its first notice and its second
         assert [row[0] for row in rows].count(week.no("N1")) == 2
         assert cases.query_one("#frame").border_title == t(
-            "summary.cases.title", figure=t("summary.figure.notices"), day="2026-03-13", count=7)
+            "summary.cases.title", figure=t("summary.figure.notices"), day="2026-03-13", count=7
+        )
         first = rows[0][0]
         await keys(pilot, "enter")
         assert isinstance(app.screen, HistoryScreen) and app.screen.no == first
@@ -346,8 +380,11 @@ def test_a_figure_opens_its_cases_and_a_case_its_history(week, desk):
         assert app.screen is screen
 
         # A bar: the phone check-ins; a rating level; a rule.
-        for table_id, row_key, count in (("channels", "by_channel/phone", 12), ("ratings", "ratings/2", 2),
-                                         ("violations", "violations/LANG-1", 3)):
+        for table_id, row_key, count in (
+            ("channels", "by_channel/phone", 12),
+            ("ratings", "ratings/2", 2),
+            ("violations", "violations/LANG-1", 3),
+        ):
             bars = screen.query_one(f"#{table_id}", DataTable)
             bars.focus()
             bars.move_cursor(row=bars.get_row_index(row_key))
@@ -422,8 +459,7 @@ def test_the_staff_table_sorts_by_every_column(desk):
         staff = screen.query_one("#staff", DataTable)
         column_key = staff.ordered_columns[STAFF_COLUMNS.index("owned")].key
         for reverse in (False, True):
-            staff.post_message(DataTable.HeaderSelected(staff, column_key, STAFF_COLUMNS.index("owned"),
-                                                        Text("owned")))
+            staff.post_message(DataTable.HeaderSelected(staff, column_key, STAFF_COLUMNS.index("owned"), Text("owned")))
             await pilot.pause()
             assert screen.staff_order() == expected("owned", reverse)
 

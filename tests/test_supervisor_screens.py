@@ -188,7 +188,10 @@ def test_a_second_confirmed_violation_within_twelve_months_is_repeat(desk, clock
         await keys(pilot, "enter")
         await keys(pilot, "a")
         assert [(r[2], r[5]) for r in rows(app, "violations")] == [
-            ("王芳 (w01)", "confirmed"), ("王芳 (w01)", "confirmed · repeat"), ("李强 (w02)", "confirmed")]
+            ("王芳 (w01)", "confirmed"),
+            ("王芳 (w01)", "confirmed · repeat"),
+            ("李强 (w02)", "confirmed"),
+        ]
 
     run(app, "f10", script)
     assert [(v.staff, v.repeat) for v in desk.violations()] == [("w01", False), ("w01", True), ("w02", False)]
@@ -248,8 +251,10 @@ def test_the_record_over_time_counts_each_month(desk, clock):
     async def script(pilot) -> None:
         await keys(pilot, "a", "t")
         assert isinstance(app.screen, StaffRecordScreen)
-        assert rows(app, "months") == [["2026-05", "2", "1", "1", "1", "0", "OWN-3×2"],
-                                       ["2026-03", "1", "1", "0", "0", "0", "OWN-3×1"]]
+        assert rows(app, "months") == [
+            ["2026-05", "2", "1", "1", "1", "0", "OWN-3×2"],
+            ["2026-03", "1", "1", "0", "0", "0", "OWN-3×1"],
+        ]
         assert [r[3] for r in rows(app, "all")] == ["excused", "confirmed · repeat", "confirmed"]
         await keys(pilot, "escape")
         assert isinstance(app.screen, ViolationsScreen)
@@ -420,8 +425,10 @@ def test_a_catalogue_edit_applies_to_new_cases_only(desk, clock):
     assert desk.case(new).matter_info.limit_days == 10  # type: ignore[union-attr]
     old_due = desk.accept(old, "w01", materials=[("申请表", 1)]).due
     new_due = desk.accept(new, "w01", materials=[("申请表", 1)]).due
-    assert (old_due, new_due) == (desk.calendar.add_working_days(NOW.date(), 3),
-                                  desk.calendar.add_working_days(NOW.date(), 10))
+    assert (old_due, new_due) == (
+        desk.calendar.add_working_days(NOW.date(), 3),
+        desk.calendar.add_working_days(NOW.date(), 10),
+    )
 
 
 def test_a_documents_line_that_cannot_be_read_is_refused_next_to_the_field(desk):
@@ -488,8 +495,9 @@ def test_a_bad_row_is_refused_by_row_and_column_and_nothing_is_imported(desk, tm
     run(app, "f11", script)
     assert "NEW1" not in {m.code for m, _ in desk.catalogue()}
     assert next(m for m, _ in desk.catalogue() if m.code == "T3").name == "测试事项"
-    assert desk.store.scalar("SELECT count(*) FROM events WHERE action = 'add_matter'") == \
-        desk.store.scalar("SELECT count(*) FROM events WHERE action = 'add_matter' AND seq <= ?", (before,))
+    assert desk.store.scalar("SELECT count(*) FROM events WHERE action = 'add_matter'") == desk.store.scalar(
+        "SELECT count(*) FROM events WHERE action = 'add_matter' AND seq <= ?", (before,)
+    )
 
 
 def test_an_import_the_desk_refuses_names_the_row_and_writes_nothing(desk):
@@ -507,14 +515,17 @@ def test_an_import_the_desk_refuses_names_the_row_and_writes_nothing(desk):
     assert "NEW3" not in {m.code for m, _ in desk.catalogue()}
 
 
-@pytest.mark.parametrize("doc", [
-    Document("身份证", None, "原件"),
-    Document("委托书", "代办的", None),
-    Document("相片", "首次申领的", "2张"),
-    Document("证明（村委会出具）"),  # a name ending in a full-width bracket, no form
-    Document("证明（村委会出具）", form="原件及复印件(正反两面)"),
-    Document("张a三b的申请表"),
-])
+@pytest.mark.parametrize(
+    "doc",
+    [
+        Document("身份证", None, "原件"),
+        Document("委托书", "代办的", None),
+        Document("相片", "首次申领的", "2张"),
+        Document("证明（村委会出具）"),  # a name ending in a full-width bracket, no form
+        Document("证明（村委会出具）", form="原件及复印件(正反两面)"),
+        Document("张a三b的申请表"),
+    ],
+)
 def test_a_document_reads_back_as_written(doc):
     assert catalogue_csv.decode_document(catalogue_csv.encode_document(doc)) == doc
 
@@ -522,13 +533,16 @@ def test_a_document_reads_back_as_written(doc):
 # --- access ----------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("call", [
-    lambda d: d.save_staff("w09", "新人", pin="1234", by="w01"),
-    lambda d: d.set_active("w02", False, by="w01"),
-    lambda d: d.reset_pin("w02", by="w01"),
-    lambda d: d.save_matter("T3", "测试事项", limit_days=9, by="w01"),
-    lambda d: d.import_matters([], by="w01"),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda d: d.save_staff("w09", "新人", pin="1234", by="w01"),
+        lambda d: d.set_active("w02", False, by="w01"),
+        lambda d: d.reset_pin("w02", by="w01"),
+        lambda d: d.save_matter("T3", "测试事项", limit_days=9, by="w01"),
+        lambda d: d.import_matters([], by="w01"),
+    ],
+)
 def test_the_set_up_methods_refuse_a_clerk_and_record_it(desk, call):
     before = desk.store.scalar("SELECT count(*) FROM events WHERE action = 'access_refused'")
     with pytest.raises(RuleError) as refused:

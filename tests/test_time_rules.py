@@ -530,13 +530,20 @@ def setup_rate2(desk, new_case, in_progress, long_case, bad_rating, clock):
     return "2026-03-31T10:00"
 
 
-SETUPS = {"OWN-3": setup_own3, "NOT-4": setup_not4, "TIME-2": setup_time2, "TIME-5": setup_time5,
-          "HO-4": setup_ho4, "RATE-2": setup_rate2}
+SETUPS = {
+    "OWN-3": setup_own3,
+    "NOT-4": setup_not4,
+    "TIME-2": setup_time2,
+    "TIME-5": setup_time5,
+    "HO-4": setup_ho4,
+    "RATE-2": setup_rate2,
+}
 
 
 @pytest.mark.parametrize("rule", list(SETUPS))
-def test_a_second_scan_at_the_same_moment_returns_nothing(desk, new_case, in_progress, long_case, bad_rating,
-                                                         clock, counts, rule):
+def test_a_second_scan_at_the_same_moment_returns_nothing(
+    desk, new_case, in_progress, long_case, bad_rating, clock, counts, rule
+):
     when = SETUPS[rule](desk, new_case, in_progress, long_case, bad_rating, clock)
     first = scan_at(desk, clock, when)
     assert [v.rule for v in first] == [rule]

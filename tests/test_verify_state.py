@@ -39,8 +39,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
         desk.add_staff("w01", "王芳", backup="w02")
         desk.add_staff("w02", "李强", backup="w01")
         desk.add_staff("s01", "陈静", role="supervisor")
-        late = desk.check_in("w01", visitor_name="张三", summary="低保申请", kind="application", matter="DB",
-                             phone="13800138000").no
+        late = desk.check_in(
+            "w01", visitor_name="张三", summary="低保申请", kind="application", matter="DB", phone="13800138000"
+        ).no
         matter = desk.case(late).matter_info
         assert matter is not None
         desk.accept(late, "w01", materials=[(d.name, 1) for d in matter.documents if d.when is None])
@@ -71,8 +72,14 @@ def db(built: Path, tmp_path: Path) -> Path:
 def firstask(*args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES")}
     env["LANG"] = "en_US.UTF-8"
-    return subprocess.run([sys.executable, "-m", "firstask", *args], capture_output=True, text=True, env=env,
-                          timeout=60, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "firstask", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def tamper(db: Path, *sql: str) -> None:
@@ -92,34 +99,63 @@ OVERDUE = "(SELECT no FROM cases WHERE status = 'in_progress')"
 
 EDITS = {
     "an overdue case made to look resolved": (
-        [f"UPDATE cases SET status = 'resolved', resolved_at = '2026-03-10T10:00:00' WHERE no = {OVERDUE}",
-         f"UPDATE case_states SET status = 'resolved' WHERE case_no = {OVERDUE} AND valid_to IS NULL"],
-        "Table cases, row 2026", "column status"),
+        [
+            f"UPDATE cases SET status = 'resolved', resolved_at = '2026-03-10T10:00:00' WHERE no = {OVERDUE}",
+            f"UPDATE case_states SET status = 'resolved' WHERE case_no = {OVERDUE} AND valid_to IS NULL",
+        ],
+        "Table cases, row 2026",
+        "column status",
+    ),
     "a past stretch rewritten": (
         ["UPDATE case_states SET owner = 'w02' WHERE id = (SELECT min(id) FROM case_states)"],
-        "Table case_states, row", None),
+        "Table case_states, row",
+        None,
+    ),
     "a violation deleted": (
-        ["DELETE FROM violations WHERE id = (SELECT max(id) FROM violations)"], "Table violations, row", "deleted"),
+        ["DELETE FROM violations WHERE id = (SELECT max(id) FROM violations)"],
+        "Table violations, row",
+        "deleted",
+    ),
     "a review's decision flipped": (
-        ["UPDATE violations SET decision = 'excuse' WHERE decision = 'confirm'"], "Table violations, row",
-        "column decision"),
+        ["UPDATE violations SET decision = 'excuse' WHERE decision = 'confirm'"],
+        "Table violations, row",
+        "column decision",
+    ),
     "a visitor's details changed": (
-        ["UPDATE people SET phone = '13900000000' WHERE phone = '13800138000'"], "Table people, row", None),
+        ["UPDATE people SET phone = '13900000000' WHERE phone = '13800138000'"],
+        "Table people, row",
+        None,
+    ),
     "a clerk promoted to supervisor": (
-        ["UPDATE staff SET role = 'supervisor' WHERE code = 'w02'"], "Table staff, row w02", "column role"),
+        ["UPDATE staff SET role = 'supervisor' WHERE code = 'w02'"],
+        "Table staff, row w02",
+        "column role",
+    ),
     "a staff member added behind the desk": (
-        ["INSERT INTO staff (code, name, role) VALUES ('x9', 'X', 'supervisor')"], "Table staff, row x9",
-        "not in the history"),
+        ["INSERT INTO staff (code, name, role) VALUES ('x9', 'X', 'supervisor')"],
+        "Table staff, row x9",
+        "not in the history",
+    ),
     "a PIN hash swapped": (
-        ["UPDATE staff SET pin_hash = 'scrypt$16384$8$1$00$00' WHERE code = 's01'"], "Table staff, row s01", None),
+        ["UPDATE staff SET pin_hash = 'scrypt$16384$8$1$00$00' WHERE code = 's01'"],
+        "Table staff, row s01",
+        None,
+    ),
     "a policy value changed": (
-        ["UPDATE policy SET value = '99' WHERE key = 'callback_days'"], "Table policy, row callback_days",
-        "column value"),
+        ["UPDATE policy SET value = '99' WHERE key = 'callback_days'"],
+        "Table policy, row callback_days",
+        "column value",
+    ),
     "a matter's limit changed": (
-        ["UPDATE matters SET limit_days = 99 WHERE code = 'DB'"], "Table matters, row DB", None),
+        ["UPDATE matters SET limit_days = 99 WHERE code = 'DB'"],
+        "Table matters, row DB",
+        None,
+    ),
     "an absence recorded behind the desk": (
         ["INSERT INTO presence (staff, absent, at, by) VALUES ('w01', 1, '2026-03-09T09:00:00', 'w01')"],
-        "Table presence, row", "not in the history"),
+        "Table presence, row",
+        "not in the history",
+    ),
 }
 
 
@@ -146,8 +182,7 @@ def test_an_edit_is_also_found_through_the_desk(db: Path) -> None:
     tamper(db, "UPDATE staff SET role = 'supervisor' WHERE code = 'w01'")
     with Desk.open(db) as desk:
         result = desk.verify()
-    assert not result.ok and result.params == {"table": "staff", "key": "w01", "column": "role",
-                                               "seq": result.seq}
+    assert not result.ok and result.params == {"table": "staff", "key": "w01", "column": "role", "seq": result.seq}
 
 
 def test_a_desk_file_from_before_seals_is_checkpointed_and_verifies(tmp_path: Path) -> None:
@@ -159,12 +194,16 @@ def test_a_desk_file_from_before_seals_is_checkpointed_and_verifies(tmp_path: Pa
     for number, migration in enumerate(MIGRATIONS[:3], start=1):
         migration(sqlite_utils.Database(conn))
         conn.execute(f"PRAGMA user_version = {number}")
-    conn.execute("INSERT INTO staff (code, name, role, created_at) VALUES ('s01', '陈静', 'supervisor', "
-                 "'2025-01-02T09:00:00')")
+    conn.execute(
+        "INSERT INTO staff (code, name, role, created_at) VALUES ('s01', '陈静', 'supervisor', '2025-01-02T09:00:00')"
+    )
     detail = '{"code":"s01","name":"陈静","role":"supervisor"}'
     digest = event_hash(GENESIS, 1, None, "add_staff", None, "2025-01-02T09:00:00", "Asia/Shanghai", detail)
-    conn.execute("INSERT INTO events (seq, case_no, action, by_staff, at, tz, detail, hash) VALUES "
-                 "(1, NULL, 'add_staff', NULL, '2025-01-02T09:00:00', 'Asia/Shanghai', ?, ?)", (detail, digest))
+    conn.execute(
+        "INSERT INTO events (seq, case_no, action, by_staff, at, tz, detail, hash) VALUES "
+        "(1, NULL, 'add_staff', NULL, '2025-01-02T09:00:00', 'Asia/Shanghai', ?, ?)",
+        (detail, digest),
+    )
     conn.close()
     # verify reads it as it is (no migration) and says the state was not checked.
     unchecked = firstask("--db", str(path), "verify")

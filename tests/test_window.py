@@ -218,8 +218,10 @@ def test_a_follow_up_row_takes_the_case_to_the_window(desk, clock) -> None:
         assert "e" not in shown_keys(app) and "v" not in shown_keys(app)  # awaiting documents: nothing to extend
         await keys("e")  # pressed anyway: one line says why, no dialog opens
         assert app.screen is follow
-        assert "cannot be extended" in str(follow.query_one("#message", Static).render()).lower() or \
-            "extend" in str(follow.query_one("#message", Static).render()).lower()
+        assert (
+            "cannot be extended" in str(follow.query_one("#message", Static).render()).lower()
+            or "extend" in str(follow.query_one("#message", Static).render()).lower()
+        )
         await keys("w")
         assert window(app).case.no == no
         await accept_what_she_brought(app, keys, desk, no)
@@ -390,7 +392,6 @@ def test_at_80_by_24_the_phone_and_the_keys_that_matter_stay(desk, lang: str) ->
         assert "f12" in text and "f1" in text
 
     run(app, script, size=(80, 24))
-
 
 
 def test_without_a_chinese_truetype_font_the_desk_says_so_at_start(desk, monkeypatch) -> None:

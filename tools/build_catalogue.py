@@ -130,8 +130,7 @@ ITEM_OVERRIDES: dict[tuple[str, str], tuple[list[Document], str]] = {
     ),
     ("LHJY", "居民身份证或社保卡(系统可获取的免交，窗口办理仍需提供)"): (
         [doc("居民身份证或社保卡")],
-        "居民身份证或社保卡 is required: the source exempts it only online and says a window still"
-        " asks for it",
+        "居民身份证或社保卡 is required: the source exempts it only online and says a window still asks for it",
     ),
     ("JZZ", "本人相片(张数规格以当地为准)"): (
         [doc("本人相片")],
@@ -213,8 +212,11 @@ ROW_OVERRIDES: dict[str, tuple[str, list[Document], str]] = {
 # print, the note). The note is shown to the clerk beside the name and never printed.
 NAME_NOTES: dict[str, tuple[str, str, str]] = {
     "JLFZ": ("农村部分计划生育家庭奖励申请(广东)", "农村部分计划生育家庭奖励申请", "广东"),
-    "HYZM": ("流动人口婚育证明(已改为电子婚育证明，不再由本人申领)", "流动人口婚育证明",
-             "已改为电子婚育证明，不再由本人申领"),
+    "HYZM": (
+        "流动人口婚育证明(已改为电子婚育证明，不再由本人申领)",
+        "流动人口婚育证明",
+        "已改为电子婚育证明，不再由本人申领",
+    ),
     "SQZM": ("社区(村)证明开具(第一批20项已明确不应由村居出具)", "社区(村)证明开具", "第一批20项已明确不应由村居出具"),
     "WFZM": ("无犯罪记录证明(办理指引，社区不出具)", "无犯罪记录证明", "办理指引，社区不出具"),
     "FLYZ": ("法律援助申请(受理转交)", "法律援助申请", "受理转交"),

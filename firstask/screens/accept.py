@@ -48,10 +48,20 @@ class MaterialsTable(DataTable[Text]):
     """The materials: space marks one received or not, digits type its pages, Delete removes one the clerk added."""
 
     BINDINGS = [
-        Binding("space", "toggle_received", "dialog.key.toggle_received", id="toggle_received",
-                tooltip="dialog.key.toggle_received_tip"),
-        Binding("delete", "remove_material", "dialog.key.remove_material", id="remove_material",
-                tooltip="dialog.key.remove_material_tip"),
+        Binding(
+            "space",
+            "toggle_received",
+            "dialog.key.toggle_received",
+            id="toggle_received",
+            tooltip="dialog.key.toggle_received_tip",
+        ),
+        Binding(
+            "delete",
+            "remove_material",
+            "dialog.key.remove_material",
+            id="remove_material",
+            tooltip="dialog.key.remove_material_tip",
+        ),
     ]
 
     @dataclass
@@ -77,8 +87,9 @@ class MaterialsTable(DataTable[Text]):
 
     def name_cells(self) -> int:
         """What the name column may take: the table's width less the other columns and their padding."""
-        others = max(cell_len(t("dialog.accept.col_received")), 2) + max(cell_len(t("dialog.accept.col_pages")),
-                                                                        PAGES_DIGITS)
+        others = max(cell_len(t("dialog.accept.col_received")), 2) + max(
+            cell_len(t("dialog.accept.col_pages")), PAGES_DIGITS
+        )
         return max(12, self.scrollable_content_region.width - others - 2 * 3 - 1)
 
     def show_rows(self) -> None:
@@ -178,11 +189,20 @@ class AcceptDialog(ActionDialog):
     AUTO_FOCUS = "#materials"
     TITLE = "dialog.accept.title"
     CONFIRM = "dialog.key.accept"
-    FIELDS: ClassVar[dict[str, str]] = {"materials": "materials", "item": "materials", "days": "days",
-                                        "applies": "applies"}
+    FIELDS: ClassVar[dict[str, str]] = {
+        "materials": "materials",
+        "item": "materials",
+        "days": "days",
+        "applies": "applies",
+    }
     BINDINGS = [
-        Binding("f3", "notice_instead", "dialog.key.notice_instead", id="notice_instead",
-                tooltip="dialog.key.notice_instead_tip"),
+        Binding(
+            "f3",
+            "notice_instead",
+            "dialog.key.notice_instead",
+            id="notice_instead",
+            tooltip="dialog.key.notice_instead_tip",
+        ),
     ]
 
     def __init__(self, desk: Desk, clerk: Staff, case: Case) -> None:
@@ -203,8 +223,11 @@ class AcceptDialog(ActionDialog):
             if isinstance(entry, str):
                 self.materials.append(Material(entry, note=tag, received=False, added=True))
                 continue
-            note = (f"（{entry.form}）" if entry.form else "") + (
-                t("dialog.notice.condition_tag", when=entry.when) if entry.when else "") + tag
+            note = (
+                (f"（{entry.form}）" if entry.form else "")
+                + (t("dialog.notice.condition_tag", when=entry.when) if entry.when else "")
+                + tag
+            )
             received = entry.name in presented if earlier else entry.when is None
             self.materials.append(Material(entry.name, note=note, received=received))
         self.conditions = list(dict.fromkeys(d.when for d in documents if d.when))
@@ -219,14 +242,15 @@ class AcceptDialog(ActionDialog):
         yield Input(placeholder=t("dialog.accept.add_placeholder"), max_length=LIMITS["item"], id="add")
         if self.conditions:
             yield label("dialog.accept.conditions")
-            yield SelectionList[str](*(Selection(Text(c), c, c in self.applies) for c in self.conditions),
-                                     id="applies")
+            yield SelectionList[str](*(Selection(Text(c), c, c in self.applies) for c in self.conditions), id="applies")
             yield reason_line("applies")
         if self.matter is None:
             yield label("dialog.accept.days")
             width = max(len(str(days)) for _, days in self.day_choices)
-            yield OptionList(*(Text(t(f"dialog.accept.days_{name}", days=f"{days:>{width}}"))
-                               for name, days in self.day_choices), id="days")
+            yield OptionList(
+                *(Text(t(f"dialog.accept.days_{name}", days=f"{days:>{width}}")) for name, days in self.day_choices),
+                id="days",
+            )
             yield reason_line("days")
         yield Prose(id="missing", classes="warning")
         yield Prose(id="due")
@@ -261,8 +285,11 @@ class AcceptDialog(ActionDialog):
         elif matter is not None:
             missing = rules.required_missing(matter, [name for name, _ in self.received()], self.ticked("applies"))
             if missing:
-                key = "dialog.accept.notice_instead" if self.case.status in rules.ALLOWED_FROM["notify"] \
+                key = (
+                    "dialog.accept.notice_instead"
+                    if self.case.status in rules.ALLOWED_FROM["notify"]
                     else "dialog.accept.missing"
+                )
                 self.say("#missing", t(key, items=t("dialog.list_sep").join(missing), key="F3"))
             else:
                 self.say("#missing", t("dialog.accept.complete"), style="green")
@@ -307,8 +334,12 @@ class AcceptDialog(ActionDialog):
             return
         limit = days if days is not None else (self.matter.limit_days if self.matter else 0)
         immediate = self.matter.immediate if self.matter else days == 0
-        text = t("dialog.accept.due_immediate" if immediate else "dialog.accept.due", date=due.isoformat(),
-                 weekday=t(f"app.weekday.{WEEKDAYS[due.weekday()]}"), days=limit)
+        text = t(
+            "dialog.accept.due_immediate" if immediate else "dialog.accept.due",
+            date=due.isoformat(),
+            weekday=t(f"app.weekday.{WEEKDAYS[due.weekday()]}"),
+            days=limit,
+        )
         if provisional:
             text += t("dialog.accept.provisional") + "\n" + t("dialog.accept.provisional_why")
         self.say("#due", text, style="bold")
@@ -341,5 +372,11 @@ class AcceptDialog(ActionDialog):
             self.show_state()
 
     def act(self, expect: int) -> Case:
-        return self.desk.accept(self.case.no, self.clerk.code, materials=self.received(), days=self.days(),
-                                applies=self.ticked("applies"), expect=expect)
+        return self.desk.accept(
+            self.case.no,
+            self.clerk.code,
+            materials=self.received(),
+            days=self.days(),
+            applies=self.ticked("applies"),
+            expect=expect,
+        )

@@ -19,18 +19,36 @@ if TYPE_CHECKING:  # the dialogs are imported when first opened: the window's st
 
 # The dialogs by module and class, imported when first opened: a screen that lists cases never pays for them.
 DIALOGS: dict[str, tuple[str, str]] = {
-    "answer": ("answer", "AnswerDialog"), "notice": ("notice", "NoticeDialog"), "accept": ("accept", "AcceptDialog"),
-    "refer": ("refer", "ReferDialog"), "reject": ("reject", "RejectDialog"),
-    "hand_off": ("hand_off", "HandOffDialog"), "decline": ("follow_actions", "DeclineDialog"),
-    "feedback": ("follow_actions", "FeedbackDialog"), "extend": ("follow_actions", "ExtendDialog"),
-    "resolve": ("follow_actions", "ResolveDialog"), "rate": ("follow_actions", "RateDialog"),
-    "remedy": ("follow_actions", "RemedyDialog"), "reopen": ("follow_actions", "ReopenDialog"),
+    "answer": ("answer", "AnswerDialog"),
+    "notice": ("notice", "NoticeDialog"),
+    "accept": ("accept", "AcceptDialog"),
+    "refer": ("refer", "ReferDialog"),
+    "reject": ("reject", "RejectDialog"),
+    "hand_off": ("hand_off", "HandOffDialog"),
+    "decline": ("follow_actions", "DeclineDialog"),
+    "feedback": ("follow_actions", "FeedbackDialog"),
+    "extend": ("follow_actions", "ExtendDialog"),
+    "resolve": ("follow_actions", "ResolveDialog"),
+    "rate": ("follow_actions", "RateDialog"),
+    "remedy": ("follow_actions", "RemedyDialog"),
+    "reopen": ("follow_actions", "ReopenDialog"),
 }
 # Each key's action by the name of the Desk method that takes it (what the rules are asked about).
 DESK_ACTION: dict[str, str] = {
-    "answer": "answer", "notice": "notify", "accept": "accept", "refer": "refer", "reject": "reject",
-    "hand_off": "hand_off", "take_handoff": "accept_handoff", "decline": "decline_handoff", "feedback": "feedback",
-    "extend": "extend", "resolve": "resolve", "rate": "rate", "remedy": "remedy", "reopen": "reopen",
+    "answer": "answer",
+    "notice": "notify",
+    "accept": "accept",
+    "refer": "refer",
+    "reject": "reject",
+    "hand_off": "hand_off",
+    "take_handoff": "accept_handoff",
+    "decline": "decline_handoff",
+    "feedback": "feedback",
+    "extend": "extend",
+    "resolve": "resolve",
+    "rate": "rate",
+    "remedy": "remedy",
+    "reopen": "reopen",
 }
 
 

@@ -39,16 +39,24 @@ from firstask.screens.title_bar import TitleBar
 from firstask.screens.words import WEEKDAYS, cut, staff_name, wrap
 from firstask.store import StoreError
 
-FIELDS = ("visitor_name", "phone", "id_number", "org", "address", "channel", "kind", "matter", "about_staff",
-          "summary")
+FIELDS = ("visitor_name", "phone", "id_number", "org", "address", "channel", "kind", "matter", "about_staff", "summary")
 TEXT_FIELDS = ("visitor_name", "phone", "id_number", "org", "address", "matter", "about_staff", "summary")
 WINDOW_KEYS = ("answer", "notice", "accept", "refer", "reject")  # F2–F6: the first visit's actions
 LETTER_KEYS = ("take_handoff", "decline", "hand_off", "feedback", "extend", "resolve", "rate")
 
-LABELS = {"find": "app.checkin.find", "visitor_name": "app.checkin.name", "phone": "app.checkin.phone",
-          "id_number": "app.checkin.id_number", "org": "app.checkin.org", "address": "app.checkin.address",
-          "channel": "app.checkin.channel", "kind": "app.checkin.kind", "matter": "app.checkin.matter",
-          "about_staff": "app.checkin.about_staff", "summary": "app.checkin.summary"}
+LABELS = {
+    "find": "app.checkin.find",
+    "visitor_name": "app.checkin.name",
+    "phone": "app.checkin.phone",
+    "id_number": "app.checkin.id_number",
+    "org": "app.checkin.org",
+    "address": "app.checkin.address",
+    "channel": "app.checkin.channel",
+    "kind": "app.checkin.kind",
+    "matter": "app.checkin.matter",
+    "about_staff": "app.checkin.about_staff",
+    "summary": "app.checkin.summary",
+}
 
 
 # Fields that share a line of the form: a refusal's reason goes under the line, in this order.
@@ -67,8 +75,10 @@ class CaseSheet(Static, can_focus=True):
     when the case is longer than the panel: the window's start-up pays per widget."""
 
     BINDINGS = [
-        Binding("up", "scroll_up", show=False), Binding("down", "scroll_down", show=False),
-        Binding("pageup", "page_up", show=False), Binding("pagedown", "page_down", show=False),
+        Binding("up", "scroll_up", show=False),
+        Binding("down", "scroll_down", show=False),
+        Binding("pageup", "page_up", show=False),
+        Binding("pagedown", "page_down", show=False),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's name)
@@ -132,8 +142,7 @@ class CheckInScreen(Screen[None]):
         Binding("c", "act('rate')", "follow.key.rate", id="rate", tooltip="follow.key.rate_tip"),
     ]
     BINDINGS = [
-        Binding("ctrl+s", "check_in", "app.key.check_in", id="check_in", tooltip="app.key.check_in_tip",
-                priority=True),
+        Binding("ctrl+s", "check_in", "app.key.check_in", id="check_in", tooltip="app.key.check_in_tip", priority=True),
         *_KEYS,
         Binding("f7", "reprint", "app.key.reprint", id="reprint", tooltip="app.key.reprint_tip"),
         Binding("ctrl+n", "next_visitor", "app.key.next", id="next", tooltip="app.key.next_tip", priority=True),
@@ -185,8 +194,9 @@ class CheckInScreen(Screen[None]):
                     yield Choice([(t(f"kind.{k}"), k) for k in rules.KINDS], "enquiry", id="kind")
                     yield Checkbox(t("app.checkin.anonymous"), id="anonymous")
                 yield field("matter", text_input("matter", 40, "app.checkin.matter_placeholder"))
-                yield field("about_staff", text_input("about_staff", LIMITS["name"],
-                                                      "app.checkin.about_staff_placeholder"))
+                yield field(
+                    "about_staff", text_input("about_staff", LIMITS["name"], "app.checkin.about_staff_placeholder")
+                )
                 yield field("summary", text_input("summary", LIMITS["summary"]))
                 yield Static("", id="message")
             yield CaseSheet(id="case")
@@ -235,8 +245,12 @@ class CheckInScreen(Screen[None]):
         found = self.results("visitors")
         found.clear_options()
         room = self.query_one("#form").content_region.width - LIST_INDENT
-        found.add_options([Option(Text(cut(label.plain, room), style=label.style) if room > 8 else label)
-                           for label in map(self.found_label, self.found)])
+        found.add_options(
+            [
+                Option(Text(cut(label.plain, room), style=label.style) if room > 8 else label)
+                for label in map(self.found_label, self.found)
+            ]
+        )
         found.display = bool(self.found)
         if self.found:
             # A number typed is the case itself; a returning visitor with an open case most likely came about it.
@@ -248,8 +262,12 @@ class CheckInScreen(Screen[None]):
     def found_label(self, item: Found) -> Text:
         if item.case is not None:
             line = item.case
-            parts = [line.no, line.matter_name or t(f"kind.{line.kind}"), t(f"status.{line.status}"),
-                     t("app.checkin.found_owner", name=staff_name(line.owner, self.roster))]
+            parts = [
+                line.no,
+                line.matter_name or t(f"kind.{line.kind}"),
+                t(f"status.{line.status}"),
+                t("app.checkin.found_owner", name=staff_name(line.owner, self.roster)),
+            ]
             if line.due:
                 parts.append(t("app.checkin.found_due", due=line.due.isoformat()))
             if item.visitor is None:  # found by its number: say whose it is
@@ -258,8 +276,13 @@ class CheckInScreen(Screen[None]):
             return Text("   ↳ " + "  ".join(parts), style="bold", no_wrap=True, overflow="ellipsis")
         hit = item.visitor
         assert hit is not None
-        parts = [hit.name, mask_phone(hit.phone) or "", mask_id_number(hit.id_number) or "", hit.org or "",
-                 t("app.checkin.visits", count=hit.visits, day=f"{hit.last_seen:%Y-%m-%d}")]
+        parts = [
+            hit.name,
+            mask_phone(hit.phone) or "",
+            mask_id_number(hit.id_number) or "",
+            hit.org or "",
+            t("app.checkin.visits", count=hit.visits, day=f"{hit.last_seen:%Y-%m-%d}"),
+        ]
         if hit.open_cases:
             parts.append(t("app.checkin.open_cases", count=len(hit.open_cases)))
         return Text("  ".join(p for p in parts if p), no_wrap=True, overflow="ellipsis")
@@ -306,9 +329,12 @@ class CheckInScreen(Screen[None]):
         self.filled = {}
         self.uncarry()
         for field_name, value, shown in (
-                ("visitor_name", hit.name, hit.name), ("phone", hit.phone, hit.shown_phone),
-                ("id_number", hit.id_number, hit.shown_id_number), ("org", hit.org, hit.org),
-                ("address", hit.address, hit.address)):
+            ("visitor_name", hit.name, hit.name),
+            ("phone", hit.phone, hit.shown_phone),
+            ("id_number", hit.id_number, hit.shown_id_number),
+            ("org", hit.org, hit.org),
+            ("address", hit.address, hit.address),
+        ):
             box = self.query_one(f"#{field_name}", Input)
             if value and shown != value:
                 self.carried[field_name] = (shown or "", value)
@@ -340,7 +366,7 @@ class CheckInScreen(Screen[None]):
         shown = self.carried[name][0]
         self.uncarry(name)
         if "*" in event.value:
-            typed = event.value[len(shown):] if event.value.startswith(shown) else ""
+            typed = event.value[len(shown) :] if event.value.startswith(shown) else ""
             event.input.value = typed
 
     def on_key(self, event: events.Key) -> None:
@@ -357,8 +383,9 @@ class CheckInScreen(Screen[None]):
     def draft(self) -> bool:
         """A new visitor's check-in is being typed (and would be lost by taking another case up): anything in the
         form beyond what a pick from the search put there."""
-        return self.case is None and any(self.query_one(f"#{name}", Input).value.strip() != self.filled.get(name, "")
-                                         for name in TEXT_FIELDS)
+        return self.case is None and any(
+            self.query_one(f"#{name}", Input).value.strip() != self.filled.get(name, "") for name in TEXT_FIELDS
+        )
 
     def take_up(self, no: str, *, here: bool = False) -> bool:
         """Bring a case to the window (from the search here, or from a follow-up row): not a new case, and nothing
@@ -390,12 +417,16 @@ class CheckInScreen(Screen[None]):
         """The case's record in the form, greyed: it is the case at the window, not a check-in to be made."""
         whole = self.may_see(case)
         self.uncarry()
-        values = {"visitor_name": case.visitor_name or "", "org": case.org or "", "address": case.address or "",
-                  "phone": (case.phone if whole else mask_phone(case.phone)) or "",
-                  "id_number": (case.id_number if whole else mask_id_number(case.id_number)) or "",
-                  "matter": case.matter_name or "",
-                  "summary": (case.summary if whole else mask_text(case.summary)) or "",
-                  "about_staff": self.staff_label(case.about_staff) if case.about_staff else ""}
+        values = {
+            "visitor_name": case.visitor_name or "",
+            "org": case.org or "",
+            "address": case.address or "",
+            "phone": (case.phone if whole else mask_phone(case.phone)) or "",
+            "id_number": (case.id_number if whole else mask_id_number(case.id_number)) or "",
+            "matter": case.matter_name or "",
+            "summary": (case.summary if whole else mask_text(case.summary)) or "",
+            "about_staff": self.staff_label(case.about_staff) if case.about_staff else "",
+        }
         for name, value in values.items():
             box = self.query_one(f"#{name}", Input)
             with box.prevent(Input.Changed):
@@ -566,15 +597,22 @@ class CheckInScreen(Screen[None]):
     # --- checking in -----------------------------------------------------------------------------------------------
 
     def values(self) -> dict[str, Any]:
-        text = {f: self.query_one(f"#{f}", Input).value for f in ("visitor_name", "phone", "id_number", "org",
-                                                                  "address", "summary")}
+        text = {
+            f: self.query_one(f"#{f}", Input).value
+            for f in ("visitor_name", "phone", "id_number", "org", "address", "summary")
+        }
         for name, (shown, stored) in self.carried.items():
             if text[name] == shown:
                 text[name] = stored  # the returning visitor's number, carried as stored without being shown
         about = self.about_code or self.query_one("#about_staff", Input).value.strip()
-        return {**text, "channel": self.query_one("#channel", Choice).value,
-                "kind": self.query_one("#kind", Choice).value, "about_staff": about,
-                "anonymous": self.query_one("#anonymous", Checkbox).value, "matter": self.matter_code}
+        return {
+            **text,
+            "channel": self.query_one("#channel", Choice).value,
+            "kind": self.query_one("#kind", Choice).value,
+            "about_staff": about,
+            "anonymous": self.query_one("#anonymous", Checkbox).value,
+            "matter": self.matter_code,
+        }
 
     @on(Input.Submitted, "#summary")
     def summary_submitted(self) -> None:
@@ -588,11 +626,19 @@ class CheckInScreen(Screen[None]):
         self.clear_reasons()
         try:
             self.case = self.desk.check_in(
-                self.clerk.code, visitor_name=v["visitor_name"] or None, summary=v["summary"],
-                channel=v["channel"], kind=v["kind"], matter=v["matter"], phone=v["phone"] or None,
-                id_number=v["id_number"] or None, org=v["org"] or None, address=v["address"] or None,
+                self.clerk.code,
+                visitor_name=v["visitor_name"] or None,
+                summary=v["summary"],
+                channel=v["channel"],
+                kind=v["kind"],
+                matter=v["matter"],
+                phone=v["phone"] or None,
+                id_number=v["id_number"] or None,
+                org=v["org"] or None,
+                address=v["address"] or None,
                 anonymous=v["anonymous"],
-                about_staff=(v["about_staff"] or None) if v["kind"] == "complaint" else None)
+                about_staff=(v["about_staff"] or None) if v["kind"] == "complaint" else None,
+            )
         except RuleError as refused:
             self.refuse(refused)
             return
@@ -633,7 +679,7 @@ class CheckInScreen(Screen[None]):
             line = Static(id=f"{name}-reason", classes="reason")
             row = ROW_OF.get(name)
             anchor: Widget = self.query_one(f"#{row}-row" if row else f"#{name}-field")
-            for before in ROWS[row][:ROWS[row].index(name)] if row else ():
+            for before in ROWS[row][: ROWS[row].index(name)] if row else ():
                 anchor = next(iter(self.query(f"#{before}-reason")), anchor)
             parent = anchor.parent
             assert isinstance(parent, Widget)
@@ -674,8 +720,7 @@ class CheckInScreen(Screen[None]):
         if c.matter_info is not None:
             matter += "  ·  " + self.limit_text(c.matter_info)
         line("app.checkin.case_matter", matter=matter)
-        line("app.checkin.case_people", first_asker=staff_name(c.first_asker, staff),
-             owner=staff_name(c.owner, staff))
+        line("app.checkin.case_people", first_asker=staff_name(c.first_asker, staff), owner=staff_name(c.owner, staff))
         if c.kind == "complaint" and c.about_staff:
             line("app.checkin.case_about", name=self.staff_label(c.about_staff), style="bold")
         if c.status == "handoff_pending" and c.pending_to:
@@ -689,8 +734,14 @@ class CheckInScreen(Screen[None]):
         notices = [notice_of(e) for e in c.history if e.action == "notify"]
         sep = t("dialog.list_sep")
         for n, notice in enumerate(notices, 1):
-            line("app.checkin.case_notice", n=n, at=f"{notice.at:%Y-%m-%d}", by=staff_name(notice.by, staff),
-                 items=sep.join(notice.items), style="yellow" if c.status == "awaiting_documents" else "")
+            line(
+                "app.checkin.case_notice",
+                n=n,
+                at=f"{notice.at:%Y-%m-%d}",
+                by=staff_name(notice.by, staff),
+                items=sep.join(notice.items),
+                style="yellow" if c.status == "awaiting_documents" else "",
+            )
         presented = sorted({item for notice in notices for item in notice.presented})
         if presented:
             line("app.checkin.case_presented", items=sep.join(presented))
@@ -701,8 +752,12 @@ class CheckInScreen(Screen[None]):
             line("app.checkin.case_received_none")
         returned = next((e for e in reversed(c.history) if e.action != "scan"), None)
         if returned is not None and returned.action == "decline_handoff":
-            line("app.checkin.case_returned", name=staff_name(returned.by, staff),
-                 reason=str(returned.detail.get("reason", "")), style="bold yellow")
+            line(
+                "app.checkin.case_returned",
+                name=staff_name(returned.by, staff),
+                reason=str(returned.detail.get("reason", "")),
+                style="bold yellow",
+            )
         if c.result:
             line("app.checkin.case_result", result=c.result)
         lines.append(("", ""))
@@ -828,4 +883,3 @@ class CheckInScreen(Screen[None]):
         self.show_case()
         self.refresh_bindings()
         self.query_one("#find", Input).focus()
-

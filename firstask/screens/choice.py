@@ -98,8 +98,9 @@ class Choice(Widget, Generic[V], can_focus=True):
                 self.value = self.options[index][1]
 
         region = self.region
-        self.app.push_screen(ChoiceList([label for label, _ in self.options], self._index, region.x,
-                                        region.y + 1, region.width), chosen)
+        self.app.push_screen(
+            ChoiceList([label for label, _ in self.options], self._index, region.x, region.y + 1, region.width), chosen
+        )
 
     def on_click(self, event: events.Click) -> None:
         event.stop()

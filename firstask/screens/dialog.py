@@ -52,8 +52,14 @@ class Prose(Widget):
     }
     """
 
-    def __init__(self, text: str = "", *, style: str = "", id: str | None = None,  # noqa: A002 (Textual's name)
-                 classes: str | None = None) -> None:
+    def __init__(
+        self,
+        text: str = "",
+        *,
+        style: str = "",
+        id: str | None = None,  # noqa: A002 (Textual's name)
+        classes: str | None = None,
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self.text = text
         self.prose_style = style
@@ -97,8 +103,9 @@ class ActionDialog(ModalScreen[Case | None]):
 
     CSS_PATH = ["dialog.tcss"]
     BINDINGS = [
-        Binding("ctrl+s", "confirm", "dialog.key.confirm", id="confirm", tooltip="dialog.key.confirm_tip",
-                priority=True),
+        Binding(
+            "ctrl+s", "confirm", "dialog.key.confirm", id="confirm", tooltip="dialog.key.confirm_tip", priority=True
+        ),
         Binding("escape", "cancel", "dialog.key.cancel", id="cancel", tooltip="dialog.key.cancel_tip"),
     ]
     TITLE: ClassVar[str] = ""  # catalogue key of the dialog's title
@@ -135,9 +142,17 @@ class ActionDialog(ModalScreen[Case | None]):
 
     def show_header(self) -> None:
         case = self.case
-        self.query_one("#header", Static).update(Text(t(
-            "dialog.header", no=case.no, visitor=visitor_of(case), matter=case.matter_name or t("dialog.no_matter"),
-            status=t(f"status.{case.status}"))))
+        self.query_one("#header", Static).update(
+            Text(
+                t(
+                    "dialog.header",
+                    no=case.no,
+                    visitor=visitor_of(case),
+                    matter=case.matter_name or t("dialog.no_matter"),
+                    status=t(f"status.{case.status}"),
+                )
+            )
+        )
 
     # --- what a dialog fills in ----------------------------------------------------------------------------------
 

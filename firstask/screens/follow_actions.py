@@ -117,10 +117,20 @@ class RemedyDialog(TextDialog):
             return
         level = rating.detail.get("level")
         comment = str(rating.detail.get("comment") or "").strip()
-        yield Prose(t("dialog.remedy.rating", level=t(f"follow.rate.levels.{level}"),
-                      at=rating.at.isoformat(sep=" ", timespec="minutes")), id="rating", classes="rating")
-        yield Prose(t("dialog.remedy.comment", comment=comment) if comment else t("dialog.remedy.no_comment"),
-                    id="comment", classes="rating")
+        yield Prose(
+            t(
+                "dialog.remedy.rating",
+                level=t(f"follow.rate.levels.{level}"),
+                at=rating.at.isoformat(sep=" ", timespec="minutes"),
+            ),
+            id="rating",
+            classes="rating",
+        )
+        yield Prose(
+            t("dialog.remedy.comment", comment=comment) if comment else t("dialog.remedy.no_comment"),
+            id="comment",
+            classes="rating",
+        )
 
     def act(self, expect: int) -> Case:
         return self.desk.remedy(self.case.no, self.clerk.code, self.text, expect=expect)
@@ -164,8 +174,12 @@ class ExtendDialog(TextDialog):
         except RuleError:
             self.say("#new-due", "")  # the case has no due date to move: confirming says why
             return
-        text = t("dialog.extend.new_due", date=due.isoformat(), weekday=t(f"app.weekday.{WEEKDAYS[due.weekday()]}"),
-                 days=self.days)
+        text = t(
+            "dialog.extend.new_due",
+            date=due.isoformat(),
+            weekday=t(f"app.weekday.{WEEKDAYS[due.weekday()]}"),
+            days=self.days,
+        )
         self.say("#new-due", text + (t("dialog.extend.provisional") if provisional else ""))
 
     @on(Input.Submitted, "#days")

@@ -50,8 +50,12 @@ SECTION_COLUMNS = {
 MINE_COVERING = ("no", "whose", "status", "channel", "kind", "matter", "visitor", "summary", "due")
 SECTIONS = tuple(SECTION_COLUMNS)
 TABLE_ID = "cases"  # one table shows whichever section is chosen
-EMPTY_TEXT = {"waiting": "follow.section.waiting_empty", "mine": "app.cases.empty",
-              "tracking": "follow.section.tracking_empty", "callbacks": "follow.section.callbacks_empty"}
+EMPTY_TEXT = {
+    "waiting": "follow.section.waiting_empty",
+    "mine": "app.cases.empty",
+    "tracking": "follow.section.tracking_empty",
+    "callbacks": "follow.section.callbacks_empty",
+}
 FLEXIBLE = ("matter", "visitor", "summary")  # cut to share the room the other columns leave
 FLEXIBLE_CELLS_AT_LEAST = 6
 COLUMN_NEEDS = {"channel": 140, "matter": 100, "kind": 90}  # the screen width below which a column is left out
@@ -75,9 +79,17 @@ ACTIONS_IN = {
     "history": set(SECTIONS),
 }
 # The Desk method behind each key (the rules are asked about it); history and to_window only read.
-DESK_ACTION = {"accept": "accept_handoff", "decline": "decline_handoff", "hand_off": "hand_off",
-               "feedback": "feedback", "extend": "extend", "resolve": "resolve", "rate": "rate", "remedy": "remedy",
-               "reopen": "reopen"}
+DESK_ACTION = {
+    "accept": "accept_handoff",
+    "decline": "decline_handoff",
+    "hand_off": "hand_off",
+    "feedback": "feedback",
+    "extend": "extend",
+    "resolve": "resolve",
+    "rate": "rate",
+    "remedy": "remedy",
+    "reopen": "reopen",
+}
 DIALOGS = {name for name in DESK_ACTION if name != "accept"}
 BAD_RATINGS = (1, 2)
 
@@ -118,16 +130,25 @@ def header(column: str) -> str:
 class FollowUpScreen(Screen[None]):
     AUTO_FOCUS = "#cases"
     BINDINGS = [
-        Binding("r", "refresh", "app.key.refresh", id="refresh", tooltip="app.key.refresh_tip",
-                show=False),  # the lists follow the file by themselves; r stays for the doubtful
+        Binding(
+            "r", "refresh", "app.key.refresh", id="refresh", tooltip="app.key.refresh_tip", show=False
+        ),  # the lists follow the file by themselves; r stays for the doubtful
         # The section keys are on the tabs themselves ("1 Waiting for me"), so the footer keeps its room.
-        Binding("1", "section('waiting')", "follow.key.waiting", id="waiting", tooltip="follow.key.waiting_tip",
-                show=False),
+        Binding(
+            "1", "section('waiting')", "follow.key.waiting", id="waiting", tooltip="follow.key.waiting_tip", show=False
+        ),
         Binding("2", "section('mine')", "follow.key.mine", id="mine", tooltip="follow.key.mine_tip", show=False),
-        Binding("3", "section('tracking')", "follow.key.tracking", id="tracking",
-                tooltip="follow.key.tracking_tip", show=False),
-        Binding("enter", "history", "follow.key.history", id="history", tooltip="follow.key.history_tip",
-                priority=True),
+        Binding(
+            "3",
+            "section('tracking')",
+            "follow.key.tracking",
+            id="tracking",
+            tooltip="follow.key.tracking_tip",
+            show=False,
+        ),
+        Binding(
+            "enter", "history", "follow.key.history", id="history", tooltip="follow.key.history_tip", priority=True
+        ),
         Binding("a", "accept", "follow.key.accept", id="accept", tooltip="follow.key.accept_tip"),
         Binding("d", "open('decline')", "follow.key.decline", id="decline", tooltip="follow.key.decline_tip"),
         Binding("h", "open('hand_off')", "follow.key.hand_off", id="hand_off", tooltip="follow.key.hand_off_tip"),
@@ -135,16 +156,33 @@ class FollowUpScreen(Screen[None]):
         Binding("e", "open('extend')", "follow.key.extend", id="extend", tooltip="follow.key.extend_tip"),
         Binding("v", "open('resolve')", "follow.key.resolve", id="resolve", tooltip="follow.key.resolve_tip"),
         Binding("c", "open('rate')", "follow.key.rate", id="rate", tooltip="follow.key.rate_tip"),
-        Binding("4", "section('callbacks')", "follow.key.callbacks", id="callbacks",
-                tooltip="follow.key.callbacks_tip", show=False),
+        Binding(
+            "4",
+            "section('callbacks')",
+            "follow.key.callbacks",
+            id="callbacks",
+            tooltip="follow.key.callbacks_tip",
+            show=False,
+        ),
         Binding("m", "open('remedy')", "follow.key.remedy", id="remedy", tooltip="follow.key.remedy_tip"),
         Binding("o", "open('reopen')", "follow.key.reopen", id="reopen", tooltip="follow.key.reopen_tip"),
         Binding("w", "to_window", "follow.key.to_window", id="to_window", tooltip="follow.key.to_window_tip"),
         Binding("p", "presence", "follow.key.presence", id="presence", tooltip="follow.key.presence_tip"),
         # Pressed where it cannot act, a case key says why (Textual tries these when the key's own action may not run).
-        *(Binding(key, f"why('{name}')", show=False) for key, name in (
-            ("a", "accept"), ("d", "decline"), ("h", "hand_off"), ("f", "feedback"), ("e", "extend"),
-            ("v", "resolve"), ("c", "rate"), ("m", "remedy"), ("o", "reopen"))),
+        *(
+            Binding(key, f"why('{name}')", show=False)
+            for key, name in (
+                ("a", "accept"),
+                ("d", "decline"),
+                ("h", "hand_off"),
+                ("f", "feedback"),
+                ("e", "extend"),
+                ("v", "resolve"),
+                ("c", "rate"),
+                ("m", "remedy"),
+                ("o", "reopen"),
+            )
+        ),
     ]
 
     def __init__(self, desk: Desk, clerk: Staff) -> None:
@@ -208,8 +246,12 @@ class FollowUpScreen(Screen[None]):
         for colleague in self.covering:
             mine += self.desk.my_cases(colleague.code)
         mine.sort(key=lambda line: (line.due is None, line.due or date.max, line.created_at))
-        self.sections = {"waiting": self.desk.waiting_for(me), "mine": mine, "tracking": self.desk.tracking(me),
-                         "callbacks": self.desk.callbacks(me)}
+        self.sections = {
+            "waiting": self.desk.waiting_for(me),
+            "mine": mine,
+            "tracking": self.desk.tracking(me),
+            "callbacks": self.desk.callbacks(me),
+        }
         self.addressed = {line.no: addressed_to(self.desk.case(line.no)) for line in self.sections["waiting"]}
         self.show_cases()
         self.keys_may_have_changed()
@@ -217,18 +259,33 @@ class FollowUpScreen(Screen[None]):
     def show_cases(self) -> None:
         self.laid_out_for = self.size.width
         today = self.desk.now().date()
-        whoami = Text(t(
-            "app.cases.header", name=self.clerk.name, code=self.clerk.code, today=today.isoformat(),
-            weekday=t(f"app.weekday.{WEEKDAYS[today.weekday()]}"), count=len(self.lines)))
+        whoami = Text(
+            t(
+                "app.cases.header",
+                name=self.clerk.name,
+                code=self.clerk.code,
+                today=today.isoformat(),
+                weekday=t(f"app.weekday.{WEEKDAYS[today.weekday()]}"),
+                count=len(self.lines),
+            )
+        )
         if self.clerk.absent:
-            whoami.append("  ·  " + t("follow.presence.away", backup=self.name_of(self.clerk.backup)),
-                          style="bold yellow")
+            whoami.append(
+                "  ·  " + t("follow.presence.away", backup=self.name_of(self.clerk.backup)), style="bold yellow"
+            )
         if self.covering:
-            whoami.append("  ·  " + t("follow.presence.covering", names=t("follow.list_sep").join(
-                t("app.user", name=c.name, code=c.code) for c in self.covering)), style="bold")
+            whoami.append(
+                "  ·  "
+                + t(
+                    "follow.presence.covering",
+                    names=t("follow.list_sep").join(t("app.user", name=c.name, code=c.code) for c in self.covering),
+                ),
+                style="bold",
+            )
         self.query_one("#whoami", Static).update(whoami)
         self.query_one(SectionBar).show(
-            {name: t(f"follow.section.{name}", count=len(self.sections[name])) for name in SECTIONS}, self.section)
+            {name: t(f"follow.section.{name}", count=len(self.sections[name])) for name in SECTIONS}, self.section
+        )
         self.show_section(today)
 
     def show_section(self, today: date | None = None) -> None:
@@ -249,8 +306,9 @@ class FollowUpScreen(Screen[None]):
         if kept is not None and kept in {line.no for line in self.sections[name]}:
             table.move_cursor(row=table.get_row_index(kept))
 
-    def section_rows(self, name: str, today: date | None = None
-                     ) -> tuple[Sequence[str], dict[str, int], list[list[Text]]]:
+    def section_rows(
+        self, name: str, today: date | None = None
+    ) -> tuple[Sequence[str], dict[str, int], list[list[Text]]]:
         """What the table shows for a section: its columns, their widths, and each case's cells cut to fit."""
         columns: Sequence[str] = MINE_COVERING if name == "mine" and self.covering else SECTION_COLUMNS[name]
         # Narrower screens leave out, in turn, the channel, the matter and the kind (the history has them): the
@@ -260,8 +318,17 @@ class FollowUpScreen(Screen[None]):
         day = today or self.desk.now().date()
         rows = [self.row(line, day, calendar, columns) for line in self.sections[name]]
         widths = self.column_widths(rows, columns)
-        return columns, widths, [[Text(cut(row[column].plain, widths[column])) if column in FLEXIBLE else row[column]
-                                  for column in columns] for row in rows]
+        return (
+            columns,
+            widths,
+            [
+                [
+                    Text(cut(row[column].plain, widths[column])) if column in FLEXIBLE else row[column]
+                    for column in columns
+                ]
+                for row in rows
+            ],
+        )
 
     def narrow(self) -> bool:
         return 0 < self.size.width < NARROW
@@ -313,15 +380,13 @@ class FollowUpScreen(Screen[None]):
                 if line.status == "resolved":
                     return Text(t("follow.call.rating"))
                 if line.rating in BAD_RATINGS:
-                    return Text(t("follow.call.remedy", level=t(f"follow.rate.levels.{line.rating}")),
-                                style="bold red")
+                    return Text(t("follow.call.remedy", level=t(f"follow.rate.levels.{line.rating}")), style="bold red")
                 return Text(t("follow.none"))
             case "resolved":
                 return Text(line.resolved_at.strftime("%Y-%m-%d %H:%M") if line.resolved_at else t("follow.none"))
         raise KeyError(column)
 
-    def column_widths(self, rows: Sequence[dict[str, Text]],
-                      columns: Sequence[str] = COLUMNS) -> dict[str, int]:
+    def column_widths(self, rows: Sequence[dict[str, Text]], columns: Sequence[str] = COLUMNS) -> dict[str, int]:
         """Every column as wide as its widest cell, except that matter, visitor and summary share what is left
         of the screen: the summary, what the clerk reads, keeps at least half of it; the visitor and the matter
         are cut to fit the rest."""
@@ -371,8 +436,9 @@ class FollowUpScreen(Screen[None]):
     def keys_may_have_changed(self) -> None:
         """Redraw the footer only when what the keys may do has changed: every redraw rebuilds its widgets, and
         moving down a list (or building it) would otherwise rebuild it for every row."""
-        offered = tuple(self.check_action(*(("open", (name,)) if name in DIALOGS else (name, ())))
-                        for name in ACTIONS_IN)
+        offered = tuple(
+            self.check_action(*(("open", (name,)) if name in DIALOGS else (name, ()))) for name in ACTIONS_IN
+        )
         if offered != self.offered:
             self.offered = offered
             self.refresh_bindings()
@@ -393,8 +459,11 @@ class FollowUpScreen(Screen[None]):
             return True
         line = self.line_under_cursor() if self.is_mounted else None
         if action == "why":  # the hidden binding: only where the key itself may not run
-            return line is not None and name in DESK_ACTION and (
-                self.section not in ACTIONS_IN[name] or self.refusal(name, line) is not None)
+            return (
+                line is not None
+                and name in DESK_ACTION
+                and (self.section not in ACTIONS_IN[name] or self.refusal(name, line) is not None)
+            )
         if self.section not in ACTIONS_IN[name] or line is None:
             return False
         if name in DESK_ACTION:
@@ -408,9 +477,13 @@ class FollowUpScreen(Screen[None]):
             return
         refused = self.refusal(name, line)
         if refused is None:  # allowed for this case, but not from this list: say where it is done
-            self.say(t("follow.why.section", action=t(f"action.{DESK_ACTION[name]}"),
-                       sections=t("follow.list_sep").join(t(f"follow.key.{s}") for s in SECTIONS
-                                                          if s in ACTIONS_IN[name])))
+            self.say(
+                t(
+                    "follow.why.section",
+                    action=t(f"action.{DESK_ACTION[name]}"),
+                    sections=t("follow.list_sep").join(t(f"follow.key.{s}") for s in SECTIONS if s in ACTIONS_IN[name]),
+                )
+            )
         else:
             self.say(refused.message())
 
@@ -478,8 +551,12 @@ class FollowUpScreen(Screen[None]):
             self.say(refused.message())
             return
         self.say()
-        self.notify(t("follow.presence.now_away" if not me.absent else "follow.presence.now_back",
-                      backup=self.name_of(me.backup)))
+        self.notify(
+            t(
+                "follow.presence.now_away" if not me.absent else "follow.presence.now_back",
+                backup=self.name_of(me.backup),
+            )
+        )
         self.action_refresh()
 
     def action_history(self) -> None:

@@ -61,9 +61,13 @@ class HandOffDialog(ActionDialog):
 
     def option(self, person: Staff) -> Option:
         backup = self.staff.get(person.backup or "")
-        line = t("follow.hand_off.row", code=person.code, name=person.name,
-                 presence=t(f"follow.hand_off.{'absent' if person.absent else 'present'}"),
-                 backup=t("follow.hand_off.backup", name=backup.name) if backup else t("follow.hand_off.no_backup"))
+        line = t(
+            "follow.hand_off.row",
+            code=person.code,
+            name=person.name,
+            presence=t(f"follow.hand_off.{'absent' if person.absent else 'present'}"),
+            backup=t("follow.hand_off.backup", name=backup.name) if backup else t("follow.hand_off.no_backup"),
+        )
         return Option(Text(line, style="dim" if person.absent else ""), id=person.code)
 
     def show_colleagues(self) -> None:
@@ -101,8 +105,7 @@ class HandOffDialog(ActionDialog):
         goes_to = self.route(to)
         if goes_to != to:
             backup = self.staff[goes_to]
-            text = t("follow.hand_off.route_backup", name=person.name, code=to, backup=backup.name,
-                     backup_code=goes_to)
+            text = t("follow.hand_off.route_backup", name=person.name, code=to, backup=backup.name, backup_code=goes_to)
         elif person.absent:
             text = t("follow.hand_off.route_wait", name=person.name, code=to)
         else:

@@ -85,8 +85,9 @@ def widest_line(text: str) -> int:
 def column_widths(cells: list[dict[str, str]], headers: Mapping[str, str], room: int) -> dict[str, int]:
     """Each column's width in cells within `room`: the time whole, the clerk and the action up to `WIDEST`, the rule
     texts up to `RULES_SHARE` of the rest when there are any, the detail all that is left."""
-    natural = {column: max([widest_line(headers[column])] + [widest_line(row[column]) for row in cells])
-               for column in COLUMNS}
+    natural = {
+        column: max([widest_line(headers[column])] + [widest_line(row[column]) for row in cells]) for column in COLUMNS
+    }
     widths = {"at": natural["at"]}
     for column, most in WIDEST.items():
         widths[column] = min(natural[column], most)
@@ -130,9 +131,18 @@ class HistoryScreen(ModalScreen[None]):
         case = self.desk.case(self.no)
         staff = self.desk.staff()
         visitor = case.visitor_name if case.visitor_name is not None else t("follow.anonymous")
-        self.query_one("#header", Static).update(Text(t(
-            "follow.history.header", no=case.no, visitor=visitor, status=t(f"status.{case.status}"),
-            first_asker=staff_name(case.first_asker, staff), owner=staff_name(case.owner, staff))))
+        self.query_one("#header", Static).update(
+            Text(
+                t(
+                    "follow.history.header",
+                    no=case.no,
+                    visitor=visitor,
+                    status=t(f"status.{case.status}"),
+                    first_asker=staff_name(case.first_asker, staff),
+                    owner=staff_name(case.owner, staff),
+                )
+            )
+        )
         self.read(case, staff)
         self.lay_out()
 
@@ -146,10 +156,16 @@ class HistoryScreen(ModalScreen[None]):
             text = detail_summary(event, staff)
             return text if whole else mask_text(text) or ""
 
-        self.cells = [{"at": event.at.isoformat(sep=" ", timespec="minutes"),
-                       "by": staff_name(event.by, staff) if event.by else t("follow.history.system"),
-                       "action": t(f"action.{event.action}"), "detail": detail(event),
-                       "rules": verdicts(event)} for event in case.history]
+        self.cells = [
+            {
+                "at": event.at.isoformat(sep=" ", timespec="minutes"),
+                "by": staff_name(event.by, staff) if event.by else t("follow.history.system"),
+                "action": t(f"action.{event.action}"),
+                "detail": detail(event),
+                "rules": verdicts(event),
+            }
+            for event in case.history
+        ]
         self.seqs = [str(event.seq) for event in case.history]
 
     def room(self, table: DataTable[Any]) -> int:
@@ -172,9 +188,11 @@ class HistoryScreen(ModalScreen[None]):
             table.add_column(Text(headers[column]), width=widths[column], key=column)
         for seq, row in zip(self.seqs, self.cells, strict=True):
             wrapped = {column: wrap(row[column], widths[column]) for column in COLUMNS}
-            table.add_row(*(Text(wrapped[column], style="bold red" if column == "rules" else "")
-                            for column in COLUMNS),
-                          height=max(text.count("\n") + 1 for text in wrapped.values()), key=seq)
+            table.add_row(
+                *(Text(wrapped[column], style="bold red" if column == "rules" else "") for column in COLUMNS),
+                height=max(text.count("\n") + 1 for text in wrapped.values()),
+                key=seq,
+            )
         if table.row_count:
             table.move_cursor(row=min(cursor, table.row_count - 1))
 

@@ -88,8 +88,14 @@ class KeyBar(Widget, can_focus=False):
         keys: list[Key] = []
         palette = None
         for _node, binding, enabled, tooltip in self.screen.active_bindings.values():
-            key = Key(binding.key, self.app.get_key_display(binding), binding.description, enabled,
-                      tooltip or binding.tooltip or binding.description, _node is self.app)
+            key = Key(
+                binding.key,
+                self.app.get_key_display(binding),
+                binding.description,
+                enabled,
+                tooltip or binding.tooltip or binding.description,
+                _node is self.app,
+            )
             if binding.key == self.app.COMMAND_PALETTE_BINDING and self.app.ENABLE_COMMAND_PALETTE:
                 palette = key
             elif binding.show and binding.action not in seen:  # one entry per action, as Textual's Footer

@@ -51,8 +51,13 @@ class LoginScreen(Screen[None]):
             yield Label(Text(t("app.login.code")))
             yield Input(placeholder=t("app.login.code_placeholder"), max_length=LIMITS["code"], id="code")
             yield Label(Text(t("app.login.pin")))
-            yield Input(placeholder=t("app.login.pin_placeholder"), password=True, restrict=r"[0-9]*",
-                        max_length=PIN_DIGITS, id="pin")
+            yield Input(
+                placeholder=t("app.login.pin_placeholder"),
+                password=True,
+                restrict=r"[0-9]*",
+                max_length=PIN_DIGITS,
+                id="pin",
+            )
             with Vertical(id="new-pin"):
                 yield Static(id="new-hint")
                 yield Label(Text(t("setup.login.new_pin")))

@@ -38,15 +38,27 @@ class NoticeDialog(ActionDialog):
     CSS_PATH = ["dialog.tcss", "notice.tcss"]
     AUTO_FOCUS = "#presented, #extra"
     BINDINGS = [
-        Binding("delete", "remove_extra", "dialog.key.remove_extra", id="remove_extra",
-                tooltip="dialog.key.remove_extra_tip"),
+        Binding(
+            "delete",
+            "remove_extra",
+            "dialog.key.remove_extra",
+            id="remove_extra",
+            tooltip="dialog.key.remove_extra_tip",
+        ),
     ]
     TITLE = "dialog.notice.title"
     CONFIRM = "dialog.key.notice"
     FIELDS: ClassVar[dict[str, str]] = {"presented": "presented", "applies": "applies", "extra": "extra"}
 
-    def __init__(self, desk: Desk, clerk: Staff, case: Case, *, presented: Sequence[str] | None = None,
-                 applies: Sequence[str] | None = None) -> None:
+    def __init__(
+        self,
+        desk: Desk,
+        clerk: Staff,
+        case: Case,
+        *,
+        presented: Sequence[str] | None = None,
+        applies: Sequence[str] | None = None,
+    ) -> None:
         """`presented`/`applies`: what to start ticked (from the accept dialog's checklist); by default, what the
         visitor presented on earlier visits and the conditions the last notice applied, so a further notice asks
         only for what is still missing."""
@@ -57,10 +69,10 @@ class NoticeDialog(ActionDialog):
         self.extras: list[str] = []
         self.earlier = desk.notices(case.no)
         self.names = {code: s.name for code, s in desk.staff().items()}
-        self.start_presented = set(presented if presented is not None else
-                                   (item for notice in self.earlier for item in notice.presented))
-        self.start_applies = set(applies if applies is not None else
-                                 (self.earlier[-1].applies if self.earlier else ()))
+        self.start_presented = set(
+            presented if presented is not None else (item for notice in self.earlier for item in notice.presented)
+        )
+        self.start_applies = set(applies if applies is not None else (self.earlier[-1].applies if self.earlier else ()))
 
     def compose_body(self) -> ComposeResult:
         yield Prose(self.earlier_text(), id="earlier")
@@ -69,15 +81,18 @@ class NoticeDialog(ActionDialog):
             with Vertical(id="choices"):
                 if self.documents:
                     yield label("dialog.notice.documents")
-                    yield SelectionList[str](*(Selection(document_label(d), d.name, d.name in self.start_presented)
-                                               for d in self.documents), id="presented")
+                    yield SelectionList[str](
+                        *(Selection(document_label(d), d.name, d.name in self.start_presented) for d in self.documents),
+                        id="presented",
+                    )
                     yield reason_line("presented")
                 else:
                     yield label("dialog.notice.no_documents")
                 if self.conditions:
                     yield label("dialog.notice.conditions")
-                    yield SelectionList[str](*(Selection(Text(c), c, c in self.start_applies)
-                                               for c in self.conditions), id="applies")
+                    yield SelectionList[str](
+                        *(Selection(Text(c), c, c in self.start_applies) for c in self.conditions), id="applies"
+                    )
                     yield reason_line("applies")
                 yield label("dialog.notice.extra")
                 yield Input(placeholder=t("dialog.notice.extra_placeholder"), max_length=LIMITS["item"], id="extra")
@@ -107,9 +122,13 @@ class NoticeDialog(ActionDialog):
             return t("dialog.notice.earlier_none")
         text = t("dialog.notice.earlier")
         for n, notice in enumerate(self.earlier, 1):
-            text += "\n" + t("dialog.notice.earlier_line", n=n, at=f"{notice.at:%Y-%m-%d %H:%M}",
-                             by=self.names.get(notice.by, notice.by),
-                             items=t("dialog.list_sep").join(notice.items))
+            text += "\n" + t(
+                "dialog.notice.earlier_line",
+                n=n,
+                at=f"{notice.at:%Y-%m-%d %H:%M}",
+                by=self.names.get(notice.by, notice.by),
+                items=t("dialog.list_sep").join(notice.items),
+            )
         return text
 
     def show_notice(self) -> None:
@@ -118,8 +137,13 @@ class NoticeDialog(ActionDialog):
         preview = self.query_one("#preview", Prose)
         if items:
             try:  # the desk's own text, exactly as it will print
-                _, text = self.desk.preview_notice(self.case.no, self.clerk.code, presented=self.ticked("presented"),
-                                                   extra=self.extras, applies=self.ticked("applies"))
+                _, text = self.desk.preview_notice(
+                    self.case.no,
+                    self.clerk.code,
+                    presented=self.ticked("presented"),
+                    extra=self.extras,
+                    applies=self.ticked("applies"),
+                )
             except RuleError as refused:
                 text = refused.message()
             preview.show(text.rstrip())
@@ -129,8 +153,10 @@ class NoticeDialog(ActionDialog):
         new = [i for i in items if i not in asked]
         if self.earlier and new:
             first = self.earlier[0].by
-            self.say("#second", t("dialog.notice.second", by=self.names.get(first, first),
-                                  items=t("dialog.list_sep").join(new)))
+            self.say(
+                "#second",
+                t("dialog.notice.second", by=self.names.get(first, first), items=t("dialog.list_sep").join(new)),
+            )
         else:
             self.say("#second", "")
 
@@ -196,5 +222,11 @@ class NoticeDialog(ActionDialog):
             self.add_typed_extra()
 
     def act(self, expect: int) -> Case:
-        return self.desk.notify(self.case.no, self.clerk.code, presented=self.ticked("presented"),
-                                extra=self.extras, applies=self.ticked("applies"), expect=expect)
+        return self.desk.notify(
+            self.case.no,
+            self.clerk.code,
+            presented=self.ticked("presented"),
+            extra=self.extras,
+            applies=self.ticked("applies"),
+            expect=expect,
+        )

@@ -47,6 +47,11 @@ class ReferDialog(ActionDialog):
         self.action_confirm()
 
     def act(self, expect: int) -> Case:
-        return self.desk.refer(self.case.no, self.clerk.code, agency=self.query_one("#agency", Input).value,
-                               contact=self.query_one("#contact", Input).value,
-                               bring=self.query_one("#bring", Input).value, expect=expect)
+        return self.desk.refer(
+            self.case.no,
+            self.clerk.code,
+            agency=self.query_one("#agency", Input).value,
+            contact=self.query_one("#contact", Input).value,
+            bring=self.query_one("#bring", Input).value,
+            expect=expect,
+        )

@@ -75,8 +75,10 @@ class SectionBar(Widget, can_focus=False):
             start = labels.cell_len
             labels.append(f" {label} ", chosen if name == self.chosen else other)
             width = labels.cell_len - start
-            rule.append("━" * width if name == self.chosen else "─" * width,
-                        rule_style if name == self.chosen else rule_style + other)
+            rule.append(
+                "━" * width if name == self.chosen else "─" * width,
+                rule_style if name == self.chosen else rule_style + other,
+            )
             self.places.append((start, labels.cell_len, name))
         rule.append("─" * max(0, self.content_region.width - rule.cell_len), rule_style + other)
         return Text("\n", end="").join([labels, rule])

@@ -72,7 +72,7 @@ def cut_text(text: Text, cells: int) -> Text:
     if text.cell_len <= cells:
         return text
     kept = cut(text.plain, cells)[:-1]
-    out = text[:len(kept)]
+    out = text[: len(kept)]
     out.append("…", style=text.style)
     return out
 
@@ -82,8 +82,14 @@ class SetupScreen(Screen[None]):
     AUTO_FOCUS = "#roster"
     BINDINGS = [
         Binding("1", "tab('roster')", "setup.key.roster", id="roster", tooltip="setup.key.roster_tip", show=False),
-        Binding("2", "tab('catalogue')", "setup.key.catalogue", id="catalogue", tooltip="setup.key.catalogue_tip",
-                show=False),
+        Binding(
+            "2",
+            "tab('catalogue')",
+            "setup.key.catalogue",
+            id="catalogue",
+            tooltip="setup.key.catalogue_tip",
+            show=False,
+        ),
         Binding("3", "tab('centre')", "setup.key.centre", id="centre", tooltip="setup.key.centre_tip", show=False),
         Binding("n", "new", "setup.key.new", id="new", tooltip="setup.key.new_tip"),
         Binding("e", "edit", "setup.key.edit", id="edit", tooltip="setup.key.edit_tip"),
@@ -143,8 +149,9 @@ class SetupScreen(Screen[None]):
         self.pin_due = {code for code in self.staff if self.desk.pin_reset_due(code)}
         self.locked = {code for code in self.staff if self.desk.locked(code)}
         self.entries = self.desk.catalogue()
-        self.query_one("#bar", Static).update(Text(t("setup.bar", who=who(self.supervisor.code, self.staff)),
-                                                   style="bold"))
+        self.query_one("#bar", Static).update(
+            Text(t("setup.bar", who=who(self.supervisor.code, self.staff)), style="bold")
+        )
         tabs = self.query_one("#tabs", TabbedContent)
         tabs.get_tab("pane-roster").label = Content(t("setup.tab.roster", count=len(self.staff)))
         tabs.get_tab("pane-catalogue").label = Content(t("setup.tab.catalogue", count=len(self.entries)))
@@ -161,8 +168,9 @@ class SetupScreen(Screen[None]):
         table.clear(columns=True)
         for column in ROSTER_COLUMNS:
             title = Text(t(f"setup.roster.col.{column}"))
-            table.add_column(title, width=max([title.cell_len] + [r[column].cell_len for r in rows.values()]),
-                             key=column)
+            table.add_column(
+                title, width=max([title.cell_len] + [r[column].cell_len for r in rows.values()]), key=column
+            )
         for code, row in rows.items():
             table.add_row(*(row[c] for c in ROSTER_COLUMNS), key=code)
         self.keep_cursor(table, kept)
@@ -176,22 +184,29 @@ class SetupScreen(Screen[None]):
             "name": Text(s.name),
             "role": Text(t(f"setup.role.{s.role}"), style="bold" if s.is_supervisor else ""),
             "backup": backup,
-            "presence": Text(t("setup.roster.absent"), style="bold yellow") if s.absent
+            "presence": Text(t("setup.roster.absent"), style="bold yellow")
+            if s.absent
             else Text(t("setup.roster.present")),
             "active": Text(t("setup.roster.active")) if s.active else Text(t("setup.roster.inactive"), style="dim"),
-            "pin": Text(t("pins.locked"), style="bold red") if s.code in self.locked
-            else Text(t("setup.roster.pin_due"), style="yellow") if s.code in self.pin_due else Text(""),
+            "pin": Text(t("pins.locked"), style="bold red")
+            if s.code in self.locked
+            else Text(t("setup.roster.pin_due"), style="yellow")
+            if s.code in self.pin_due
+            else Text(""),
         }
 
     def show_catalogue(self) -> None:
         table = self.query_one("#catalogue", DataTable)
         kept = self.key_under_cursor("catalogue")
         rows = [self.matter_row(m, active) for m, active in self.entries]
-        widths = {c: max([Text(t(f"setup.catalogue.col.{c}")).cell_len] + [r[c].cell_len for r in rows])
-                  for c in CATALOGUE_COLUMNS}
+        widths = {
+            c: max([Text(t(f"setup.catalogue.col.{c}")).cell_len] + [r[c].cell_len for r in rows])
+            for c in CATALOGUE_COLUMNS
+        }
         fixed = sum(w for c, w in widths.items() if c != "name")
-        widths["name"] = max(10, min(widths["name"], self.size.width - fixed - CELL_PADDING * len(widths)
-                                     - SCROLLBAR - 2))
+        widths["name"] = max(
+            10, min(widths["name"], self.size.width - fixed - CELL_PADDING * len(widths) - SCROLLBAR - 2)
+        )
         table.clear(columns=True)
         for column in CATALOGUE_COLUMNS:
             table.add_column(Text(t(f"setup.catalogue.col.{column}")), width=widths[column], key=column)
@@ -246,8 +261,9 @@ class SetupScreen(Screen[None]):
             "limit": Text(limit, style=dim),
             "documents": Text(documents, style=dim),
             "written_notice": Text(t("setup.yes") if m.written_notice else t("setup.no"), style=dim),
-            "active": Text(t("setup.catalogue.active") if active else t("setup.catalogue.inactive"),
-                           style=dim or "green"),
+            "active": Text(
+                t("setup.catalogue.active") if active else t("setup.catalogue.inactive"), style=dim or "green"
+            ),
         }
 
     @staticmethod
@@ -327,8 +343,10 @@ class SetupScreen(Screen[None]):
     def action_edit(self) -> None:
         self.say()
         if self.tab == "centre":
-            self.app.push_screen(CentreDialog(self.desk, self.supervisor, focus=self.key_under_cursor("centre")),
-                                 self.after(t("setup.centre.saved")))
+            self.app.push_screen(
+                CentreDialog(self.desk, self.supervisor, focus=self.key_under_cursor("centre")),
+                self.after(t("setup.centre.saved")),
+            )
             return
         if self.tab == "roster":
             staff = self.staff_under_cursor()
@@ -349,16 +367,23 @@ class SetupScreen(Screen[None]):
             self.say(refused.message())
             return
         self.say()
-        self.notify(t("setup.roster.now_absent" if not staff.absent else "setup.roster.now_present",
-                      who=who(staff.code, self.staff), backup=who(staff.backup, self.staff)))
+        self.notify(
+            t(
+                "setup.roster.now_absent" if not staff.absent else "setup.roster.now_present",
+                who=who(staff.code, self.staff),
+                backup=who(staff.backup, self.staff),
+            )
+        )
         self.action_refresh()
 
     def action_pin(self) -> None:
         staff = self.staff_under_cursor()
         if staff is not None:
             self.say()
-            self.app.push_screen(PinResetDialog(self.desk, self.supervisor, staff),
-                                 self.after(t("setup.pin.done", who=who(staff.code, self.staff))))
+            self.app.push_screen(
+                PinResetDialog(self.desk, self.supervisor, staff),
+                self.after(t("setup.pin.done", who=who(staff.code, self.staff))),
+            )
 
     def action_unlock(self) -> None:
         staff = self.staff_under_cursor()
@@ -380,19 +405,35 @@ class SetupScreen(Screen[None]):
                 if staff is None:
                     return
                 self.desk.set_active(staff.code, not staff.active, by=self.supervisor.code)
-                self.notify(t("setup.roster.now_active" if not staff.active else "setup.roster.now_inactive",
-                              who=who(staff.code, self.staff)))
+                self.notify(
+                    t(
+                        "setup.roster.now_active" if not staff.active else "setup.roster.now_inactive",
+                        who=who(staff.code, self.staff),
+                    )
+                )
             else:
                 entry = self.matter_under_cursor()
                 if entry is None:
                     return
                 m, active = entry
-                self.desk.save_matter(m.code, m.name, by=self.supervisor.code, kind=m.kind, limit_days=m.limit_days,
-                                      documents=[d.as_json() for d in m.documents], written_notice=m.written_notice,
-                                      dept=m.dept, basis=m.basis, estimated=m.estimated, active=not active,
-                                      note=m.note, forms_at=m.forms_at)
-                self.notify(t("setup.catalogue.now_active" if not active else "setup.catalogue.now_inactive",
-                              name=m.name))
+                self.desk.save_matter(
+                    m.code,
+                    m.name,
+                    by=self.supervisor.code,
+                    kind=m.kind,
+                    limit_days=m.limit_days,
+                    documents=[d.as_json() for d in m.documents],
+                    written_notice=m.written_notice,
+                    dept=m.dept,
+                    basis=m.basis,
+                    estimated=m.estimated,
+                    active=not active,
+                    note=m.note,
+                    forms_at=m.forms_at,
+                )
+                self.notify(
+                    t("setup.catalogue.now_active" if not active else "setup.catalogue.now_inactive", name=m.name)
+                )
         except RuleError as refused:
             self.say(refused.message())
             return

@@ -35,8 +35,12 @@ def localise_setup(node: DOMNode) -> None:
     """The supervisor screens' bindings name their words by catalogue key (`setup.key.…`): show them translated."""
     bindings = node._bindings.key_to_bindings
     for key, listed in bindings.items():
-        bindings[key] = [replace(b, description=t(b.description), tooltip=t(b.tooltip) if b.tooltip else "")
-                         if b.description.startswith("setup.key.") else b for b in listed]
+        bindings[key] = [
+            replace(b, description=t(b.description), tooltip=t(b.tooltip) if b.tooltip else "")
+            if b.description.startswith("setup.key.")
+            else b
+            for b in listed
+        ]
 
 
 def who(code: str | None, staff: dict[str, Staff]) -> str:
@@ -72,8 +76,9 @@ class FormDialog(ModalScreen[bool | None]):
         self.supervisor = supervisor
         bindings = self._bindings.key_to_bindings
         if self.CONFIRM:
-            bindings["ctrl+s"] = [replace(b, description=self.CONFIRM, tooltip=f"{self.CONFIRM}_tip")
-                                  for b in bindings["ctrl+s"]]
+            bindings["ctrl+s"] = [
+                replace(b, description=self.CONFIRM, tooltip=f"{self.CONFIRM}_tip") for b in bindings["ctrl+s"]
+            ]
         localise_setup(self)
 
     def compose(self) -> ComposeResult:
@@ -164,8 +169,13 @@ def field(key: str, widget: Input | TextArea | Select[Any] | Checkbox, field_id:
 class StaffDialog(FormDialog):
     """Add a staff member (code, name, role, backup, first PIN), or edit one (name, role, backup)."""
 
-    FIELDS: ClassVar[dict[str, str]] = {"code": "code", "name": "name", "role": "role", "backup": "backup",
-                                        "pin": "pin"}
+    FIELDS: ClassVar[dict[str, str]] = {
+        "code": "code",
+        "name": "name",
+        "role": "role",
+        "backup": "backup",
+        "pin": "pin",
+    }
 
     def __init__(self, desk: Desk, supervisor: Staff, staff: Staff | None = None) -> None:
         super().__init__(desk, supervisor)
@@ -179,23 +189,48 @@ class StaffDialog(FormDialog):
     def compose_body(self) -> ComposeResult:
         s = self.staff
         with Horizontal(classes="pair"):
-            yield from field("setup.staff.code", Input(s.code if s else "", max_length=LIMITS["code"], id="code",
-                                                       placeholder=t("setup.staff.code_placeholder"),
-                                                       disabled=s is not None), "code")
-            yield from field("setup.staff.name", Input(s.name if s else "", max_length=LIMITS["name"], id="name"),
-                             "name")
+            yield from field(
+                "setup.staff.code",
+                Input(
+                    s.code if s else "",
+                    max_length=LIMITS["code"],
+                    id="code",
+                    placeholder=t("setup.staff.code_placeholder"),
+                    disabled=s is not None,
+                ),
+                "code",
+            )
+            yield from field(
+                "setup.staff.name", Input(s.name if s else "", max_length=LIMITS["name"], id="name"), "name"
+            )
         with Horizontal(classes="pair"):
-            yield from field("setup.staff.backup", Input(s.backup or "" if s else "", max_length=LIMITS["code"],
-                                                         id="backup",
-                                                         placeholder=t("setup.staff.backup_placeholder")), "backup")
+            yield from field(
+                "setup.staff.backup",
+                Input(
+                    s.backup or "" if s else "",
+                    max_length=LIMITS["code"],
+                    id="backup",
+                    placeholder=t("setup.staff.backup_placeholder"),
+                ),
+                "backup",
+            )
             with Vertical(classes="field"):
                 yield label("setup.staff.role")
                 yield Checkbox(t("setup.staff.supervisor"), s is not None and s.is_supervisor, id="role")
                 yield reason_line("role")
         yield Prose(id="backup-name", classes="note")
         if s is None:
-            yield from field("setup.staff.pin", Input(password=True, restrict=r"[0-9]*", max_length=PIN_DIGITS,
-                                                      id="pin", placeholder=t("setup.staff.pin_placeholder")), "pin")
+            yield from field(
+                "setup.staff.pin",
+                Input(
+                    password=True,
+                    restrict=r"[0-9]*",
+                    max_length=PIN_DIGITS,
+                    id="pin",
+                    placeholder=t("setup.staff.pin_placeholder"),
+                ),
+                "pin",
+            )
             yield label("setup.staff.pin_hint").add_class("note")
 
     def on_mount(self) -> None:
@@ -220,9 +255,14 @@ class StaffDialog(FormDialog):
     def save(self) -> None:
         pin = self.value("pin") if self.staff is None else None
         role = "supervisor" if self.query_one("#role", Checkbox).value else "clerk"
-        self.desk.save_staff(self.value("code"), self.value("name"), role=role,
-                             backup=self.value("backup").strip() or None, pin=pin or None,
-                             by=self.supervisor.code)
+        self.desk.save_staff(
+            self.value("code"),
+            self.value("name"),
+            role=role,
+            backup=self.value("backup").strip() or None,
+            pin=pin or None,
+            by=self.supervisor.code,
+        )
 
 
 class PinResetDialog(FormDialog):
@@ -243,8 +283,13 @@ class PinResetDialog(FormDialog):
 
     def compose_body(self) -> ComposeResult:
         yield label("setup.pin.hint").add_class("note")
-        yield from field("setup.pin.temporary", Input(restrict=r"[0-9]*", max_length=PIN_DIGITS, id="pin",
-                                                      placeholder=t("setup.pin.temporary_placeholder")), "pin")
+        yield from field(
+            "setup.pin.temporary",
+            Input(
+                restrict=r"[0-9]*", max_length=PIN_DIGITS, id="pin", placeholder=t("setup.pin.temporary_placeholder")
+            ),
+            "pin",
+        )
 
     def save(self) -> None:
         self.desk.reset_pin(self.staff.code, by=self.supervisor.code, temporary=self.value("pin") or None)
@@ -262,9 +307,17 @@ class MatterDialog(FormDialog):
     department, where its forms are obtained (the notice prints it), a note for the clerk (never printed), basis,
     active. Cases already checked in keep the matter as it was."""
 
-    FIELDS: ClassVar[dict[str, str]] = {"code": "code", "name": "name", "kind": "kind", "limit_days": "limit",
-                                        "documents": "documents", "basis": "basis", "dept": "dept",
-                                        "forms_at": "forms_at", "note": "note"}
+    FIELDS: ClassVar[dict[str, str]] = {
+        "code": "code",
+        "name": "name",
+        "kind": "kind",
+        "limit_days": "limit",
+        "documents": "documents",
+        "basis": "basis",
+        "dept": "dept",
+        "forms_at": "forms_at",
+        "note": "note",
+    }
 
     def __init__(self, desk: Desk, supervisor: Staff, matter: Matter | None = None, active: bool = True) -> None:
         super().__init__(desk, supervisor)
@@ -280,31 +333,58 @@ class MatterDialog(FormDialog):
         m = self.matter
         yield label("setup.matter.new_cases_only").add_class("note")
         with Horizontal(classes="pair"):
-            yield from field("setup.matter.code", Input(m.code if m else "", max_length=LIMITS["code"], id="code",
-                                                        disabled=m is not None), "code")
+            yield from field(
+                "setup.matter.code",
+                Input(m.code if m else "", max_length=LIMITS["code"], id="code", disabled=m is not None),
+                "code",
+            )
             yield from field("setup.matter.name", Input(m.name if m else "", max_length=120, id="name"), "name")
         with Horizontal(classes="pair"):
             kinds = [(t(f"setup.kind.{k}"), k) for k in MATTER_KINDS]
-            yield from field("setup.matter.kind", Select(kinds, value=m.kind if m else "promised", allow_blank=False,
-                                                         id="kind"), "kind")
-            yield from field("setup.matter.limit", Input(str(m.limit_days) if m else "", restrict=r"[0-9]*",
-                                                         max_length=3, id="limit"), "limit")
+            yield from field(
+                "setup.matter.kind",
+                Select(kinds, value=m.kind if m else "promised", allow_blank=False, id="kind"),
+                "kind",
+            )
+            yield from field(
+                "setup.matter.limit",
+                Input(str(m.limit_days) if m else "", restrict=r"[0-9]*", max_length=3, id="limit"),
+                "limit",
+            )
         with Horizontal(classes="pair"):
             yield from field("setup.matter.dept", Input(m.dept or "" if m else "", id="dept"), "dept")
             with Vertical(classes="field checks"):
                 yield Checkbox(t("setup.matter.written_notice"), bool(m and m.written_notice), id="written_notice")
                 yield Checkbox(t("setup.matter.active"), self.active, id="active")
         with Horizontal(classes="pair"):
-            yield from field("setup.matter.forms_at", Input(m.forms_at or "" if m else "", max_length=MATTER_TEXT,
-                                                            id="forms_at",
-                                                            placeholder=t("setup.matter.forms_at_placeholder")),
-                             "forms_at")
-            yield from field("setup.matter.note", Input(m.note or "" if m else "", max_length=MATTER_TEXT, id="note",
-                                                        placeholder=t("setup.matter.note_placeholder")), "note")
-        yield from field("setup.matter.documents", TextArea(document_lines(m.documents) if m else "",
-                                                            id="documents", soft_wrap=True), "documents")
-        yield from field("setup.matter.basis", TextArea(m.basis or "" if m else "", id="basis", soft_wrap=True),
-                         "basis")
+            yield from field(
+                "setup.matter.forms_at",
+                Input(
+                    m.forms_at or "" if m else "",
+                    max_length=MATTER_TEXT,
+                    id="forms_at",
+                    placeholder=t("setup.matter.forms_at_placeholder"),
+                ),
+                "forms_at",
+            )
+            yield from field(
+                "setup.matter.note",
+                Input(
+                    m.note or "" if m else "",
+                    max_length=MATTER_TEXT,
+                    id="note",
+                    placeholder=t("setup.matter.note_placeholder"),
+                ),
+                "note",
+            )
+        yield from field(
+            "setup.matter.documents",
+            TextArea(document_lines(m.documents) if m else "", id="documents", soft_wrap=True),
+            "documents",
+        )
+        yield from field(
+            "setup.matter.basis", TextArea(m.basis or "" if m else "", id="basis", soft_wrap=True), "basis"
+        )
 
     def documents(self) -> list[str | dict[str, str]]:
         out: list[str | dict[str, str]] = []
@@ -314,11 +394,13 @@ class MatterDialog(FormDialog):
             try:
                 doc = catalogue_csv.decode_document(line)
             except ValueError as e:
-                raise RuleError("INPUT", "setup.matter.bad_line", field="documents", line=number,
-                                reason=t(str(e))) from e
+                raise RuleError(
+                    "INPUT", "setup.matter.bad_line", field="documents", line=number, reason=t(str(e))
+                ) from e
             if catalogue_csv.unwritable(doc):
-                raise RuleError("INPUT", "setup.matter.bad_line", field="documents", line=number,
-                                reason=t("setup.csv.bracket"))
+                raise RuleError(
+                    "INPUT", "setup.matter.bad_line", field="documents", line=number, reason=t("setup.csv.bracket")
+                )
             out.append(doc.as_json())
         return out
 
@@ -329,21 +411,43 @@ class MatterDialog(FormDialog):
             raise RuleError("INPUT", "matter.limit", field="limit_days")
         basis = self.query_one("#basis", TextArea).text.strip()
         self.desk.save_matter(
-            self.value("code"), self.value("name"), by=self.supervisor.code, kind=str(kind), limit_days=int(limit),
-            documents=self.documents(), written_notice=self.query_one("#written_notice", Checkbox).value,
-            dept=self.value("dept").strip() or None, basis=basis or None,
-            estimated=bool(self.matter and self.matter.estimated), active=self.query_one("#active", Checkbox).value,
-            forms_at=self.value("forms_at").strip() or None, note=self.value("note").strip() or None)
+            self.value("code"),
+            self.value("name"),
+            by=self.supervisor.code,
+            kind=str(kind),
+            limit_days=int(limit),
+            documents=self.documents(),
+            written_notice=self.query_one("#written_notice", Checkbox).value,
+            dept=self.value("dept").strip() or None,
+            basis=basis or None,
+            estimated=bool(self.matter and self.matter.estimated),
+            active=self.query_one("#active", Checkbox).value,
+            forms_at=self.value("forms_at").strip() or None,
+            note=self.value("note").strip() or None,
+        )
 
 
 # --- the centre ------------------------------------------------------------------------------------------------
 
 # The policy's settings the centre tab shows and edits, in the order of the form (SPEC §8, §11).
-CENTRE_FIELDS = ("centre_name", "centre_address", "centre_phone", "centre_hours", "reconsideration_body",
-                 "forms_place", "pickup")
+CENTRE_FIELDS = (
+    "centre_name",
+    "centre_address",
+    "centre_phone",
+    "centre_hours",
+    "reconsideration_body",
+    "forms_place",
+    "pickup",
+)
 CENTRE_TEXT = {"centre_name": 60, "centre_phone": 60, "centre_hours": 120}  # others: MATTER_TEXT
-CENTRE_PAIRS = (("centre_name",), ("centre_address",), ("centre_phone", "centre_hours"), ("reconsideration_body",),
-                ("forms_place",), ("pickup",))
+CENTRE_PAIRS = (
+    ("centre_name",),
+    ("centre_address",),
+    ("centre_phone", "centre_hours"),
+    ("reconsideration_body",),
+    ("forms_place",),
+    ("pickup",),
+)
 
 
 class CentreDialog(FormDialog):
@@ -365,8 +469,12 @@ class CentreDialog(FormDialog):
         for pair in CENTRE_PAIRS:
             with Horizontal(classes="pair"):
                 for key in pair:
-                    box = Input(str(getattr(policy, key) or ""), max_length=CENTRE_TEXT.get(key, MATTER_TEXT), id=key,
-                                placeholder=t(f"setup.centre.{key}_placeholder"))
+                    box = Input(
+                        str(getattr(policy, key) or ""),
+                        max_length=CENTRE_TEXT.get(key, MATTER_TEXT),
+                        id=key,
+                        placeholder=t(f"setup.centre.{key}_placeholder"),
+                    )
                     yield from field(f"setup.centre.{key}", box, key)
             if pair == ("centre_name",):
                 yield Prose(id="title-preview", classes="note")
@@ -380,8 +488,11 @@ class CentreDialog(FormDialog):
     def name_typed(self) -> None:
         """How the slips' titles will read, or that they will lack the centre's name."""
         name = self.value("centre_name").strip()
-        text = (t("setup.centre.title_preview", title=name + printing.TITLES["notice"]) if name
-                else t("setup.centre.no_name"))
+        text = (
+            t("setup.centre.title_preview", title=name + printing.TITLES["notice"])
+            if name
+            else t("setup.centre.no_name")
+        )
         self.query_one("#title-preview", Prose).show(text)
 
     def save(self) -> None:
@@ -407,8 +518,10 @@ class CsvDialog(FormDialog):
         self.count = 0
         verb = "import" if importing else "export"
         bindings = self._bindings.key_to_bindings
-        bindings["ctrl+s"] = [replace(b, description=t(f"setup.key.{verb}"), tooltip=t(f"setup.key.{verb}_tip"))
-                              for b in bindings["ctrl+s"]]
+        bindings["ctrl+s"] = [
+            replace(b, description=t(f"setup.key.{verb}"), tooltip=t(f"setup.key.{verb}_tip"))
+            for b in bindings["ctrl+s"]
+        ]
 
     def title_text(self) -> str:
         return t("setup.csv.import_title" if self.importing else "setup.csv.export_title")
@@ -442,23 +555,34 @@ class ReviewDialog(FormDialog):
         self.decision = decision
         self.result: Violation | None = None
         bindings = self._bindings.key_to_bindings
-        bindings["ctrl+s"] = [replace(b, description=t(f"setup.key.{decision}"),
-                                      tooltip=t(f"setup.key.{decision}_tip")) for b in bindings["ctrl+s"]]
+        bindings["ctrl+s"] = [
+            replace(b, description=t(f"setup.key.{decision}"), tooltip=t(f"setup.key.{decision}_tip"))
+            for b in bindings["ctrl+s"]
+        ]
 
     def title_text(self) -> str:
         return t(f"setup.review.{self.decision}_title")
 
     def header_text(self) -> str:
         v = self.violation
-        return t("setup.review.header", rule=v.rule, who=who(v.staff, self.desk.staff()),
-                 case=v.case_no or t("setup.none"), at=v.at.strftime("%Y-%m-%d %H:%M"))
+        return t(
+            "setup.review.header",
+            rule=v.rule,
+            who=who(v.staff, self.desk.staff()),
+            case=v.case_no or t("setup.none"),
+            at=v.at.strftime("%Y-%m-%d %H:%M"),
+        )
 
     def compose_body(self) -> ComposeResult:
         yield Prose(finding_text(self.violation), classes="finding")
         yield label(f"setup.review.{self.decision}_hint").add_class("note")
-        yield from field("setup.review.reason", Input(max_length=LIMITS["text"], id="reason",
-                                                      placeholder=t("setup.review.reason_placeholder")), "reason")
+        yield from field(
+            "setup.review.reason",
+            Input(max_length=LIMITS["text"], id="reason", placeholder=t("setup.review.reason_placeholder")),
+            "reason",
+        )
 
     def save(self) -> None:
-        self.result = self.desk.review(self.violation.id, self.supervisor.code, decision=self.decision,
-                                       reason=self.value("reason"))
+        self.result = self.desk.review(
+            self.violation.id, self.supervisor.code, decision=self.decision, reason=self.value("reason")
+        )

@@ -64,8 +64,14 @@ TREND = (("received", "cyan"), ("resolved", "green"), ("overdue", "red"))
 STAFF_COLUMNS = ("code", "name", "received", "owned", "resolved", "on_time", "response", "violations")
 STAFF_KEYS = {"on_time": "on_time_rate", "response": "median_first_response_minutes"}
 TEXT_COLUMNS = ("code", "name")  # sorted A→Z first; numbers largest first
-STAFF_FIGURE = {"received": "received", "owned": "owned", "resolved": "resolved", "on_time": "on_time",
-                "response": "responded", "violations": "violations"}
+STAFF_FIGURE = {
+    "received": "received",
+    "owned": "owned",
+    "resolved": "resolved",
+    "on_time": "on_time",
+    "response": "responded",
+    "violations": "violations",
+}
 RATING_STYLE = {5: "green", 4: "green", 3: "yellow", 2: "red", 1: "bold red"}
 
 
@@ -73,8 +79,12 @@ def localise_summary(node: DOMNode) -> None:
     """The summary's bindings name their words by catalogue key (`summary.key.…`): show them translated."""
     bindings = node._bindings.key_to_bindings
     for key, listed in bindings.items():
-        bindings[key] = [replace(b, description=t(b.description), tooltip=t(b.tooltip) if b.tooltip else "")
-                         if b.description.startswith("summary.key.") else b for b in listed]
+        bindings[key] = [
+            replace(b, description=t(b.description), tooltip=t(b.tooltip) if b.tooltip else "")
+            if b.description.startswith("summary.key.")
+            else b
+            for b in listed
+        ]
 
 
 def percent(rate: float | None) -> str:
@@ -101,8 +111,9 @@ def spark(values: Sequence[int], cells: int, rows: int, style: str) -> list[Text
         level = max(level, 1) if values[index] else level
         for row in range(rows):
             filled = level - (rows - 1 - row) * 8  # eighths of this line; the bottom line is the last
-            lines[row].append(BLOCKS[max(0, min(8, filled))],
-                              style=f"bold {style}" if index == len(values) - 1 else style)
+            lines[row].append(
+                BLOCKS[max(0, min(8, filled))], style=f"bold {style}" if index == len(values) - 1 else style
+            )
     return lines
 
 
@@ -121,10 +132,22 @@ class SummaryScreen(Screen[None]):
     CSS_PATH = "summary.tcss"
     AUTO_FOCUS = "#figures"
     BINDINGS = [
-        Binding("left_square_bracket", "day(-1)", "summary.key.previous", id="previous",
-                tooltip="summary.key.previous_tip", key_display="["),
-        Binding("right_square_bracket", "day(1)", "summary.key.next", id="next", tooltip="summary.key.next_tip",
-                key_display="]"),
+        Binding(
+            "left_square_bracket",
+            "day(-1)",
+            "summary.key.previous",
+            id="previous",
+            tooltip="summary.key.previous_tip",
+            key_display="[",
+        ),
+        Binding(
+            "right_square_bracket",
+            "day(1)",
+            "summary.key.next",
+            id="next",
+            tooltip="summary.key.next_tip",
+            key_display="]",
+        ),
         Binding("p", "day(-1)", "summary.key.previous", show=False),
         Binding("n", "day(1)", "summary.key.next", show=False),
         # ← / → beat the tables' own scrolling, except in the date field and the staff table (a cell cursor).
@@ -134,8 +157,7 @@ class SummaryScreen(Screen[None]):
         Binding("g", "goto", "summary.key.goto", id="goto", tooltip="summary.key.goto_tip"),
         Binding("enter", "drill", "summary.key.drill", id="drill", tooltip="summary.key.drill_tip", priority=True),
         Binding("s", "sort", "summary.key.sort", id="sort", tooltip="summary.key.sort_tip"),
-        Binding("S", "reverse", "summary.key.reverse", id="reverse", tooltip="summary.key.reverse_tip",
-                show=False),
+        Binding("S", "reverse", "summary.key.reverse", id="reverse", tooltip="summary.key.reverse_tip", show=False),
         Binding("escape", "cancel", "summary.key.cancel", id="cancel", tooltip="summary.key.cancel_tip"),
     ]
 
@@ -207,8 +229,10 @@ class SummaryScreen(Screen[None]):
         if not self.figures:
             return
         today = self.desk.now().date()
-        title = Text(t("summary.title", day=self.day.isoformat(),
-                       weekday=t(f"app.weekday.{WEEKDAYS[self.day.weekday()]}")), style="bold")
+        title = Text(
+            t("summary.title", day=self.day.isoformat(), weekday=t(f"app.weekday.{WEEKDAYS[self.day.weekday()]}")),
+            style="bold",
+        )
         if self.day == today:
             title.append(t("summary.today"), style="bold green")
         self.query_one("#title", Static).update(title)
@@ -239,8 +263,10 @@ class SummaryScreen(Screen[None]):
             "open": (s["open"], ""),
             "overdue": (len(s["overdue"]), ""),
             "due_tomorrow": (len(s["due_tomorrow"]), s["next_working_day"][5:]),
-            "bad_ratings": (len(s["bad_ratings"]), t("summary.figure.remedied", count=remedied)
-                            if s["bad_ratings"] else ""),
+            "bad_ratings": (
+                len(s["bad_ratings"]),
+                t("summary.figure.remedied", count=remedied) if s["bad_ratings"] else "",
+            ),
             "violations": (s["violations"]["total"], ""),  # its open reviews: under the rules' bars
         }
         rows = []
@@ -248,9 +274,14 @@ class SummaryScreen(Screen[None]):
             number, note = values[path]
             words = t(f"summary.figure.{label}")
             alarm = path in ("overdue", "bad_ratings", "violations", "second_notices") and bool(number)
-            rows.append((path or "-", Text(words), Text("" if number is None else str(number),
-                                                          style="bold red" if alarm else "bold"),
-                         Text(note, style="dim")))
+            rows.append(
+                (
+                    path or "-",
+                    Text(words),
+                    Text("" if number is None else str(number), style="bold red" if alarm else "bold"),
+                    Text(note, style="dim"),
+                )
+            )
         table = self.query_one("#figures", DataTable)
         width = self.inner_width(table)
         # The labels whole where they fit, the numbers always; the notes take what is left.
@@ -272,8 +303,10 @@ class SummaryScreen(Screen[None]):
         s = self.figures
         channels = [(f"by_channel/{c}", t(f"channel.{c}"), s["by_channel"].get(c, 0), "cyan") for c in CHANNELS]
         kinds = [(f"by_kind/{k}", t(f"kind.{k}"), s["by_kind"].get(k, 0), "cyan") for k in KINDS]
-        ratings = [(f"ratings/{level}", t(f"follow.rate.levels.{level}"), s["ratings"].get(str(level), 0),
-                    RATING_STYLE[level]) for level in range(5, 0, -1)]
+        ratings = [
+            (f"ratings/{level}", t(f"follow.rate.levels.{level}"), s["ratings"].get(str(level), 0), RATING_STYLE[level])
+            for level in range(5, 0, -1)
+        ]
         rules = [(f"violations/{rule}", rule_label(rule), n, "red") for rule, n in s["violations"]["by_rule"].items()]
         self.fill_bars("channels", channels)
         self.fill_bars("kinds", kinds)
@@ -283,15 +316,18 @@ class SummaryScreen(Screen[None]):
         satisfied = sum(s["ratings"][k] for k in ("3", "4", "5"))
         self.query_one("#satisfaction", Static).update(
             Text(t("summary.satisfaction", rate=percent(s["satisfaction_rate"]), satisfied=satisfied, rated=rated))
-            if rated else Text(t("summary.no_ratings"), style="dim"))
+            if rated
+            else Text(t("summary.no_ratings"), style="dim")
+        )
         v = s["violations"]
         self.query_one("#violations", DataTable).display = bool(rules)
         note = self.query_one("#violations-note", Static)
         if not rules:
             note.update(Text(t("summary.no_violations"), style="dim"))
         else:
-            note.update(Text(t("summary.open_reviews", count=v["open_reviews"]), style="bold" if v["open_reviews"]
-                             else "dim"))
+            note.update(
+                Text(t("summary.open_reviews", count=v["open_reviews"]), style="bold" if v["open_reviews"] else "dim")
+            )
 
     def fill_bars(self, table_id: str, rows: Sequence[tuple[str, str, int, str]]) -> None:
         """A table of labelled numbers, each with a bar scaled to the largest of the table."""
@@ -299,8 +335,10 @@ class SummaryScreen(Screen[None]):
         width = self.inner_width(table)
         number_cells = max([1] + [len(str(n)) for _, _, n, _ in rows])
         bar_least = 6  # a bar keeps this many cells; a label longer than the rest is cut
-        label_cells = min(max([1] + [cell_len(words) for _, words, _, _ in rows]),
-                          max(4, width - number_cells - 3 * CELL_PADDING - bar_least))
+        label_cells = min(
+            max([1] + [cell_len(words) for _, words, _, _ in rows]),
+            max(4, width - number_cells - 3 * CELL_PADDING - bar_least),
+        )
         bar_cells = max(1, width - label_cells - number_cells - 3 * CELL_PADDING)
         most = max([0] + [n for _, _, n, _ in rows])
         kept = self.cursor_key(table)
@@ -309,8 +347,12 @@ class SummaryScreen(Screen[None]):
         table.add_column("number", width=number_cells, key="number")
         table.add_column("bar", width=bar_cells, key="bar")
         for key, words, n, style in rows:
-            table.add_row(Text(cut(words, label_cells)), Text(str(n), justify="right", style="bold"),
-                          bar(n, most, bar_cells, style), key=key)
+            table.add_row(
+                Text(cut(words, label_cells)),
+                Text(str(n), justify="right", style="bold"),
+                bar(n, most, bar_cells, style),
+                key=key,
+            )
         self.restore_cursor(table, kept)
 
     def show_trend(self) -> None:
@@ -326,15 +368,29 @@ class SummaryScreen(Screen[None]):
             rows = (room - 1 - (len(TREND) - 1)) // len(TREND)
         labels = {name: t(f"summary.trend.{name}") for name, _ in TREND}
         label_cells = max(cell_len(words) for words in labels.values()) + 1
-        tails = {name: t("summary.trend.day", value=trend[-1][name] if trend else 0) + "  " +
-                 t("summary.trend.max", value=max([0] + [d[name] for d in trend])) for name, _ in TREND}
+        tails = {
+            name: t("summary.trend.day", value=trend[-1][name] if trend else 0)
+            + "  "
+            + t("summary.trend.max", value=max([0] + [d[name] for d in trend]))
+            for name, _ in TREND
+        }
         tail_cells = max(cell_len(words) for words in tails.values()) + 1
         cells = max(TREND_DAYS // 3, width - label_cells - tail_cells)
-        self.query_one("#trend", Static).update(self.trend_text(trend, labels, tails, label_cells, cells, rows,
-                                                                      gap=gap))
+        self.query_one("#trend", Static).update(
+            self.trend_text(trend, labels, tails, label_cells, cells, rows, gap=gap)
+        )
 
-    def trend_text(self, trend: Sequence[dict[str, Any]], labels: dict[str, str], tails: dict[str, str],
-                   label_cells: int, cells: int, rows: int, *, gap: bool = False) -> Text:
+    def trend_text(
+        self,
+        trend: Sequence[dict[str, Any]],
+        labels: dict[str, str],
+        tails: dict[str, str],
+        label_cells: int,
+        cells: int,
+        rows: int,
+        *,
+        gap: bool = False,
+    ) -> Text:
         """Three charts, `rows` lines high each (a blank line between them when `gap`), a date axis under them."""
         out = Text(no_wrap=True, overflow="crop")
         for n, (name, style) in enumerate(TREND):
@@ -359,8 +415,10 @@ class SummaryScreen(Screen[None]):
     def show_staff(self) -> None:
         # A past day's summary names only who was on the roster then; name them as the roster does now.
         roster = self.desk.staff()
-        rows = [{**r, "name": roster[r["code"]].name} if r["code"] in roster and r["name"] == r["code"] else r
-                for r in self.figures["staff"]]
+        rows = [
+            {**r, "name": roster[r["code"]].name} if r["code"] in roster and r["name"] == r["code"] else r
+            for r in self.figures["staff"]
+        ]
 
         def value(row: dict[str, Any], column: str) -> Any:
             return row[STAFF_KEYS.get(column, column)]
@@ -380,13 +438,14 @@ class SummaryScreen(Screen[None]):
         for row in known + unknown:
             on_time, response = row["on_time_rate"], row["median_first_response_minutes"]
             table.add_row(
-                Text(row["code"]), Text(row["name"]),
+                Text(row["code"]),
+                Text(row["name"]),
                 *(Text(str(row[c]), justify="right") for c in ("received", "owned", "resolved")),
                 Text(percent(on_time), justify="right"),
-                Text(t("summary.none") if response is None else t("summary.minutes", value=response),
-                     justify="right"),
+                Text(t("summary.none") if response is None else t("summary.minutes", value=response), justify="right"),
                 Text(str(row["violations"]), justify="right", style="bold red" if row["violations"] else ""),
-                key=row["code"])
+                key=row["code"],
+            )
         if kept is not None and table.row_count:
             table.cursor_coordinate = kept
 
@@ -555,4 +614,3 @@ def parse_day(text: str, near: date) -> date:
     if len(parts) != 3 or not all(p.isdigit() for p in parts):
         raise ValueError(text)
     return date(int(parts[0]), int(parts[1]), int(parts[2]))
-

@@ -37,8 +37,9 @@ class SummaryCasesScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape", "close", "summary.key.close", id="close", tooltip="summary.key.close_tip"),
         Binding("q", "close", "summary.key.close", show=False),
-        Binding("enter", "history", "summary.key.history", id="history", tooltip="summary.key.history_tip",
-                priority=True),
+        Binding(
+            "enter", "history", "summary.key.history", id="history", tooltip="summary.key.history_tip", priority=True
+        ),
     ]
 
     def __init__(self, desk: Desk, day: date, figure: str, label: str) -> None:
@@ -63,7 +64,8 @@ class SummaryCasesScreen(ModalScreen[None]):
         self.lines = self.desk.figure_cases(self.day, self.figure)
         self.staff = self.desk.staff()
         self.query_one("#frame", Vertical).border_title = t(
-            "summary.cases.title", figure=self.label, day=self.day.isoformat(), count=len(self.lines))
+            "summary.cases.title", figure=self.label, day=self.day.isoformat(), count=len(self.lines)
+        )
         self.show()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -78,12 +80,21 @@ class SummaryCasesScreen(ModalScreen[None]):
         calendar = self.desk.calendar
         rows = []
         for line, at in self.lines:
-            when = t("summary.none") if at is None else at.strftime("%H:%M" if at.date() == self.day else
-                                                                      "%Y-%m-%d %H:%M")
+            when = (
+                t("summary.none") if at is None else at.strftime("%H:%M" if at.date() == self.day else "%Y-%m-%d %H:%M")
+            )
             visitor = line.visitor_name if line.visitor_name is not None else t("summary.anonymous")
-            rows.append({"no": Text(line.no), "at": Text(when), "status": Text(t(f"status.{line.status}")),
-                         "owner": Text(staff_name(line.owner, self.staff)), "visitor": Text(visitor),
-                         "summary": Text(" ".join(line.summary.split())), "due": self.due(line, today, calendar)})
+            rows.append(
+                {
+                    "no": Text(line.no),
+                    "at": Text(when),
+                    "status": Text(t(f"status.{line.status}")),
+                    "owner": Text(staff_name(line.owner, self.staff)),
+                    "visitor": Text(visitor),
+                    "summary": Text(" ".join(line.summary.split())),
+                    "due": self.due(line, today, calendar),
+                }
+            )
         widths = {c: max([cell_len(t(f"summary.cases.{c}"))] + [r[c].cell_len for r in rows]) for c in COLUMNS}
         room = (self.size.width * 96 // 100) - FRAME - CELL_PADDING * len(COLUMNS)
         widths["visitor"] = min(widths["visitor"], 16)
@@ -93,8 +104,11 @@ class SummaryCasesScreen(ModalScreen[None]):
         for column in COLUMNS:
             table.add_column(Text(t(f"summary.cases.{column}")), width=widths[column], key=column)
         for i, row in enumerate(rows):
-            cells = {**row, "visitor": Text(cut(row["visitor"].plain, widths["visitor"])),
-                     "summary": Text(cut(row["summary"].plain, widths["summary"]))}
+            cells = {
+                **row,
+                "visitor": Text(cut(row["visitor"].plain, widths["visitor"])),
+                "summary": Text(cut(row["summary"].plain, widths["summary"])),
+            }
             table.add_row(*(cells[c] for c in COLUMNS), key=str(i))
         if rows:
             table.move_cursor(row=min(kept, len(rows) - 1))

@@ -94,7 +94,8 @@ class TypedKeys(App[Any]):
         quiet = 0
         while quiet < KEY_SETTLE_YIELDS and time.monotonic() < deadline:
             await asyncio.sleep(0)
-            busy = any(not isinstance(message, events.Key) or message is key
-                       for pump in nodes for message in queued(pump))
+            busy = any(
+                not isinstance(message, events.Key) or message is key for pump in nodes for message in queued(pump)
+            )
             quiet = 0 if busy else quiet + 1
         self.post_message(KeyTurn(key))

@@ -58,8 +58,7 @@ class ViolationsScreen(Screen[None]):
     AUTO_FOCUS = "#violations"
     BINDINGS = [
         Binding("enter", "history", "setup.key.case", id="case", tooltip="setup.key.case_tip", priority=True),
-        Binding("c", "review('confirm')", "setup.key.confirm", id="confirm_violation",
-                tooltip="setup.key.confirm_tip"),
+        Binding("c", "review('confirm')", "setup.key.confirm", id="confirm_violation", tooltip="setup.key.confirm_tip"),
         Binding("x", "review('excuse')", "setup.key.excuse", id="excuse", tooltip="setup.key.excuse_tip"),
         Binding("a", "show_all", "setup.key.all", id="show_all", tooltip="setup.key.all_tip"),
         Binding("s", "by_staff", "setup.key.by_staff", id="by_staff", tooltip="setup.key.by_staff_tip"),
@@ -120,14 +119,25 @@ class ViolationsScreen(Screen[None]):
 
     def show(self) -> None:
         pool = self.pool()
-        self.shown = sorted((v for v in pool if (self.staff_filter is None or v.staff == self.staff_filter)
-                             and (self.rule_filter is None or v.rule == self.rule_filter)),
-                            key=lambda v: (v.staff or "", v.rule, v.at, v.id))
+        self.shown = sorted(
+            (
+                v
+                for v in pool
+                if (self.staff_filter is None or v.staff == self.staff_filter)
+                and (self.rule_filter is None or v.rule == self.rule_filter)
+            ),
+            key=lambda v: (v.staff or "", v.rule, v.at, v.id),
+        )
         open_count = sum(1 for v in self.everything if v.review is None)
         bar = Text(t("setup.violations.bar", open=open_count, total=len(self.everything)), style="bold")
         bar.append("  ·  " + t("setup.violations.showing_all" if self.all else "setup.violations.showing_open"))
-        bar.append("  ·  " + t("setup.violations.staff_filter", who=who(self.staff_filter, self.staff)
-                                 if self.staff_filter else t("setup.violations.everyone")))
+        bar.append(
+            "  ·  "
+            + t(
+                "setup.violations.staff_filter",
+                who=who(self.staff_filter, self.staff) if self.staff_filter else t("setup.violations.everyone"),
+            )
+        )
         bar.append("  ·  " + t("setup.violations.rule_filter", rule=self.rule_filter or t("setup.violations.every")))
         self.query_one("#bar", Static).update(bar)
         table = self.query_one("#violations", DataTable)
@@ -160,8 +170,9 @@ class ViolationsScreen(Screen[None]):
 
     def widths(self, rows: list[dict[str, Text]]) -> dict[str, int]:
         """Every column as wide as its widest cell; what was found takes the rest of the line."""
-        widths = {c: max([Text(t(f"setup.violations.col.{c}")).cell_len] + [r[c].cell_len for r in rows])
-                  for c in COLUMNS}
+        widths = {
+            c: max([Text(t(f"setup.violations.col.{c}")).cell_len] + [r[c].cell_len for r in rows]) for c in COLUMNS
+        }
         fixed = sum(widths[c] for c in COLUMNS if c != "what")
         widths["what"] = max(WHAT_AT_LEAST, self.size.width - fixed - CELL_PADDING * len(COLUMNS) - SCROLLBAR)
         return widths
@@ -176,15 +187,20 @@ class ViolationsScreen(Screen[None]):
         panel.border_title = t("setup.violations.rule_title_of", rule=v.rule, name=name)
         self.query_one("#rule-text", Prose).show(text)
         self.query_one("#rule-source", Prose).show(t("setup.violations.source", source=source), style="dim")
-        self.query_one("#finding", Prose).show(t("setup.violations.finding", what=finding_text(v),
-                                                 case=v.case_no or t("setup.none")))
+        self.query_one("#finding", Prose).show(
+            t("setup.violations.finding", what=finding_text(v), case=v.case_no or t("setup.none"))
+        )
         if v.review is None:
             reviewed = t("setup.violations.not_reviewed")
         else:
             at = v.review["at"]
-            reviewed = t("setup.violations.reviewed", decision=review_cell(v).plain,
-                         who=who(v.review["by"], self.staff), at=at.strftime("%Y-%m-%d %H:%M") if at else "",
-                         reason=" ".join(str(v.review["reason"] or "").split()))
+            reviewed = t(
+                "setup.violations.reviewed",
+                decision=review_cell(v).plain,
+                who=who(v.review["by"], self.staff),
+                at=at.strftime("%Y-%m-%d %H:%M") if at else "",
+                reason=" ".join(str(v.review["reason"] or "").split()),
+            )
         self.query_one("#reviewed", Prose).show(reviewed, style="bold")
 
     def current(self) -> Violation | None:
@@ -250,8 +266,9 @@ class ViolationsScreen(Screen[None]):
             if saved:
                 fresh = next((x for x in self.desk.violations(case_no=v.case_no) if x.id == v.id), None)
                 key = "setup.review.saved_repeat" if fresh is not None and fresh.repeat else "setup.review.saved"
-                self.notify(t(key, rule=v.rule, who=who(v.staff, self.staff),
-                              decision=t(f"setup.review.word.{decision}")))
+                self.notify(
+                    t(key, rule=v.rule, who=who(v.staff, self.staff), decision=t(f"setup.review.word.{decision}"))
+                )
             self.action_refresh()
 
         self.app.push_screen(ReviewDialog(self.desk, self.supervisor, v, decision), after)
@@ -308,28 +325,60 @@ class StaffRecordScreen(ModalScreen[None]):
         totals = Counter[str]()
         for m in months:
             totals.update({k: m[k] for k in ("total", "confirmed", "repeat", "excused", "open")})
-        self.query_one("#record-summary", Static).update(Text(t(
-            "setup.record.summary", total=totals["total"], confirmed=totals["confirmed"], repeat=totals["repeat"],
-            excused=totals["excused"], open=totals["open"], months=self.desk.policy.repeat_months), style="bold"))
+        self.query_one("#record-summary", Static).update(
+            Text(
+                t(
+                    "setup.record.summary",
+                    total=totals["total"],
+                    confirmed=totals["confirmed"],
+                    repeat=totals["repeat"],
+                    excused=totals["excused"],
+                    open=totals["open"],
+                    months=self.desk.policy.repeat_months,
+                ),
+                style="bold",
+            )
+        )
         # The frame is 96% of the screen, less its border and padding; the last column of each table takes the rest.
         room = int(self.app.size.width * 0.96) - 4 - SCROLLBAR
         sep = t("setup.list_sep")
-        month_rows = [[Text(m["month"]), Text(str(m["total"])), Text(str(m["confirmed"])),
-                       Text(str(m["repeat"]), style="bold red" if m["repeat"] else ""), Text(str(m["excused"])),
-                       Text(str(m["open"])), Text(sep.join(f"{rule}×{n}" for rule, n in sorted(m["rules"].items())))]
-                      for m in reversed(months)]  # the latest month first
+        month_rows = [
+            [
+                Text(m["month"]),
+                Text(str(m["total"])),
+                Text(str(m["confirmed"])),
+                Text(str(m["repeat"]), style="bold red" if m["repeat"] else ""),
+                Text(str(m["excused"])),
+                Text(str(m["open"])),
+                Text(sep.join(f"{rule}×{n}" for rule, n in sorted(m["rules"].items()))),
+            ]
+            for m in reversed(months)
+        ]  # the latest month first
         self.fill("#months", self.MONTH_COLUMNS, "setup.record.col", month_rows, room)
-        listing = [[Text(v.at.strftime("%Y-%m-%d %H:%M")), Text(f"{v.rule} {rule_text(v.rule)[0]}"),
-                    Text(v.case_no or t("setup.none")), Text(" ".join(finding_text(v).split())), review_cell(v)]
-                   for v in reversed(found)]
-        self.fill("#all", ("at", "rule", "case", "review", "what"), "setup.violations.col",
-                  [[*r[:3], r[4], r[3]] for r in listing], room)
+        listing = [
+            [
+                Text(v.at.strftime("%Y-%m-%d %H:%M")),
+                Text(f"{v.rule} {rule_text(v.rule)[0]}"),
+                Text(v.case_no or t("setup.none")),
+                Text(" ".join(finding_text(v).split())),
+                review_cell(v),
+            ]
+            for v in reversed(found)
+        ]
+        self.fill(
+            "#all",
+            ("at", "rule", "case", "review", "what"),
+            "setup.violations.col",
+            [[*r[:3], r[4], r[3]] for r in listing],
+            room,
+        )
 
     def fill(self, selector: str, columns: tuple[str, ...], words: str, rows: list[list[Text]], room: int) -> None:
         """A table whose columns are as wide as their cells, the last one cut to what is left of `room`."""
         table = self.query_one(selector, DataTable)
-        widths = [max([Text(t(f"{words}.{c}")).cell_len] + [r[i].cell_len for r in rows])
-                  for i, c in enumerate(columns)]
+        widths = [
+            max([Text(t(f"{words}.{c}")).cell_len] + [r[i].cell_len for r in rows]) for i, c in enumerate(columns)
+        ]
         widths[-1] = max(WHAT_AT_LEAST, room - sum(widths[:-1]) - CELL_PADDING * len(columns))
         for column, width in zip(columns, widths, strict=True):
             table.add_column(Text(t(f"{words}.{column}")), width=width, key=column)

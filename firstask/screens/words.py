@@ -37,8 +37,10 @@ def staff_name(code: str | None, staff: Mapping[str, Staff]) -> str:
 # punctuation with what follows it and closing punctuation with what precedes it.
 _OPENING = "([{<（「『“‘《〈【"
 _CLOSING = ")]}>,.;:!?，。、；：）」』”’》〉】！？%"
-_PIECES = re.compile(rf"[{re.escape(_OPENING)}]*(?:[\u2e80-\uffef]|[^\s\u2e80-\uffef]+)[{re.escape(_CLOSING)}]*\s*"
-                     r"|\s+")
+_PIECES = re.compile(
+    rf"[{re.escape(_OPENING)}]*(?:[\u2e80-\uffef]|[^\s\u2e80-\uffef]+)[{re.escape(_CLOSING)}]*\s*"
+    r"|\s+"
+)
 _NUMBERED = re.compile(r"\s*\d+\.\s")
 
 
