@@ -30,6 +30,7 @@ test: $(VENV)/.installed
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check firstask tests bench tools
+	$(BIN)/ruff format --check firstask tests bench tools
 	$(BIN)/mypy firstask
 
 clean-demo:

@@ -124,9 +124,10 @@ def official_table(years: Iterable[int]) -> dict[str, Any]:
     """
     import holidays
 
-    out: dict[str, Any] = {"source": f"holidays {holidays.__version__}, China", "years": {}}
+    version = holidays.__version__  # type: ignore[attr-defined]
+    out: dict[str, Any] = {"source": f"holidays {version}, China", "years": {}}
     for year in years:
-        lib = holidays.China(years=year, expand=False)
+        lib = holidays.China(years=year, expand=False)  # type: ignore[attr-defined]
         closed, working = [], []
         day = date(year, 1, 1)
         while day.year == year:
@@ -255,7 +256,7 @@ class WorkCalendar:
         except KeyError:
             import holidays
 
-            lib = holidays.China(years=year, expand=False)
+            lib: holidays.HolidayBase = holidays.China(years=year, expand=False)  # type: ignore[attr-defined]
             self._library[year] = lib
             return lib
 

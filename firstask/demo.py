@@ -163,7 +163,7 @@ class Month:
         return person
 
     def present_clerk(self, but: str | None = None) -> str:
-        return self.rng.choice([c for c in self.clerks if c not in self.absent and c != but] or self.clerks)
+        return str(self.rng.choice([c for c in self.clerks if c not in self.absent and c != but] or self.clerks))
 
     # --- a day -----------------------------------------------------------------------------------------------
 

@@ -266,7 +266,7 @@ class _Fonts:
     def width(self, text: str, size: float) -> float:
         from reportlab.pdfbase import pdfmetrics
 
-        return sum(pdfmetrics.stringWidth(piece, font, size) for font, piece in self.runs(text))
+        return float(sum(pdfmetrics.stringWidth(piece, font, size) for font, piece in self.runs(text)))
 
 
 @cache
@@ -389,7 +389,7 @@ class _Page:
 
     @property
     def room(self) -> float:
-        return self.width - 2 * MARGIN
+        return float(self.width - 2 * MARGIN)
 
     def measure(self, size: float) -> Callable[[str], float]:
         return lambda s: self.fonts.width(s, size)

@@ -708,7 +708,8 @@ class Store:
         return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
     def meta(self, key: str) -> str | None:
-        return self.scalar("SELECT value FROM meta WHERE key = ?", (key,))
+        value = self.scalar("SELECT value FROM meta WHERE key = ?", (key,))
+        return None if value is None else str(value)
 
     def set_meta(self, key: str, value: str) -> None:
         self.conn.execute(
@@ -888,7 +889,8 @@ class Store:
 
     def first_event_at(self, no: str, action: str) -> str | None:
         """When a case first had an action (its first notice, say), or None."""
-        return self.scalar("SELECT at FROM events WHERE case_no = ? AND action = ? ORDER BY seq LIMIT 1", (no, action))
+        at = self.scalar("SELECT at FROM events WHERE case_no = ? AND action = ? ORDER BY seq LIMIT 1", (no, action))
+        return None if at is None else str(at)
 
     def declines_to(self, code: str, since: str) -> list[dict[str, Any]]:
         """Hand-offs declined back to `code` since a moment: (case_no, at, by_staff, reason), oldest first."""

@@ -84,7 +84,7 @@ class DeskDriver(LinuxDriver):
     # --- SIGHUP ----------------------------------------------------------------------------------------------------
 
     def start_application_mode(self) -> None:
-        super().start_application_mode()
+        super().start_application_mode()  # type: ignore[no-untyped-call]
         loop = asyncio.get_running_loop()
         previous = signal.getsignal(signal.SIGHUP)
         try:
