@@ -7,6 +7,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from collections.abc import Iterable
 from typing import Any
 
 LANGUAGES = ("zh", "en")
@@ -73,3 +74,14 @@ def t(key: str, lang: str | None = None, /, **params: Any) -> str:
         return text.format(**values)
     except (KeyError, IndexError, ValueError):
         return text
+
+
+def join(items: Iterable[str], lang: str | None = None) -> str:
+    """Items joined as the language joins a list: `甲、乙` in Chinese, `A, B` in English."""
+    return t("common.list_sep", lang).join(items)
+
+
+def name_and_code(name: str | None, code: str, lang: str | None = None) -> str:
+    """A staff member as every list, slip and report names them: `张三（w01）`, `Zhang San (w01)`; the code alone
+    when the name is not known."""
+    return t("common.name_code", lang, name=name, code=code) if name else code
