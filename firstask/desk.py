@@ -734,11 +734,9 @@ class Desk:
             "org": clean(org, "org"),
             "address": clean(address, "address"),
             "anonymous": bool(anonymous),
-            "about_staff": clean(about_staff, "code") or None,
+            "about_staff": rules.complaint_subject(kind, clean(about_staff, "code")),
             "matter": clean(matter, "code") or None,
         }
-        if anonymous and any(params[k] for k in ("visitor_name", "phone", "id_number")):
-            raise RuleError("REG-2", "reg2.anonymous_contact", field="anonymous")
         now = self.now()
         with self.store.write() as s:
             ctx = self._context(by, params)
@@ -846,7 +844,7 @@ class Desk:
                 "extra": p["extra"],
                 "presented": p["presented"],
                 "applies": p["applies"],
-                "second": _asks_anew(case, p["items"]),
+                "second": bool(rules.asked_anew(case, p["items"])),
             }
             text = self._notice_text(case, ctx, now, p["items"], p["presented"])
             detail["document"] = self._print(
@@ -866,10 +864,7 @@ class Desk:
         applies: Iterable[str] = (),
         expect: int | None = None,
     ) -> Case:
-        try:
-            mats = [(clean(m[0], "item"), m[1]) for m in materials]
-        except (TypeError, IndexError) as e:
-            raise RuleError("TIME-1", "time1.material_name", field="materials") from e
+        mats = [(clean(name, "item"), kind) for name, kind in rules.material_pairs(materials)]
         params = {"materials": mats, "days": days, "applies": clean_list(applies, "applies")}
 
         def apply(case: CaseState, ctx: Context, now: datetime) -> tuple[Changes, Detail]:
@@ -1142,23 +1137,16 @@ class Desk:
             row = s.one("SELECT * FROM violations WHERE id = ?", (violation_id,))
             if row is None:
                 raise RuleError("INPUT", "input.unknown_violation", id=str(violation_id))
-            if not ctx.actor.is_supervisor:
-                raise RuleError("ACC-1", "acc1.supervisor")
-            if decision not in ("confirm", "excuse"):
-                raise RuleError("ACC-1", "acc1.decision", field="decision")
-            if not reason:
-                raise RuleError("ACC-1", "acc1.reason", field="reason")
-            if row["decision"]:
-                raise RuleError("ACC-1", "acc1.reviewed", id=str(violation_id))
+            for refused in rules.acc_1_review(ctx.actor, decision, reason, bool(row["decision"])):
+                raise RuleError(refused.rule, refused.key, field=refused.field, id=str(violation_id))
             repeat = False
             if decision == "confirm" and row["staff"]:
-                at = datetime.fromisoformat(row["at"])
-                months = self.policy.repeat_months
+                since, until = rules.repeat_window(datetime.fromisoformat(row["at"]), self.policy.repeat_months)
                 repeat = (
                     s.scalar(
                         "SELECT count(*) FROM violations WHERE staff = ? AND decision = 'confirm' AND id != ? "
                         "AND at >= ? AND at <= ?",
-                        (row["staff"], violation_id, _iso(_months_before(at, months)), _iso(_months_after(at, months))),
+                        (row["staff"], violation_id, _iso(since), _iso(until)),
                     )
                     > 0
                 )
@@ -1888,6 +1876,11 @@ class Desk:
         due = rules.due_date(self.now().date(), limit, self.calendar)
         return due, not self.calendar.is_confirmed(due.year)
 
+    def preview_route(self, no: str, to: str, by: str) -> str:
+        """Whom a hand-off of this case from `by` to `to` would reach (HO-2): `to`, or `to`'s backup when `to` is away,
+        asked of the rules with the case as it stands."""
+        return rules.handoff_route(self._state_of(no), to, self._context(by, {}))
+
     def preview_extend(self, no: str, days: int) -> tuple[date, bool]:
         """The due date extending this case by `days` working days would set, and whether it is provisional."""
         case = self._state_of(no)
@@ -2327,12 +2320,6 @@ def centre_of(policy: Policy) -> printing.Centre:
     )
 
 
-def _asks_anew(case: CaseState, items: Sequence[str]) -> bool:
-    """A second notice (NOT-2) asks for something no earlier notice on the case asked for."""
-    asked = {item for _, earlier in case.notices for item in earlier}
-    return bool(case.notices) and any(item not in asked for item in items)
-
-
 def _timing(row: Mapping[str, Any], action: str, now: datetime) -> Changes:
     """What an action settles for the time rules: the first response, the notice, the last word to the visitor."""
     out: Changes = {}
@@ -2347,15 +2334,6 @@ def _timing(row: Mapping[str, Any], action: str, now: datetime) -> Changes:
     elif action in ("accept_handoff", "decline_handoff"):
         out["pending_since"] = None
     return out
-
-
-def _months_before(moment: datetime, months: int) -> datetime:
-    year, month = divmod(moment.year * 12 + moment.month - 1 - months, 12)
-    return moment.replace(year=year, month=month + 1, day=min(moment.day, 28))
-
-
-def _months_after(moment: datetime, months: int) -> datetime:
-    return _months_before(moment, -months)
 
 
 def _matter_from_row(row: Mapping[str, Any]) -> Matter:

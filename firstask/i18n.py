@@ -69,11 +69,20 @@ def t(key: str, lang: str | None = None, /, **params: Any) -> str:
     text = catalogue(lang).get(key) or catalogue("en").get(key) or key
     if not params:
         return text
-    values = {k: (t(v.key, lang) if isinstance(v, Lazy) else v) for k, v in params.items()}
+    values = {k: _filled(v, lang) for k, v in params.items()}
     try:
         return text.format(**values)
     except (KeyError, IndexError, ValueError):
         return text
+
+
+def _filled(value: Any, lang: str) -> Any:
+    """A parameter as the message shows it: a catalogue key translated, a list joined as the language joins one."""
+    if isinstance(value, Lazy):
+        return t(value.key, lang)
+    if isinstance(value, list | tuple):
+        return join(map(str, value), lang)
+    return value
 
 
 def join(items: Iterable[str], lang: str | None = None) -> str:

@@ -65,6 +65,15 @@ ECHOED = frozenset({"no", "code", "id", "value", "kind", "role", "what", "keys",
 QUOTED_AT_MOST = 60
 
 
+def _echoed(value: Any) -> Any:
+    """Input repeated in a message, quoted: a text, or each text of a list (which the message joins)."""
+    if isinstance(value, str):
+        return quoted(value)
+    if isinstance(value, list | tuple):
+        return [quoted(v) if isinstance(v, str) else v for v in value]
+    return value
+
+
 def quoted(value: str, limit: int = QUOTED_AT_MOST) -> str:
     """Input repeated in a message: each character that is not printable (ESC, BEL, a line break) written as Python
     writes it in a string (`\\x1b`, `\\n`), a backslash doubled, and the whole cut to `limit` characters with an
@@ -93,8 +102,7 @@ class RuleError(Exception):
         self.key = key
         self.field = field
         self.params: dict[str, Any] = {
-            name: quoted(value) if name in ECHOED and isinstance(value, str) else value
-            for name, value in params.items()
+            name: _echoed(value) if name in ECHOED else value for name, value in params.items()
         }
         self.problems: list[RuleError] = [self]
         super().__init__(rule, key)
@@ -626,7 +634,10 @@ def reg_1(params: Mapping[str, Any]) -> Iterable[Finding]:
 
 
 def reg_2(params: Mapping[str, Any]) -> Iterable[Finding]:
-    """REG-2: channel, kind, a non-empty summary and the visitor's name (or anonymous)."""
+    """REG-2: channel, kind, a non-empty summary and the visitor's name — or anonymous, and then no name, phone
+    or ID number at all (an anonymous case must not hold whom it is from)."""
+    if params.get("anonymous") and any(not _blank(params.get(k)) for k in ("visitor_name", "phone", "id_number")):
+        yield _block("REG-2", "reg2.anonymous_contact", field="anonymous")
     if params.get("channel") not in CHANNELS:
         yield _block("REG-2", "reg2.channel", field="channel", value=str(params.get("channel")))
     if params.get("kind") not in KINDS:
@@ -708,6 +719,12 @@ def ho_7_check_in(params: Mapping[str, Any], ctx: Context) -> Iterable[Finding]:
         yield _block("INPUT", "input.unknown_staff", field="about_staff", code=str(about))
     elif about and about == ctx.actor.code:
         yield _block("HO-7", "ho7.check_in", field="about_staff")
+
+
+def complaint_subject(kind: str, about_staff: str | None) -> str | None:
+    """Whom a case is about: only a complaint is about a staff member (HO-7 reads it); any other kind is about
+    no one, whatever was typed in the field before the kind changed."""
+    return (about_staff or None) if kind == "complaint" else None
 
 
 def handoff_route(case: CaseState, to: str, ctx: Context) -> str:
@@ -793,24 +810,65 @@ def not_1(case: CaseState, params: Mapping[str, Any]) -> Iterable[Finding]:
     known = {d.name for d in matter.documents} if matter else set()
     unknown = [p for p in params.get("presented", ()) if p not in known]
     if unknown:
-        yield _block("NOT-1", "not1.unknown_document", field="presented", name="、".join(unknown))
+        yield _block("NOT-1", "not1.unknown_document", field="presented", name=unknown)
     conditions = {d.when for d in matter.documents if d.when} if matter else set()
     stray = [a for a in params.get("applies", ()) if a not in conditions]
     if stray:
-        yield _block("NOT-1", "not1.unknown_condition", field="applies", name="、".join(stray))
+        yield _block("NOT-1", "not1.unknown_condition", field="applies", name=stray)
     if not params.get("items"):
         yield _block("NOT-1", "not1.empty", field="extra")
 
 
 def not_2(case: CaseState, params: Mapping[str, Any]) -> Iterable[Finding]:
     """NOT-2: a later notice asking for anything not on any earlier notice is a second notice."""
-    if not case.notices:
-        return
-    asked_before = {item for _, items in case.notices for item in items}
-    new = [i for i in params.get("items", ()) if i not in asked_before]
+    new = asked_anew(case, params.get("items", ()))
     if new:
         first_by = case.notices[0][0]
-        yield Finding("NOT-2", "flag", "not2.second_notice", {"items": "、".join(new)}, staff=first_by)
+        yield Finding("NOT-2", "flag", "not2.second_notice", {"items": new}, staff=first_by)
+
+
+def acc_1_review(actor: Staff, decision: str, reason: str, reviewed: bool) -> Iterable[Finding]:
+    """ACC-1: a supervisor reviews a recorded violation once, confirming or excusing it, with a reason."""
+    if not actor.is_supervisor:
+        yield _block("ACC-1", "acc1.supervisor")
+    elif decision not in ("confirm", "excuse"):
+        yield _block("ACC-1", "acc1.decision", field="decision")
+    elif not reason:
+        yield _block("ACC-1", "acc1.reason", field="reason")
+    elif reviewed:
+        yield _block("ACC-1", "acc1.reviewed")
+
+
+def repeat_window(at: datetime, months: int) -> tuple[datetime, datetime]:
+    """ACC-1: a confirmed violation is a repeat when another confirmed one of the same staff member lies within
+    `months` (the policy's repeat_months) before or after it — the span to look in."""
+    return _months_before(at, months), _months_after(at, months)
+
+
+def _months_before(moment: datetime, months: int) -> datetime:
+    year, month = divmod(moment.year * 12 + moment.month - 1 - months, 12)
+    return moment.replace(year=year, month=month + 1, day=min(moment.day, 28))
+
+
+def _months_after(moment: datetime, months: int) -> datetime:
+    return _months_before(moment, -months)
+
+
+def material_pairs(materials: Iterable[Any]) -> list[tuple[Any, Any]]:
+    """TIME-1: what is taken in on acceptance comes as (name, kind) pairs; any other shape is refused."""
+    try:
+        return [(m[0], m[1]) for m in materials]
+    except (TypeError, IndexError, KeyError) as e:
+        raise RuleError("TIME-1", "time1.material_name", field="materials") from e
+
+
+def asked_anew(case: CaseState, items: Iterable[str]) -> list[str]:
+    """What a notice asks for that no earlier notice on the case asked for: nothing on a first notice. A notice
+    that asks anew is a second notice (NOT-2): the first asker is flagged and the summary counts it."""
+    if not case.notices:
+        return []
+    asked_before = {item for _, earlier in case.notices for item in earlier}
+    return [item for item in items if item not in asked_before]
 
 
 # --- time rules: evaluated by the periodic scan, and caught up by any action on the case ---------------------
@@ -951,7 +1009,7 @@ def take_1(case: CaseState, params: Mapping[str, Any]) -> Iterable[Finding]:
     received = {name for name, _ in params.get("materials", ())}
     missing = [d for d in matter.required(params.get("applies", ())) if d not in received]
     if missing:
-        yield _block("TAKE-1", "take1.missing", field="materials", items="、".join(missing))
+        yield _block("TAKE-1", "take1.missing", field="materials", items=list(missing))
 
 
 def time_1(case: CaseState, params: Mapping[str, Any], ctx: Context) -> Iterable[Finding]:
@@ -1018,7 +1076,7 @@ def lang_1(action: str, params: Mapping[str, Any], ctx: Context) -> Iterable[Fin
             texts.extend(str(v) for v in value)
     found = forbidden_in(" ".join(texts), ctx.policy.forbidden_phrases)
     if found:
-        yield Finding("LANG-1", "warn", "lang1.forbidden", {"phrases": "、".join(found)}, staff=ctx.actor.code)
+        yield Finding("LANG-1", "warn", "lang1.forbidden", {"phrases": list(found)}, staff=ctx.actor.code)
 
 
 def forbidden_in(text: str, phrases: Iterable[str]) -> list[str]:
