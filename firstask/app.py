@@ -33,11 +33,13 @@ from firstask.i18n import t
 from firstask.live import Tidings
 from firstask.rules import RuleError, Staff
 from firstask.screens.check_in import CheckInScreen
+from firstask.screens.desk_screen import DeskScreen
 from firstask.screens.follow_up import FollowUpScreen
-from firstask.screens.keys import localise
 from firstask.screens.login import LoginScreen
-from firstask.screens.typed_keys import TypedKeys
 from firstask.store import StoreError
+from firstask.typed_keys import TypedKeys
+from firstask.widgets.keys import localise
+from firstask.widgets.textual_private import mark_styled, notifications_shown
 
 SUPERVISOR_MODES = ("summary", "violations", "setup")
 IDLE_CHECK_SECONDS = 15
@@ -126,12 +128,12 @@ class DeskApp(TypedKeys):
         self.sub_title = self.user_label()
         localise(self)
         self.screens_by_mode: dict[str, Callable[[], Screen[None]]] = {
-            "login": lambda: self.localised(LoginScreen(self.desk)),
-            "desk": lambda: self.localised(CheckInScreen(self.desk, self.clerk)),
-            "follow_up": lambda: self.localised(FollowUpScreen(self.desk, self.clerk)),
-            "summary": lambda: self.localised(supervisor_screen("summary", self.desk, self.clerk)),
-            "violations": lambda: self.localised(supervisor_screen("violations", self.desk, self.clerk)),
-            "setup": lambda: self.localised(supervisor_screen("setup", self.desk, self.clerk)),
+            "login": lambda: self.styled(LoginScreen(self.desk)),
+            "desk": lambda: self.styled(CheckInScreen(self.desk, self.clerk)),
+            "follow_up": lambda: self.styled(FollowUpScreen(self.desk, self.clerk)),
+            "summary": lambda: self.styled(supervisor_screen("summary", self.desk, self.clerk)),
+            "violations": lambda: self.styled(supervisor_screen("violations", self.desk, self.clerk)),
+            "setup": lambda: self.styled(supervisor_screen("setup", self.desk, self.clerk)),
         }
         for mode, screen in self.screens_by_mode.items():
             self.add_mode(mode, screen)
@@ -156,18 +158,14 @@ class DeskApp(TypedKeys):
     def user_label(self) -> str:
         if self.staff is None:
             return t("app.signed_out")
-        return t("app.user", name=self.staff.name, code=self.staff.code)
+        return i18n.name_and_code(self.staff.name, self.staff.code)
 
-    def localised(self, screen: Screen[None]) -> Screen[None]:
-        """A new screen, its keys in the desk's language, marked as styled with the style sheets as they stand.
-
-        Textual (8.2.8, pinned) takes a mode's new screen for one styled before the last theme change and parses
-        and applies every style sheet of the app again, twice, when the mode first opens: a tenth of a second for
-        the follow-up screen, for nothing, since the screen is made right there and styled when it mounts.
-        `tests/test_startup.py` checks that no new screen refreshes the style sheets and that they still apply.
-        """
-        localise(screen)
-        screen._css_update_count = self._css_update_count
+    def styled(self, screen: Screen[None]) -> Screen[None]:
+        """A mode's new screen (its keys already in the desk's language), marked as styled with the style sheets as
+        they stand, so that Textual does not parse and apply them all again when the mode first opens
+        (`textual_private.mark_styled`). `tests/test_startup.py` checks that no new screen refreshes the style
+        sheets and that they still apply."""
+        mark_styled(screen, self)
         return screen
 
     async def on_mount(self) -> None:
@@ -237,7 +235,7 @@ class DeskApp(TypedKeys):
             self.notify(t("app.idle_locked", minutes=minutes), severity="warning")
 
     def daily_backup(self, db: Path, today: date, keep: int) -> None:
-        from firstask import backup
+        from firstask.store import backup
 
         try:
             backup.daily(db, today, keep)
@@ -265,11 +263,10 @@ class DeskApp(TypedKeys):
             self.desk_changed()
 
     def desk_changed(self) -> None:
-        """The file changed: every screen of the stack that shows desk data reads it again (dialogs included)."""
+        """The file changed: every desk screen of the stack reads what it shows again."""
         for screen in self.screen_stack:
-            refresh = getattr(screen, "desk_changed", None)
-            if callable(refresh):
-                refresh()
+            if isinstance(screen, DeskScreen):
+                screen.desk_changed()
         self.tell()
 
     def scan(self) -> None:
@@ -304,7 +301,7 @@ class DeskApp(TypedKeys):
     def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
         """A dialog opening takes the notifications on screen with it into `held`: none covers its fields."""
         if isinstance(screen, ModalScreen) and not isinstance(screen, CommandPalette):
-            for shown in list(self._notifications):
+            for shown in notifications_shown(self):
                 self.held.append((shown.message, shown.title, shown.severity, shown.timeout))
             self.clear_notifications()
         return super().push_screen(screen, *args, **kwargs)

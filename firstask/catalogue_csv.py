@@ -170,7 +170,8 @@ def read_csv(data: bytes) -> list[dict[str, Any]]:
     headings = [h.strip() for h in rows[0]]
     missing = [h for h in HEADINGS if h not in headings and _KEY_OF[h] not in OPTIONAL]
     if missing:
-        raise RuleError("INPUT", "setup.csv.missing_column", column="、".join(missing))
+        # A list: the message joins it as its language joins one.
+        raise RuleError("INPUT", "setup.csv.missing_column", column=missing)
     where = {h: headings.index(h) for h in HEADINGS if h in headings}
     matters: list[dict[str, Any]] = []
     seen: dict[str, int] = {}

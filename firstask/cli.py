@@ -211,11 +211,12 @@ def init(
 
 
 def _remove_database(path: Path) -> None:
+    """A failed `init` leaves nothing: the file, its companions and its documents' folder."""
     import shutil
 
-    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        with contextlib.suppress(OSError):
-            p.unlink()
+    from firstask.store import backup
+
+    backup.remove_db(path)
     shutil.rmtree(path.with_name(path.stem + "-documents"), ignore_errors=True)
 
 
@@ -429,9 +430,9 @@ def scan(
             found = desk.scan()
             staff = desk.staff()
     for v in found:
-        who = staff[v.staff].name if v.staff in staff else (v.staff or "-")
+        who = i18n.name_and_code(staff[v.staff].name if v.staff in staff else (v.staff or "-"), str(v.staff))
         message = i18n.t(v.detail.get("key", ""), None, **v.detail.get("params", {}))
-        typer.echo(f"{v.at:%Y-%m-%d %H:%M}  {v.rule:<7} {v.case_no or '-'}  {who} ({v.staff})  {message}")
+        typer.echo(f"{v.at:%Y-%m-%d %H:%M}  {v.rule:<7} {v.case_no or '-'}  {who}  {message}")
     typer.echo(i18n.t("cli.scan_found", None, count=len(found)))
 
 
@@ -440,7 +441,7 @@ def backup_command(
     dest: Annotated[Path, typer.Argument(help="The backup file to write (owner-only).")],
 ) -> None:
     """An online, consistent copy (windows may keep writing); prints its chain head (the anchor)."""
-    from firstask import backup
+    from firstask.store import backup
 
     with user_errors():
         info = backup.make(_existing_db(), dest)
@@ -458,9 +459,8 @@ def restore_command(
 ) -> None:
     """Check a backup (a desk file of this desk, integrity, history, the head stated beside it) and put its content
     in place of --db's as one commit: open windows carry on with it. What it replaces is kept beside it first."""
-    from firstask import backup
     from firstask.rules import RuleError
-    from firstask.store import StoreError, parse_anchor
+    from firstask.store import StoreError, backup, parse_anchor
 
     try:
         wanted = parse_anchor(anchor) if anchor else None

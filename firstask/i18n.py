@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from collections.abc import Iterable
 from typing import Any
 
 LANGUAGES = ("zh", "en")

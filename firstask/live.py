@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from firstask.desk import Desk
-from firstask.i18n import t
+from firstask.i18n import join, t
 from firstask.rules import Staff
 
 
@@ -134,5 +134,5 @@ class Tidings:
 def listed(numbers: Iterable[str], most: int = 4) -> str:
     """A few case numbers for a notice; the rest counted (a notice is read at a glance)."""
     items = list(numbers)
-    shown = t("follow.list_sep").join(items[:most])
+    shown = join(items[:most])
     return shown if len(items) <= most else t("follow.live.and_more", shown=shown, more=len(items) - most)

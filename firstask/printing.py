@@ -31,6 +31,8 @@ RECONSIDERATION = (
 )
 
 # Each document's title (after the centre's name).
+# The form a catalogue document is asked in when it is to be seen only: checked and handed back, never kept.
+ORIGINALS_ONLY = "原件"
 TITLES = {"notice": "一次性告知书", "receipt": "收件回执", "rejection": "不予受理通知书", "referral": "转介告知单"}
 # The words the slips are made of; the PDF recognises its lines by them.
 NUMBER = "编号："

@@ -14,6 +14,11 @@ SQLite transaction run on the app's thread, so the action under way when the ter
 never begun) before the app takes the exit. Should the app not be gone within `GRACE_SECONDS` all the same (a
 thread stuck in a write to a dead terminal), the process ends there: SQLite keeps a transaction whole or not at
 all, whatever ends the process.
+
+Being a subclass of Textual's driver, this module is the one place besides `firstask.widgets.textual_private` that
+uses Textual's private names: the driver's own attributes (`_file`, its output; `_loop`; `_app`; `_debug`) and what
+its input loop is built from (`textual._xterm_parser`, `textual._parser`, `textual._loop`). `run_input_thread` is a
+copy of Textual's own; `tests/test_textual_private.py` fails when an upgrade changes any of them.
 """
 
 from __future__ import annotations

@@ -3,15 +3,24 @@
 Every refused action is checked the same way (`refused`): the desk is closed, the folder is read byte for byte,
 the action is tried on a freshly opened desk, the desk is closed again and the folder must be unchanged — the
 database, its -wal file, and the documents folder alike.
+
+The screens' tests open a plain `Desk` with a roster of their own (`make_desk(*staff)`, at `NOW` unless given a
+clock) and drive the app in a `SIZE` terminal (`run_app`); the command line's tests run `firstask(...)` in a fresh
+process and read a mistake with `one_clear_line`.
 """
 
 from __future__ import annotations
 
+import asyncio
+import io
+import os
 import sqlite3
-from collections.abc import Callable, Iterator
+import subprocess
+import sys
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -19,8 +28,16 @@ from firstask import i18n
 from firstask.desk import Case, Desk
 from firstask.rules import RuleError
 
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.pilot import Pilot
+    from textual.screen import Screen
+
 # A Monday in a plain week: no holiday or make-up day anywhere near (see tests/test_calendar.py).
 MONDAY_9AM = datetime(2026, 3, 9, 9, 0)
+# The screens' Monday, late in November (no holiday near either), and the terminal they are drawn in.
+NOW = datetime(2026, 11, 23, 9, 30)
+SIZE = (120, 40)
 
 ROSTER = (
     # code, name, role, backup
@@ -29,6 +46,51 @@ ROSTER = (
     ("w03", "张丽", "clerk", None),
     ("s01", "陈静", "supervisor", None),
 )
+# The demo's PINs, by staff code (README.md).
+PINS = {"w01": "101010", "w02": "202020", "w03": "303030", "s01": "909090"}
+# Small matters of our own, so that tests do not depend on the researched catalogue's numbers.
+MATTERS: dict[str, dict[str, Any]] = {
+    "T3": {"name": "测试事项", "limit_days": 3, "documents": ["申请表"]},
+    "TC": {
+        "name": "条件事项",
+        "limit_days": 5,
+        "documents": ["申请表", {"name": "委托书", "when": "代办的", "form": "原件"}],
+    },
+    "TI": {"name": "即办事项", "limit_days": 0, "immediate": True, "documents": ["身份证"]},
+}
+
+# A staff member as `Desk.add_staff` takes one: code, name and the keywords (role, backup, pin).
+Staff = tuple[str, str, dict[str, Any]]
+
+
+def staff(code: str, name: str, **details: Any) -> Staff:
+    return (code, name, details)
+
+
+def with_pins(*members: Staff) -> tuple[Staff, ...]:
+    """The same staff, each with the demo's PIN for its code."""
+    return tuple((code, name, {**details, "pin": PINS[code]}) for code, name, details in members)
+
+
+# ROSTER as staff: w01 王芳 and w02 李强 each the other's backup, w03 张丽 with none, the supervisor s01 陈静.
+TEAM = tuple(staff(code, name, role=role, backup=backup) for code, name, role, backup in ROSTER)
+# TEAM's first two clerks alone, and its supervisor.
+PAIR, SUPERVISOR = TEAM[:2], TEAM[3]
+# TEAM with w03 covered by w02.
+COVERED_TEAM = (*PAIR, staff("w03", "张丽", backup="w02"), SUPERVISOR)
+# One clerk, w01 王芳 (no backup), and the supervisor.
+CLERK_AND_SUPERVISOR = (staff("w01", "王芳"), SUPERVISOR)
+# Two clerks who log in: w01 王芳 (backup w02) and w02 李强 (no backup).
+CLERKS = (staff("w01", "王芳", pin=PINS["w01"], backup="w02"), staff("w02", "李强", pin=PINS["w02"]))
+
+
+def furnish(desk: Desk | OpenDesk, *matters: str, pins: dict[str, str] | None = None) -> None:
+    """The shipped catalogue and policy, ROSTER (with `pins`, if given) and the named `MATTERS`."""
+    desk.load_defaults()
+    for code, name, role, backup in ROSTER:
+        desk.add_staff(code, name, role=role, backup=backup, **({"pin": pins[code]} if pins else {}))
+    for code in matters:
+        desk.add_matter(code, **MATTERS[code])
 
 
 class Clock:
@@ -119,15 +181,7 @@ def desk(tmp_path: Path, clock: Clock) -> Iterator[OpenDesk]:
     folder = tmp_path / "desk"
     folder.mkdir()
     handle = OpenDesk(folder / "desk.db", clock)
-    handle.load_defaults()
-    for code, name, role, backup in ROSTER:
-        handle.add_staff(code, name, role=role, backup=backup)
-    # Small matters of our own, so that tests do not depend on the researched catalogue's numbers.
-    handle.add_matter("T3", "测试事项", limit_days=3, documents=["申请表"])
-    handle.add_matter(
-        "TC", "条件事项", limit_days=5, documents=["申请表", {"name": "委托书", "when": "代办的", "form": "原件"}]
-    )
-    handle.add_matter("TI", "即办事项", limit_days=0, immediate=True, documents=["身份证"])
+    furnish(handle, "T3", "TC", "TI")
     yield handle
     handle.shut()
 
@@ -204,3 +258,131 @@ def flagged(desk: OpenDesk) -> Callable[[str], list[Any]]:
 def counts(desk: OpenDesk) -> Callable[[], dict[str, int]]:
     """`counts()`: rows in cases, events, people and violations, read from the file beside the open desk."""
     return lambda: row_counts(desk.path)
+
+
+# --- a plain desk for the screens' tests ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_desk(tmp_path: Path) -> Iterator[Callable[..., Desk]]:
+    """`make_desk(*staff)`: a `Desk` at tmp_path/desk.db with the shipped catalogue and policy (`defaults=False`:
+    without) and these staff, on `clock` (the still moment `NOW` unless given); closed after the test."""
+    opened: list[Desk] = []
+
+    def make(*members: Staff, clock: Callable[[], datetime] | None = None, defaults: bool = True) -> Desk:
+        desk = Desk.open(tmp_path / "desk.db", clock=clock if clock is not None else (lambda: NOW))
+        opened.append(desk)
+        if defaults:
+            desk.load_defaults()
+        for code, name, details in members:
+            desk.add_staff(code, name, **details)
+        return desk
+
+    yield make
+    for desk in reversed(opened):
+        desk.close()
+
+
+def check_in(desk: Desk, by: str = "w01", visitor: str = "张三", summary: str = "申领居住证") -> str:
+    """A JZZ application (居住证) checked in by `by`, at the window: its case number."""
+    return desk.check_in(
+        by, visitor_name=visitor, summary=summary, channel="visit", kind="application", matter="JZZ"
+    ).no
+
+
+def accepted(desk: Desk, by: str = "w01", visitor: str = "张三") -> str:
+    """A JZZ application (15 working days) checked in and accepted by `by`."""
+    no = check_in(desk, by, visitor)
+    case = desk.case(no)
+    desk.accept(no, by, materials=[(name, 1) for name in case.matter_info.required()])
+    return no
+
+
+# --- the app in a headless terminal ---------------------------------------------------------------------------------
+
+
+def run_app(
+    app: App[Any],
+    script: Callable[[Pilot[Any]], Awaitable[None]],
+    *,
+    size: tuple[int, int] = SIZE,
+    press: tuple[str, ...] = (),
+    expect: type[Screen[Any]] | None = None,
+) -> None:
+    """Run `script(pilot)` against the app in a headless terminal of `size`, once it has drawn its first screen,
+    after the keys `press` (if any) and checking that the screen is then an `expect` (if given)."""
+
+    async def main() -> None:
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            if press:
+                await pilot.press(*press)
+                await pilot.pause()
+            if expect is not None:
+                assert isinstance(app.screen, expect), app.screen
+            await script(pilot)
+
+    asyncio.run(main())
+
+
+async def keys(pilot: Pilot[Any], *pressed: str) -> None:
+    """Press the keys, then let the app take them in."""
+    await pilot.press(*pressed)
+    await pilot.pause()
+
+
+def screen_text(app: App[Any], size: tuple[int, int] = SIZE) -> str:
+    """Everything the screen holds: the terminal as drawn, and each field's whole value (a field may be scrolled)."""
+    from rich.console import Console
+    from textual.widgets import Input
+
+    console = Console(
+        width=size[0],
+        height=size[1],
+        file=io.StringIO(),
+        record=True,
+        force_terminal=True,
+        color_system="truecolor",
+        legacy_windows=False,
+    )
+    console.print(app.screen._compositor.render_update(full=True))
+    fields = [box.value for box in app.screen.query(Input)]
+    return console.export_text() + "\n" + "\n".join(fields)
+
+
+# --- the command line, as a user runs it ----------------------------------------------------------------------------
+
+
+def firstask(
+    *args: str,
+    lang: str = "en_US.UTF-8",
+    pin: str | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 120,
+    preexec: Callable[[], Any] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """`python -m firstask ARGS` in a fresh process with nothing to read: the terminal's locale is `lang`, none of
+    this machine's other locale settings or PIN; FIRSTASK_PIN is `pin` when given, then `env` on top."""
+    full_env = {k: v for k, v in os.environ.items() if k not in ("FIRSTASK_PIN", "LC_ALL", "LC_MESSAGES", "LANGUAGE")}
+    full_env["LANG"] = lang
+    if pin is not None:
+        full_env["FIRSTASK_PIN"] = pin
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "firstask", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+        preexec_fn=preexec,
+    )
+
+
+def one_clear_line(result: subprocess.CompletedProcess[str]) -> str:
+    """A user's mistake: a non-zero exit, no traceback, and one line on stderr (returned)."""
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr and "Traceback" not in result.stdout, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    return lines[0]

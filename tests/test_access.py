@@ -3,36 +3,21 @@ that types them waits between them from the third (tests/test_pins.py), so the c
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
+from conftest import Clock, staff
 
 from firstask.desk import LOCKOUT_ATTEMPTS, LOCKOUT_MINUTES, Desk
 from firstask.rules import RuleError
 
-NOW = datetime(2026, 3, 9, 9, 0)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self) -> datetime:
-        return self.now
-
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def desk(tmp_path, clock):
-    desk = Desk.open(tmp_path / "desk.db", clock=clock)
-    desk.add_staff("w01", "王芳", pin="101010")
-    desk.add_staff("w02", "李强", pin="202020")
-    yield desk
-    desk.close()
+def desk(make_desk, clock: Clock) -> Desk:
+    """On conftest's clock (Monday 09:00), without the catalogue: two clerks who log in."""
+    return make_desk(
+        staff("w01", "王芳", pin="101010"), staff("w02", "李强", pin="202020"), clock=clock, defaults=False
+    )
 
 
 def ready(desk: Desk) -> None:

@@ -10,16 +10,14 @@ import stat
 import subprocess
 import sys
 import textwrap
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import MONDAY_9AM as NOW
 
-from firstask import backup
 from firstask.desk import Desk
-from firstask.store import StoreError
-
-NOW = datetime(2026, 3, 9, 9, 0)
+from firstask.store import StoreError, backup
 
 
 @pytest.fixture
@@ -163,7 +161,7 @@ def test_a_backup_through_a_regular_file_is_one_clear_error(db: Path, tmp_path: 
 FULL_DISK = textwrap.dedent("""
     import resource, sys
     from pathlib import Path
-    from firstask import backup
+    from firstask.store import backup
     from firstask.store import StoreError
     resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
     try:

@@ -4,8 +4,8 @@ literally, or refused with a message on screen and nothing written; the window n
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
 
+from conftest import NOW
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from textual.widgets import Input, Static
@@ -14,7 +14,6 @@ from firstask.app import make_app
 from firstask.desk import Desk
 from firstask.screens.check_in import CheckInScreen
 
-NOW = datetime(2026, 11, 23, 9, 30)
 AWKWARD = [
     "[bold]张三[/bold]",
     "[link=http://x]y[/link]",

@@ -5,10 +5,9 @@ appear under the form's lines. Each test checks what the screen shows and, where
 
 from __future__ import annotations
 
-import asyncio
-from datetime import datetime
-
 import pytest
+from conftest import PAIR, accepted
+from conftest import run_app as run
 from rich.cells import cell_len
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -19,32 +18,15 @@ from firstask import i18n
 from firstask.app import DeskApp, make_app
 from firstask.desk import Desk
 from firstask.screens.check_in import CheckInScreen
-from firstask.screens.choice import Choice, ChoiceList
 from firstask.screens.follow_up import FollowUpScreen
-from firstask.screens.key_bar import KeyBar
-from firstask.screens.section_bar import SectionBar
-
-NOW = datetime(2026, 11, 23, 9, 30)  # a Monday
-SIZE = (120, 40)
+from firstask.widgets.choice import Choice, ChoiceList
+from firstask.widgets.key_bar import KeyBar
+from firstask.widgets.section_bar import SectionBar
 
 
 @pytest.fixture
-def desk(tmp_path):
-    desk = Desk.open(tmp_path / "desk.db", clock=lambda: NOW)
-    desk.load_defaults()
-    desk.add_staff("w01", "王芳", backup="w02")
-    desk.add_staff("w02", "李强", backup="w01")
-    yield desk
-    desk.close()
-
-
-def run(app: App[None], script) -> None:
-    async def main() -> None:
-        async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
-            await script(pilot)
-
-    asyncio.run(main())
+def desk(make_desk) -> Desk:
+    return make_desk(*PAIR)
 
 
 def bar_text(screen: Screen[object]) -> str:
@@ -54,12 +36,6 @@ def bar_text(screen: Screen[object]) -> str:
 def place_of(bar: KeyBar, key: str) -> int:
     bar.render()
     return next(start for start, _end, shown in bar.places if shown.key == key) + 1
-
-
-def accepted(desk: Desk, by: str, visitor: str) -> str:
-    no = desk.check_in(by, visitor_name=visitor, summary="申领居住证", kind="application", matter="JZZ").no
-    desk.accept(no, by, materials=[(name, 1) for name in desk.case(no).matter_info.required()])
-    return no
 
 
 # --- the key bar ---------------------------------------------------------------------------------------------

@@ -527,11 +527,3 @@ def test_from_policy_missing_keys_give_defaults():
     assert cal.is_confirmed(2026) and not cal.is_confirmed(2027)
     assert cal.add_working_days(D("2026-09-30"), 3) == D("2026-10-10")
     assert cal.working_minutes(T("2026-03-09 11:50"), T("2026-03-09 14:15")) == 25
-
-
-def test_calendar_module_has_no_ui_imports():
-    import subprocess
-    import sys
-
-    code = "import firstask.calendar, sys; assert 'textual' not in sys.modules"
-    subprocess.run([sys.executable, "-c", code], check=True, env=None)

@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
-from datetime import datetime
-
 import pytest
+from conftest import CLERKS, SIZE, run_app
 from textual.widgets import Input, OptionList, Static
 
 from firstask import i18n
 from firstask.app import DeskApp, make_app
 from firstask.desk import Desk
 from firstask.screens.check_in import CheckInScreen
-from firstask.screens.choice import Choice
-
-NOW = datetime(2026, 11, 23, 9, 30)  # a Monday
-SIZE = (120, 40)
+from firstask.widgets.choice import Choice
 
 
 @pytest.fixture
-def desk(tmp_path):
-    desk = Desk.open(tmp_path / "desk.db", clock=lambda: NOW)
-    desk.load_defaults()
-    desk.add_staff("w01", "王芳", pin="101010", backup="w02")
-    desk.add_staff("w02", "李强", pin="202020")
-    yield desk
-    desk.close()
+def desk(make_desk) -> Desk:
+    return make_desk(*CLERKS)
 
 
 @pytest.fixture
@@ -44,13 +34,7 @@ def returning(desk: Desk) -> str:
 
 
 def run(app: DeskApp, script) -> None:
-    async def main() -> None:
-        async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
-            assert isinstance(app.screen, CheckInScreen)
-            await script(pilot)
-
-    asyncio.run(main())
+    run_app(app, script, expect=CheckInScreen)
 
 
 def value(app: DeskApp, field: str) -> str:

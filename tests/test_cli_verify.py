@@ -2,38 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import stat
-import subprocess
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from conftest import firstask, one_clear_line
 
 from firstask.store import GENESIS, SCHEMA_VERSION, event_hash
-
-
-def firstask(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    full_env = {k: v for k, v in os.environ.items() if k not in ("FIRSTASK_PIN", "LC_ALL", "LC_MESSAGES")}
-    full_env.update({"LANG": "en_US.UTF-8", **(env or {})})
-    return subprocess.run(
-        [sys.executable, "-m", "firstask", *args],
-        capture_output=True,
-        text=True,
-        env=full_env,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )
-
-
-def one_clear_line(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode != 0
-    assert "Traceback" not in result.stderr
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    return lines[0]
 
 
 @pytest.fixture(scope="module")

@@ -6,16 +6,15 @@ Built once for the module, as `init --demo` builds it (one transaction), with a 
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import firstask as run_firstask
 
 from firstask import demo
 from firstask.desk import Desk
@@ -204,17 +203,7 @@ def readme_roster() -> list[tuple[str, str]]:
     return rows
 
 
-def firstask(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("FIRSTASK_PIN", "LC_ALL", "LC_MESSAGES")}
-    env["LANG"] = "en_US.UTF-8"
-    return subprocess.run(
-        [sys.executable, "-m", "firstask", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        stdin=subprocess.DEVNULL,
-    )
+firstask = partial(run_firstask, timeout=300)  # a month of the demo centre takes a while
 
 
 def test_init_demo_prints_the_readme_roster_and_verifies(tmp_path):

@@ -7,27 +7,16 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
-import subprocess
-import sys
+from functools import partial
 from pathlib import Path
 
 import pytest
+from conftest import firstask as run_firstask
 
 from firstask.desk import Desk
 from firstask.store import APPLICATION_ID, Store, StoreError
 
-
-def firstask(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES", "FIRSTASK_PIN")}
-    env["LANG"] = "en_US.UTF-8"
-    return subprocess.run(
-        [sys.executable, "-m", "firstask", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=30,
-        stdin=subprocess.DEVNULL,
-    )
+firstask = partial(run_firstask, timeout=30)  # a FIFO or a device must not hang the test
 
 
 def foreign(path: Path) -> Path:

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from conftest import CLERKS, SIZE, keys, run_app
 from pypdf import PdfReader
 from rich.cells import cell_len
 from rich.text import Text
@@ -23,30 +24,26 @@ from textual.widgets import Input, SelectionList, Static, TextArea
 
 from firstask import i18n
 from firstask.desk import Case, Desk
-from firstask.screens.accept import AcceptDialog, MaterialsTable
+from firstask.screens.accept import AcceptDialog
 from firstask.screens.answer import AnswerDialog
-from firstask.screens.dialog import ActionDialog, Prose, printed, wrap
+from firstask.screens.dialog import ActionDialog, printed
 from firstask.screens.follow_actions import ExtendDialog, FeedbackDialog, RemedyDialog
 from firstask.screens.notice import NoticeDialog
 from firstask.screens.refer import ReferDialog
 from firstask.screens.reject import RejectDialog
-from firstask.screens.typed_keys import TypedKeys
+from firstask.typed_keys import TypedKeys
+from firstask.widgets.cells import wrap
+from firstask.widgets.materials import MaterialsTable
+from firstask.widgets.prose import Prose
 
-NOW = datetime(2026, 11, 23, 9, 30)  # a Monday
-SIZE = (120, 40)
 LOCALES = Path(i18n.__file__).with_name("locales")
 # CJZ 残疾人证新办: five documents, 7 working days, written notice.
 CJZ_DOCUMENTS = ["身份证", "户口本", "2寸白底照片", "《残疾人证申请表》", "《残疾评定表》(到指定医院评定)"]
 
 
 @pytest.fixture
-def desk(tmp_path):
-    desk = Desk.open(tmp_path / "desk.db", clock=lambda: NOW)
-    desk.load_defaults()
-    desk.add_staff("w01", "王芳", pin="101010", backup="w02")
-    desk.add_staff("w02", "李强", pin="202020")
-    yield desk
-    desk.close()
+def desk(make_desk) -> Desk:
+    return make_desk(*CLERKS)
 
 
 def new_case(desk: Desk, matter: str | None = "CJZ", visitor: str = "张三", kind: str = "application") -> Case:
@@ -72,13 +69,11 @@ Script = Callable[[Pilot, ActionDialog], Awaitable[None]]
 def run(dialog: ActionDialog, script: Script) -> Host:
     app = Host(dialog)
 
-    async def main() -> None:
-        async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
-            await script(pilot, dialog)
-            await pilot.pause()
+    async def then(pilot: Pilot) -> None:
+        await script(pilot, dialog)
+        await pilot.pause()
 
-    asyncio.run(main())
+    run_app(app, then)
     return app
 
 
@@ -90,11 +85,6 @@ def shown(dialog: ActionDialog, selector: str) -> str:
     """What a line of the dialog says now ("" when hidden)."""
     line = dialog.query_one(selector, Prose)
     return line.text if line.display else ""
-
-
-async def keys(pilot: Pilot, *pressed: str) -> None:
-    await pilot.press(*pressed)
-    await pilot.pause()
 
 
 async def type_text(pilot: Pilot, text: str) -> None:

@@ -45,12 +45,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 import sqlite3
 import stat
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -61,7 +58,8 @@ from typing import Any
 
 import openpyxl
 import pytest
-from conftest import ROSTER, Clock
+from conftest import ROSTER, Clock, furnish
+from conftest import firstask as firstask_process
 from rich.cells import cell_len
 from stdnum.cn import ric
 from typer.testing import CliRunner
@@ -286,12 +284,7 @@ def day(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Day]:
     folder = tmp_path_factory.mktemp("exports")
     clock = Clock(datetime(2026, 3, 9, 8, 0))
     desk = Desk.open(folder / "desk.db", clock=clock)
-    desk.load_defaults()
-    for code, name, role, backup in ROSTER:
-        desk.add_staff(code, name, role=role, backup=backup, pin=PINS[code])
-    desk.add_matter(
-        "TC", "条件事项", limit_days=5, documents=["申请表", {"name": "委托书", "when": "代办的", "form": "原件"}]
-    )
+    furnish(desk, "TC", pins=PINS)
     built = build(desk, clock)
     desk.close()
     yield built
@@ -1037,29 +1030,9 @@ def test_an_export_on_a_missing_database_is_one_clear_line_and_creates_nothing(t
 
 def test_the_real_command_writes_an_html_report(day, tmp_path):
     """Once through `python -m firstask`, as a supervisor's terminal runs it."""
-    env = {k: v for k, v in os.environ.items() if k not in ("FIRSTASK_PIN", "LC_ALL", "LC_MESSAGES")}
-    env["LANG"] = "en_US.UTF-8"
     out = tmp_path / "day.html"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "firstask",
-            "--db",
-            str(day.path),
-            "report",
-            "--day",
-            DAY.isoformat(),
-            "--format",
-            "html",
-            "-o",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
+    result = firstask_process(
+        "--db", str(day.path), "report", "--day", DAY.isoformat(), "--format", "html", "-o", str(out)
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout == "" and result.stderr == ""

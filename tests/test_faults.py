@@ -13,18 +13,17 @@ import subprocess
 import sys
 import textwrap
 import time
-from datetime import datetime
 from pathlib import Path
 
 import pytest
+from conftest import MONDAY_9AM as NOW
 
-from firstask import store as store_module
 from firstask.desk import Desk
 from firstask.store import StoreError
+from firstask.store import core as store_module  # where the busy timeout and retries are read
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
-NOW = datetime(2026, 3, 9, 9, 0)
 
 
 def fresh(path: Path) -> None:

@@ -3,71 +3,35 @@ colleague's backup, tracking, a case's history, and feedback, extension, resolve
 checks the screen and `desk.case(...)`; one snapshot (zh, 120×40, fixed clock) checks the looks.
 """
 
-import asyncio
 import tomllib
-from datetime import datetime
 from pathlib import Path
 
 import pytest
+from conftest import COVERED_TEAM, SIZE, accepted, check_in, keys, run_app
 from rich.text import Text
-from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList, Static
 
 from firstask import i18n
 from firstask.app import DeskApp, make_app
 from firstask.desk import Desk
-from firstask.screens.dialog import ActionDialog, Prose
+from firstask.screens.dialog import ActionDialog
 from firstask.screens.follow_up import FollowUpScreen
 from firstask.screens.hand_off import HandOffDialog
 from firstask.screens.history import HistoryScreen
-from firstask.screens.section_bar import SectionBar
+from firstask.widgets.prose import Prose
+from firstask.widgets.section_bar import SectionBar
 
-NOW = datetime(2026, 11, 23, 9, 30)  # a Monday
-SIZE = (120, 40)
 LOCALES = Path(i18n.__file__).with_name("locales")
 
 
 @pytest.fixture
-def desk(tmp_path):
-    desk = Desk.open(tmp_path / "desk.db", clock=lambda: NOW)
-    desk.load_defaults()
-    desk.add_staff("w01", "王芳", backup="w02")
-    desk.add_staff("w02", "李强", backup="w01")
-    desk.add_staff("w03", "张丽", backup="w02")
-    desk.add_staff("s01", "陈静", role="supervisor")
-    yield desk
-    desk.close()
-
-
-def check_in(desk: Desk, by: str = "w01", visitor: str = "张三", summary: str = "申领居住证") -> str:
-    return desk.check_in(
-        by, visitor_name=visitor, summary=summary, channel="visit", kind="application", matter="JZZ"
-    ).no
-
-
-def accepted(desk: Desk, by: str = "w01", visitor: str = "张三") -> str:
-    """A JZZ application (15 working days) checked in and accepted by `by`."""
-    no = check_in(desk, by, visitor)
-    case = desk.case(no)
-    desk.accept(no, by, materials=[(name, 1) for name in case.matter_info.required()])
-    return no
+def desk(make_desk) -> Desk:
+    return make_desk(*COVERED_TEAM)
 
 
 def run(app: DeskApp, script) -> None:
-    async def main() -> None:
-        async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
-            await pilot.press("f8")
-            await pilot.pause()
-            assert isinstance(app.screen, FollowUpScreen)
-            await script(pilot)
-
-    asyncio.run(main())
-
-
-async def keys(pilot: Pilot, *pressed: str) -> None:
-    await pilot.press(*pressed)
-    await pilot.pause()
+    """`script(pilot)` on the follow-up screen (F8)."""
+    run_app(app, script, press=("f8",), expect=FollowUpScreen)
 
 
 def rows(app: DeskApp, section: str = "mine") -> list[list[str]]:

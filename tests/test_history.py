@@ -2,9 +2,9 @@
 smallest window a clerk works in (80×24) and at the usual one (120×40), in both languages."""
 
 import asyncio
-from datetime import datetime
 
 import pytest
+from conftest import CLERKS
 from rich.cells import cell_len
 from textual.app import App
 from textual.widgets import DataTable
@@ -13,7 +13,6 @@ from firstask import i18n
 from firstask.desk import Desk
 from firstask.screens.history import HistoryScreen, as_typed
 
-NOW = datetime(2026, 11, 23, 9, 30)  # a Monday
 LONG_NOTE = (
     "已联系区人力社保局核实申请人的参保记录，对方答复需要三个工作日出具书面证明，"
     "证明出具后由窗口电话通知申请人携带身份证原件到窗口领取 (ref. HR-2026-1123-0042)"
@@ -22,13 +21,8 @@ FORBIDDEN = "这个我不知道，你去问别人吧"
 
 
 @pytest.fixture
-def desk(tmp_path):
-    desk = Desk.open(tmp_path / "desk.db", clock=lambda: NOW)
-    desk.load_defaults()
-    desk.add_staff("w01", "王芳", pin="101010", backup="w02")
-    desk.add_staff("w02", "李强", pin="202020")
-    yield desk
-    desk.close()
+def desk(make_desk) -> Desk:
+    return make_desk(*CLERKS)
 
 
 @pytest.fixture

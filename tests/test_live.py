@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 import pytest
+from conftest import COVERED_TEAM, NOW, SIZE, Clock, accepted, keys, run_app
 from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
@@ -28,42 +29,18 @@ from firstask.screens.dialog import ActionDialog
 from firstask.screens.follow_actions import FeedbackDialog, RemedyDialog
 from firstask.screens.follow_up import FollowUpScreen, header
 
-NOW = datetime(2026, 11, 23, 9, 30)  # a Monday; no holiday near
-SIZE = (120, 40)
 LIVE_SECONDS = 3.0  # another window's change must show well within this (the app looks twice a second)
-
-
-class Clock:
-    """The desk's clock, moved by the test; never the wall clock."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def set(self, when: datetime) -> None:
-        self.now = when
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 @pytest.fixture
 def clock() -> Clock:
+    """The desk's clock, moved by the test; never the wall clock."""
     return Clock(NOW)
 
 
 @pytest.fixture
-def desk(tmp_path, clock):
-    desk = Desk.open(tmp_path / "desk.db", clock=clock)
-    desk.load_defaults()
-    desk.add_staff("w01", "王芳", backup="w02")
-    desk.add_staff("w02", "李强", backup="w01")
-    desk.add_staff("w03", "张丽", backup="w02")
-    desk.add_staff("s01", "陈静", role="supervisor")
-    yield desk
-    desk.close()
+def desk(make_desk, clock: Clock) -> Desk:
+    return make_desk(*COVERED_TEAM, clock=clock)
 
 
 @pytest.fixture
@@ -82,21 +59,7 @@ def desk_c(desk, clock):
     other.close()
 
 
-# --- helpers (as in tests/test_follow_up.py) -------------------------------------------------------------------
-
-
-def check_in(desk: Desk, by: str = "w01", visitor: str = "张三", summary: str = "申领居住证") -> str:
-    return desk.check_in(
-        by, visitor_name=visitor, summary=summary, channel="visit", kind="application", matter="JZZ"
-    ).no
-
-
-def accepted(desk: Desk, by: str = "w01", visitor: str = "张三") -> str:
-    """A JZZ application (15 working days) checked in and accepted by `by`."""
-    no = check_in(desk, by, visitor)
-    case = desk.case(no)
-    desk.accept(no, by, materials=[(name, 1) for name in case.matter_info.required()])
-    return no
+# --- helpers (check_in, accepted and keys are conftest's, as in tests/test_follow_up.py) ---------------------------
 
 
 def with_limit(desk: Desk, by: str, days: int, visitor: str = "张三") -> str:
@@ -114,12 +77,8 @@ def resolved(desk: Desk, by: str = "w01", visitor: str | None = "张三", *, ano
 
 
 def run(app: DeskApp, script: Callable[[Pilot], Awaitable[None]]) -> None:
-    async def main() -> None:
-        async with app.run_test(size=SIZE) as pilot:
-            await to_follow_up(pilot, app)
-            await script(pilot)
-
-    asyncio.run(main())
+    """`script(pilot)` on the follow-up screen (F8)."""
+    run_app(app, script, press=("f8",), expect=FollowUpScreen)
 
 
 def run_two(app_a: DeskApp, app_b: DeskApp, script: Callable[[Pilot, Pilot], Awaitable[None]]) -> None:
@@ -139,11 +98,6 @@ async def to_follow_up(pilot: Pilot, app: DeskApp) -> None:
     await pilot.press("f8")
     await pilot.pause()
     assert isinstance(app.screen, FollowUpScreen)
-
-
-async def keys(pilot: Pilot, *pressed: str) -> None:
-    await pilot.press(*pressed)
-    await pilot.pause()
 
 
 async def until(pilot: Pilot, condition: Callable[[], bool], seconds: float = LIVE_SECONDS) -> bool:

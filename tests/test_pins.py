@@ -5,9 +5,11 @@ lock and unlock is recorded."""
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
+from conftest import CLERK_AND_SUPERVISOR, firstask, with_pins
+from conftest import MONDAY_9AM as NOW
 from textual.widgets import DataTable, Input, Static
 
 from firstask.app import make_app
@@ -15,8 +17,6 @@ from firstask.desk import LOCKOUT_ATTEMPTS, LOCKOUT_MINUTES, Desk
 from firstask.rules import RuleError, login_delay, pin_problem
 from firstask.screens.login import LoginScreen
 from firstask.screens.setup import SetupScreen
-
-NOW = datetime(2026, 3, 9, 9, 0)
 
 
 @pytest.mark.parametrize("pin", ["123456", "654321", "000000", "999999", "901234", "012345", "3456789"])
@@ -36,15 +36,12 @@ def test_an_ordinary_pin_is_taken(pin: str) -> None:
 
 
 @pytest.fixture
-def desk(tmp_path):
+def desk(make_desk) -> Desk:
+    """w01 and the supervisor s01, each with a PIN; the test moves the clock by `desk.tick[0]`."""
     clock = [NOW]
-    desk = Desk.open(tmp_path / "d.db", clock=lambda: clock[0])
-    desk.load_defaults()
-    desk.add_staff("w01", "王芳", pin="101010")
-    desk.add_staff("s01", "陈静", role="supervisor", pin="909090")
+    desk = make_desk(*with_pins(*CLERK_AND_SUPERVISOR), clock=lambda: clock[0])
     desk.tick = clock  # type: ignore[attr-defined]
-    yield desk
-    desk.close()
+    return desk
 
 
 def test_new_pins_follow_the_policy_everywhere(desk: Desk) -> None:
@@ -250,21 +247,8 @@ def test_whatever_is_typed_at_the_log_in_is_a_refusal(tmp_path, code: object, pi
 
 @pytest.mark.parametrize(("pin", "says"), [("123456", "runs"), ("00000000", "repeats"), ("12345", "6 to 12")])
 def test_init_refuses_a_trivial_or_short_first_pin_in_one_line(tmp_path, pin: str, says: str) -> None:
-    import os
-    import subprocess
-    import sys
-
     path = tmp_path / "desk.db"
-    env = {k: v for k, v in os.environ.items() if k not in ("FIRSTASK_PIN", "LC_ALL", "LC_MESSAGES")}
-    env.update({"LANG": "en_US.UTF-8", "FIRSTASK_PIN": pin})
-    result = subprocess.run(
-        [sys.executable, "-m", "firstask", "--db", str(path), "init", "--supervisor", "s01", "--name", "周主任"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )
+    result = firstask("--db", str(path), "init", "--supervisor", "s01", "--name", "周主任", pin=pin)
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert result.returncode != 0 and "Traceback" not in result.stderr and len(lines) == 1 and says in lines[0]
     assert not path.exists()

@@ -4,31 +4,22 @@ refusal with nothing written. (An action's returned case: tests/test_returned_ca
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import CLERK_AND_SUPERVISOR, firstask
+from conftest import MONDAY_9AM as NOW
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from firstask.desk import Desk
 from firstask.rules import RuleError
 
-NOW = datetime(2026, 3, 9, 9, 0)
-
 
 @pytest.fixture
-def desk(tmp_path: Path):
-    desk = Desk.open(tmp_path / "d.db", clock=lambda: NOW)
-    desk.load_defaults()
-    desk.add_staff("w01", "王芳")
-    desk.add_staff("s01", "陈静", role="supervisor")
-    yield desk
-    desk.close()
+def desk(make_desk) -> Desk:
+    return make_desk(*CLERK_AND_SUPERVISOR, clock=lambda: NOW)
 
 
 BAD = [
@@ -74,19 +65,6 @@ def test_good_values_at_the_edges_are_taken(desk: Desk) -> None:
         min_pin_length=12,
     )
     assert desk.policy.feedback_days == 60 and desk.policy.min_pin_length == 12
-
-
-def firstask(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES")}
-    env["LANG"] = "en_US.UTF-8"
-    return subprocess.run(
-        [sys.executable, "-m", "firstask", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-    )
 
 
 def test_a_stored_bad_value_is_told_once_and_runs_on_the_default(tmp_path: Path) -> None:

@@ -8,15 +8,11 @@ terminal shows and every field's value.
 
 from __future__ import annotations
 
-import asyncio
-import io
 import json
 from collections.abc import Awaitable, Callable
-from datetime import datetime
-from pathlib import Path
 
 import pytest
-from rich.console import Console
+from conftest import PAIR, SUPERVISOR, run_app, screen_text
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
@@ -25,52 +21,23 @@ from firstask.app import DeskApp, make_app
 from firstask.desk import Desk
 from firstask.screens.check_in import CheckInScreen
 
-NOW = datetime(2026, 11, 23, 9, 30)  # a Monday
-SIZE = (120, 40)
 PHONE, ID_NUMBER = "13812345678", "11010519491231002X"
 MASKED_PHONE, MASKED_ID = "138****5678", "110105********002X"
 
 
 @pytest.fixture
-def desk(tmp_path: Path):
-    desk = Desk.open(tmp_path / "desk.db", clock=lambda: NOW)
-    desk.load_defaults()
-    desk.add_staff("w01", "王芳", backup="w02")
-    desk.add_staff("w02", "李强", backup="w01")
-    desk.add_staff("s01", "陈静", role="supervisor")
+def desk(make_desk) -> Desk:
+    desk = make_desk(*PAIR, SUPERVISOR)
     # 徐强 (xq) came to w01 last time; his enquiry was answered, so the search offers him, not an open case.
     case = desk.check_in(
         "w01", visitor_name="徐强", phone=PHONE, id_number=ID_NUMBER, org="红星社区", summary="咨询居住证"
     )
     desk.answer(case.no, "w01", "已告知所需材料。")
-    yield desk
-    desk.close()
+    return desk
 
 
 def run(app: DeskApp, script: Callable[[Pilot], Awaitable[None]]) -> None:
-    async def main() -> None:
-        async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
-            assert isinstance(app.screen, CheckInScreen)
-            await script(pilot)
-
-    asyncio.run(main())
-
-
-def screen_text(app: DeskApp) -> str:
-    """Everything the screen holds: the terminal as drawn, and each field's whole value (a field may be scrolled)."""
-    console = Console(
-        width=SIZE[0],
-        height=SIZE[1],
-        file=io.StringIO(),
-        record=True,
-        force_terminal=True,
-        color_system="truecolor",
-        legacy_windows=False,
-    )
-    console.print(app.screen._compositor.render_update(full=True))
-    fields = [box.value for box in app.screen.query(Input)]
-    return console.export_text() + "\n" + "\n".join(fields)
+    run_app(app, script, expect=CheckInScreen)
 
 
 def value(app: DeskApp, name: str) -> str:

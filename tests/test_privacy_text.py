@@ -10,21 +10,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
-from collections.abc import Awaitable, Callable
-from datetime import datetime
 from pathlib import Path
 
 import openpyxl
 import pytest
-from rich.console import Console
+from conftest import NOW, TEAM, screen_text
+from conftest import run_app as run
 from textual.pilot import Pilot
 from textual.widgets import Input
 
 from firstask import export
-from firstask.app import DeskApp, make_app
+from firstask.app import make_app
 from firstask.desk import Desk, RuleError
 from firstask.privacy import mask_text
 from firstask.rules import QUOTED_AT_MOST, quoted
@@ -33,8 +31,6 @@ from firstask.screens.follow_actions import DeclineDialog
 from firstask.screens.follow_up import FollowUpScreen
 from firstask.screens.history import HistoryScreen
 
-NOW = datetime(2026, 11, 23, 9, 30)  # a Monday
-SIZE = (120, 40)
 PHONE, ID_NUMBER, OTHER_PHONE = "13812345678", "11010519491231002X", "13987654321"
 MASKED_PHONE, MASKED_ID, MASKED_OTHER = "138****5678", "110105********002X", "139****4321"
 SUMMARY = f"来电请回{PHONE}，身份证{ID_NUMBER}"
@@ -42,15 +38,8 @@ WHOLE = (PHONE, ID_NUMBER, OTHER_PHONE)
 
 
 @pytest.fixture
-def desk(tmp_path: Path):
-    desk = Desk.open(tmp_path / "desk.db", clock=lambda: NOW)
-    desk.load_defaults()
-    desk.add_staff("w01", "王芳", backup="w02")
-    desk.add_staff("w02", "李强", backup="w01")
-    desk.add_staff("w03", "张丽")
-    desk.add_staff("s01", "陈静", role="supervisor")
-    yield desk
-    desk.close()
+def desk(make_desk) -> Desk:
+    return make_desk(*TEAM)
 
 
 @pytest.fixture
@@ -59,30 +48,6 @@ def handed(desk: Desk) -> str:
     no = desk.check_in("w01", visitor_name="徐强", summary=SUMMARY).no
     desk.hand_off(no, "w01", "w02", f"已约{OTHER_PHONE}下午回电")
     return no
-
-
-def run(app: DeskApp, script: Callable[[Pilot], Awaitable[None]]) -> None:
-    async def main() -> None:
-        async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
-            await script(pilot)
-
-    asyncio.run(main())
-
-
-def screen_text(app: DeskApp) -> str:
-    """Everything the screen holds: the terminal as drawn, and each field's whole value."""
-    console = Console(
-        width=SIZE[0],
-        height=SIZE[1],
-        file=io.StringIO(),
-        record=True,
-        force_terminal=True,
-        color_system="truecolor",
-        legacy_windows=False,
-    )
-    console.print(app.screen._compositor.render_update(full=True))
-    return console.export_text() + "\n" + "\n".join(box.value for box in app.screen.query(Input))
 
 
 def none_whole(text: str) -> bool:

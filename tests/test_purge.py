@@ -8,30 +8,19 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from conftest import CLERK_AND_SUPERVISOR, Clock, with_pins
+from conftest import MONDAY_9AM as NOW
 
 from firstask.desk import Desk
 from firstask.rules import RuleError
 
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 OLD_DAY = datetime(2022, 3, 7, 9, 0)  # a Monday, more than three years before NOW
-NOW = datetime(2026, 3, 9, 9, 0)
 
 
 @pytest.fixture
-def setup(tmp_path: Path):
+def setup(make_desk):
     clock = Clock(OLD_DAY)
-    desk = Desk.open(tmp_path / "desk.db", clock=clock)
-    desk.load_defaults()
-    desk.add_staff("w01", "王芳", pin="101010")
-    desk.add_staff("s01", "陈静", role="supervisor", pin="909090")
+    desk = make_desk(*with_pins(*CLERK_AND_SUPERVISOR), clock=clock)
     closed = desk.check_in(
         "w01", visitor_name="张三", summary="咨询低保", phone="13800138000", id_number="11010519491231002X"
     ).no
@@ -42,8 +31,7 @@ def setup(tmp_path: Path):
     recent = desk.check_in("w01", visitor_name="王五", summary="咨询", phone="13700137000").no
     desk.answer(recent, "w01", "已答复")
     desk.rate(recent, "w01", 4)
-    yield desk, clock, closed, still_open, recent
-    desk.close()
+    return desk, clock, closed, still_open, recent
 
 
 def test_a_purge_removes_the_personal_data_of_old_closed_cases_only(setup):

@@ -15,7 +15,7 @@ from fractions import Fraction
 
 import openpyxl
 import pytest
-from conftest import ROSTER, Clock
+from conftest import TEAM, Clock
 from textual.app import App
 from textual.widgets import Static
 
@@ -29,20 +29,15 @@ LEVELS = [5] * 6 + [4] * 4 + [3] * 3 + [2] * 2 + [1]  # 13 satisfied (3 to 5) of
 
 
 @pytest.fixture
-def desk(tmp_path):
-    clock = Clock(datetime(2026, 3, 9, 9, 0))
-    desk = Desk.open(tmp_path / "desk.db", clock=clock)
-    desk.load_defaults()
-    for code, name, role, backup in ROSTER:
-        desk.add_staff(code, name, role=role, backup=backup)
+def desk(make_desk, clock: Clock) -> Desk:
+    desk = make_desk(*TEAM, clock=clock)  # conftest's clock: Monday 09:00
     for n, level in enumerate(LEVELS):
         clock.advance(minutes=10)
         no = desk.check_in("w01", visitor_name=f"访客{n}", summary="咨询", kind="enquiry").no
         desk.answer(no, "w01", "已当场答复")
         desk.rate(no, "w01", level, "" if level >= 3 else "等候时间太长")
     clock.set(datetime(2026, 3, 9, 18, 0))
-    yield desk
-    desk.close()
+    return desk
 
 
 @pytest.mark.parametrize(

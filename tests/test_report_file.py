@@ -13,40 +13,17 @@ import os
 import resource
 import signal
 import stat
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import firstask, one_clear_line
 from typer.testing import CliRunner
 
 from firstask import cli as cli_module
 
 LIMIT = 64 * 1024  # a file-size limit above what opening the database writes (its -shm is 32 KiB) below the report's
-
-
-def firstask(*args: str, preexec: Any = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("FIRSTASK_PIN", "LC_ALL", "LC_MESSAGES", "LANGUAGE")}
-    env["LANG"] = "en_US.UTF-8"
-    return subprocess.run(
-        [sys.executable, "-m", "firstask", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-        preexec_fn=preexec,
-    )
-
-
-def one_clear_line(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode != 0
-    assert "Traceback" not in result.stderr and "Traceback" not in result.stdout, result.stderr
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    return lines[0]
 
 
 @pytest.fixture

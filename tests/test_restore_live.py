@@ -11,16 +11,15 @@ import subprocess
 import sys
 import textwrap
 import time
-from datetime import datetime
 from pathlib import Path
 
 import pytest
+from conftest import MONDAY_9AM as NOW
+from conftest import firstask
 
-from firstask import backup
 from firstask.desk import Desk
-from firstask.store import Store, StoreError, event_hash
+from firstask.store import Store, StoreError, backup, event_hash
 
-NOW = datetime(2026, 3, 9, 9, 0)
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -48,19 +47,6 @@ def proved(path: Path) -> bool:
         return store.verify().ok
     finally:
         store.close()
-
-
-def firstask(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES")}
-    env["LANG"] = "en_US.UTF-8"
-    return subprocess.run(
-        [sys.executable, "-m", "firstask", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )
 
 
 def one_line(result: subprocess.CompletedProcess[str]) -> str:

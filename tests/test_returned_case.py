@@ -6,31 +6,23 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
-from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import MONDAY_9AM, staff
 
 from firstask.desk import Desk
 from firstask.rules import RuleError
 from firstask.store import Store
 
-NOW = datetime(2026, 3, 9, 9, 0)
-
 
 @pytest.fixture
-def desks(tmp_path: Path) -> Iterator[tuple[Desk, Desk]]:
+def desks(make_desk: Callable[..., Desk]) -> Iterator[tuple[Desk, Desk]]:
     """Two windows on one file."""
-    path = tmp_path / "d.db"
-    desk = Desk.open(path, clock=lambda: NOW)
-    desk.load_defaults()
-    desk.add_staff("w01", "王芳")
-    desk.add_staff("w02", "李强")
-    other = Desk.open(path, clock=lambda: NOW)
+    desk = make_desk(staff("w01", "王芳"), staff("w02", "李强"), clock=lambda: MONDAY_9AM)
+    other = Desk.open(desk.store.path, clock=lambda: MONDAY_9AM)
     yield desk, other
     other.close()
-    desk.close()
 
 
 def after_commit(monkeypatch: pytest.MonkeyPatch, desk: Desk, then: Callable[[], Any]) -> None:

@@ -16,6 +16,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import firstask
 
 from firstask.desk import Desk
 from firstask.serve import LOCAL_ONLY, desk_command, make_server
@@ -60,14 +61,7 @@ def test_the_server_binds_to_this_machine_unless_told(db: Path) -> None:
     ],
 )
 def test_a_bad_port_is_one_clear_line(db: Path, args: tuple[str, ...], words: str) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "firstask", "--db", str(db), *args],
-        capture_output=True,
-        text=True,
-        env=env(),
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-    )
+    result = firstask("--db", str(db), *args, timeout=60)
     assert result.returncode != 0 and "Traceback" not in result.stderr
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and words in lines[0].lower()
@@ -75,14 +69,7 @@ def test_a_bad_port_is_one_clear_line(db: Path, args: tuple[str, ...], words: st
 
 def test_serving_a_missing_database_is_one_clear_line(tmp_path: Path) -> None:
     missing = tmp_path / "none.db"
-    result = subprocess.run(
-        [sys.executable, "-m", "firstask", "--db", str(missing), "serve"],
-        capture_output=True,
-        text=True,
-        env=env(),
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-    )
+    result = firstask("--db", str(missing), "serve", timeout=60)
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert len([line for line in result.stderr.splitlines() if line.strip()]) == 1
     assert not missing.exists()

@@ -5,12 +5,11 @@ note in the matter editor and through the CSV sheet (round trips). Each test che
 
 from __future__ import annotations
 
-import asyncio
 import json
-from datetime import datetime
 from pathlib import Path
 
 import pytest
+from conftest import CLERK_AND_SUPERVISOR, MATTERS, SIZE, Clock, keys, run_app, with_pins
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
@@ -21,36 +20,20 @@ from firstask.i18n import t
 from firstask.screens.setup import SetupScreen, cut_text
 from firstask.screens.setup_forms import CENTRE_FIELDS, CentreDialog, FormDialog, MatterDialog
 
-NOW = datetime(2026, 3, 9, 9, 0)  # a Monday
-SIZE = (120, 40)
 REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def desk(tmp_path):
-    desk = Desk.open(tmp_path / "desk.db", clock=lambda: NOW)
-    desk.load_defaults()
-    desk.add_staff("w01", "王芳", pin="101010")
-    desk.add_staff("s01", "陈静", role="supervisor", pin="909090")
-    desk.add_matter("T3", "测试事项", limit_days=3, documents=["申请表"])
-    yield desk
-    desk.close()
+def desk(make_desk, clock: Clock) -> Desk:
+    """w01 and the supervisor s01, each with a PIN, and the matter T3, on conftest's clock (Monday 09:00)."""
+    desk = make_desk(*with_pins(*CLERK_AND_SUPERVISOR), clock=clock)
+    desk.add_matter("T3", **MATTERS["T3"])
+    return desk
 
 
 def run(app: DeskApp, script, size: tuple[int, int] = SIZE) -> None:
-    async def main() -> None:
-        async with app.run_test(size=size) as pilot:
-            await pilot.pause()
-            await pilot.press("f11")
-            await pilot.pause()
-            await script(pilot)
-
-    asyncio.run(main())
-
-
-async def keys(pilot: Pilot, *pressed: str) -> None:
-    await pilot.press(*pressed)
-    await pilot.pause()
+    """`script(pilot)` on the set-up screen (F11)."""
+    run_app(app, script, size=size, press=("f11",))
 
 
 async def retype(pilot: Pilot, widget_id: str, text: str) -> None:

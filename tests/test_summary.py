@@ -25,16 +25,14 @@ from __future__ import annotations
 
 import copy
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROSTER, Clock
+from conftest import ROSTER, Clock, firstask, furnish
 
 from firstask.desk import Desk
 
@@ -288,21 +286,20 @@ def build_week(desk: Desk, clock: Clock) -> Week:
     return week
 
 
+def open_week(folder: Path) -> Week:
+    """The week, built on a desk of its own in `folder` (conftest's roster, the matters T3 and TC); the caller closes
+    `week.desk`."""
+    clock = Clock(datetime(2026, 3, 9, 8, 0))
+    desk = Desk.open(folder / "desk.db", clock=clock)
+    furnish(desk, "T3", "TC")
+    return build_week(desk, clock)
+
+
 @pytest.fixture(scope="module")
 def week(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Week]:
-    folder = tmp_path_factory.mktemp("week")
-    clock = Clock(datetime(2026, 3, 9, 8, 0))
-    handle = Desk.open(folder / "desk.db", clock=clock)
-    handle.load_defaults()
-    for code, name, role, backup in ROSTER:
-        handle.add_staff(code, name, role=role, backup=backup)
-    handle.add_matter("T3", "测试事项", limit_days=3, documents=["申请表"])
-    handle.add_matter(
-        "TC", "条件事项", limit_days=5, documents=["申请表", {"name": "委托书", "when": "代办的", "form": "原件"}]
-    )
-    built = build_week(handle, clock)
+    built = open_week(tmp_path_factory.mktemp("week"))
     yield built
-    handle.close()
+    built.desk.close()
 
 
 @pytest.fixture
@@ -461,16 +458,7 @@ def test_chain_is_the_head_at_the_end_of_the_day(week, friday):
 
 def test_chain_anchor_of_the_day_verifies_on_the_command_line_after_later_days(week, friday):
     anchor = f"{friday['chain']['events']}:{friday['chain']['head']}"
-    env = {k: v for k, v in os.environ.items() if k not in ("FIRSTASK_PIN", "LC_ALL", "LC_MESSAGES")}
-    env["LANG"] = "en_US.UTF-8"
-    result = subprocess.run(
-        [sys.executable, "-m", "firstask", "--db", str(week.desk.store.path), "verify", "--anchor", anchor],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )
+    result = firstask("--db", str(week.desk.store.path), "verify", "--anchor", anchor)
     assert result.returncode == 0, result.stderr
     assert week.desk.verify((friday["chain"]["events"], friday["chain"]["head"])).ok
 

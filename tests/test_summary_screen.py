@@ -7,7 +7,6 @@ Two snapshots (zh 120×40, en 200×60) with the week's clock fixed.
 
 from __future__ import annotations
 
-import asyncio
 import tomllib
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import date, datetime
@@ -15,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROSTER, Clock
+from conftest import ROSTER, SIZE, keys, run_app
 from rich.text import Text
-from test_summary import FRIDAY, THURSDAY, Week, build_week
+from test_summary import FRIDAY, THURSDAY, Week, open_week
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
@@ -29,7 +28,6 @@ from firstask.screens.history import HistoryScreen
 from firstask.screens.summary import FIGURES, STAFF_COLUMNS, SummaryScreen, parse_day
 from firstask.screens.summary_cases import SummaryCasesScreen
 
-SIZE = (120, 40)
 FRIDAY_EVENING = datetime(2026, 3, 13, 23, 0)
 TUESDAY_EVENING = datetime(2026, 3, 17, 18, 0)  # where the week's clock stands once it is built
 LOCALES = Path(i18n.__file__).with_name("locales")
@@ -70,19 +68,9 @@ FRIDAY_STAFF = {  # code: received, owned, resolved, violations
 
 @pytest.fixture(scope="module")
 def week(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Week]:
-    folder = tmp_path_factory.mktemp("summary-screen")
-    clock = Clock(datetime(2026, 3, 9, 8, 0))
-    desk = Desk.open(folder / "desk.db", clock=clock)
-    desk.load_defaults()
-    for code, name, role, backup in ROSTER:
-        desk.add_staff(code, name, role=role, backup=backup)
-    desk.add_matter("T3", "测试事项", limit_days=3, documents=["申请表"])
-    desk.add_matter(
-        "TC", "条件事项", limit_days=5, documents=["申请表", {"name": "委托书", "when": "代办的", "form": "原件"}]
-    )
-    built = build_week(desk, clock)
+    built = open_week(tmp_path_factory.mktemp("summary-screen"))
     yield built
-    desk.close()
+    built.desk.close()
 
 
 @pytest.fixture
@@ -107,18 +95,7 @@ class SummaryApp(App[None]):
 
 
 def run(app: SummaryApp, script: Callable[[Pilot[None]], Awaitable[None]], size: tuple[int, int] = SIZE) -> None:
-    async def main() -> None:
-        async with app.run_test(size=size) as pilot:
-            await pilot.pause()
-            assert isinstance(app.screen, SummaryScreen)
-            await script(pilot)
-
-    asyncio.run(main())
-
-
-async def keys(pilot: Pilot[None], *pressed: str) -> None:
-    await pilot.press(*pressed)
-    await pilot.pause()
+    run_app(app, script, size=size, expect=SummaryScreen)
 
 
 def table_rows(screen: Any, table_id: str) -> list[list[str]]:

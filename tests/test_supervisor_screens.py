@@ -13,6 +13,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import MATTERS, SIZE, TEAM, Clock, keys, run_app, with_pins
+from conftest import MONDAY_9AM as NOW
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, DataTable, Input, Static
 
@@ -27,35 +29,15 @@ from firstask.screens.setup import SetupScreen
 from firstask.screens.setup_forms import FormDialog, MatterDialog, StaffDialog
 from firstask.screens.violations import StaffRecordScreen, ViolationsScreen
 
-NOW = datetime(2026, 3, 9, 9, 0)  # a Monday
-SIZE = (120, 40)
 LOCALES = Path(i18n.__file__).with_name("locales")
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def desk(tmp_path, clock):
-    desk = Desk.open(tmp_path / "desk.db", clock=clock)
-    desk.load_defaults()
-    desk.add_staff("w01", "王芳", backup="w02", pin="101010")
-    desk.add_staff("w02", "李强", backup="w01", pin="202020")
-    desk.add_staff("w03", "张丽", pin="303030")
-    desk.add_staff("s01", "陈静", role="supervisor", pin="909090")
-    desk.add_matter("T3", "测试事项", limit_days=3, documents=["申请表"])
-    yield desk
-    desk.close()
+def desk(make_desk, clock: Clock) -> Desk:
+    """conftest's team, each with a PIN, and the matter T3, on conftest's clock (Monday 09:00)."""
+    desk = make_desk(*with_pins(*TEAM), clock=clock)
+    desk.add_matter("T3", **MATTERS["T3"])
+    return desk
 
 
 def late_response(desk: Desk, clock: Clock, by: str = "w01", when: datetime = NOW, visitor: str = "张三") -> str:
@@ -68,19 +50,8 @@ def late_response(desk: Desk, clock: Clock, by: str = "w01", when: datetime = NO
 
 
 def run(app: DeskApp, key: str, script) -> None:
-    async def main() -> None:
-        async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
-            await pilot.press(key)
-            await pilot.pause()
-            await script(pilot)
-
-    asyncio.run(main())
-
-
-async def keys(pilot: Pilot, *pressed: str) -> None:
-    await pilot.press(*pressed)
-    await pilot.pause()
+    """`script(pilot)` once `key` has opened its screen."""
+    run_app(app, script, press=(key,))
 
 
 async def type_into(pilot: Pilot, widget_id: str, text: str) -> None:

@@ -8,10 +8,10 @@ raw mode — right after the log-in screen shows, and before the app has even dr
 """
 
 import asyncio
-from datetime import datetime
 from pathlib import Path
 
 import pytest
+from conftest import CLERKS, SIZE
 from textual import events
 from textual.keys import _character_to_key
 from textual.widgets import Input
@@ -24,19 +24,12 @@ from firstask.screens.check_in import CheckInScreen
 from firstask.screens.follow_up import FollowUpScreen
 from firstask.screens.login import LoginScreen
 
-NOW = datetime(2026, 11, 23, 9, 30)  # a Monday
-SIZE = (120, 40)
 CHARACTERS = {"tab": "\t", "enter": "\r", "ctrl+j": "\n", "backspace": "\x7f"}
 
 
 @pytest.fixture
-def desk(tmp_path):
-    desk = Desk.open(tmp_path / "desk.db", clock=lambda: NOW)
-    desk.load_defaults()
-    desk.add_staff("w01", "王芳", pin="101010", backup="w02")
-    desk.add_staff("w02", "李强", pin="202020")
-    yield desk
-    desk.close()
+def desk(make_desk) -> Desk:
+    return make_desk(*CLERKS)
 
 
 def burst(*typed: str) -> list[events.Key]:

@@ -4,28 +4,17 @@ behind the desk is exit 1, naming the table, the row and, where the history says
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
-import sys
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import sqlite_utils
+from conftest import MONDAY_9AM as MONDAY
+from conftest import Clock, firstask
 
 from firstask.desk import Desk
 from firstask.store import GENESIS, MIGRATIONS, Store, event_hash
-
-MONDAY = datetime(2026, 3, 9, 9, 0)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = MONDAY
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +22,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A desk worked action by action (one transaction each, as at the windows), with an overdue case, a violation
     and its review, a visitor's personal data, a hand-off and a rating."""
     path = tmp_path_factory.mktemp("built") / "desk.db"
-    clock = Clock()
+    clock = Clock(MONDAY)
     with Desk.open(path, clock=clock) as desk:
         desk.load_defaults()
         desk.add_staff("w01", "王芳", backup="w02")
@@ -67,19 +56,6 @@ def db(built: Path, tmp_path: Path) -> Path:
     src.close()
     dst.close()
     return copy
-
-
-def firstask(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES")}
-    env["LANG"] = "en_US.UTF-8"
-    return subprocess.run(
-        [sys.executable, "-m", "firstask", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-    )
 
 
 def tamper(db: Path, *sql: str) -> None:

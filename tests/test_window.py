@@ -6,35 +6,26 @@ with no materials. Every test asserts on the screen and on `desk.case(...)`.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
+from conftest import SIZE, TEAM, Clock, run_app
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
 from firstask.app import DeskApp, make_app
 from firstask.desk import Desk
-from firstask.screens.accept import AcceptDialog, MaterialsTable
+from firstask.screens.accept import AcceptDialog
 from firstask.screens.check_in import CheckInScreen
 from firstask.screens.dialog import ActionDialog
 from firstask.screens.follow_up import FollowUpScreen
-from firstask.screens.key_bar import KeyBar
 from firstask.screens.notice import NoticeDialog
+from firstask.widgets.key_bar import KeyBar
+from firstask.widgets.materials import MaterialsTable
 
 MONDAY = datetime(2026, 11, 23, 9, 30)
 THURSDAY = datetime(2026, 11, 26, 14, 10)  # the visitor comes back three days later
-SIZE = (120, 40)
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture
@@ -43,16 +34,10 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def desk(tmp_path: Path, clock: Clock):
-    desk = Desk.open(tmp_path / "desk.db", clock=clock)
-    desk.load_defaults()
+def desk(make_desk, clock: Clock) -> Desk:
+    desk = make_desk(*TEAM, clock=clock)
     desk.set_policy(centre_name="湖滨街道便民服务中心", centre_phone="0571-87001234")
-    desk.add_staff("w01", "王芳", backup="w02")
-    desk.add_staff("w02", "李强", backup="w01")
-    desk.add_staff("w03", "张丽")
-    desk.add_staff("s01", "陈静", role="supervisor")
-    yield desk
-    desk.close()
+    return desk
 
 
 class Keys:
@@ -73,12 +58,7 @@ class Keys:
 
 
 def run(app: DeskApp, script: Callable[[Pilot, Keys], Awaitable[None]], size: tuple[int, int] = SIZE) -> None:
-    async def main() -> None:
-        async with app.run_test(size=size) as pilot:
-            await pilot.pause()
-            await script(pilot, Keys(pilot))
-
-    asyncio.run(main())
+    run_app(app, lambda pilot: script(pilot, Keys(pilot)), size=size)
 
 
 def window(app: DeskApp) -> CheckInScreen:

@@ -8,6 +8,9 @@ up; the form validates as it is typed and keeps everything when the desk refuses
 form (greyed: it is the case's record, not a new check-in) and the panel beside it shows the case as it stands; the
 key bar offers only what the case's status and the clerk's role allow, and a key pressed anyway says why in one line.
 Taking a case up is not a new case: it writes nothing; what the clerk then does is recorded as its action.
+
+The form's fields, the reasons under them and the matter and colleague look-ups are the screen's base,
+`check_in_form.CheckInForm`.
 """
 
 from __future__ import annotations
@@ -20,11 +23,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
-from textual.css.query import NoMatches
-from textual.geometry import Size
-from textual.screen import Screen
-from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Label, OptionList, Static
+from textual.widgets import Checkbox, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from firstask import rules
@@ -33,73 +32,27 @@ from firstask.i18n import t
 from firstask.privacy import mask_id_number, mask_phone, mask_text, sees_whole
 from firstask.rules import RuleError, Staff
 from firstask.screens import case_actions
-from firstask.screens.choice import Choice
-from firstask.screens.key_bar import KeyBar
-from firstask.screens.title_bar import TitleBar
-from firstask.screens.words import WEEKDAYS, cut, staff_name, wrap
+from firstask.screens.check_in_form import (
+    FIELDS,
+    LIST_INDENT,
+    TEXT_FIELDS,
+    CheckInForm,
+    field,
+    label,
+    limit_text,
+    text_input,
+)
 from firstask.store import StoreError
+from firstask.widgets.case_sheet import CaseSheet
+from firstask.widgets.cells import cut
+from firstask.widgets.choice import Choice
+from firstask.widgets.key_bar import KeyBar
+from firstask.widgets.naming import staff_name, weekday
+from firstask.widgets.title_bar import TitleBar
 
-FIELDS = ("visitor_name", "phone", "id_number", "org", "address", "channel", "kind", "matter", "about_staff", "summary")
-TEXT_FIELDS = ("visitor_name", "phone", "id_number", "org", "address", "matter", "about_staff", "summary")
 WINDOW_KEYS = ("answer", "notice", "accept", "refer", "reject")  # F2–F6: the first visit's actions
 LETTER_KEYS = ("take_handoff", "decline", "hand_off", "feedback", "extend", "resolve", "rate")
-
-LABELS = {
-    "find": "app.checkin.find",
-    "visitor_name": "app.checkin.name",
-    "phone": "app.checkin.phone",
-    "id_number": "app.checkin.id_number",
-    "org": "app.checkin.org",
-    "address": "app.checkin.address",
-    "channel": "app.checkin.channel",
-    "kind": "app.checkin.kind",
-    "matter": "app.checkin.matter",
-    "about_staff": "app.checkin.about_staff",
-    "summary": "app.checkin.summary",
-}
-
-
-# Fields that share a line of the form: a refusal's reason goes under the line, in this order.
-ROWS = {"person": ("visitor_name", "phone"), "ids": ("id_number", "org"), "sort": ("channel", "kind")}
-ROW_OF = {name: row for row, names in ROWS.items() for name in names}
-# The search results' lists and the fields they serve.
-LIST_UNDER = {"visitors": "find", "matters": "matter", "colleagues": "about_staff"}
-LIST_OF = {field: name for name, field in LIST_UNDER.items()}
-LIST_INDENT = 15 + 2 + 2 + 1  # a results list's room: the labels' column, its border, its padding, a margin
 NARROW = 100  # below this many cells the two-field lines hold one field each, so that nothing is cut
-
-
-class CaseSheet(Static, can_focus=True):
-    """The case at the window, line by line, each wrapped to the panel's width in cells (Chinese breaks between
-    any two characters) and kept whole otherwise; user text is never markup. One widget that scrolls itself (↑/↓)
-    when the case is longer than the panel: the window's start-up pays per widget."""
-
-    BINDINGS = [
-        Binding("up", "scroll_up", show=False),
-        Binding("down", "scroll_down", show=False),
-        Binding("pageup", "page_up", show=False),
-        Binding("pagedown", "page_down", show=False),
-    ]
-
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's name)
-        super().__init__(id=id)
-        self.lines: list[tuple[str, str]] = []
-
-    def show(self, lines: list[tuple[str, str]]) -> None:
-        self.lines = lines
-        self.refresh(layout=True)
-
-    def text(self, width: int) -> Text:
-        out = Text()
-        for n, (line, style) in enumerate(self.lines):
-            out.append(wrap(line, width) + ("\n" if n < len(self.lines) - 1 else ""), style=style)
-        return out
-
-    def render(self) -> Text:
-        return self.text(self.content_region.width or 1_000)
-
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return self.text(width).plain.count("\n") + 1 if self.lines else 0
 
 
 @dataclass(frozen=True)
@@ -110,22 +63,10 @@ class Found:
     case: CaseLine | None = None
 
 
-def field(name: str, widget: Any) -> Horizontal:
-    """A labelled one-line field. The line with the reason for a refusal is added under it when there is one
-    (`CheckInScreen.set_reason`): a form nobody has been refused on holds no empty reason lines."""
-    return Horizontal(label(name), widget, classes="line field", id=f"{name}-field")
-
-
-def label(name: str) -> Label:
-    return Label(Text(t(LABELS[name])), classes="field-label")
-
-
-def text_input(name: str, max_length: int, placeholder: str | None = None) -> Input:
-    return Input(placeholder=t(placeholder) if placeholder else "", max_length=max_length, compact=True, id=name)
-
-
-class CheckInScreen(Screen[None]):
+class CheckInScreen(CheckInForm):
     AUTO_FOCUS = "#find"
+    KEEPS_MESSAGE_LINE = True  # the form's last line, empty between visitors
+    NOTIFIES_ERRORS = False
     _KEYS = [
         Binding("f2", "act('answer')", "app.key.answer", id="answer", tooltip="app.key.answer_tip"),
         Binding("f3", "act('notice')", "app.key.notice", id="notice", tooltip="app.key.notice_tip"),
@@ -150,21 +91,13 @@ class CheckInScreen(Screen[None]):
     ]
 
     def __init__(self, desk: Desk, clerk: Staff) -> None:
-        super().__init__()
-        self.desk = desk
-        self.clerk = clerk
+        super().__init__(desk, clerk)
         self.case: Case | None = None
-        self.matter_code: str | None = None
-        self.about_code: str | None = None
-        self.prefilled = ""  # the summary the matter filled in, replaced when the matter changes
         self.found: list[Found] = []
-        self.matter_hits: list[rules.Matter] = []
-        self.colleagues: list[Staff] = []
         self.filled: dict[str, str] = {}  # what a pick from the search put in the form (not typed by the clerk)
         # A returning visitor's phone and ID number that the clerk may not see (SPEC §10): the field shows them
         # masked, and the stored number is kept here, in no widget, to be carried into the new case as it is.
         self.carried: dict[str, tuple[str, str]] = {}  # field -> (what the field shows, the stored number)
-        self._roster: dict[str, Staff] | None = None
         self.refusals: dict[tuple[str, str, int], RuleError | None] = {}
 
     # --- layout ------------------------------------------------------------------------------------------------
@@ -209,26 +142,6 @@ class CheckInScreen(Screen[None]):
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < NARROW, "-narrow")
-
-    def results(self, name: str) -> OptionList:
-        """The list of search results under a search field (`visitors` under find, `matters` under matter,
-        `colleagues` under about_staff), made the first time there is something to list."""
-        try:
-            return self.query_one(f"#{name}", OptionList)
-        except NoMatches:
-            found = OptionList(id=name, markup=False)
-            found.display = False
-            field_name = LIST_UNDER[name]
-            anchor = next(iter(self.query(f"#{field_name}-reason")), self.query_one(f"#{field_name}-field"))
-            self.query_one("#form", VerticalScroll).mount(found, after=anchor)
-            return found
-
-    def list_shown(self, name: str) -> bool:
-        return any(found.display for found in self.query(f"#{name}"))
-
-    def hide_lists(self) -> None:
-        for found in self.query("#visitors, #matters, #colleagues"):
-            found.display = False
 
     # --- finding the visitor, or their case --------------------------------------------------------------------
 
@@ -369,15 +282,6 @@ class CheckInScreen(Screen[None]):
             typed = event.value[len(shown) :] if event.value.startswith(shown) else ""
             event.input.value = typed
 
-    def on_key(self, event: events.Key) -> None:
-        """Down from a search field goes into its list of results."""
-        if event.key != "down" or self.focused is None:
-            return
-        target = LIST_OF.get(self.focused.id or "")
-        if target and self.list_shown(target):
-            self.results(target).focus()
-            event.stop()
-
     # --- taking a case up --------------------------------------------------------------------------------------
 
     def draft(self) -> bool:
@@ -443,9 +347,15 @@ class CheckInScreen(Screen[None]):
             self.query_one(f"#{name}").disabled = locked
 
     def desk_changed(self) -> None:
+        self._roster = None  # the roster may have changed too: read again when next needed
+        super().desk_changed()
+
+    def stale(self) -> bool:
+        return False  # back from a dialog, what it did is shown already (`acted`); other windows' work, as it comes
+
+    def reread(self) -> None:
         """Another window wrote: the case at the window is shown as it is now (the keys follow its status)."""
-        self._roster = None  # the roster may have changed too
-        if self.case is None or not self.is_mounted:
+        if self.case is None:
             return
         try:
             now = self.desk.case(self.case.no)
@@ -486,113 +396,6 @@ class CheckInScreen(Screen[None]):
             self.set_reason("about_staff", "")  # its reason goes with the field
             for found in self.query("#colleagues"):
                 found.display = False
-
-    # --- the matter ------------------------------------------------------------------------------------------------
-
-    @on(Input.Changed, "#matter")
-    def search_matters(self, event: Input.Changed) -> None:
-        query = event.value.strip()
-        if self.matter_code and query != self.matter_label(self.matter_code):
-            self.matter_code = None
-        found = self.results("matters")
-        found.clear_options()
-        self.matter_hits = self.desk.find_matters(query, limit=8) if query and not self.matter_code else []
-        for m in self.matter_hits:
-            note = t("app.checkin.matter_note", note=m.note) if m.note else ""
-            found.add_option(Option(Text(f"{m.code}  {m.name}{note}  ·  {self.limit_text(m)}")))
-        found.display = bool(self.matter_hits)
-        if self.matter_hits:
-            found.highlighted = 0
-
-    def limit_text(self, m: rules.Matter) -> str:
-        if m.kind == "guide":
-            return t("app.checkin.guide")
-        if m.immediate:
-            return t("app.checkin.immediate")
-        return t("app.checkin.limit", days=m.limit_days)
-
-    def matter_label(self, code: str) -> str:
-        names = {m.code: m.name for m in self.desk.matters()}
-        return f"{code} {names.get(code, '')}".strip()
-
-    @on(Input.Submitted, "#matter")
-    def matter_submitted(self) -> None:
-        if self.matter_hits and not self.matter_code:
-            found = self.results("matters")
-            self.pick_matter(self.matter_hits[found.highlighted or 0])
-        else:
-            self.next_field("#matter")
-
-    @on(OptionList.OptionSelected, "#matters")
-    def matter_chosen(self, event: OptionList.OptionSelected) -> None:
-        self.pick_matter(self.matter_hits[event.option_index])
-
-    def pick_matter(self, matter: rules.Matter) -> None:
-        self.matter_code = matter.code
-        box = self.query_one("#matter", Input)
-        with box.prevent(Input.Changed):
-            box.value = self.matter_label(matter.code)
-        self.results("matters").display = False
-        guide = matter.kind == "guide"  # answered or referred, never applied for here: an enquiry
-        self.query_one("#kind", Choice).value = "enquiry" if guide else "application"
-        summary = self.query_one("#summary", Input)
-        if not summary.value.strip() or summary.value == self.prefilled:
-            # Filled in for the clerk, and followed when they pick another matter; once they write their own
-            # summary it is theirs, in whatever language they wrote it.
-            self.prefilled = t("app.checkin.summary_guide" if guide else "app.checkin.summary_for", matter=matter.name)
-            summary.value = self.prefilled
-        summary.focus()
-
-    def next_field(self, after: str) -> None:
-        """Enter in a field moves on to the next one the clerk fills in."""
-        complaint = self.query_one("#kind", Choice).value == "complaint"
-        self.query_one("#about_staff" if after == "#matter" and complaint else "#summary", Input).focus()
-
-    # --- whom a complaint is about: picked as a hand-off's receiver is ----------------------------------------
-
-    @on(Input.Changed, "#about_staff")
-    def search_colleagues(self, event: Input.Changed) -> None:
-        query = event.value.strip()
-        if self.about_code and query != self.staff_label(self.about_code):
-            self.about_code = None
-        found = self.results("colleagues")
-        found.clear_options()
-        self.colleagues = self.desk.find_staff(query) if query and not self.about_code else []
-        found.add_options([Option(Text(self.staff_label(person.code))) for person in self.colleagues])
-        found.display = bool(self.colleagues)
-        if self.colleagues:
-            found.highlighted = 0
-
-    @property
-    def roster(self) -> dict[str, Staff]:
-        """The staff by code, read once and again after another window wrote (`desk_changed`)."""
-        if self._roster is None:
-            self._roster = self.desk.staff()
-        return self._roster
-
-    def staff_label(self, code: str | None) -> str:
-        person = self.roster.get(code or "")
-        return t("app.user", name=person.name, code=person.code) if person else (code or "")
-
-    @on(Input.Submitted, "#about_staff")
-    def about_submitted(self) -> None:
-        if self.colleagues and not self.about_code:
-            self.pick_colleague(self.colleagues[self.results("colleagues").highlighted or 0])
-        else:
-            self.query_one("#summary", Input).focus()
-
-    @on(OptionList.OptionSelected, "#colleagues")
-    def colleague_chosen(self, event: OptionList.OptionSelected) -> None:
-        self.pick_colleague(self.colleagues[event.option_index])
-
-    def pick_colleague(self, person: Staff) -> None:
-        self.about_code = person.code
-        box = self.query_one("#about_staff", Input)
-        with box.prevent(Input.Changed):
-            box.value = self.staff_label(person.code)
-        self.results("colleagues").display = False
-        self.set_reason("about_staff", "")
-        self.query_one("#summary", Input).focus()
 
     # --- checking in -----------------------------------------------------------------------------------------------
 
@@ -637,7 +440,7 @@ class CheckInScreen(Screen[None]):
                 org=v["org"] or None,
                 address=v["address"] or None,
                 anonymous=v["anonymous"],
-                about_staff=(v["about_staff"] or None) if v["kind"] == "complaint" else None,
+                about_staff=v["about_staff"] or None,
             )
         except RuleError as refused:
             self.refuse(refused)
@@ -662,35 +465,6 @@ class CheckInScreen(Screen[None]):
         if first:
             self.query_one(f"#{first}").focus()
         self.say(refused.message(), error=True)
-
-    def clear_reasons(self) -> None:
-        for name in LABELS:
-            self.set_reason(name, "")
-
-    def set_reason(self, name: str, reason: str) -> None:
-        """The reason next to a field, in words a clerk understands, on a line under the field (under the line it
-        shares with others, in their order). The line is made the first time it is needed and takes no room when
-        there is no reason."""
-        try:
-            line = self.query_one(f"#{name}-reason", Static)
-        except NoMatches:
-            if not reason:
-                return
-            line = Static(id=f"{name}-reason", classes="reason")
-            row = ROW_OF.get(name)
-            anchor: Widget = self.query_one(f"#{row}-row" if row else f"#{name}-field")
-            for before in ROWS[row][: ROWS[row].index(name)] if row else ():
-                anchor = next(iter(self.query(f"#{before}-reason")), anchor)
-            parent = anchor.parent
-            assert isinstance(parent, Widget)
-            parent.mount(line, after=anchor)
-        line.update(Text(reason))
-        line.display = bool(reason)
-
-    def say(self, message: str, *, error: bool = False) -> None:
-        box = self.query_one("#message", Static)
-        box.update(Text(message))
-        box.set_class(error, "error")
 
     # --- the case at the window ------------------------------------------------------------------------------------
 
@@ -718,7 +492,7 @@ class CheckInScreen(Screen[None]):
         line("app.checkin.case_visitor", name=f"{visitor}  {phone}".strip())
         matter = c.matter_name or t("app.cases.none")
         if c.matter_info is not None:
-            matter += "  ·  " + self.limit_text(c.matter_info)
+            matter += "  ·  " + limit_text(c.matter_info)
         line("app.checkin.case_matter", matter=matter)
         line("app.checkin.case_people", first_asker=staff_name(c.first_asker, staff), owner=staff_name(c.owner, staff))
         if c.kind == "complaint" and c.about_staff:
@@ -730,7 +504,7 @@ class CheckInScreen(Screen[None]):
                 line("app.checkin.case_handoff_note", note=str(sent.detail["note"]))
         if c.due:
             due = t("app.cases.due.provisional", text=c.due.isoformat()) if c.due_provisional else c.due.isoformat()
-            line("app.checkin.case_due", due=f"{due} {t(f'app.weekday.{WEEKDAYS[c.due.weekday()]}')}")
+            line("app.checkin.case_due", due=f"{due} {weekday(c.due)}")
         notices = [notice_of(e) for e in c.history if e.action == "notify"]
         sep = t("dialog.list_sep")
         for n, notice in enumerate(notices, 1):
@@ -747,7 +521,8 @@ class CheckInScreen(Screen[None]):
             line("app.checkin.case_presented", items=sep.join(presented))
         received = next((e.detail.get("materials") for e in reversed(c.history) if e.action == "accept"), None)
         if received:
-            line("app.checkin.case_received", items=sep.join(f"{name}（{pages}）" for name, pages in received))
+            items = sep.join(name + t("screens.catalogue_bracketed", text=pages) for name, pages in received)
+            line("app.checkin.case_received", items=items)
         elif received is not None:
             line("app.checkin.case_received_none")
         returned = next((e for e in reversed(c.history) if e.action != "scan"), None)

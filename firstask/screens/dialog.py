@@ -20,60 +20,19 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.dom import DOMNode
-from textual.geometry import Size
 from textual.screen import ModalScreen
-from textual.widget import Widget
 from textual.widgets import Input, SelectionList, Static, TextArea
 
 from firstask import rules
 from firstask.desk import Case, Desk
 from firstask.i18n import t
 from firstask.rules import ConflictError, RuleError, Staff
-from firstask.screens.key_bar import KeyBar
-from firstask.screens.keys import localise
-from firstask.screens.words import wrap
 from firstask.store import StoreError
+from firstask.widgets.key_bar import KeyBar
+from firstask.widgets.keys import localise
+from firstask.widgets.prose import Prose
 
 CONFIRM_KEY = "Ctrl+S"
-
-
-def localise_bindings(node: DOMNode, confirm: str | None = None) -> None:
-    localise(node, confirm)
-
-
-class Prose(Widget):
-    """Plain text (never markup) wrapped to the widget's width in cells, Chinese included."""
-
-    DEFAULT_CSS = """
-    Prose {
-        width: 1fr;
-        height: auto;
-    }
-    """
-
-    def __init__(
-        self,
-        text: str = "",
-        *,
-        style: str = "",
-        id: str | None = None,  # noqa: A002 (Textual's name)
-        classes: str | None = None,
-    ) -> None:
-        super().__init__(id=id, classes=classes)
-        self.text = text
-        self.prose_style = style
-
-    def show(self, text: str, style: str = "") -> None:
-        self.text = text
-        self.prose_style = style
-        self.refresh(layout=True)
-
-    def render(self) -> Text:
-        return Text(wrap(self.text, self.content_region.width or 1_000), style=self.prose_style)
-
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return wrap(self.text, width).count("\n") + 1 if self.text else 0
 
 
 def label(key: str, **params: object) -> Prose:
@@ -120,7 +79,7 @@ class ActionDialog(ModalScreen[Case | None]):
         # The visitor's text as it stood when the clerk was asked about a forbidden phrase in it (LANG-1): a second
         # Ctrl+S on these very words goes ahead; once they are edited, the clerk is asked again.
         self.asked_about: tuple[str, ...] | None = None
-        localise_bindings(self, self.CONFIRM)
+        localise(self, self.CONFIRM)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as frame:

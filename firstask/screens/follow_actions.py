@@ -17,8 +17,9 @@ from firstask.desk import LIMITS, Case, Event
 from firstask.i18n import t
 from firstask.privacy import mask_text, sees_whole
 from firstask.rules import RuleError
-from firstask.screens.dialog import ActionDialog, Prose, label, reason_line
-from firstask.screens.words import WEEKDAYS
+from firstask.screens.dialog import ActionDialog, label, reason_line
+from firstask.widgets.naming import weekday
+from firstask.widgets.prose import Prose
 
 
 class TextDialog(ActionDialog):
@@ -177,7 +178,7 @@ class ExtendDialog(TextDialog):
         text = t(
             "dialog.extend.new_due",
             date=due.isoformat(),
-            weekday=t(f"app.weekday.{WEEKDAYS[due.weekday()]}"),
+            weekday=weekday(due),
             days=self.days,
         )
         self.say("#new-due", text + (t("dialog.extend.provisional") if provisional else ""))
@@ -206,7 +207,8 @@ class RateDialog(TextDialog):
 
     def compose_before(self) -> ComposeResult:
         yield label("follow.rate.level")
-        yield Prose("　".join(t(f"follow.rate.levels.{level}") for level in range(5, 0, -1)), classes="label")
+        levels = (t(f"follow.rate.levels.{level}") for level in range(5, 0, -1))
+        yield Prose(t("screens.rate.levels_sep").join(levels), classes="label")
         yield Input(restrict=r"[1-5]?", max_length=1, id="level")
         yield Prose(id="level-words", classes="label")
         yield reason_line("level")

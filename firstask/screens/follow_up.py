@@ -24,21 +24,22 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from firstask import i18n
 from firstask.calendar import WorkCalendar
 from firstask.desk import Case, CaseLine, Desk
 from firstask.i18n import t
 from firstask.privacy import mask_text, sees_whole
 from firstask.rules import RuleError, Staff
 from firstask.screens import case_actions
-from firstask.screens.key_bar import KeyBar
-from firstask.screens.keys import localise
-from firstask.screens.section_bar import SectionBar
-from firstask.screens.title_bar import TitleBar
-from firstask.screens.words import WEEKDAYS, cut, one_line, staff_name
+from firstask.screens.desk_screen import DeskScreen
 from firstask.store import StoreError
+from firstask.widgets.cells import cut, one_line
+from firstask.widgets.key_bar import KeyBar
+from firstask.widgets.naming import staff_name, weekday
+from firstask.widgets.section_bar import SectionBar
+from firstask.widgets.title_bar import TitleBar
 
 COLUMNS = ("no", "status", "channel", "kind", "matter", "visitor", "summary", "due")  # the Mine section
 SECTION_COLUMNS = {
@@ -127,7 +128,7 @@ def header(column: str) -> str:
     return t(f"app.cases.col.{column}") if column in COLUMNS else t(f"follow.col.{column}")
 
 
-class FollowUpScreen(Screen[None]):
+class FollowUpScreen(DeskScreen):
     AUTO_FOCUS = "#cases"
     BINDINGS = [
         Binding(
@@ -186,8 +187,7 @@ class FollowUpScreen(Screen[None]):
     ]
 
     def __init__(self, desk: Desk, clerk: Staff) -> None:
-        super().__init__()
-        self.desk = desk
+        super().__init__(desk)
         self.clerk = clerk
         self.sections: dict[str, list[CaseLine]] = {name: [] for name in SECTIONS}
         self.staff: dict[str, Staff] = {}
@@ -199,7 +199,6 @@ class FollowUpScreen(Screen[None]):
         self.laid_out_for = -1  # the screen width the columns were last cut for
         self.offered: tuple[bool | None, ...] = ()  # what each key may do now (see keys_may_have_changed)
         self.refusals: dict[tuple[str, str, int, bool], RuleError | None] = {}
-        localise(self)
 
     @property
     def lines(self) -> list[CaseLine]:
@@ -216,26 +215,27 @@ class FollowUpScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.action_refresh()
+        self.reread()
 
     def on_resize(self, event: events.Resize) -> None:
         if event.size.width != self.laid_out_for:  # the columns share the width; a height change moves nothing
             self.show_cases()
 
-    def on_screen_resume(self) -> None:
-        # Back from another screen: read again if anything was written meanwhile (a check-in in this window
-        # included) or the day turned; showing the screen for the first time follows on_mount's reading.
-        if self.is_mounted and self.read_at != (self.desk.written(), self.desk.now().date()):
-            self.action_refresh()
+    def viewer(self) -> Staff:
+        return self.clerk
 
-    def desk_changed(self) -> None:
-        """Another window wrote to the file: read the lists again, keeping the cursor on its case."""
-        if self.is_mounted:  # a screen still being composed reads its lists in on_mount
-            self.action_refresh()
+    def stale(self) -> bool:
+        """Back from another screen: anything written meanwhile (a check-in in this window included), or the day
+        turned."""
+        return self.read_at != (self.desk.written(), self.desk.now().date())
 
     # --- reading and showing the lists ---------------------------------------------------------------------------
 
     def action_refresh(self) -> None:
+        self.reread()
+
+    def reread(self) -> None:
+        """Read the lists again, keeping the cursor on its case in each."""
         self.read_at = (self.desk.written(), self.desk.now().date())
         self.refusals.clear()  # presence and the roster may have changed what each key may do
         me = self.clerk.code
@@ -265,7 +265,7 @@ class FollowUpScreen(Screen[None]):
                 name=self.clerk.name,
                 code=self.clerk.code,
                 today=today.isoformat(),
-                weekday=t(f"app.weekday.{WEEKDAYS[today.weekday()]}"),
+                weekday=weekday(today),
                 count=len(self.lines),
             )
         )
@@ -278,7 +278,7 @@ class FollowUpScreen(Screen[None]):
                 "  ·  "
                 + t(
                     "follow.presence.covering",
-                    names=t("follow.list_sep").join(t("app.user", name=c.name, code=c.code) for c in self.covering),
+                    names=i18n.join(i18n.name_and_code(c.name, c.code) for c in self.covering),
                 ),
                 style="bold",
             )
@@ -481,11 +481,12 @@ class FollowUpScreen(Screen[None]):
                 t(
                     "follow.why.section",
                     action=t(f"action.{DESK_ACTION[name]}"),
-                    sections=t("follow.list_sep").join(t(f"follow.key.{s}") for s in SECTIONS if s in ACTIONS_IN[name]),
-                )
+                    sections=i18n.join(t(f"follow.key.{s}") for s in SECTIONS if s in ACTIONS_IN[name]),
+                ),
+                error=True,
             )
         else:
-            self.say(refused.message())
+            self.say(refused.message(), error=True)
 
     def action_to_window(self) -> None:
         """Take the case under the cursor to the window (the check-in screen), where F2–F6 and the letters act on
@@ -495,14 +496,6 @@ class FollowUpScreen(Screen[None]):
             self.app.run_worker(self.app.take_up(no), exclusive=True, group="take_up")  # type: ignore[attr-defined]
 
     # --- acting on the case under the cursor -------------------------------------------------------------------
-
-    def say(self, text: str = "") -> None:
-        """A refusal, in red under the lists (and as a notification), until the next action."""
-        message = self.query_one("#message", Static)
-        message.update(Text(text))
-        message.display = bool(text)
-        if text:
-            self.notify(text, severity="error")
 
     def shown_case(self, line: CaseLine) -> Case:
         """The case as the list shows it: its version is the one the clerk saw, so a later change is a CONFLICT."""
@@ -516,11 +509,11 @@ class FollowUpScreen(Screen[None]):
         try:
             self.desk.accept_handoff(line.no, self.clerk.code, expect=line.version)
         except (RuleError, StoreError) as refused:
-            self.say(refused.message())
+            self.say(refused.message(), error=True)
         else:
             self.say()
             self.notify(t("follow.accepted", no=line.no))
-        self.action_refresh()
+        self.reread()
 
     def action_open(self, name: str) -> None:
         line = self.line_under_cursor()
@@ -529,7 +522,7 @@ class FollowUpScreen(Screen[None]):
         try:
             case = self.shown_case(line)
         except RuleError as refused:
-            self.say(refused.message())
+            self.say(refused.message(), error=True)
             return
         self.say()
         self.app.push_screen(case_actions.dialog(name, self.desk, self.clerk, case), self.done(DESK_ACTION[name]))
@@ -538,7 +531,7 @@ class FollowUpScreen(Screen[None]):
         def after(case: Case | None) -> None:
             if case is not None:
                 self.notify(t("follow.done", no=case.no, action=t(f"action.{action}")))
-            self.action_refresh()
+            self.reread()
 
         return after
 
@@ -548,7 +541,7 @@ class FollowUpScreen(Screen[None]):
         try:
             self.desk.set_absent(me.code, not me.absent, by=me.code)
         except (RuleError, StoreError) as refused:
-            self.say(refused.message())
+            self.say(refused.message(), error=True)
             return
         self.say()
         self.notify(
@@ -557,14 +550,12 @@ class FollowUpScreen(Screen[None]):
                 backup=self.name_of(me.backup),
             )
         )
-        self.action_refresh()
+        self.reread()
 
     def action_history(self) -> None:
         no = self.case_under_cursor()
         if no is not None:
-            from firstask.screens.history import HistoryScreen
-
-            self.app.push_screen(HistoryScreen(self.desk, no, self.clerk))
+            self.open_history(no)
 
     @on(DataTable.RowSelected)
     def row_chosen(self, event: DataTable.RowSelected) -> None:

@@ -5,7 +5,7 @@ what was done is required (HO-1). The case stays with the sender until the recei
 
 from __future__ import annotations
 
-from typing import ClassVar, cast
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
@@ -14,11 +14,11 @@ from textual.binding import Binding
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from firstask import rules
 from firstask.desk import LIMITS, Case, Desk
 from firstask.i18n import t
 from firstask.rules import Staff
-from firstask.screens.dialog import ActionDialog, Prose, label, reason_line
+from firstask.screens.dialog import ActionDialog, label, reason_line
+from firstask.widgets.prose import Prose
 
 
 class HandOffDialog(ActionDialog):
@@ -88,9 +88,9 @@ class HandOffDialog(ActionDialog):
         return listed.get_option_at_index(listed.highlighted).id
 
     def route(self, to: str) -> str:
-        """Where the desk will send it: the rules' own HO-2 routing, asked with this case and this clerk."""
-        ctx = rules.Context(actor=self.clerk, staff=self.staff, policy=self.desk.policy, calendar=self.desk.calendar)
-        return rules.handoff_route(cast(rules.CaseState, self.case), to, ctx)  # reads owner, kind, about_staff
+        """Where the desk will send it (to `to`, or to their backup while they are away): the desk's own routing,
+        asked for this case as this clerk."""
+        return self.desk.preview_route(self.case.no, to, self.clerk.code)
 
     def show_route(self) -> None:
         to = self.chosen

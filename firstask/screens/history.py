@@ -24,9 +24,10 @@ from firstask.desk import Case, Desk, Event
 from firstask.i18n import t
 from firstask.privacy import mask_text, sees_whole
 from firstask.rules import Staff
-from firstask.screens.key_bar import KeyBar
-from firstask.screens.keys import localise
-from firstask.screens.words import staff_name, wrap
+from firstask.widgets.cells import wrap
+from firstask.widgets.key_bar import KeyBar
+from firstask.widgets.keys import localise
+from firstask.widgets.naming import staff_name
 
 TEXT_FIELDS = ("summary", "text", "note", "reason", "result", "comment", "agency", "contact")
 STAFF_FIELDS = ("to", "pending_to", "owner", "back_to")
@@ -69,7 +70,7 @@ def detail_summary(event: Event, staff: Mapping[str, Staff]) -> str:
     elif isinstance(due, str):
         parts.append(due)
     parts += [as_typed(str(detail[name])) for name in TEXT_FIELDS if detail.get(name)]
-    return "；".join(parts) if t("follow.list_sep") == "、" else "; ".join(parts)
+    return t("screens.history.detail_sep").join(parts)
 
 
 def verdicts(event: Event) -> str:

@@ -21,8 +21,8 @@ from textual.widgets import Input, Label, Static
 from firstask.desk import LIMITS, Desk
 from firstask.i18n import t
 from firstask.rules import RuleError, Staff
-from firstask.screens.key_bar import KeyBar
-from firstask.screens.title_bar import TitleBar
+from firstask.widgets.key_bar import KeyBar
+from firstask.widgets.title_bar import TitleBar
 
 PIN_DIGITS = 12  # the longest PIN the desk accepts (Desk.add_staff)
 

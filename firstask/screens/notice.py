@@ -20,15 +20,16 @@ from firstask import rules
 from firstask.desk import LIMITS, Case, Desk
 from firstask.i18n import t
 from firstask.rules import Document, RuleError, Staff
-from firstask.screens.dialog import ActionDialog, Prose, label, reason_line
-from firstask.screens.words import one_line
+from firstask.screens.dialog import ActionDialog, label, reason_line
+from firstask.widgets.cells import one_line
+from firstask.widgets.prose import Prose
 
 
 def document_label(document: Document) -> Text:
     """A document as the checklist shows it: its name, the form asked for, and the condition it depends on."""
     text = Text(document.name)
     if document.form:
-        text.append(f"（{document.form}）")
+        text.append(t("screens.catalogue_bracketed", text=document.form))
     if document.when:
         text.append(t("dialog.notice.condition_tag", when=document.when), style="italic")
     return text

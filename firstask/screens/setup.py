@@ -25,14 +25,13 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from firstask import printing
 from firstask.desk import Desk, centre_of
 from firstask.i18n import t
 from firstask.rules import Matter, RuleError, Staff
-from firstask.screens.key_bar import KeyBar
+from firstask.screens.desk_screen import DeskScreen
 from firstask.screens.setup_forms import (
     CENTRE_FIELDS,
     CentreDialog,
@@ -40,11 +39,11 @@ from firstask.screens.setup_forms import (
     MatterDialog,
     PinResetDialog,
     StaffDialog,
-    localise_setup,
-    who,
 )
-from firstask.screens.title_bar import TitleBar
-from firstask.screens.words import cut
+from firstask.widgets.cells import cut
+from firstask.widgets.key_bar import KeyBar
+from firstask.widgets.naming import who
+from firstask.widgets.title_bar import TitleBar
 
 TABS = ("roster", "catalogue", "centre")
 ROSTER_COLUMNS = ("code", "name", "role", "backup", "presence", "active", "pin")
@@ -77,7 +76,7 @@ def cut_text(text: Text, cells: int) -> Text:
     return out
 
 
-class SetupScreen(Screen[None]):
+class SetupScreen(DeskScreen):
     CSS_PATH = "setup.tcss"
     AUTO_FOCUS = "#roster"
     BINDINGS = [
@@ -102,14 +101,12 @@ class SetupScreen(Screen[None]):
     ]
 
     def __init__(self, desk: Desk, supervisor: Staff) -> None:
-        super().__init__()
-        self.desk = desk
+        super().__init__(desk)
         self.supervisor = supervisor
         self.staff: dict[str, Staff] = {}
         self.pin_due: set[str] = set()
         self.locked: set[str] = set()  # codes locked by wrong PINs: `u` unlocks
         self.entries: list[tuple[Matter, bool]] = []
-        localise_setup(self)
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -128,23 +125,16 @@ class SetupScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.action_refresh()
-
-    def on_screen_resume(self) -> None:
-        if self.is_mounted:
-            self.action_refresh()
+        self.reread()
 
     def on_resize(self, event: events.Resize) -> None:
         if self.entries:
             self.show_catalogue()
             self.show_centre()
 
-    def desk_changed(self) -> None:
-        self.action_refresh()
-
     # --- reading and showing ---------------------------------------------------------------------------------------
 
-    def action_refresh(self) -> None:
+    def reread(self) -> None:
         self.staff = self.desk.staff()
         self.pin_due = {code for code in self.staff if self.desk.pin_reset_due(code)}
         self.locked = {code for code in self.staff if self.desk.locked(code)}
@@ -318,18 +308,11 @@ class SetupScreen(Screen[None]):
 
     # --- what the supervisor does ----------------------------------------------------------------------------------
 
-    def say(self, text: str = "") -> None:
-        message = self.query_one("#message", Static)
-        message.update(Text(text))
-        message.display = bool(text)
-        if text:
-            self.notify(text, severity="error")
-
     def after(self, done: str) -> Callable[[bool | None], None]:
         def settle(saved: bool | None) -> None:
             if saved:
                 self.notify(done)
-            self.action_refresh()
+            self.reread()
 
         return settle
 
@@ -364,7 +347,7 @@ class SetupScreen(Screen[None]):
         try:
             self.desk.set_absent(staff.code, not staff.absent, by=self.supervisor.code)
         except RuleError as refused:
-            self.say(refused.message())
+            self.say(refused.message(), error=True)
             return
         self.say()
         self.notify(
@@ -374,7 +357,7 @@ class SetupScreen(Screen[None]):
                 backup=who(staff.backup, self.staff),
             )
         )
-        self.action_refresh()
+        self.reread()
 
     def action_pin(self) -> None:
         staff = self.staff_under_cursor()
@@ -392,11 +375,11 @@ class SetupScreen(Screen[None]):
         try:
             self.desk.unlock(staff.code, by=self.supervisor.code)
         except RuleError as refused:
-            self.say(refused.message())
+            self.say(refused.message(), error=True)
             return
         self.say()
         self.notify(t("pins.unlocked", who=who(staff.code, self.staff)))
-        self.action_refresh()
+        self.reread()
 
     def action_active(self) -> None:
         try:
@@ -435,10 +418,10 @@ class SetupScreen(Screen[None]):
                     t("setup.catalogue.now_active" if not active else "setup.catalogue.now_inactive", name=m.name)
                 )
         except RuleError as refused:
-            self.say(refused.message())
+            self.say(refused.message(), error=True)
             return
         self.say()
-        self.action_refresh()
+        self.reread()
 
     def csv_path(self) -> Path:
         return self.desk.store.path.parent / CSV_NAME
@@ -457,7 +440,7 @@ class SetupScreen(Screen[None]):
         if saved:
             key = "setup.csv.imported" if dialog.importing else "setup.csv.exported"
             self.notify(t(key, count=dialog.count, path=str(dialog.path)))
-        self.action_refresh()
+        self.reread()
 
     @on(DataTable.RowSelected)
     def row_chosen(self, event: DataTable.RowSelected) -> None:

@@ -7,7 +7,6 @@ are not about one case.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -16,7 +15,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
@@ -24,31 +22,14 @@ from firstask import catalogue_csv, printing
 from firstask.desk import LIMITS, Desk, Violation
 from firstask.i18n import t
 from firstask.rules import MATTER_KINDS, Document, Matter, RuleError, Staff
-from firstask.screens.dialog import Prose, label, reason_line
-from firstask.screens.key_bar import KeyBar
+from firstask.screens.dialog import label, reason_line
+from firstask.widgets.key_bar import KeyBar
+from firstask.widgets.keys import localise
+from firstask.widgets.naming import who
+from firstask.widgets.prose import Prose
 
 PIN_DIGITS = 12
 MATTER_TEXT = 200  # the desk keeps a matter's note and forms place to this many characters
-
-
-def localise_setup(node: DOMNode) -> None:
-    """The supervisor screens' bindings name their words by catalogue key (`setup.key.…`): show them translated."""
-    bindings = node._bindings.key_to_bindings
-    for key, listed in bindings.items():
-        bindings[key] = [
-            replace(b, description=t(b.description), tooltip=t(b.tooltip) if b.tooltip else "")
-            if b.description.startswith("setup.key.")
-            else b
-            for b in listed
-        ]
-
-
-def who(code: str | None, staff: dict[str, Staff]) -> str:
-    """A staff member as the supervisor reads them: name (code)."""
-    if not code:
-        return t("setup.none")
-    person = staff.get(code)
-    return t("setup.who", name=person.name, code=code) if person else code
 
 
 def finding_text(v: Violation) -> str:
@@ -74,12 +55,7 @@ class FormDialog(ModalScreen[bool | None]):
         super().__init__()
         self.desk = desk
         self.supervisor = supervisor
-        bindings = self._bindings.key_to_bindings
-        if self.CONFIRM:
-            bindings["ctrl+s"] = [
-                replace(b, description=self.CONFIRM, tooltip=f"{self.CONFIRM}_tip") for b in bindings["ctrl+s"]
-            ]
-        localise_setup(self)
+        localise(self, self.CONFIRM or None)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form") as frame:
@@ -516,12 +492,7 @@ class CsvDialog(FormDialog):
         self.importing = importing
         self.path = path
         self.count = 0
-        verb = "import" if importing else "export"
-        bindings = self._bindings.key_to_bindings
-        bindings["ctrl+s"] = [
-            replace(b, description=t(f"setup.key.{verb}"), tooltip=t(f"setup.key.{verb}_tip"))
-            for b in bindings["ctrl+s"]
-        ]
+        localise(self, f"setup.key.{'import' if importing else 'export'}")
 
     def title_text(self) -> str:
         return t("setup.csv.import_title" if self.importing else "setup.csv.export_title")
@@ -554,11 +525,7 @@ class ReviewDialog(FormDialog):
         self.violation = violation
         self.decision = decision
         self.result: Violation | None = None
-        bindings = self._bindings.key_to_bindings
-        bindings["ctrl+s"] = [
-            replace(b, description=t(f"setup.key.{decision}"), tooltip=t(f"setup.key.{decision}_tip"))
-            for b in bindings["ctrl+s"]
-        ]
+        localise(self, f"setup.key.{decision}")
 
     def title_text(self) -> str:
         return t(f"setup.review.{self.decision}_title")

@@ -10,7 +10,6 @@ on a case there opens its full history. The app checks that the user is a superv
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -20,18 +19,18 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.dom import DOMNode
-from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from firstask.desk import Desk
 from firstask.i18n import t
 from firstask.report import percent as rounded_percent
 from firstask.rules import CHANNELS, KINDS, Staff
-from firstask.screens.key_bar import KeyBar
+from firstask.screens.desk_screen import DeskScreen
 from firstask.screens.summary_cases import SummaryCasesScreen
-from firstask.screens.title_bar import TitleBar
-from firstask.screens.words import WEEKDAYS, cut
+from firstask.widgets.cells import cut
+from firstask.widgets.key_bar import KeyBar
+from firstask.widgets.naming import staff_name, weekday
+from firstask.widgets.title_bar import TitleBar
 
 TREND_DAYS = 30
 CELL_PADDING = 2  # DataTable pads each cell by one cell on either side
@@ -75,18 +74,6 @@ STAFF_FIGURE = {
 RATING_STYLE = {5: "green", 4: "green", 3: "yellow", 2: "red", 1: "bold red"}
 
 
-def localise_summary(node: DOMNode) -> None:
-    """The summary's bindings name their words by catalogue key (`summary.key.…`): show them translated."""
-    bindings = node._bindings.key_to_bindings
-    for key, listed in bindings.items():
-        bindings[key] = [
-            replace(b, description=t(b.description), tooltip=t(b.tooltip) if b.tooltip else "")
-            if b.description.startswith("summary.key.")
-            else b
-            for b in listed
-        ]
-
-
 def percent(rate: float | None) -> str:
     """A rate as the reports print it (`report.percent`: half up from the exact fraction, 13/16 is 81.3 %)."""
     return t("summary.none") if rate is None else t("summary.rate", value=str(rounded_percent(rate)))
@@ -117,10 +104,6 @@ def spark(values: Sequence[int], cells: int, rows: int, style: str) -> list[Text
     return lines
 
 
-def staff_name_of(code: str, roster: dict[str, Staff]) -> str:
-    return roster[code].name if code in roster else code
-
-
 def rule_label(rule: str) -> str:
     """A violated rule by id and short name (the id alone for a rule the catalogue does not name)."""
     key = f"summary.rule.{rule}"
@@ -128,7 +111,7 @@ def rule_label(rule: str) -> str:
     return rule if name == key else f"{rule} {name}"
 
 
-class SummaryScreen(Screen[None]):
+class SummaryScreen(DeskScreen):
     CSS_PATH = "summary.tcss"
     AUTO_FOCUS = "#figures"
     BINDINGS = [
@@ -162,15 +145,13 @@ class SummaryScreen(Screen[None]):
     ]
 
     def __init__(self, desk: Desk, supervisor: Staff, day: date | None = None) -> None:
-        super().__init__()
-        self.desk = desk
+        super().__init__(desk)
         self.supervisor = supervisor
         self.day = day or desk.now().date()
         self.figures: dict[str, Any] = {}
         self.trend: list[dict[str, Any]] = []
         self.sort_column = "code"
         self.sort_reverse = False
-        localise_summary(self)
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -204,23 +185,23 @@ class SummaryScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.load()
+        self.reread()
 
     def on_resize(self, event: events.Resize) -> None:
         self.call_after_refresh(self.show)
 
-    def on_screen_resume(self) -> None:
-        if self.is_mounted and self.day == self.desk.now().date():
-            self.load()
+    def stale(self) -> bool:
+        """Today's figures move with the file (a past day's cannot)."""
+        return self.day == self.desk.now().date()
 
     def desk_changed(self) -> None:
-        """Another window wrote to the file: today's figures move with it (a past day's cannot)."""
-        if self.day == self.desk.now().date():
-            self.load()
+        if self.stale():
+            super().desk_changed()
 
     # --- reading and showing the day --------------------------------------------------------------------------
 
-    def load(self) -> None:
+    def reread(self) -> None:
+        """The day's figures and the trend up to it, read and shown."""
         self.figures = self.desk.summary(self.day)
         self.trend = self.desk.trend(self.day, TREND_DAYS)
         self.show()
@@ -230,7 +211,7 @@ class SummaryScreen(Screen[None]):
             return
         today = self.desk.now().date()
         title = Text(
-            t("summary.title", day=self.day.isoformat(), weekday=t(f"app.weekday.{WEEKDAYS[self.day.weekday()]}")),
+            t("summary.title", day=self.day.isoformat(), weekday=weekday(self.day)),
             style="bold",
         )
         if self.day == today:
@@ -476,11 +457,11 @@ class SummaryScreen(Screen[None]):
     def go(self, day: date) -> bool:
         today = self.desk.now().date()
         if day > today:
-            self.say(t("summary.too_late", today=today.isoformat()))
+            self.say(t("summary.too_late", today=today.isoformat()), error=True)
             return False
         self.say()
         self.day = day
-        self.load()
+        self.reread()
         return True
 
     def action_day(self, step: int) -> None:
@@ -512,18 +493,10 @@ class SummaryScreen(Screen[None]):
         try:
             day = parse_day(text, self.day)
         except ValueError:
-            self.say(t("summary.bad_date", text=text))
+            self.say(t("summary.bad_date", text=text), error=True)
             return
         if self.go(day):
             self.close_goto()
-
-    def say(self, text: str = "") -> None:
-        """A message in red under the day line (and as a notification), until the next move."""
-        message = self.query_one("#message", Static)
-        message.update(Text(text))
-        message.display = bool(text)
-        if text:
-            self.notify(text, severity="error")
 
     def action_arrow(self, step: int) -> None:
         self.action_day(step)
@@ -585,7 +558,7 @@ class SummaryScreen(Screen[None]):
 
     def drill(self, path: str, table: DataTable[Any]) -> None:
         if path == "-":
-            self.say(t("summary.not_a_number"))
+            self.say(t("summary.not_a_number"), error=True)
             return
         self.say()
         label = table.get_row(path)[0]
@@ -593,10 +566,10 @@ class SummaryScreen(Screen[None]):
 
     def drill_staff(self, code: str, column: str) -> None:
         if column not in STAFF_FIGURE:
-            self.say(t("summary.not_a_number"))
+            self.say(t("summary.not_a_number"), error=True)
             return
         self.say()
-        name = staff_name_of(code, self.desk.staff())
+        name = staff_name(code, self.desk.staff())
         self.open_cases(f"staff/{code}/{STAFF_FIGURE[column]}", f"{name} · {t(f'summary.col.{column}')}")
 
     def open_cases(self, path: str, label: str) -> None:

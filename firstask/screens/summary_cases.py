@@ -20,10 +20,12 @@ from firstask.calendar import WorkCalendar
 from firstask.desk import CaseLine, Desk
 from firstask.i18n import t
 from firstask.rules import OPEN_STATES, Staff
+from firstask.screens.desk_screen import open_history
 from firstask.screens.follow_up import due_cell
-from firstask.screens.history import HistoryScreen
-from firstask.screens.key_bar import KeyBar
-from firstask.screens.words import cut, staff_name
+from firstask.widgets.cells import cut
+from firstask.widgets.key_bar import KeyBar
+from firstask.widgets.keys import localise
+from firstask.widgets.naming import staff_name
 
 COLUMNS = ("no", "at", "status", "owner", "visitor", "summary", "due")
 CELL_PADDING = 2
@@ -43,8 +45,6 @@ class SummaryCasesScreen(ModalScreen[None]):
     ]
 
     def __init__(self, desk: Desk, day: date, figure: str, label: str) -> None:
-        from firstask.screens.summary import localise_summary
-
         super().__init__()
         self.desk = desk
         self.day = day
@@ -52,7 +52,7 @@ class SummaryCasesScreen(ModalScreen[None]):
         self.label = label
         self.lines: list[tuple[CaseLine, datetime | None]] = []
         self.staff: dict[str, Staff] = {}
-        localise_summary(self)
+        localise(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="frame"):
@@ -129,7 +129,7 @@ class SummaryCasesScreen(ModalScreen[None]):
     def action_history(self) -> None:
         no = self.case_under_cursor()
         if no is not None:
-            self.app.push_screen(HistoryScreen(self.desk, no))
+            open_history(self, self.desk, no)
 
     @on(DataTable.RowSelected)
     def row_chosen(self, event: DataTable.RowSelected) -> None:

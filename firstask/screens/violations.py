@@ -18,18 +18,21 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from firstask import i18n
 from firstask.desk import Desk, Violation
 from firstask.i18n import t
 from firstask.rules import RuleError, Staff
-from firstask.screens.dialog import Prose
-from firstask.screens.history import HistoryScreen
-from firstask.screens.key_bar import KeyBar
-from firstask.screens.setup_forms import ReviewDialog, finding_text, localise_setup, who
-from firstask.screens.title_bar import TitleBar
-from firstask.screens.words import cut
+from firstask.screens.desk_screen import DeskScreen
+from firstask.screens.setup_forms import ReviewDialog, finding_text
+from firstask.widgets.cells import cut
+from firstask.widgets.key_bar import KeyBar
+from firstask.widgets.keys import localise
+from firstask.widgets.naming import who
+from firstask.widgets.prose import Prose
+from firstask.widgets.title_bar import TitleBar
 
 COLUMNS = ("at", "rule", "staff", "case", "what", "review")
 CELL_PADDING = 2
@@ -53,7 +56,7 @@ def rule_text(rule: str) -> tuple[str, str, str]:
     return t(f"setup.rule.{rule}.name"), t(f"setup.rule.{rule}.text"), t(f"setup.rule.{rule}.source")
 
 
-class ViolationsScreen(Screen[None]):
+class ViolationsScreen(DeskScreen):
     CSS_PATH = "violations.tcss"
     AUTO_FOCUS = "#violations"
     BINDINGS = [
@@ -66,10 +69,10 @@ class ViolationsScreen(Screen[None]):
         Binding("t", "record", "setup.key.record", id="record", tooltip="setup.key.record_tip"),
     ]
     ACTS_ON_ROW: ClassVar[set[str]] = {"history", "review", "record"}
+    NOTIFIES_ERRORS = False
 
     def __init__(self, desk: Desk, supervisor: Staff) -> None:
-        super().__init__()
-        self.desk = desk
+        super().__init__(desk)
         self.supervisor = supervisor
         self.everything: list[Violation] = []  # as the file holds them
         self.shown: list[Violation] = []  # after the open/all switch and the filters
@@ -77,7 +80,6 @@ class ViolationsScreen(Screen[None]):
         self.all = False
         self.staff_filter: str | None = None
         self.rule_filter: str | None = None
-        localise_setup(self)
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -94,21 +96,14 @@ class ViolationsScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.action_refresh()
-
-    def on_screen_resume(self) -> None:
-        if self.is_mounted:
-            self.action_refresh()
+        self.reread()
 
     def on_resize(self, event: events.Resize) -> None:
         self.show()
 
-    def desk_changed(self) -> None:
-        self.action_refresh()
-
     # --- reading and showing ---------------------------------------------------------------------------------------
 
-    def action_refresh(self) -> None:
+    def reread(self) -> None:
         self.staff = self.desk.staff()
         self.everything = self.desk.violations()
         self.show()
@@ -231,11 +226,6 @@ class ViolationsScreen(Screen[None]):
 
     # --- what the supervisor does --------------------------------------------------------------------------------
 
-    def say(self, text: str = "") -> None:
-        message = self.query_one("#message", Static)
-        message.update(Text(text))
-        message.display = bool(text)
-
     def action_show_all(self) -> None:
         self.all = not self.all
         self.show()
@@ -269,14 +259,14 @@ class ViolationsScreen(Screen[None]):
                 self.notify(
                     t(key, rule=v.rule, who=who(v.staff, self.staff), decision=t(f"setup.review.word.{decision}"))
                 )
-            self.action_refresh()
+            self.reread()
 
         self.app.push_screen(ReviewDialog(self.desk, self.supervisor, v, decision), after)
 
     def action_history(self) -> None:
         v = self.current()
         if v is not None and v.case_no:
-            self.app.push_screen(HistoryScreen(self.desk, v.case_no))
+            self.open_history(v.case_no)
 
     def action_record(self) -> None:
         v = self.current()
@@ -284,7 +274,7 @@ class ViolationsScreen(Screen[None]):
             try:
                 self.app.push_screen(StaffRecordScreen(self.desk, v.staff))
             except RuleError as refused:
-                self.say(refused.message())
+                self.say(refused.message(), error=True)
 
     @on(DataTable.RowSelected)
     def row_chosen(self, event: DataTable.RowSelected) -> None:
@@ -308,7 +298,7 @@ class StaffRecordScreen(ModalScreen[None]):
         super().__init__()
         self.desk = desk
         self.code = code
-        localise_setup(self)
+        localise(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="record") as frame:
@@ -341,7 +331,6 @@ class StaffRecordScreen(ModalScreen[None]):
         )
         # The frame is 96% of the screen, less its border and padding; the last column of each table takes the rest.
         room = int(self.app.size.width * 0.96) - 4 - SCROLLBAR
-        sep = t("setup.list_sep")
         month_rows = [
             [
                 Text(m["month"]),
@@ -350,7 +339,7 @@ class StaffRecordScreen(ModalScreen[None]):
                 Text(str(m["repeat"]), style="bold red" if m["repeat"] else ""),
                 Text(str(m["excused"])),
                 Text(str(m["open"])),
-                Text(sep.join(f"{rule}×{n}" for rule, n in sorted(m["rules"].items()))),
+                Text(i18n.join(f"{rule}×{n}" for rule, n in sorted(m["rules"].items()))),
             ]
             for m in reversed(months)
         ]  # the latest month first

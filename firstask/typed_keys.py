@@ -24,13 +24,11 @@ from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.widget import Widget
 
+from firstask.widgets.textual_private import queued
+
 KEY_SETTLE_SECONDS = 1.0  # the longest a key waits for the one before it to be handled (a slow first search)
 KEY_SETTLE_YIELDS = 3
-
-
-def queued(pump: MessagePump) -> list[Message | None]:
-    """What waits in a node's queue (Textual 8.2.8's own queue, read as it is)."""
-    return list(pump._message_queue.values)
+IDEOGRAPHIC_SPACE = chr(0x3000)  # typed by Chinese input methods as a space of its own
 
 
 @dataclass
@@ -68,10 +66,10 @@ class TypedKeys(App[Any]):
         target = self.focused or self.screen
         if key.key == "ideographic_space":
             # Textual's Input and TextArea drop U+3000 as unprintable; pasted text they insert as it is.
-            await super().on_event(events.Paste("\u3000"))
+            await super().on_event(events.Paste(IDEOGRAPHIC_SPACE))
         else:
             await super().on_event(key)
-        if self._exit:  # the key closed the app (Ctrl+Q): nothing more to hand on
+        if self.return_code is not None:  # the key closed the app (Ctrl+Q): nothing more to hand on
             return
         self.run_worker(self.watch_key(key, target), group="keys", exit_on_error=False)
 
@@ -82,7 +80,7 @@ class TypedKeys(App[Any]):
     async def watch_key(self, key: events.Key, target: Widget) -> None:
         """Post `KeyTurn` once the widget, every node up to its screen, and the app have nothing of this key's left
         to do (their queues stayed empty over a few turns of the loop); never later than KEY_SETTLE_SECONDS, should a
-        handler wait on the app itself. Textual 8.2.8 is pinned: its queues are read here."""
+        handler wait on the app itself (the queues are read with `textual_private.queued`)."""
         nodes: list[MessagePump] = [self]
         node: DOMNode | None = target
         while isinstance(node, Widget):

@@ -1,17 +1,14 @@
-"""Small helpers for the words screens show, kept apart from the dialogs so that a screen which only lists cases
-does not import every dialog's widgets at start-up."""
+"""Text measured in terminal cells, where a Chinese character takes two: cut to a width (`cut`), put on one line
+(`one_line`) and wrapped to a width (`wrap`), Chinese breaking between any two characters. Kept apart from the
+dialogs so that a screen which only lists cases does not import every dialog's widgets at start-up.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+import unicodedata
 
 from rich.cells import cell_len, chop_cells, set_cell_size
-
-from firstask.i18n import t
-from firstask.rules import Staff
-
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # catalogue keys app.weekday.*
 
 
 def cut(text: str, cells: int) -> str:
@@ -27,16 +24,36 @@ def one_line(text: str) -> str:
     return re.sub(r"[^\S\u3000]+", " ", text).strip(" \t\r\n")
 
 
-def staff_name(code: str | None, staff: Mapping[str, Staff]) -> str:
-    """A colleague by name (their code when the roster does not know it)."""
-    person = staff.get(code or "")
-    return person.name if person else (code or t("follow.none"))
+def _named(*names: str) -> str:
+    return "".join(unicodedata.lookup(name) for name in names)
 
 
 # Where a line may break: after a space, or before or after any wide (Chinese) character, keeping opening
-# punctuation with what follows it and closing punctuation with what precedes it.
-_OPENING = "([{<（「『“‘《〈【"
-_CLOSING = ")]}>,.;:!?，。、；：）」』”’》〉】！？%"
+# punctuation with what follows it and closing punctuation with what precedes it. The full-width marks are named
+# (they are characters to break around, not words on screen).
+_OPENING = "([{<\u201c\u2018" + _named(
+    "FULLWIDTH LEFT PARENTHESIS",
+    "LEFT CORNER BRACKET",
+    "LEFT WHITE CORNER BRACKET",
+    "LEFT DOUBLE ANGLE BRACKET",
+    "LEFT ANGLE BRACKET",
+    "LEFT BLACK LENTICULAR BRACKET",
+)
+_CLOSING = ")]}>,.;:!?%\u201d\u2019" + _named(
+    "FULLWIDTH COMMA",
+    "IDEOGRAPHIC FULL STOP",
+    "IDEOGRAPHIC COMMA",
+    "FULLWIDTH SEMICOLON",
+    "FULLWIDTH COLON",
+    "FULLWIDTH RIGHT PARENTHESIS",
+    "RIGHT CORNER BRACKET",
+    "RIGHT WHITE CORNER BRACKET",
+    "RIGHT DOUBLE ANGLE BRACKET",
+    "RIGHT ANGLE BRACKET",
+    "RIGHT BLACK LENTICULAR BRACKET",
+    "FULLWIDTH EXCLAMATION MARK",
+    "FULLWIDTH QUESTION MARK",
+)
 _PIECES = re.compile(
     rf"[{re.escape(_OPENING)}]*(?:[\u2e80-\uffef]|[^\s\u2e80-\uffef]+)[{re.escape(_CLOSING)}]*\s*"
     r"|\s+"

@@ -19,7 +19,10 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from firstask.store import Store, StoreError, file_kind
+from firstask.store.chain import head
+from firstask.store.core import Store
+from firstask.store.errors import StoreError
+from firstask.store.schema import file_kind
 
 DAILY_PREFIX = "daily-"
 
@@ -88,14 +91,14 @@ def _copy(source_path: Path, target_path: Path) -> tuple[int, str] | None:
         try:
             source.backup(target)
             target.execute("PRAGMA journal_mode = DELETE")
-            row = target.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+            count, last = head(target)
         finally:
             target.close()
     finally:
         source.close()
     with open(target_path, "rb+") as f:
         os.fsync(f.fileno())
-    return (int(row[0]), str(row[1])) if row else None
+    return (count, last) if count else None
 
 
 def make(db: Path, dest: Path, *, now: datetime | None = None) -> BackupInfo:
@@ -130,7 +133,7 @@ def check(path: Path, *, anchor: tuple[int, str] | None = None) -> BackupInfo:
     try:
         return _checked_copy(path, work, anchor)[0]
     finally:
-        _remove_db(work)
+        remove_db(work)
 
 
 def _desk_file(path: Path) -> None:
@@ -247,7 +250,7 @@ def restore(
             raise StoreError("backup.other_desk", path=str(backup), theirs=their_id[:12], ours=ours[:12])
         kept = _replace_content(db, work, backup)
     finally:
-        _remove_db(work)
+        remove_db(work)
     return info, kept
 
 
@@ -313,14 +316,15 @@ def _copy_tables(conn: sqlite3.Connection) -> None:
         conn.execute(sql)
 
 
-def _remove_db(path: Path) -> None:
+def remove_db(path: Path) -> None:
+    """Remove a desk file and its SQLite companions (a failed `init` or restore leaves nothing half-made)."""
     for p in (
         path,
         path.with_name(path.name + "-wal"),
         path.with_name(path.name + "-shm"),
         path.with_name(path.name + "-journal"),
     ):
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):  # cleaning up: what cannot be removed is left, the error stands
             p.unlink()
 
 

@@ -1,0 +1,269 @@
+"""The desk's core: a store and a clock, the policy and the working calendar (read once per change of the file),
+the roster as the rules see it, and the loading every action shares — a case's state for the rules, its version
+check, the desk's own events.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Self
+
+from firstask import i18n, rules
+from firstask.calendar import OfficialYears, WorkCalendar, official_from_json
+from firstask.desk.cases import (
+    day_of,
+    iso,
+    moment_of,
+    staff_of_row,
+)
+from firstask.rules import CaseState, ConflictError, Context, Matter, Policy, RuleError, Staff
+from firstask.store import Store
+
+Clock = Callable[[], datetime]
+Changes = dict[str, Any]
+Detail = dict[str, Any]
+
+
+def data_dir() -> Path:
+    """The shipped data: inside the package when installed, beside it in a checkout."""
+    here = Path(__file__).resolve().parent.parent  # the package folder (firstask/)
+    for candidate in (here / "data", here.parent / "data"):
+        if (candidate / "policy.toml").exists():
+            return candidate
+    return here.parent / "data"
+
+
+@functools.cache
+def official_calendar() -> OfficialYears:
+    """The official working calendar shipped in data/calendar-cn.json (built from `holidays` by
+    tools/build_calendar.py); years outside it are asked of the library itself."""
+    try:
+        return official_from_json(json.loads((data_dir() / "calendar-cn.json").read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        return {}
+
+
+CALENDAR_KEYS = {"calendar_confirmed_until", "calendar_years", "calendar_extra_closed", "calendar_extra_working"}
+
+
+class DeskCore:
+    """A desk file open with a clock: what every part of the desk stands on."""
+
+    def __init__(self, store: Store, clock: Clock | None = None) -> None:
+        self.store = store
+        self.clock: Clock = clock or datetime.now
+        self._policy_key: str | None = None
+        self._policy_seen: tuple[int, int] | None = None
+        self._policy = Policy()
+        self._policy_problems: list[RuleError] = []
+        self._calendar = WorkCalendar(official=official_calendar())
+        # Wrong PINs in a row typed at this window (this desk process), and the moment before which it takes no
+        # other PIN (SPEC §13: wrong PINs slow the window that typed them before they lock a code).
+        self._wrong_pins = 0
+        self._pin_wait_until: datetime | None = None
+        self.documents_dir = store.path.with_name(store.path.stem + "-documents")
+        # The window (窗口) this desk process serves: printed on slips, recorded with every event it writes.
+        self.window: str | None = None
+
+    @classmethod
+    def open(cls, path: str | Path, clock: Clock | None = None, *, create: bool = True) -> Self:
+        """Open (or, with `create`, make) a desk file, migrating it; another application's file is refused."""
+        return cls(Store.open(path, create=create), clock)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- time, policy, calendar ------------------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        moment = self.clock()
+        if moment.tzinfo is not None:
+            from zoneinfo import ZoneInfo
+
+            moment = moment.astimezone(ZoneInfo(self.policy.timezone)).replace(tzinfo=None)
+        return moment.replace(microsecond=0)
+
+    def _load_policy(self) -> None:
+        # Read the policy table again only when the file may have changed: another connection committed
+        # (data_version) or this one wrote (total_changes). Three reads per action otherwise add up.
+        seen = self.written()
+        if seen == self._policy_seen:
+            return
+        self._policy_seen = seen
+        raw = self.store.policy()
+        key = json.dumps(raw, sort_keys=True, default=str)
+        if key != self._policy_key:
+            # Building the calendar is the costly part; the policy changes rarely, so keep both until it does.
+            # A value stored out of range (written behind the desk, or by an older version) runs on its default
+            # and is told (policy_problems), never a traceback at every later action.
+            self._policy, self._policy_problems = Policy.checked(raw)
+            sound = {k: v for k, v in raw.items() if rules.policy_problem(k, v) is None}
+            try:
+                self._calendar = WorkCalendar.from_policy(sound, official_calendar())
+            except (TypeError, ValueError, KeyError, AttributeError) as e:
+                self._calendar = WorkCalendar.from_policy({}, official_calendar())
+                self._policy_problems.append(RuleError("INPUT", "policy.invalid", reason=rules.quoted(str(e))))
+            self._policy_key = key
+
+    @property
+    def policy(self) -> Policy:
+        self._load_policy()
+        return self._policy
+
+    def policy_problems(self, lang: str | None = None) -> list[str]:
+        """What is wrong with the stored policy (each such value runs on its default), one line each."""
+        self._load_policy()
+        return [i18n.t("policy.stored_bad", lang, problem=p.message(lang)) for p in self._policy_problems]
+
+    @property
+    def calendar(self) -> WorkCalendar:
+        self._load_policy()
+        return self._calendar
+
+    # --- people ----------------------------------------------------------------------------------------------
+
+    def staff(self) -> dict[str, Staff]:
+        return {r["code"]: staff_of_row(r) for r in self.store.staff_rows()}
+
+    def supervisor_only(self, by: str, what: str) -> Staff:
+        """A supervisor screen or call (`what` names it): allowed for supervisors; for anyone else the refusal is
+        written into the history (SPEC §10) and raised as ACCESS."""
+        staff = self.staff().get(by)
+        if staff is not None and staff.active and staff.is_supervisor:
+            return staff
+        with self.store.write():
+            self._desk_event(
+                "access_refused",
+                by if staff else None,
+                iso(self.now()),
+                {"code": str(by)[:20], "what": str(what)[:40]},
+            )
+        raise RuleError("ACCESS", "access.supervisor_only", what=what)
+
+    def _desk_event(self, action: str, by: str | None, at: str, detail: Mapping[str, Any]) -> int:
+        return self.store.append_event(None, action, by, at, self.policy.timezone, self._at_window(detail))
+
+    def _at_window(self, detail: Mapping[str, Any]) -> dict[str, Any]:
+        """An event's detail with the window it came from (SPEC §11), when this desk serves one."""
+        return {**detail, "window": self.window} if self.window is not None else dict(detail)
+
+    def _context(self, by: str, params: Mapping[str, Any]) -> Context:
+        staff = self.staff()
+        actor = staff.get(by) if isinstance(by, str) else None
+        if actor is None or not actor.active:
+            raise RuleError("INPUT", "input.unknown_staff", code=str(by))
+        return Context(actor=actor, staff=staff, policy=self.policy, calendar=self.calendar, params=params)
+
+    def _check_version(self, row: Mapping[str, Any], expect: int) -> None:
+        """CONFLICT unless everything since `expect` was a scan: a scan records a breach but changes nothing the
+        clerk saw, so a window must not be refused because the minute's scan passed by meanwhile."""
+        since = self.store.case_events_after(row["no"], expect) if expect < row["version"] else []
+        changes = [e for e in since if e["action"] != "scan"]
+        if changes or not since:
+            raise self._conflict(row, expect, changes[-1] if changes else None)
+
+    def _conflict(self, row: Mapping[str, Any], expect: int, last: Mapping[str, Any] | None = None) -> ConflictError:
+        last = last or self.store.last_case_event(row["no"]) or {}
+        who = self.staff().get(last.get("by_staff") or "")
+        from firstask import i18n
+
+        return ConflictError(
+            "conflict",
+            no=row["no"],
+            by=f"{who.name} ({who.code})" if who else "-",
+            at=str(last.get("at", ""))[11:16],
+            action=i18n.Lazy(f"action.{last.get('action')}"),
+            seen=expect,
+            now=row["version"],
+        )
+
+    def _state(self, row: Mapping[str, Any]) -> CaseState:
+        s = self.store
+        notices = tuple((e["by_staff"], tuple(json.loads(e["detail"])["items"])) for e in s.notify_events(row["no"]))
+        flagged = s.violation_keys(row["no"])
+        return CaseState(
+            no=row["no"],
+            version=row["version"],
+            status=row["status"],
+            kind=row["kind"],
+            channel=row["channel"],
+            first_asker=row["first_asker"],
+            owner=row["owner"],
+            created_at=datetime.fromisoformat(row["created_at"]),
+            matter=Matter.from_json(json.loads(row["matter"])) if row["matter"] else None,
+            anonymous=bool(row["anonymous"]),
+            about_staff=row["about_staff"],
+            due=day_of(row["due"]),
+            extended_days=row["extended_days"] or 0,
+            limit_days=row["limit_days"],
+            accepted_at=moment_of(row["accepted_at"]),
+            notices=notices,
+            pending_to=row["pending_to"],
+            pending_from=row["pending_from"],
+            return_status=row["return_status"],
+            rating=row["rating"],
+            resolved_at=moment_of(row["resolved_at"]),
+            flagged=flagged,
+            first_response_at=moment_of(row["first_response_at"]),
+            notified_at=moment_of(row["notified_at"]),
+            last_contact_at=moment_of(row["last_contact_at"]),
+            pending_since=moment_of(row["pending_since"]),
+            rated_at=moment_of(row["rated_at"]),
+            remedied_at=moment_of(row["remedied_at"]),
+            owner_changes=self._owner_changes(row["no"]),
+            receiver_absences=self._absences(row["pending_to"], moment_of(row["pending_since"]))
+            if row["status"] == "handoff_pending"
+            else (),
+        )
+
+    def _owner_changes(self, no: str) -> tuple[tuple[datetime, str], ...]:
+        rows = self.store.handoff_acceptances(no)
+        return tuple((datetime.fromisoformat(r["at"]), json.loads(r["detail"])["owner"]) for r in rows)
+
+    def _absences(self, code: str | None, since: datetime | None) -> tuple[tuple[datetime, datetime], ...]:
+        """When a staff member was away since a moment: HO-4 counts only the time they were present."""
+        if code is None or since is None:
+            return ()
+        rows = self.store.presence_of(code)
+        out: list[tuple[datetime, datetime]] = []
+        start: datetime | None = None
+        for r in rows:
+            at = datetime.fromisoformat(r["at"])
+            if r["absent"] and start is None:
+                start = at
+            elif not r["absent"] and start is not None:
+                if at > since:
+                    out.append((max(start, since), at))
+                start = None
+        if start is not None:
+            out.append((max(start, since), datetime.max))  # noqa: DTZ901 (naive local time throughout)
+        return tuple(out)
+
+    def _state_of(self, no: str) -> CaseState:
+        """A case as the rules see it now (the previews ask them), or INPUT when there is no such case."""
+        row = self.store.case_row(str(no))
+        if row is None:
+            raise RuleError("INPUT", "input.unknown_case", no=str(no))
+        return self._state(row)
+
+    def changed(self) -> int:
+        """A number that changes whenever another connection (another window) has committed to the file."""
+        return self.store.data_version()
+
+    def written(self) -> tuple[int, int]:
+        """A mark that changes whenever anyone, this window included, has written to the file: a screen that read
+        its lists at one mark need not read them again while the mark stands."""
+        return self.store.data_version(), self.store.conn.total_changes
+
+    def verify(self, anchor: tuple[int, str] | None = None) -> Any:
+        return self.store.verify(anchor)

@@ -1,0 +1,130 @@
+"""Printing: the slips each action hands the visitor (notice, receipt, rejection, referral), rendered from the
+case and the policy's centre, saved beside the desk file and sent to the printer when one is set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
+
+from firstask import i18n, printing, rules
+from firstask.desk.cases import (
+    Event,
+)
+from firstask.desk.fields import clean_list
+from firstask.desk.lists import Lists
+from firstask.rules import CaseState, Context, Matter, Policy, RuleError
+
+PRINT_RULES = {"notice": "NOT-3", "receipt": "TIME-1", "rejection": "REJ-1", "referral": "REF-1"}
+
+SLIP_SUMMARY_CHARS = 40  # a case with no matter is named on its slips by its kind and its summary, cut to this
+
+
+def originals_only(matter: Matter | None) -> frozenset[str]:
+    """The documents the catalogue asks to see as originals only (an ID card): checked and handed back, so a
+    receipt does not list them as kept."""
+    if matter is None:
+        return frozenset()
+    return frozenset(d.name for d in matter.documents if (d.form or "").strip() == printing.ORIGINALS_ONLY)
+
+
+def forms_place(matter: Matter | None, policy: Policy) -> str:
+    """Where the visitor gets the forms: the matter's own place, else the centre's (policy)."""
+    return (matter.forms_at if matter and matter.forms_at else "") or policy.forms_place
+
+
+def what_about(kind: str, summary: str | None) -> str:
+    """A case with no catalogue matter, as a slip names it: its kind and its summary (slips are Chinese)."""
+
+    text = " ".join((summary or "").split())
+    if len(text) > SLIP_SUMMARY_CHARS:
+        text = text[: SLIP_SUMMARY_CHARS - 1] + "…"
+    kind_name = i18n.t(f"kind.{kind}", "zh")
+    return i18n.t("common.label_value", "zh", label=kind_name, value=text) if text else kind_name
+
+
+def centre_of(policy: Policy) -> printing.Centre:
+    return printing.Centre(
+        name=policy.centre_name, address=policy.centre_address, phone=policy.centre_phone, hours=policy.centre_hours
+    )
+
+
+class Slips(Lists):
+    """The documents of a case."""
+
+    def _slip(self, case: CaseState, ctx: Context, now: datetime) -> printing.Slip:
+        row = self.store.slip_names(case.no)
+        # The slip names whoever hands it over: the clerk acting at this window (the owner's backup, say).
+        return printing.Slip(
+            case_no=case.no,
+            visitor=row.get("name") or "",
+            matter=case.matter.name if case.matter else what_about(case.kind, row.get("summary")),
+            clerk=ctx.actor.name,
+            window=self.window,
+            day=now.date(),
+            centre=centre_of(ctx.policy),
+        )
+
+    def _notice_text(
+        self, case: CaseState, ctx: Context, now: datetime, items: Sequence[str], presented: Sequence[str]
+    ) -> str:
+        forms = {d.name: d.form for d in case.matter.documents} if case.matter else {}
+        first = self.store.first_event_at(case.no, "notify")
+        return printing.notice(
+            self._slip(case, ctx, now),
+            [(i, forms.get(i)) for i in items],
+            forms=forms_place(case.matter, ctx.policy),
+            presented=presented,
+            earlier=datetime.fromisoformat(first).date() if first else None,
+        )
+
+    def preview_notice(
+        self, no: str, by: str, *, presented: Iterable[str] = (), extra: Iterable[str] = (), applies: Iterable[str] = ()
+    ) -> tuple[list[str], str]:
+        """What a notice given now would ask for, and its text as it would print (the notice dialog's preview)."""
+        case = self._state_of(no)
+        shown = clean_list(presented, "presented")
+        missing = rules.required_missing(case.matter, shown, clean_list(applies, "applies"))
+        items = missing + [e for e in clean_list(extra, "extra") if e not in missing]
+        return items, self._notice_text(case, self._context(by, {}), self.now(), items, shown)
+
+    def _print(self, case: CaseState, kind: str, text: str, *, required: bool) -> str | None:
+        """Save a printable document; where the rules require one (NOT-3, TIME-1, REJ-1), failing to is refusing."""
+        try:
+            # Named by case and the version this action makes, so a re-print finds it and nothing is overwritten.
+            # The text inside the action (a required document that cannot be written refuses the action); its PDF
+            # is rendered when first asked for (documents(), printing): reportlab is most of an accept's time.
+            path = printing.save(self.documents_dir, case.no, f"{case.version + 1:02d}-{kind}", text, with_pdf=False)
+        except OSError as e:
+            if required:
+                from firstask import i18n
+
+                raise RuleError(
+                    PRINT_RULES[kind],
+                    "print.failed",
+                    document=i18n.Lazy(f"document.{kind}"),
+                    reason=e.strerror or str(e),
+                ) from e
+            return None
+        return path.name
+
+    def documents(self, no: str) -> list[tuple[Event, Path]]:
+        """The documents printed for a case, oldest first: each with the event that produced it (its PDF)."""
+        return [(e, self.document_pdf(e.detail["document"])) for e in self.case(no).history if e.detail.get("document")]
+
+    def document_pdf(self, name: str) -> Path:
+        """A saved document's PDF (rendered now if it has not been yet)."""
+        return printing.pdf_of(self.documents_dir / Path(name).name)
+
+    def print_document(self, path: Path) -> bool:
+        """Send a saved document to the policy's printer; False when no printer is configured (it stays saved)."""
+        printer = self.policy.printer
+        if not printer:
+            return False
+        try:
+            path = printing.pdf_of(path)
+            printing.send_to_printer(path, printer)
+        except OSError as e:
+            raise RuleError("PRINT", "print.lp_failed", printer=printer, reason=str(e)) from e
+        return True
