@@ -170,28 +170,27 @@ class Oversight(Actions):
             for e in self.store.case_actions_between(start, end):
                 done.setdefault(e["case_no"], []).append(e["action"])
             numbers = sorted(set(done) | set(also))
-            if numbers:
-                for r in self.store.cases_as_at(numbers, end):
-                    known = r["status"] is not None  # a case checked in after the period has no state then
-                    out.append(
-                        {
-                            "no": r["no"],
-                            "created_at": r["created_at"],
-                            "channel": r["channel"],
-                            "kind": r["kind"],
-                            "matter": json.loads(r["matter"])["name"] if r["matter"] else None,
-                            "summary": r["summary"] or "",
-                            "anonymous": bool(r["anonymous"]),
-                            "visitor": r["name"],
-                            "phone": r["phone"] if unmasked else privacy.mask_phone(r["phone"]),
-                            "id_number": r["id_number"] if unmasked else privacy.mask_id_number(r["id_number"]),
-                            "first_asker": r["first_asker"],
-                            "owner": r["owner"] if known else r["owner_now"],
-                            "status": r["status"] if known else r["status_now"],
-                            "due": r["due"] if known else r["due_now"],
-                            "actions": done.get(r["no"], []),
-                        }
-                    )
+            for r in self.store.cases_as_at(numbers, end):
+                known = r["status"] is not None  # a case checked in after the period has no state then
+                out.append(
+                    {
+                        "no": r["no"],
+                        "created_at": r["created_at"],
+                        "channel": r["channel"],
+                        "kind": r["kind"],
+                        "matter": json.loads(r["matter"])["name"] if r["matter"] else None,
+                        "summary": r["summary"] or "",
+                        "anonymous": bool(r["anonymous"]),
+                        "visitor": r["name"],
+                        "phone": r["phone"] if unmasked else privacy.mask_phone(r["phone"]),
+                        "id_number": r["id_number"] if unmasked else privacy.mask_id_number(r["id_number"]),
+                        "first_asker": r["first_asker"],
+                        "owner": r["owner"] if known else r["owner_now"],
+                        "status": r["status"] if known else r["status_now"],
+                        "due": r["due"] if known else r["due_now"],
+                        "actions": done.get(r["no"], []),
+                    }
+                )
         return out
 
     def period_violations(self, first: date, last: date | None = None) -> list[Violation]:
