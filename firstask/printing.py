@@ -33,7 +33,13 @@ RECONSIDERATION = (
 # Each document's title (after the centre's name).
 # The form a catalogue document is asked in when it is to be seen only: checked and handed back, never kept.
 ORIGINALS_ONLY = "原件"
-TITLES = {"notice": "一次性告知书", "receipt": "收件回执", "rejection": "不予受理通知书", "referral": "转介告知单"}
+TITLES = {
+    "notice": "一次性告知书",
+    "receipt": "收件回执",
+    "rejection": "不予受理通知书",
+    "referral": "转介告知单",
+    "guide": "办事指南",
+}
 # The words the slips are made of; the PDF recognises its lines by them.
 NUMBER = "编号："
 CLERK = "经办人："
@@ -83,15 +89,17 @@ def _foot(slip: Slip, *, sign_for: bool) -> list[str]:
     lines = ["", f"{CLERK}{slip.clerk}{window}", f"日期：{slip.day:%Y年%m月%d日}", SEAL]
     if sign_for:
         lines += ["", SIGN_FOR]
-    centre = slip.centre
+    return lines + _about(slip.centre)
+
+
+def _about(centre: Centre) -> list[str]:
+    """The centre's address, phone and hours under a rule (the lines the policy leaves empty left out)."""
     about = [
         f"{label}{value.strip()}"
         for label, value in ((ADDRESS, centre.address), (PHONE, centre.phone), (HOURS, centre.hours))
         if value.strip()
     ]
-    if about:
-        lines += ["", RULE, *about]
-    return lines
+    return ["", RULE, *about] if about else []
 
 
 def _indented(text: str, indent: str = "  ") -> list[str]:
@@ -198,6 +206,84 @@ def referral(slip: Slip, agency: str, contact: str, bring: str = "") -> str:
         lines += [f"  　　　　{thing}" for thing in things[1:]]
     lines += ["", "联系中如遇困难，可回本窗口咨询。"]
     return "\n".join(lines + _foot(slip, sign_for=False)) + "\n"
+
+
+GUIDE_NUMERALS = "一二三四五六七八九十"
+GUIDE_CHANGES = "本指南所列内容如有调整，以本中心窗口最新告知为准。"
+
+
+@dataclass(frozen=True)
+class GuideText:
+    """What a 办事指南 slip prints of a matter: its name, department and time limit, the guide's parts, and the
+    documents with their form and condition (the catalogue's, as on the one-time notice)."""
+
+    matter: str
+    dept: str
+    limit: str  # 即办 / 承诺N个工作日 / …, as the matter's kind says
+    conditions: Sequence[str]
+    documents: Sequence[tuple[str, str | None, str | None]]  # (name, form, when)
+    procedure: Sequence[str]
+    fees: str
+    place: str
+    hours: str
+    phone: str
+    online: str
+
+
+def guide(
+    text: GuideText,
+    slip: Slip | None,
+    *,
+    answer: str = "",
+    clerk: str = "",
+    window: str | None = None,
+    day: date,
+    centre: Centre,
+) -> str:
+    """办事指南: the matter's conditions, documents, steps, fees, place, hours, phone and online channel, under the
+    centre's name; with the case (number, visitor) and the answer given when it is handed over as an answer, and
+    the clerk, window and day either way. A part the guide lacks is left out; hours and phone fall back to the
+    centre's own."""
+    if slip is not None:
+        lines = _head(TITLES["guide"], slip)
+    else:
+        lines = [f"{centre.name.strip()}{TITLES['guide']}", "", f"办理事项：{text.matter}"]
+    if text.dept.strip():
+        lines.append(f"办理部门：{text.dept.strip()}")
+    if text.limit:
+        lines.append(f"办理时限：{text.limit}")
+    parts: list[tuple[str, list[str]]] = [
+        ("申请条件", [f"  {i}. {c}" for i, c in enumerate(text.conditions, 1)]),
+        (
+            "所需材料",
+            [
+                f"  {i}. {name}" + (f"（{form}）" if form else "") + (f"【{when}】" if when else "")
+                for i, (name, form, when) in enumerate(text.documents, 1)
+            ],
+        ),
+        ("办理流程", [f"  {i}. {step}" for i, step in enumerate(text.procedure, 1)]),
+    ]
+    for label, value in (
+        ("收费标准", text.fees),
+        ("办理地点", text.place),
+        ("办理时间", text.hours or centre.hours),
+        ("咨询电话", text.phone or centre.phone),
+        ("网上办理", text.online),
+    ):
+        if value.strip():
+            parts.append((label, [f"  {value.strip()}"]))
+    for n, (label, body) in enumerate((p for p in parts if p[1]), 0):
+        lines += ["", f"{GUIDE_NUMERALS[n]}、{label}", *body]
+    if answer.strip():
+        lines += ["", "窗口答复：", *_indented(answer)]
+    lines += [
+        "",
+        GUIDE_CHANGES,
+        "",
+        f"{CLERK}{clerk}" + (f"　　窗口：{window}号" if window else ""),
+        f"日期：{day:%Y年%m月%d日}",
+    ]
+    return "\n".join(lines + _about(centre)) + "\n"
 
 
 # --- the font ----------------------------------------------------------------------------------------------------

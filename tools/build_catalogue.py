@@ -35,6 +35,13 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CSV = REPO.parent / "shared" / "catalogue-research.csv"
 DEFAULT_OUT = REPO / "data" / "catalogue.json"
+GUIDES = REPO / "data" / "guides-research"
+
+# A guide's phone and hours are printed on the visitor's slip, so only those that hold at any centre are shipped:
+# the researchers found most in other provinces (their notes say whose), and a wrong number in a visitor's hand
+# is worse than none. Where a guide has none, the slip gives the centre's own (policy), which each centre sets.
+PHONES_KEPT = {"FLYZ": "12348"}  # the national legal-aid hotline (法律援助热线), answered in every province
+HOURS_KEPT: dict[str, str] = {}
 
 COLUMNS = (
     "编码",
@@ -401,7 +408,7 @@ def read_matter(row: dict[str, str], used: set[tuple[str, str]]) -> dict[str, An
     }
 
 
-def build(csv_path: Path) -> dict[str, Any]:
+def build(csv_path: Path, guides: Path | None = GUIDES) -> dict[str, Any]:
     # utf-8-sig: the sheet is saved with a BOM by spreadsheet tools.
     with csv_path.open(encoding="utf-8-sig", newline="") as f:
         reader = csv.DictReader(f)
@@ -420,10 +427,51 @@ def build(csv_path: Path) -> dict[str, Any]:
     unknown = sorted((set(NAME_NOTES) | set(NAMES_KEPT) | set(FORMS_AT)) - set(codes))
     if unknown:
         raise SystemExit(f"NAME_NOTES, NAMES_KEPT or FORMS_AT name codes not in the sheet: {unknown}")
+    if guides is not None:
+        researched = read_guides(guides, codes)
+        for m in matters:
+            m["guide"] = researched[m["code"]]["guide"]
+            m["guide_notes"] = researched[m["code"]]["notes"]
     return {
         "source": f"{csv_path.name}: {len(matters)} matters researched from published service guides",
         "matters": matters,
     }
+
+
+def read_guides(folder: Path, codes: list[str]) -> dict[str, dict[str, Any]]:
+    """The researched guides by code, as the desk takes them (`rules.Guide`): phones and hours of other regions
+    dropped (PHONES_KEPT, HOURS_KEPT), the researchers' notes kept apart for maintainers."""
+    guides: dict[str, dict[str, Any]] = {}
+    for path in sorted(folder.glob("part-*.json")):
+        for raw in json.loads(path.read_text(encoding="utf-8")):
+            code = raw["code"]
+            if code in guides:
+                raise SystemExit(f"{path.name}: {code} researched twice")
+            dropped = [
+                f"{part} {raw[part]!r} dropped (another region's; the slip gives the centre's own)"
+                for part, kept in (("phone", PHONES_KEPT), ("hours", HOURS_KEPT))
+                if raw.get(part) and kept.get(code) != raw[part]
+            ]
+            guides[code] = {
+                "guide": {
+                    "conditions": raw["conditions"],
+                    "procedure": raw["procedure"],
+                    "fees": raw["fees"] or "",
+                    "place": raw["place"] or "",
+                    "hours": HOURS_KEPT.get(code, ""),
+                    "phone": PHONES_KEPT.get(code, ""),
+                    "online": raw["online"] or "",
+                    "sources": raw["sources"],
+                    "estimated": [p for p in raw["estimated"] if p not in ("phone", "hours")],
+                    "answers": [],
+                },
+                "notes": "; ".join([raw["notes"], *dropped]),
+            }
+    missing = sorted(set(codes) - set(guides))
+    unknown = sorted(set(guides) - set(codes))
+    if missing or unknown:
+        raise SystemExit(f"guides missing for {missing}, or for codes not in the sheet: {unknown}")
+    return guides
 
 
 def render(catalogue: dict[str, Any]) -> str:

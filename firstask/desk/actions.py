@@ -12,6 +12,7 @@ from typing import Any
 from firstask import names, printing, rules
 from firstask.desk.cases import (
     Case,
+    case_matter_json,
     iso,
     matter_of_row,
 )
@@ -115,7 +116,7 @@ class Actions(Slips):
                     "kind": kind,
                     "summary": params["summary"],
                     "matter_code": matter_obj.code if matter_obj else None,
-                    "matter": json.dumps(matter_obj.as_json(), ensure_ascii=False) if matter_obj else None,
+                    "matter": case_matter_json(matter_obj, matter_row["guide"] if matter_row else None) if matter_obj else None,
                     "person_id": person_id,
                     "anonymous": int(bool(anonymous)),
                     "about_staff": params["about_staff"],
@@ -140,13 +141,32 @@ class Actions(Slips):
             done = self.case(no)
         return done
 
-    def answer(self, no: str, by: str, text: str, *, expect: int | None = None) -> Case:
+    def answer(self, no: str, by: str, text: str, *, with_guide: bool = False, expect: int | None = None) -> Case:
+        """Answer on the spot (CLO-1). `with_guide`: the matter's 办事指南 is handed over as part of the answer (the
+        guide the case was checked in with, the answer under it): it is saved as the answer's document."""
         params = {"text": clean(text, "text", multiline=True)}
 
         def apply(case: CaseState, ctx: Context, now: datetime) -> tuple[Changes, Detail]:
+            detail: Detail = {"text": params["text"]}
+            if with_guide:
+                guide = self._case_guide(case.no)
+                if case.matter is None or guide.empty:
+                    raise RuleError("INPUT", "guide.none", matter=case.matter.name if case.matter else "")
+                slip = self._slip(case, ctx, now)
+                sheet = printing.guide(
+                    self._guide_text(case.matter, guide),
+                    slip,
+                    answer=params["text"],
+                    clerk=slip.clerk,
+                    window=slip.window,
+                    day=slip.day,
+                    centre=slip.centre,
+                )
+                detail["guide"] = True
+                detail["document"] = self._print(case, "guide", sheet, required=False)
             return (
                 {"status": "resolved", "outcome": "answered", "result": params["text"], "resolved_at": iso(now)},
-                {"text": params["text"]},
+                detail,
             )
 
         return self._act("answer", no, by, expect, params, apply)

@@ -176,6 +176,8 @@ def iso(moment: datetime) -> str:
 
 
 def matter_of_row(row: Mapping[str, Any]) -> Matter:
+    """A catalogue matter from its row (`Reads.matter_row`: with its guide's text)."""
+    guide = row.get("guide_json")
     return Matter(
         code=row["code"],
         name=row["name"],
@@ -188,7 +190,19 @@ def matter_of_row(row: Mapping[str, Any]) -> Matter:
         estimated=bool(row["estimated"]),
         note=row.get("note"),
         forms_at=row.get("forms_at"),
+        guide=rules.Guide.from_json(json.loads(guide)) if guide else rules.Guide(),
     )
+
+
+GUIDE_REF = "guide_hash"  # a case's copy of its matter names the guide it was checked in with by its hash
+
+
+def case_matter_json(matter: Matter, guide_hash: str | None) -> str:
+    """The matter as a case keeps it: as it was at check-in, its guide by reference."""
+    kept = matter.as_json(guide=False)
+    if guide_hash:
+        kept[GUIDE_REF] = guide_hash
+    return json.dumps(kept, ensure_ascii=False)
 
 
 def line_of_json(c: Mapping[str, Any], visitor: str | None) -> CaseLine:

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -16,7 +17,7 @@ from firstask.desk.cases import (
     matter_of_row,
 )
 from firstask.desk.core import CALENDAR_KEYS, data_dir
-from firstask.desk.fields import clean, clean_document
+from firstask.desk.fields import clean, clean_document, clean_guide
 from firstask.desk.roster import Roster
 from firstask.rules import Matter, Policy, RuleError
 
@@ -40,8 +41,12 @@ class Catalogue(Roster):
         active: bool = True,
         note: str | None = None,
         forms_at: str | None = None,
+        guide: rules.Guide | Mapping[str, Any] | None = None,
         by: str | None = None,
     ) -> None:
+        """Add a matter to the catalogue, or replace it (cases already checked in keep theirs). `guide`: its service
+        guide and kept answers; None keeps the guide the matter has (an editor of the other fields does not touch
+        it), an empty `Guide()` removes it."""
         # Every text of the catalogue is printed on the visitor's slips: control characters are refused here.
         code = clean(code, "code")
         name = clean(name, "name", limit=120)
@@ -59,6 +64,7 @@ class Catalogue(Roster):
         docs = [clean_document(d) for d in documents]
         if any(not d.name for d in docs) or len({d.name for d in docs}) != len(docs):
             raise RuleError("INPUT", "matter.documents", field="documents")
+        kept_guide = clean_guide(guide) if guide is not None else None
         matter = Matter(
             code=code,
             name=name,
@@ -74,6 +80,11 @@ class Catalogue(Roster):
         )
         now = iso(self.now())
         with self.store.write() as s:
+            if kept_guide is None:
+                current = s.matter_row(code)
+                kept_guide = matter_of_row(current).guide if current else rules.Guide()
+            matter = dataclasses.replace(matter, guide=kept_guide)
+            guide_hash = None if kept_guide.empty else s.put_guide(kept_guide.as_json())
             s.upsert(
                 "matters",
                 "code",
@@ -91,6 +102,7 @@ class Catalogue(Roster):
                     "initials": names.initials(name),
                     "note": note,
                     "forms_at": forms_at,
+                    "guide": guide_hash,
                     "updated_at": now,
                 },
             )
@@ -149,6 +161,7 @@ class Catalogue(Roster):
                     active=m.get("status", "active") != "abolished",
                     note=m.get("name_note"),
                     forms_at=m.get("forms_at"),
+                    guide=m.get("guide") or {},
                 )
 
     def find_matters(self, query: str, limit: int = 10) -> list[Matter]:

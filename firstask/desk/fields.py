@@ -9,6 +9,8 @@ from typing import Any
 
 from firstask import rules
 from firstask.rules import RuleError
+from firstask.rules.guides import PARTS as GUIDE_PARTS
+from firstask.rules.guides import TEXTS as GUIDE_TEXTS
 
 
 def typed_code(code: Any) -> str:
@@ -88,4 +90,59 @@ def clean_document(raw: Any) -> rules.Document:
         clean(raw["name"], "documents", limit=LIMITS["item"]),
         clean(raw.get("when"), "documents", limit=LIMITS["item"]) or None,
         clean(raw.get("form"), "documents", limit=LIMITS["item"]) or None,
+    )
+
+
+GUIDE_LINE = 300  # a condition, a step, the fees, the place …: one printed line (wrapped) each
+ANSWER_CHARS = 2000  # a kept answer: a few paragraphs
+
+
+def clean_guide(raw: rules.Guide | Mapping[str, Any]) -> rules.Guide:
+    """A matter's guide as the editor, the CSV sheet or the shipped catalogue gives it: every text cleaned (all of
+    them are printed on the visitor's 办事指南 slip), empty lines dropped; refused with the guide's part named."""
+    if isinstance(raw, rules.Guide):
+        raw = raw.as_json()
+    if not isinstance(raw, Mapping):
+        raise RuleError("INPUT", "input.not_text", field="guide")
+
+    def lines(part: str) -> tuple[str, ...]:
+        value = raw.get(part) or ()
+        if isinstance(value, str):
+            value = value.split("\n")
+        return tuple(x for x in (clean(v, part, limit=GUIDE_LINE) for v in value) if x)
+
+    answers = []
+    for kept in raw.get("answers") or ():
+        if isinstance(kept, rules.KeptAnswer):
+            kept = kept.as_json()
+        if not isinstance(kept, Mapping):
+            raise RuleError("INPUT", "input.not_text", field="answers")
+        question = clean(kept.get("q"), "answers", limit=GUIDE_LINE)
+        answer = clean(kept.get("a"), "answers", multiline=True, limit=ANSWER_CHARS)
+        if question or answer:
+            if not question or not answer:
+                raise RuleError("INPUT", "guide.answer_half", field="answers", question=question or answer)
+            answers.append(rules.KeptAnswer(question, answer))
+    sources = []
+    for source in raw.get("sources") or ():
+        if isinstance(source, rules.Source):
+            source = source.as_json()
+        if not isinstance(source, Mapping):
+            raise RuleError("INPUT", "input.not_text", field="sources")
+        year = source.get("year")
+        sources.append(
+            rules.Source(
+                clean(source.get("url"), "sources", limit=GUIDE_LINE),
+                clean(source.get("title"), "sources", limit=GUIDE_LINE),
+                clean(source.get("region"), "sources", limit=GUIDE_LINE),
+                year if isinstance(year, int) and not isinstance(year, bool) else None,
+            )
+        )
+    return rules.Guide(
+        conditions=lines("conditions"),
+        procedure=lines("procedure"),
+        **{part: clean(raw.get(part), part, limit=GUIDE_LINE) for part in GUIDE_TEXTS},
+        sources=tuple(sources),
+        estimated=tuple(p for p in raw.get("estimated") or () if p in GUIDE_PARTS),
+        answers=tuple(answers),
     )

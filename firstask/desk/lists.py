@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 
 from firstask import names, rules
 from firstask.desk.cases import (
+    GUIDE_REF,
     Case,
     CaseLine,
     Event,
@@ -43,6 +44,8 @@ class Lists(Catalogue):
                 raise RuleError("INPUT", "input.unknown_case", no=str(no))
             person = s.person(row["person_id"]) if row["person_id"] else None
             events = s.case_events(row["no"])
+            kept = json.loads(row["matter"]) if row["matter"] else None
+            guide = s.guide_text(kept[GUIDE_REF]) if kept and kept.get(GUIDE_REF) else None
         history = [
             Event(
                 seq=e["seq"],
@@ -63,7 +66,7 @@ class Lists(Catalogue):
             kind=row["kind"],
             summary=row["summary"] or "",
             matter=row["matter_code"],
-            matter_info=Matter.from_json(json.loads(row["matter"])) if row["matter"] else None,
+            matter_info=Matter.from_json({**kept, "guide": json.loads(guide) if guide else None}) if kept else None,
             visitor_name=(person or {}).get("name"),
             phone=(person or {}).get("phone"),
             id_number=(person or {}).get("id_number"),

@@ -4,15 +4,14 @@ case and the policy's centre, saved beside the desk file and sent to the printer
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 
 from firstask import i18n, printing, rules
-from firstask.desk.cases import (
-    Event,
-)
-from firstask.desk.fields import clean_list
+from firstask.desk.cases import GUIDE_REF, Event, matter_of_row
+from firstask.desk.fields import clean, clean_list
 from firstask.desk.lists import Lists
 from firstask.rules import CaseState, Context, Matter, Policy, RuleError
 
@@ -42,6 +41,15 @@ def what_about(kind: str, summary: str | None) -> str:
         text = text[: SLIP_SUMMARY_CHARS - 1] + "…"
     kind_name = i18n.t(f"kind.{kind}", "zh")
     return i18n.t("common.label_value", "zh", label=kind_name, value=text) if text else kind_name
+
+
+def guide_limit(matter: Matter) -> str:
+    """A matter's time limit as its 办事指南 prints it (slips are Chinese)."""
+    if matter.kind == "guide":
+        return ""
+    if matter.immediate:
+        return "即办（材料齐全的当场办结）"
+    return f"承诺{matter.limit_days}个工作日（自受理之日起计算）"
 
 
 def centre_of(policy: Policy) -> printing.Centre:
@@ -108,6 +116,49 @@ class Slips(Lists):
                 ) from e
             return None
         return path.name
+
+    def _case_guide(self, no: str) -> rules.Guide:
+        """The guide a case was checked in with (its matter's, as it was then)."""
+        row = self.store.case_row(no)
+        kept = json.loads(row["matter"]) if row and row["matter"] else {}
+        text = self.store.guide_text(kept[GUIDE_REF]) if kept.get(GUIDE_REF) else None
+        return rules.Guide.from_json(json.loads(text)) if text else rules.Guide()
+
+    def _guide_text(self, matter: Matter, guide: rules.Guide) -> printing.GuideText:
+        return printing.GuideText(
+            matter=matter.name,
+            dept=matter.dept or "",
+            limit=guide_limit(matter),
+            conditions=guide.conditions,
+            documents=[(d.name, d.form, d.when) for d in matter.documents],
+            procedure=guide.procedure,
+            fees=guide.fees,
+            place=guide.place,
+            hours=guide.hours,
+            phone=guide.phone,
+            online=guide.online,
+        )
+
+    def guide_slip(self, code: str, by: str) -> Path:
+        """The 办事指南 of a catalogue matter as it stands, printed without a visitor (a phone enquiry, the rack of
+        guides): saved beside the case documents, its PDF returned. It names no visitor, so nothing is recorded."""
+        clerk = self._context(by, {}).actor
+        row = self.store.matter_row(clean(code, "code"))
+        if row is None:
+            raise RuleError("INPUT", "input.unknown_matter", field="matter", code=str(code))
+        matter = matter_of_row(row)
+        if matter.guide.empty:
+            raise RuleError("INPUT", "guide.none", matter=matter.name)
+        now = self.now()
+        text = printing.guide(
+            self._guide_text(matter, matter.guide),
+            None,
+            clerk=clerk.name,
+            window=self.window,
+            day=now.date(),
+            centre=centre_of(self.policy),
+        )
+        return printing.pdf_of(printing.save(self.documents_dir, f"guide-{matter.code}", f"{now:%Y%m%d-%H%M%S}", text))
 
     def documents(self, no: str) -> list[tuple[Event, Path]]:
         """The documents printed for a case, oldest first: each with the event that produced it (its PDF)."""

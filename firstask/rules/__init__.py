@@ -61,6 +61,7 @@ from firstask.rules.deadlines import (
     time_5,
     time_rules,
 )
+from firstask.rules.guides import Guide, KeptAnswer, Source
 from firstask.rules.model import (
     ALLOWED_FROM,
     BAD_RATINGS,
@@ -108,7 +109,9 @@ __all__ = [
     "ECHOED",
     "FALLBACK_DAYS",
     "Finding",
+    "Guide",
     "KINDS",
+    "KeptAnswer",
     "MATTER_KINDS",
     "Matter",
     "OPEN_STATES",
@@ -121,6 +124,7 @@ __all__ = [
     "RuleError",
     "STATUSES",
     "Severity",
+    "Source",
     "Staff",
     "TEXT_POLICY",
     "TIME_RULES",

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from firstask import i18n
 from firstask.calendar import WorkCalendar
+from firstask.rules.guides import Guide
 
 Severity = Literal["block", "flag", "warn"]
 
@@ -225,6 +226,7 @@ class Matter:
     estimated: bool = False
     note: str | None = None  # the researchers' note on the matter (e.g. 办理指引，社区不出具): on screen, never printed
     forms_at: str | None = None  # where the visitor gets the matter's forms (the notice says; else the policy's)
+    guide: Guide = Guide()  # its service guide and kept answers (a case keeps them as at its check-in)
 
     @property
     def immediate(self) -> bool:
@@ -235,8 +237,9 @@ class Matter:
         conditions = set(applies)
         return [d.name for d in self.documents if d.when is None or d.when in conditions]
 
-    def as_json(self) -> dict[str, Any]:
-        return {
+    def as_json(self, *, guide: bool = True) -> dict[str, Any]:
+        """The matter as JSON; `guide=False` leaves the guide out (a case's copy refers to it by its hash)."""
+        out = {
             "code": self.code,
             "name": self.name,
             "limit_days": self.limit_days,
@@ -249,6 +252,9 @@ class Matter:
             "note": self.note,
             "forms_at": self.forms_at,
         }
+        if guide and not self.guide.empty:
+            out["guide"] = self.guide.as_json()
+        return out
 
     @classmethod
     def from_json(cls, raw: Mapping[str, Any]) -> Matter:
@@ -264,6 +270,7 @@ class Matter:
             estimated=bool(raw.get("estimated")),
             note=raw.get("note") or None,
             forms_at=raw.get("forms_at") or None,
+            guide=Guide.from_json(raw.get("guide")),
         )
 
 

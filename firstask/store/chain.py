@@ -27,6 +27,7 @@ SEALED: Mapping[str, str] = {
     "staff": "code",
     "presence": "id",
     "matters": "code",
+    "guides": "hash",
     "people": "id",
     "cases": "no",
     "case_states": "id",
@@ -100,7 +101,10 @@ def checkpoint(conn: sqlite3.Connection) -> int:
         written += 1
         part.clear()
 
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     for table, key in SEALED.items():
+        if table not in tables:  # a later migration's table (this one runs inside an earlier migration)
+            continue
         cur = conn.execute(f"SELECT * FROM {table} ORDER BY {key}")
         names = [d[0] for d in cur.description]
         key_at = names.index(key)

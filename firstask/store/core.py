@@ -9,6 +9,7 @@ This package is the only code that speaks SQL: `schema` (migrations), `chain` (h
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import secrets
 import sqlite3
@@ -248,6 +249,14 @@ class Store(FigureReads):
             "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
+
+    def put_guide(self, guide: Mapping[str, Any]) -> str:
+        """Keep a version of a guide (once: a guide already kept is not written again); return the hash it is known
+        by. The hash is of its canonical text, so the same guide is one row however many matters and cases use it."""
+        text = dumps(dict(guide))
+        guide_hash = hashlib.sha256(text.encode()).hexdigest()[:32]
+        self.conn.execute("INSERT OR IGNORE INTO guides (hash, guide) VALUES (?, ?)", (guide_hash, text))
+        return guide_hash
 
     def set_policy(self, values: Mapping[str, Any]) -> None:
         self.conn.executemany(

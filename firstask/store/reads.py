@@ -199,11 +199,25 @@ class Reads:
     # --- the catalogue -------------------------------------------------------------------------------------
 
     def matter_row(self, code: str) -> dict[str, Any] | None:
-        return self.one("SELECT * FROM matters WHERE code = ?", (code,))
+        """A matter with its current guide's text (`guide_json`, None where it has none)."""
+        return self.one(
+            "SELECT m.*, g.guide AS guide_json FROM matters m LEFT JOIN guides g ON g.hash = m.guide WHERE m.code = ?",
+            (code,),
+        )
 
     def matter_rows(self, *, active_only: bool = True) -> list[dict[str, Any]]:
-        """The catalogue by code; `active_only`: the matters a case may be checked in for."""
-        return self.all("SELECT * FROM matters" + (" WHERE active = 1" if active_only else "") + " ORDER BY code")
+        """The catalogue by code, each with its guide's text; `active_only`: the matters a case may be checked in
+        for."""
+        return self.all(
+            "SELECT m.*, g.guide AS guide_json FROM matters m LEFT JOIN guides g ON g.hash = m.guide"
+            + (" WHERE m.active = 1" if active_only else "")
+            + " ORDER BY m.code"
+        )
+
+    def guide_text(self, guide_hash: str) -> str | None:
+        """A guide's JSON text by its hash (a case's guide as it was checked in)."""
+        text = self.scalar("SELECT guide FROM guides WHERE hash = ?", (guide_hash,))
+        return None if text is None else str(text)
 
     # --- violations ----------------------------------------------------------------------------------------
 

@@ -273,7 +273,21 @@ def _migration_4(db: sqlite_utils.Database) -> None:
         checkpoint(conn)
 
 
-MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (_migration_1, _migration_2, _migration_3, _migration_4)
+def _migration_5(db: sqlite_utils.Database) -> None:
+    """Service guides (issue 17): each version of a matter's guide once, under the hash of its text (a case refers to
+    the guide it was checked in with by that hash, so a million cases do not each carry a copy); a matter names its
+    current one."""
+    db.execute("CREATE TABLE guides (hash TEXT PRIMARY KEY, guide TEXT NOT NULL) WITHOUT ROWID")
+    db.table("matters").add_column("guide", str)
+
+
+MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
+    _migration_1,
+    _migration_2,
+    _migration_3,
+    _migration_4,
+    _migration_5,
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

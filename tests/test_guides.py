@@ -1,0 +1,164 @@
+"""Service guides (办事指南) in the catalogue and at the desk: shipped for every matter, kept per case as at check-in,
+edited for new cases only, handed over as (part of) an answer, printed without a visitor; kept answers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import TEAM, check_in
+from pypdf import PdfReader
+
+from firstask import printing
+from firstask.desk import Desk
+from firstask.rules import Guide, KeptAnswer, RuleError
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def pdf_text(path: Path) -> str:
+    return "".join(page.extract_text() for page in PdfReader(path).pages).replace(" ", "")
+
+
+def enquiry(desk: Desk, matter: str = "JZZ", by: str = "w01") -> str:
+    return desk.check_in(
+        by,
+        visitor_name="张三",
+        summary="问居住证怎么办",
+        channel="phone",
+        kind="enquiry",
+        matter=matter,
+        phone="13800138000",
+    ).no
+
+
+def test_every_shipped_matter_has_a_guide_with_its_sources(make_desk: Callable[..., Desk]) -> None:
+    desk = make_desk(*TEAM)
+    shipped = json.loads((REPO / "data" / "catalogue.json").read_text(encoding="utf-8"))["matters"]
+    assert len(shipped) == 30
+    for matter, _active in desk.catalogue():
+        guide = matter.guide
+        assert guide.procedure and guide.fees and guide.place and guide.sources, matter.code
+        assert all(part in ("conditions", "procedure", "fees", "place", "online") for part in guide.estimated)
+    # Phones and hours of other regions are not shipped: the slip gives the centre's own.
+    phones = {m.code: m.guide.phone for m, _ in desk.catalogue() if m.guide.phone}
+    assert phones == {"FLYZ": "12348"}
+
+
+def test_a_case_keeps_the_guide_it_was_checked_in_with(make_desk: Callable[..., Desk]) -> None:
+    desk = make_desk(*TEAM)
+    before = check_in(desk)
+    jzz = desk.find_matters("JZZ")[0]
+    edited = Guide(
+        conditions=("新条件",),
+        procedure=("第一步", "第二步"),
+        fees="不收费",
+        place="本中心2号窗口",
+        answers=(KeptAnswer("要几张照片？", "两张近期免冠照片。"),),
+    )
+    desk.save_matter(
+        "JZZ",
+        jzz.name,
+        by="s01",
+        limit_days=jzz.limit_days,
+        kind=jzz.kind,
+        documents=[d.as_json() for d in jzz.documents],
+        guide=edited,
+    )
+    after = check_in(desk, visitor="李四")
+    assert desk.case(before).matter_info.guide == jzz.guide
+    assert desk.case(after).matter_info.guide == edited
+    assert desk.find_matters("JZZ")[0].guide == edited
+    # An edit of the other fields (the F11 matter form) leaves the guide as it is.
+    desk.save_matter("JZZ", jzz.name, by="s01", limit_days=20, kind=jzz.kind)
+    assert desk.find_matters("JZZ")[0].guide == edited
+    assert desk.verify().ok
+
+
+def test_one_guide_is_stored_once_however_many_cases_use_it(make_desk: Callable[..., Desk]) -> None:
+    desk = make_desk(*TEAM)
+    for n in range(5):
+        check_in(desk, visitor=f"访客{n}")
+    with desk.store.read() as s:
+        guides = s.scalar("SELECT COUNT(*) FROM guides")
+        matter_json = s.scalar("SELECT matter FROM cases LIMIT 1")
+    assert guides == 30
+    assert "procedure" not in matter_json  # the case refers to its guide by hash
+
+
+def test_an_answer_with_the_guide_prints_it_with_the_answer(make_desk: Callable[..., Desk]) -> None:
+    desk = make_desk(*TEAM)
+    desk.set_policy(centre_name="和睦社区服务中心", centre_phone="0571-88001234", centre_hours="周一至周五 9:00-17:00")
+    no = enquiry(desk)
+    case = desk.answer(no, "w01", "可到本中心办理，材料见指南。", with_guide=True)
+    assert case.status == "resolved"
+    last = case.history[-1]
+    assert last.detail["guide"] is True and last.detail["document"]
+    ((_event, path),) = desk.documents(no)
+    text = pdf_text(path)
+    for words in (
+        "和睦社区服务中心办事指南",
+        "办理流程",
+        "收费标准",
+        "所需材料",
+        "本人居民身份证",
+        "可到本中心办理",
+        "0571-88001234",
+        no,
+    ):
+        assert words in text, words
+
+
+def test_an_answer_without_a_guide_prints_nothing(make_desk: Callable[..., Desk]) -> None:
+    desk = make_desk(*TEAM)
+    no = enquiry(desk)
+    case = desk.answer(no, "w01", "答复")
+    assert "document" not in case.history[-1].detail
+    assert desk.documents(no) == []
+
+
+def test_a_guide_asked_of_a_case_without_one_is_refused_and_nothing_written(make_desk: Callable[..., Desk]) -> None:
+    desk = make_desk(*TEAM)
+    no = desk.check_in("w01", visitor_name="张三", summary="问路", channel="visit", kind="enquiry").no
+    version = desk.case(no).version
+    with pytest.raises(RuleError) as refused:
+        desk.answer(no, "w01", "往东走", with_guide=True)
+    assert refused.value.key == "guide.none"
+    assert desk.case(no).version == version and desk.case(no).status == "open"
+
+
+def test_a_guide_printed_without_a_visitor(make_desk: Callable[..., Desk]) -> None:
+    desk = make_desk(*TEAM)
+    desk.set_policy(centre_name="和睦社区服务中心", centre_phone="0571-88001234")
+    path = desk.guide_slip("FLYZ", "w01")
+    text = pdf_text(path)
+    assert "和睦社区服务中心办事指南" in text and "12348" in text and "服务对象" not in text
+    assert "编号" not in text
+    with pytest.raises(RuleError):
+        desk.guide_slip("NOPE", "w01")
+
+
+def test_kept_answers_need_both_halves_and_are_cleaned(make_desk: Callable[..., Desk]) -> None:
+    desk = make_desk(*TEAM)
+    jzz = desk.find_matters("JZZ")[0]
+    for bad in ({"answers": [{"q": "只有问题", "a": ""}]}, {"procedure": ["一步\x1b[31m"]}, {"fees": "x" * 301}):
+        with pytest.raises(RuleError):
+            desk.save_matter("JZZ", jzz.name, by="s01", limit_days=jzz.limit_days, guide=bad)
+    assert desk.find_matters("JZZ")[0].guide == jzz.guide
+    with pytest.raises(RuleError):
+        desk.save_matter("JZZ", jzz.name, by="w01", limit_days=jzz.limit_days, guide=Guide(fees="不收费"))
+
+
+def test_the_guide_text_leaves_out_what_it_lacks_and_falls_back_to_the_centre() -> None:
+    text = printing.guide(
+        printing.GuideText("某事项", "", "", (), (), ("一步",), "不收费", "", "", "", ""),
+        None,
+        clerk="王芳",
+        window="3",
+        day=__import__("datetime").date(2026, 12, 5),
+        centre=printing.Centre(name="和睦社区服务中心", phone="0571-1", hours="全天"),
+    )
+    assert "一、办理流程" in text and "二、收费标准" in text and "三、办理时间" in text and "四、咨询电话" in text
+    assert "申请条件" not in text and "所需材料" not in text
