@@ -116,7 +116,9 @@ class Actions(Slips):
                     "kind": kind,
                     "summary": params["summary"],
                     "matter_code": matter_obj.code if matter_obj else None,
-                    "matter": case_matter_json(matter_obj, matter_row["guide"] if matter_row else None) if matter_obj else None,
+                    "matter": case_matter_json(matter_obj, matter_row["guide"] if matter_row else None)
+                    if matter_obj
+                    else None,
                     "person_id": person_id,
                     "anonymous": int(bool(anonymous)),
                     "about_staff": params["about_staff"],

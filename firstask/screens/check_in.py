@@ -46,6 +46,7 @@ from firstask.store import StoreError
 from firstask.widgets.case_sheet import CaseSheet
 from firstask.widgets.cells import cut
 from firstask.widgets.choice import Choice
+from firstask.widgets.guide_view import guide_lines
 from firstask.widgets.key_bar import KeyBar
 from firstask.widgets.naming import staff_name, weekday
 from firstask.widgets.title_bar import TitleBar
@@ -86,6 +87,7 @@ class CheckInScreen(CheckInForm):
         Binding("ctrl+s", "check_in", "app.key.check_in", id="check_in", tooltip="app.key.check_in_tip", priority=True),
         *_KEYS,
         Binding("f7", "reprint", "app.key.reprint", id="reprint", tooltip="app.key.reprint_tip"),
+        Binding("ctrl+g", "guides", "app.key.guides", id="guides", tooltip="app.key.guides_tip", priority=True),
         Binding("ctrl+n", "next_visitor", "app.key.next", id="next", tooltip="app.key.next_tip", priority=True),
         *case_actions.why_bindings(_KEYS),
     ]
@@ -469,12 +471,28 @@ class CheckInScreen(CheckInForm):
     # --- the case at the window ------------------------------------------------------------------------------------
 
     def show_case(self) -> None:
+        """The panel beside the form: the case at the window with its matter's guide under it; before a case
+        exists, the guide of the matter chosen; else that no case is at the window."""
         panel = self.query_one("#case", CaseSheet)
         panel.border_title = t("app.checkin.case_title")
         if self.case is None:
+            if self.picked is not None:
+                panel.border_title = t("guide.title")
+                panel.show(guide_lines(self.picked, self.desk.policy))
+                panel.scroll_home(animate=False)
+                return
             panel.show([(t("app.checkin.no_case"), "")])
             return
-        panel.show(self.case_lines(self.case))
+        lines = self.case_lines(self.case)
+        matter = self.case.matter_info
+        if matter is not None and not matter.guide.empty:
+            # The guide as the case was checked in with it, under the case (the keys above it stay in view).
+            lines += [("", ""), (t("guide.title"), "bold reverse"), *guide_lines(matter, self.desk.policy)[1:]]
+        panel.show(lines)
+
+    def matter_changed(self) -> None:
+        if self.case is None:
+            self.show_case()
 
     def case_lines(self, c: Case) -> list[tuple[str, str]]:
         """The case as it stands: status, visitor, matter, who has it, due date, what the notices asked for and
@@ -631,6 +649,24 @@ class CheckInScreen(CheckInForm):
         if self.case is not None:
             self.say(self.print_latest())
 
+    def action_guides(self) -> None:
+        """The catalogue's guides, to read one out without a visitor at the window (a phone enquiry); the matter
+        being typed, if any, is looked up."""
+        from firstask.screens.guides import GuidesScreen  # its widgets only when first asked for
+
+        typed = "" if self.matter_code or self.case is not None else self.query_one("#matter", Input).value.strip()
+        self.app.push_screen(GuidesScreen(self.desk, self.clerk, query=typed), self.guide_chosen)
+
+    def guide_chosen(self, code: str | None) -> None:
+        """A guide chosen "for this visitor": the matter of a new enquiry (after the case at the window, if any,
+        as Ctrl+N would; a check-in being typed keeps what is typed)."""
+        matter = next((m for m in self.desk.matters() if m.code == code), None)
+        if matter is None:
+            return
+        if self.case is not None:
+            self.action_next_visitor()
+        self.pick_matter(matter, kind="enquiry")
+
     def clear_form(self, *, keep_find: bool = False) -> None:
         self.lock_form(False)
         for name in ("find", *TEXT_FIELDS):
@@ -645,6 +681,7 @@ class CheckInScreen(CheckInForm):
             self.query_one("#anonymous", Checkbox).value = False
         self.query_one("#about_staff-field").display = False
         self.case, self.matter_code, self.about_code, self.prefilled = None, None, None, ""
+        self.picked = None
         self.filled = {}
         self.uncarry()
         self.clear_reasons()

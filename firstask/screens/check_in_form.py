@@ -84,6 +84,7 @@ class CheckInForm(DeskScreen):
         self.about_code: str | None = None
         self.prefilled = ""  # the summary the matter filled in, replaced when the matter changes
         self.matter_hits: list[Matter] = []
+        self.picked: Matter | None = None  # the matter chosen (its guide shows beside the form)
         self.colleagues: list[Staff] = []
         self._roster: dict[str, Staff] | None = None
 
@@ -153,7 +154,8 @@ class CheckInForm(DeskScreen):
     def search_matters(self, event: Input.Changed) -> None:
         query = event.value.strip()
         if self.matter_code and query != self.matter_label(self.matter_code):
-            self.matter_code = None
+            self.matter_code, self.picked = None, None
+            self.matter_changed()
         found = self.results("matters")
         found.clear_options()
         self.matter_hits = self.desk.find_matters(query, limit=8) if query and not self.matter_code else []
@@ -180,20 +182,27 @@ class CheckInForm(DeskScreen):
     def matter_chosen(self, event: OptionList.OptionSelected) -> None:
         self.pick_matter(self.matter_hits[event.option_index])
 
-    def pick_matter(self, matter: Matter) -> None:
-        self.matter_code = matter.code
+    def matter_changed(self) -> None:
+        """The matter chosen changed (or was cleared): what shows its guide follows."""
+
+    def pick_matter(self, matter: Matter, *, kind: str | None = None) -> None:
+        """The matter of the visitor's request; `kind`: the request's kind where the clerk said (a guide chosen
+        for an enquiry), else an application, or an enquiry for a matter only guided here."""
+        self.matter_code, self.picked = matter.code, matter
         box = self.query_one("#matter", Input)
         with box.prevent(Input.Changed):
             box.value = self.matter_label(matter.code)
         self.results("matters").display = False
         guide = matter.kind == "guide"  # answered or referred, never applied for here: an enquiry
-        self.query_one("#kind", Choice).value = "enquiry" if guide else "application"
+        self.query_one("#kind", Choice).value = kind or ("enquiry" if guide else "application")
         summary = self.query_one("#summary", Input)
         if not summary.value.strip() or summary.value == self.prefilled:
             # Filled in for the clerk, and followed when they pick another matter; once they write their own
             # summary it is theirs, in whatever language they wrote it.
-            self.prefilled = t("app.checkin.summary_guide" if guide else "app.checkin.summary_for", matter=matter.name)
+            asking = guide or kind == "enquiry"
+            self.prefilled = t("app.checkin.summary_guide" if asking else "app.checkin.summary_for", matter=matter.name)
             summary.value = self.prefilled
+        self.matter_changed()
         summary.focus()
 
     def next_field(self, after: str) -> None:

@@ -19,7 +19,8 @@ from textual.widgets.selection_list import Selection
 from firstask import rules
 from firstask.desk import LIMITS, Case, Desk
 from firstask.i18n import t
-from firstask.rules import Document, RuleError, Staff
+from firstask.rules import Document, KeptAnswer, RuleError, Staff
+from firstask.screens import kept_answers
 from firstask.screens.dialog import ActionDialog, label, reason_line
 from firstask.widgets.cells import one_line
 from firstask.widgets.prose import Prose
@@ -46,6 +47,7 @@ class NoticeDialog(ActionDialog):
             id="remove_extra",
             tooltip="dialog.key.remove_extra_tip",
         ),
+        Binding(kept_answers.KEY, "kept_answers", "guide.kept.key", id="kept_answers", tooltip="guide.kept.key_tip"),
     ]
     TITLE = "dialog.notice.title"
     CONFIRM = "dialog.key.notice"
@@ -165,6 +167,21 @@ class NoticeDialog(ActionDialog):
     def ticked_changed(self) -> None:
         self.show_notice()
 
+    # --- a kept answer as an item ------------------------------------------------------------------------------
+
+    def action_kept_answers(self) -> None:
+        """A kept answer (e.g. what the photos must be like) into the extra item being typed, to be edited and
+        added with Enter as any item typed."""
+        if self.matter and self.matter.guide.answers:
+            screen = kept_answers.KeptAnswersScreen(self.matter.name, self.matter.guide.answers)
+            self.app.push_screen(screen, self.kept_chosen)
+
+    def kept_chosen(self, kept: KeptAnswer | None) -> None:
+        box = self.query_one("#extra", Input)
+        if kept is not None:
+            box.insert_text_at_cursor(one_line(kept.answer))
+        box.focus()
+
     # --- extra items ---------------------------------------------------------------------------------------------
 
     @on(Input.Changed, "#extra")
@@ -208,6 +225,8 @@ class NoticeDialog(ActionDialog):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "remove_extra":
             return self.focused is not None and self.focused.id == "extras" and bool(self.extras)
+        if action == "kept_answers":
+            return bool(self.matter and self.matter.guide.answers)
         return True
 
     def on_descendant_focus(self) -> None:

@@ -1,0 +1,132 @@
+"""The guide at the window, keys as a clerk presses them: beside the form once a matter is chosen, under the case
+taken up, handed over with an answer (F2's kept answers put in and edited), printed; and the whole phone enquiry
+from the guide browser, its keys counted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import CLERKS, SUPERVISOR, keys, run_app, screen_text
+from pypdf import PdfReader
+from textual.widgets import Checkbox, Input, TextArea
+
+from firstask.app import DeskApp, make_app
+from firstask.desk import Desk
+from firstask.rules import Guide, KeptAnswer
+from firstask.screens.answer import AnswerDialog
+from firstask.screens.check_in import CheckInScreen
+from firstask.screens.kept_answers import KeptAnswersScreen
+from firstask.widgets.case_sheet import CaseSheet
+
+PHOTO = KeptAnswer("要交几张照片？", "请带两张近期一寸免冠彩色照片。")
+
+
+@pytest.fixture
+def desk(make_desk: Any) -> Desk:
+    desk = make_desk(*CLERKS, SUPERVISOR)
+    desk.set_policy(centre_name="和睦社区服务中心", centre_phone="0571-88001234")
+    jzz = next(m for m in desk.matters() if m.code == "JZZ")
+    desk.save_matter(
+        "JZZ",
+        jzz.name,
+        by=SUPERVISOR[0],
+        limit_days=jzz.limit_days,
+        kind=jzz.kind,
+        documents=[d.as_json() for d in jzz.documents],
+        written_notice=jzz.written_notice,
+        dept=jzz.dept,
+        guide=Guide(**{**jzz.guide.__dict__, "answers": (PHOTO,)}),
+    )
+    return desk
+
+
+def panel(app: DeskApp) -> str:
+    sheet = app.screen.query_one("#case", CaseSheet)
+    return sheet.text(200).plain
+
+
+def pdf_text(path: Path) -> str:
+    return "".join(page.extract_text() for page in PdfReader(path).pages).replace(" ", "")
+
+
+def test_the_guide_shows_beside_the_form_once_a_matter_is_chosen(desk: Desk) -> None:
+    app = make_app(desk, user="w01", lang="zh")
+
+    async def script(pilot: Any) -> None:
+        assert "办理流程" not in panel(app)
+        app.screen.query_one("#matter", Input).focus()
+        await keys(pilot, *"jzz", "enter")
+        text = panel(app)
+        assert app.screen.query_one("#case").border_title == "办事指南"
+        assert "居住证申领" in text and "办理流程" in text and "所需材料" in text and "本人居民身份证" in text
+        assert "收费标准" in text and "咨询电话" in text and "0571-88001234（本中心）" in text
+        assert "要交几张照片？" in text  # the kept answers too
+        # Another matter typed over it: its guide goes with it.
+        app.screen.query_one("#matter", Input).focus()
+        await keys(pilot, "ctrl+u")
+        assert "办理流程" not in panel(app) and app.screen.query_one("#case").border_title != "办事指南"
+
+    run_app(app, script, expect=CheckInScreen)
+
+
+def test_an_enquiry_answered_with_a_kept_answer_and_the_guide(desk: Desk) -> None:
+    no = desk.check_in(
+        "w01", visitor_name="张三", summary="咨询居住证申领", channel="visit", kind="enquiry", matter="JZZ"
+    ).no
+    app = make_app(desk, user="w01", lang="zh")
+
+    async def script(pilot: Any) -> None:
+        await keys(pilot, *no[-4:], "enter")  # the case taken up by the tail of its number
+        assert "办事指南" in panel(app) and "办理流程" in panel(app)
+        await keys(pilot, "f2")
+        dialog = app.screen
+        assert isinstance(dialog, AnswerDialog)
+        assert dialog.query_one("#with_guide", Checkbox).value  # an enquiry: the guide goes with the answer
+        await keys(pilot, *"您好", "f2")
+        assert isinstance(app.screen, KeptAnswersScreen)
+        await keys(pilot, "enter")
+        assert app.screen is dialog
+        text = dialog.query_one("#text", TextArea)
+        assert text.text == "您好" + PHOTO.answer and app.focused is text
+        await keys(pilot, *"另可网上预约", "ctrl+s")
+        assert isinstance(app.screen, CheckInScreen)
+
+    run_app(app, script, expect=CheckInScreen)
+    case = desk.case(no)
+    assert case.status == "resolved" and case.result == "您好" + PHOTO.answer + "另可网上预约"
+    ((event, path),) = desk.documents(no)
+    assert event.detail["guide"] is True
+    printed = pdf_text(path)
+    for words in ("和睦社区服务中心办事指南", "办理流程", "收费标准", "本人居民身份证", "一寸免冠彩色照片", no):
+        assert words in printed, words
+
+
+def test_an_application_answer_does_not_hand_over_the_guide_unless_ticked(desk: Desk) -> None:
+    no = desk.check_in("w01", visitor_name="张三", summary="问", channel="visit", kind="application", matter="JZZ").no
+    app = make_app(desk, user="w01", lang="en")
+
+    async def script(pilot: Any) -> None:
+        await keys(pilot, *no[-4:], "enter", "f2")
+        assert not app.screen.query_one("#with_guide", Checkbox).value
+        await keys(pilot, *"Not ours", "ctrl+s")
+
+    run_app(app, script, expect=CheckInScreen)
+    assert desk.documents(no) == [] and desk.case(no).status == "resolved"
+
+
+def test_no_guide_no_box_and_no_kept_answers_key(desk: Desk) -> None:
+    no = desk.check_in("w01", visitor_name="张三", summary="问路", channel="visit", kind="enquiry").no
+    app = make_app(desk, user="w01", lang="en")
+
+    async def script(pilot: Any) -> None:
+        await keys(pilot, *no[-4:], "enter", "f2")
+        dialog = app.screen
+        assert isinstance(dialog, AnswerDialog)
+        assert not dialog.query("#with_guide")
+        await keys(pilot, "f2")
+        assert app.screen is dialog
+        assert "Kept answers" not in screen_text(app)
+
+    run_app(app, script, expect=CheckInScreen)
