@@ -7,6 +7,7 @@ evening and morning, so the violations of the month are those its stories produc
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import itertools
 import random
@@ -16,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from firstask.desk import Case, Desk, data_dir
-from firstask.rules import RuleError
+from firstask.rules import KeptAnswer, RuleError
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
 GIVEN = [
@@ -80,6 +81,17 @@ AGENCIES = [
 ]
 MATTERS = ["JZZ", "CJZ", "GLJT", "JMYL", "DSZN", "LSJZ", "SYDJ", "JMYB", "GZF", "FLYZ"]
 LEVELS = (5, 5, 5, 5, 5, 4, 4, 4, 3, 3, 2, 1)
+
+# The demo centre's kept answers (常见问答): what its clerks are asked most about these matters.
+KEPT_ANSWERS = {
+    "JZZ": [
+        ("要交几张照片？", "请带近期一寸免冠彩色照片两张（白底），也可在窗口现场拍照。"),
+        ("住了多久才能申领？", "在本市居住登记满半年，并有合法稳定就业、住所或连续就读之一的，可以申领。"),
+    ],
+    "JMYB": [("每年什么时候缴费？", "城乡居民医保集中参保缴费期一般为每年9月至12月，可在浙里办或窗口缴费。")],
+    "LNYDZ": [("多大年纪可以办？", "年满60周岁的老年人可以申领，带本人身份证和一寸照片一张即可，当场可取。")],
+    "GLJT": [("高龄津贴什么时候发？", "审核通过后次月起按月发放到本人社保卡银行账户，可凭社保卡查询到账情况。")],
+}
 
 Task = Callable[[], object]
 
@@ -408,6 +420,11 @@ def build(
         desk.set_policy(**DEMO_CENTRE)
         for s in staff:
             desk.add_staff(s["code"], s["name"], role=s["role"], backup=s.get("backup"), pin=s["pin"])
+        supervisor = next(s["code"] for s in staff if s["role"] == "supervisor")
+        for m in desk.matters():
+            if m.code in KEPT_ANSWERS:
+                kept = [KeptAnswer(q, a) for q, a in KEPT_ANSWERS[m.code]]
+                desk.save_guide(m.code, dataclasses.replace(m.guide, answers=tuple(kept)), by=supervisor)
     finally:
         desk.clock = saved_clock
     month = Month(desk, today, now, seed)

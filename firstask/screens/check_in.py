@@ -27,11 +27,11 @@ from textual.widgets import Checkbox, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from firstask import rules
-from firstask.desk import LIMITS, Case, CaseLine, Desk, VisitorHit, notice_of
+from firstask.desk import LIMITS, Case, CaseLine, Desk, VisitorHit
 from firstask.i18n import t
 from firstask.privacy import mask_id_number, mask_phone, mask_text, sees_whole
 from firstask.rules import RuleError, Staff
-from firstask.screens import case_actions
+from firstask.screens import case_actions, window_panel
 from firstask.screens.check_in_form import (
     FIELDS,
     LIST_INDENT,
@@ -39,7 +39,6 @@ from firstask.screens.check_in_form import (
     CheckInForm,
     field,
     label,
-    limit_text,
     text_input,
 )
 from firstask.store import StoreError
@@ -48,7 +47,7 @@ from firstask.widgets.cells import cut
 from firstask.widgets.choice import Choice
 from firstask.widgets.guide_view import guide_lines
 from firstask.widgets.key_bar import KeyBar
-from firstask.widgets.naming import staff_name, weekday
+from firstask.widgets.naming import staff_name
 from firstask.widgets.title_bar import TitleBar
 
 WINDOW_KEYS = ("answer", "notice", "accept", "refer", "reject")  # F2–F6: the first visit's actions
@@ -495,74 +494,9 @@ class CheckInScreen(CheckInForm):
             self.show_case()
 
     def case_lines(self, c: Case) -> list[tuple[str, str]]:
-        """The case as it stands: status, visitor, matter, who has it, due date, what the notices asked for and
-        what was presented or received, the result; then the keys that can act on it now."""
-        staff = self.roster
-        lines: list[tuple[str, str]] = []
-
-        def line(key: str, style: str = "", **params: Any) -> None:
-            lines.append((t(key, **params), style))
-
-        lines.append((c.no, "bold"))
-        line("app.checkin.case_status", status=t(f"status.{c.status}"))
-        visitor = c.visitor_name or t("app.cases.anonymous")
-        phone = (c.phone if self.may_see(c) else mask_phone(c.phone)) or ""
-        line("app.checkin.case_visitor", name=f"{visitor}  {phone}".strip())
-        matter = c.matter_name or t("app.cases.none")
-        if c.matter_info is not None:
-            matter += "  ·  " + limit_text(c.matter_info)
-        line("app.checkin.case_matter", matter=matter)
-        line("app.checkin.case_people", first_asker=staff_name(c.first_asker, staff), owner=staff_name(c.owner, staff))
-        if c.kind == "complaint" and c.about_staff:
-            line("app.checkin.case_about", name=self.staff_label(c.about_staff), style="bold")
-        if c.status == "handoff_pending" and c.pending_to:
-            line("app.checkin.case_pending", name=staff_name(c.pending_to, staff), style="bold yellow")
-            sent = next((e for e in reversed(c.history) if e.action == "hand_off"), None)
-            if sent is not None and sent.detail.get("note"):
-                line("app.checkin.case_handoff_note", note=str(sent.detail["note"]))
-        if c.due:
-            due = t("app.cases.due.provisional", text=c.due.isoformat()) if c.due_provisional else c.due.isoformat()
-            line("app.checkin.case_due", due=f"{due} {weekday(c.due)}")
-        notices = [notice_of(e) for e in c.history if e.action == "notify"]
-        sep = t("dialog.list_sep")
-        for n, notice in enumerate(notices, 1):
-            line(
-                "app.checkin.case_notice",
-                n=n,
-                at=f"{notice.at:%Y-%m-%d}",
-                by=staff_name(notice.by, staff),
-                items=sep.join(notice.items),
-                style="yellow" if c.status == "awaiting_documents" else "",
-            )
-        presented = sorted({item for notice in notices for item in notice.presented})
-        if presented:
-            line("app.checkin.case_presented", items=sep.join(presented))
-        received = next((e.detail.get("materials") for e in reversed(c.history) if e.action == "accept"), None)
-        if received:
-            items = sep.join(name + t("screens.catalogue_bracketed", text=pages) for name, pages in received)
-            line("app.checkin.case_received", items=items)
-        elif received is not None:
-            line("app.checkin.case_received_none")
-        returned = next((e for e in reversed(c.history) if e.action != "scan"), None)
-        if returned is not None and returned.action == "decline_handoff":
-            line(
-                "app.checkin.case_returned",
-                name=staff_name(returned.by, staff),
-                reason=str(returned.detail.get("reason", "")),
-                style="bold yellow",
-            )
-        if c.result:
-            line("app.checkin.case_result", result=c.result)
-        lines.append(("", ""))
         hints = [name for name in (*WINDOW_KEYS, *LETTER_KEYS) if self.refusal(name) is None]
-        for name in hints:
-            line(f"app.checkin.hint.{name}", "dim")
-        if not hints and c.status not in ("resolved", "closed"):  # a colleague's case: whom to turn to
-            line("app.checkin.hint.not_yours", "dim", owner=staff_name(c.owner, staff))
-        line("app.checkin.hint.next", "dim")
-        if not self.may_see(c):  # the numbers typed into its notes, results and reasons, masked as its phone is
-            lines = [(mask_text(text) or "", style) for text, style in lines]
-        return lines
+        about = self.staff_label(c.about_staff) if c.about_staff else ""
+        return window_panel.case_lines(c, self.roster, whole=self.may_see(c), hints=hints, about=about)
 
     def refusal(self, name: str) -> RuleError | None:
         """Why the key `name` cannot act on the case at the window, asked of the rules once per version."""

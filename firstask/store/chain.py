@@ -159,7 +159,10 @@ def watch_sealed_rows(conn: sqlite3.Connection) -> None:
         for op, ref in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
             conn.execute(
                 f"CREATE TEMP TRIGGER IF NOT EXISTS seal_{table}_{op.lower()} AFTER {op} ON main.{table} "
-                f"BEGIN INSERT OR IGNORE INTO seal_touched VALUES ('{table}', {ref}.{key}); END"
+                # Not INSERT OR IGNORE: inside an upsert SQLite applies the upsert's own conflict handling to the
+                # trigger's insert, so a row upserted twice in one transaction would fail on its second note.
+                f"BEGIN INSERT INTO seal_touched SELECT '{table}', {ref}.{key} WHERE NOT EXISTS "
+                f"(SELECT 1 FROM seal_touched WHERE tbl = '{table}' AND key = {ref}.{key}); END"
             )
 
 
