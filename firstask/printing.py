@@ -271,9 +271,12 @@ def guide(
         ("网上办理", text.online),
     ):
         if value.strip():
-            parts.append((label, [f"  {value.strip()}"]))
+            parts.append((label, [value.strip()]))
     for n, (label, body) in enumerate((p for p in parts if p[1]), 0):
-        lines += ["", f"{GUIDE_NUMERALS[n]}、{label}", *body]
+        if len(body) == 1 and not body[0].startswith(" "):  # one value: on the heading's line
+            lines += ["", f"{GUIDE_NUMERALS[n]}、{label}：{body[0]}"]
+        else:
+            lines += ["", f"{GUIDE_NUMERALS[n]}、{label}", *body]
     if answer.strip():
         lines += ["", "窗口答复：", *_indented(answer)]
     lines += [

@@ -160,7 +160,7 @@ def test_the_guide_text_leaves_out_what_it_lacks_and_falls_back_to_the_centre() 
         day=__import__("datetime").date(2026, 12, 5),
         centre=printing.Centre(name="和睦社区服务中心", phone="0571-1", hours="全天"),
     )
-    assert "一、办理流程" in text and "二、收费标准" in text and "三、办理时间" in text and "四、咨询电话" in text
+    assert "一、办理流程" in text and "二、收费标准：不收费" in text and "三、办理时间：全天" in text and "四、咨询电话：0571-1" in text
     assert "申请条件" not in text and "所需材料" not in text
 
 
