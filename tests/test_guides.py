@@ -6,10 +6,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import TEAM, check_in
+from conftest import NOW, TEAM, check_in
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
+from test_bad_input import AWKWARD, not_text
 
 from firstask import printing
 from firstask.desk import Desk
@@ -160,7 +164,12 @@ def test_the_guide_text_leaves_out_what_it_lacks_and_falls_back_to_the_centre() 
         day=__import__("datetime").date(2026, 12, 5),
         centre=printing.Centre(name="和睦社区服务中心", phone="0571-1", hours="全天"),
     )
-    assert "一、办理流程" in text and "二、收费标准：不收费" in text and "三、办理时间：全天" in text and "四、咨询电话：0571-1" in text
+    assert (
+        "一、办理流程" in text
+        and "二、收费标准：不收费" in text
+        and "三、办理时间：全天" in text
+        and "四、咨询电话：0571-1" in text
+    )
     assert "申请条件" not in text and "所需材料" not in text
 
 
@@ -188,3 +197,37 @@ def test_save_guide_changes_the_guide_alone(make_desk: Callable[..., Desk]) -> N
     )
     with pytest.raises(RuleError):
         desk.save_guide("JZZ", Guide(), by="w01")  # a clerk may not
+
+
+# --- whatever a guide holds: taken as cleaned, or refused with nothing written ---------------------------------------
+
+any_part = st.one_of(st.text(max_size=40), st.sampled_from(AWKWARD), not_text)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    part=st.sampled_from(["conditions", "procedure", "fees", "place", "hours", "phone", "online", "answers"]),
+    value=st.one_of(
+        any_part, st.lists(any_part, max_size=3), st.lists(st.dictionaries(st.sampled_from("qa"), any_part))
+    ),
+)
+def test_any_guide_is_taken_cleaned_or_refused_whole(tmp_path_factory: Any, part: str, value: Any) -> None:
+    desk = Desk.open(tmp_path_factory.mktemp("g") / "desk.db", clock=lambda: NOW)
+    try:
+        desk.add_staff("s01", "周", role="supervisor")
+        desk.add_matter("M1", "事项", limit_days=5, guide={"fees": "不收费"})
+        before = desk.store.head()
+        try:
+            desk.save_guide("M1", {part: value}, by="s01")
+        except RuleError as refused:
+            assert refused.message()
+            assert desk.find_matters("M1")[0].guide == Guide(fees="不收费")
+            assert desk.store.head() == before
+            return
+        guide = desk.find_matters("M1")[0].guide
+        texts = [*guide.conditions, *guide.procedure, guide.fees, guide.place, guide.hours, guide.phone, guide.online]
+        texts += [x for kept in guide.answers for x in (kept.question, kept.answer)]
+        assert all(x == x.strip() and not any(ord(c) < 32 and c != "\n" for c in x) for x in texts)
+        assert desk.verify().ok
+    finally:
+        desk.close()

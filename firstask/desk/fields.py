@@ -105,14 +105,19 @@ def clean_guide(raw: rules.Guide | Mapping[str, Any]) -> rules.Guide:
     if not isinstance(raw, Mapping):
         raise RuleError("INPUT", "input.not_text", field="guide")
 
-    def lines(part: str) -> tuple[str, ...]:
+    def items(part: str) -> list[Any]:
         value = raw.get(part) or ()
         if isinstance(value, str):
-            value = value.split("\n")
-        return tuple(x for x in (clean(v, part, limit=GUIDE_LINE) for v in value) if x)
+            return value.split("\n")
+        if not isinstance(value, list | tuple):
+            raise RuleError("INPUT", "input.not_text", field=part)
+        return list(value)
+
+    def lines(part: str) -> tuple[str, ...]:
+        return tuple(x for x in (clean(v, part, limit=GUIDE_LINE) for v in items(part)) if x)
 
     answers = []
-    for kept in raw.get("answers") or ():
+    for kept in items("answers"):
         if isinstance(kept, rules.KeptAnswer):
             kept = kept.as_json()
         if not isinstance(kept, Mapping):
@@ -124,7 +129,7 @@ def clean_guide(raw: rules.Guide | Mapping[str, Any]) -> rules.Guide:
                 raise RuleError("INPUT", "guide.answer_half", field="answers", question=question or answer)
             answers.append(rules.KeptAnswer(question, answer))
     sources = []
-    for source in raw.get("sources") or ():
+    for source in items("sources"):
         if isinstance(source, rules.Source):
             source = source.as_json()
         if not isinstance(source, Mapping):
@@ -143,6 +148,6 @@ def clean_guide(raw: rules.Guide | Mapping[str, Any]) -> rules.Guide:
         procedure=lines("procedure"),
         **{part: clean(raw.get(part), part, limit=GUIDE_LINE) for part in GUIDE_TEXTS},
         sources=tuple(sources),
-        estimated=tuple(p for p in raw.get("estimated") or () if p in GUIDE_PARTS),
+        estimated=tuple(p for p in items("estimated") if p in GUIDE_PARTS),
         answers=tuple(answers),
     )
