@@ -230,6 +230,15 @@ class GuideText:
     online: str
 
 
+def guide_limit(kind: str, limit_days: int) -> str:
+    """A matter's time limit as its 办事指南 prints it: none for a matter only guided here."""
+    if kind == "guide":
+        return ""
+    if kind == "immediate":
+        return "即办（材料齐全的当场办结）"
+    return f"承诺{limit_days}个工作日（自受理之日起计算）"
+
+
 def guide(
     text: GuideText,
     slip: Slip | None,

@@ -43,15 +43,6 @@ def what_about(kind: str, summary: str | None) -> str:
     return i18n.t("common.label_value", "zh", label=kind_name, value=text) if text else kind_name
 
 
-def guide_limit(matter: Matter) -> str:
-    """A matter's time limit as its 办事指南 prints it (slips are Chinese)."""
-    if matter.kind == "guide":
-        return ""
-    if matter.immediate:
-        return "即办（材料齐全的当场办结）"
-    return f"承诺{matter.limit_days}个工作日（自受理之日起计算）"
-
-
 def centre_of(policy: Policy) -> printing.Centre:
     return printing.Centre(
         name=policy.centre_name, address=policy.centre_address, phone=policy.centre_phone, hours=policy.centre_hours
@@ -128,7 +119,7 @@ class Slips(Lists):
         return printing.GuideText(
             matter=matter.name,
             dept=matter.dept or "",
-            limit=guide_limit(matter),
+            limit=printing.guide_limit(matter.kind, matter.limit_days),
             conditions=guide.conditions,
             documents=[(d.name, d.form, d.when) for d in matter.documents],
             procedure=guide.procedure,
