@@ -10,6 +10,7 @@ from firstask import i18n
 from firstask.app import DeskApp, make_app
 from firstask.desk import Desk
 from firstask.screens.check_in import CheckInScreen
+from firstask.widgets.case_sheet import CaseSheet
 from firstask.widgets.choice import Choice
 
 
@@ -42,7 +43,10 @@ def value(app: DeskApp, field: str) -> str:
 
 
 def shown(app: DeskApp, selector: str) -> str:
-    widget = app.screen.query_one(selector, Static)
+    widget = app.screen.query_one(selector)
+    if isinstance(widget, CaseSheet):
+        return widget.text(1_000).plain if widget.display else ""
+    assert isinstance(widget, Static)
     return str(widget.render()) if widget.display else ""
 
 

@@ -21,6 +21,7 @@ from firstask.screens.check_in import CheckInScreen
 from firstask.screens.dialog import ActionDialog
 from firstask.screens.follow_up import FollowUpScreen
 from firstask.screens.notice import NoticeDialog
+from firstask.widgets.case_sheet import CaseSheet
 from firstask.widgets.key_bar import KeyBar
 from firstask.widgets.materials import MaterialsTable
 
@@ -68,7 +69,7 @@ def window(app: DeskApp) -> CheckInScreen:
 
 def panel(app: DeskApp) -> str:
     """The case panel's text with its lines joined again (it wraps to the panel's width)."""
-    return " ".join(str(window(app).query_one("#case", Static).render()).split())
+    return " ".join(window(app).query_one("#case", CaseSheet).text(1_000).plain.split())
 
 
 def message(app: DeskApp) -> str:
