@@ -130,3 +130,56 @@ def test_no_guide_no_box_and_no_kept_answers_key(desk: Desk) -> None:
         assert "Kept answers" not in screen_text(app)
 
     run_app(app, script, expect=CheckInScreen)
+
+
+def test_a_phone_enquiry_answered_from_the_guide_browser_keys_counted(desk: Desk) -> None:
+    """A caller asks how to apply for a 居住证: the clerk finds the guide with Ctrl+G, records the call as an enquiry
+    about it, answers with a kept answer and hands over (prints) the guide. Every key besides the text typed is
+    counted and printed."""
+    from firstask.screens.guides import GuidesScreen
+
+    app = make_app(desk, user="w01", lang="zh", window=2)
+    pressed: list[str] = []
+
+    async def script(pilot: Any) -> None:
+        async def press(*names: str) -> None:
+            pressed.extend(names)
+            await keys(pilot, *names)
+
+        async def type_(text: str) -> None:
+            await keys(pilot, *text)
+
+        await type_("13900001111")  # the caller's number, from the phone's display
+        await press("enter")  # nobody found: it becomes the phone, and the name is next
+        await type_("李四")
+        await press(*["tab"] * 5, "right")  # on to 渠道, stepped from 来访 to 电话
+        await press("ctrl+g")
+        assert isinstance(app.screen, GuidesScreen)
+        await type_("jzz")
+        await press("ctrl+s")  # for this caller: the matter of a new enquiry
+        screen = app.screen
+        assert isinstance(screen, CheckInScreen)
+        assert screen.query_one("#matter", Input).value.startswith("JZZ")
+        assert screen.query_one("#kind").value == "enquiry" and screen.query_one("#channel").value == "phone"
+        assert "办理流程" in panel(app)  # the guide beside the form while the call goes on
+        await press("ctrl+s")  # checked in
+        assert screen.case is not None
+        no = screen.case.no
+        await press("f2")  # answer: the guide goes with it (an enquiry about a catalogue matter)
+        assert app.screen.query_one("#with_guide", Checkbox).value
+        await press("f2", "enter")  # the kept answer about the photos
+        await press("ctrl+s")
+        assert isinstance(app.screen, CheckInScreen)
+        case = desk.case(no)
+        assert case.status == "resolved" and case.channel == "phone" and case.phone == "13900001111"
+        assert case.result == PHOTO.answer
+        ((_event, path),) = desk.documents(no)
+        printed = pdf_text(path)
+        for words in ("办事指南", "办理流程", "收费标准", "本人居民身份证", "和睦社区服务中心", "2号", PHOTO.answer):
+            assert words in printed, words
+        print(f"\nphone enquiry answered with the guide, keys besides typed text ({len(pressed)}): {' '.join(pressed)}")
+        # Six of them reach the channel field and step it to 电话: the desk does not guess a caller from the
+        # browser being used (a clerk reads guides to visitors at the window too).
+        assert len(pressed) <= 14
+
+    run_app(app, script, expect=CheckInScreen)
