@@ -9,6 +9,12 @@ Two columns say what the slips and the screen do with a matter: 表格领取 (wh
 the one-time notice prints it; empty, the centre's default) and 备注(不打印) (a note for the clerk, shown on the screen
 beside the name and never printed). A sheet saved before they existed still imports: a matter keeps its own.
 
+The service guide (办事指南) takes ten columns: 申请条件 and 办理流程 one condition or step a line; 收费标准, 办理地点,
+办理时间, 咨询电话, 网上办理 as they read; 常见问答 each kept answer as a line ``问：问题`` and a line ``答：答复`` (the
+answer may go on over further lines, none of which starts 问： or 答：); 指南来源 one source a line,
+``标题｜地区｜年份｜网址``; 估计内容 the parts inferred rather than read, by their column names joined with 、. A
+sheet without them keeps each matter's guide; one with some of them keeps the parts it lacks.
+
 Export, import, export again gives the same bytes. An import checks every row first and names the row (as the
 spreadsheet numbers it: the headings are row 1) and the column of the first bad cell; then it writes all the
 matters in one transaction, or none of them. Matters not in the sheet are left as they are. Cases already checked
@@ -23,7 +29,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from firstask.rules import Document, Matter, RuleError
+from firstask.rules import Document, Guide, Matter, RuleError
+from firstask.rules.guides import PARTS as GUIDE_PARTS
 
 __all__ = [
     "COLUMNS",
@@ -51,9 +58,20 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("启用", "active"),
     ("表格领取", "forms_at"),
     ("备注(不打印)", "note"),
+    ("申请条件", "guide.conditions"),
+    ("办理流程", "guide.procedure"),
+    ("收费标准", "guide.fees"),
+    ("办理地点", "guide.place"),
+    ("办理时间", "guide.hours"),
+    ("咨询电话", "guide.phone"),
+    ("网上办理", "guide.online"),
+    ("常见问答", "guide.answers"),
+    ("指南来源", "guide.sources"),
+    ("估计内容", "guide.estimated"),
 )
+GUIDE_KEYS = tuple(key for _, key in COLUMNS if key.startswith("guide."))
 # Columns a sheet may lack (it was exported before they existed): its matters keep what they have.
-OPTIONAL = ("forms_at", "note")
+OPTIONAL = ("forms_at", "note", *GUIDE_KEYS)
 HEADINGS = tuple(heading for heading, _ in COLUMNS)
 HEADING_OF = {key: heading for heading, key in COLUMNS}
 _KEY_OF = {heading: key for heading, key in COLUMNS}
@@ -64,6 +82,9 @@ SEPARATOR = "；"
 FORM_OPEN, FORM_CLOSE = "（", "）"
 WHEN_OPEN, WHEN_CLOSE = "【", "】"
 RESERVED = (SEPARATOR, WHEN_OPEN, WHEN_CLOSE)  # never inside a document's name, form or condition
+QUESTION, ANSWER = "问：", "答："  # a kept answer in its cell: a line 问：…, then 答：… and the answer's further lines
+SOURCE_SEPARATOR = "｜"  # a source in its line: 标题｜地区｜年份｜网址
+PART_SEPARATOR = "、"  # between the estimated parts
 ENCODING = "utf-8-sig"
 
 
@@ -151,6 +172,7 @@ def write_csv(entries: Sequence[tuple[Matter, bool]]) -> bytes:
                 YES if active else NO,
                 matter.forms_at or "",
                 matter.note or "",
+                *encode_guide(matter.code, matter.guide),
             ]
         )
     return out.getvalue().encode(ENCODING)
@@ -236,10 +258,104 @@ def _read_row(number: int, row: Sequence[str], where: dict[str, int]) -> dict[st
         "estimated": yes_no("estimated"),
         "active": yes_no("active"),
     }
-    for key in OPTIONAL:
+    for key in ("forms_at", "note"):
         if HEADING_OF[key] in where:
             matter[key] = cell(key).strip() or None
+    parts = {key: cell(key) for key in GUIDE_KEYS if HEADING_OF[key] in where}
+    if parts:
+        matter["guide"] = decode_guide(number, parts)
     return matter
+
+
+# --- a matter's guide in its cells -------------------------------------------------------------------------------
+
+
+def encode_guide(code: str, guide: Guide) -> list[str]:
+    """The guide's cells, in the order of GUIDE_KEYS. A kept answer with a line that reads as the start of a
+    question or an answer, or a source with the separator in it, cannot be read back the same: refused."""
+    answers = []
+    for kept in guide.answers:
+        if any(line.startswith((QUESTION, ANSWER)) for line in kept.answer.split("\n")[1:]):
+            raise RuleError("INPUT", "setup.csv.unwritable_answer", code=code, question=kept.question)
+        answers.append(f"{QUESTION}{kept.question}\n{ANSWER}{kept.answer}")
+    sources = []
+    for source in guide.sources:
+        if any(SOURCE_SEPARATOR in part or "\n" in part for part in (source.region, source.url)):
+            raise RuleError("INPUT", "setup.csv.unwritable_source", code=code, url=source.url)
+        year = "" if source.year is None else str(source.year)
+        sources.append(SOURCE_SEPARATOR.join((source.title, source.region, year, source.url)))
+    return [
+        "\n".join(guide.conditions),
+        "\n".join(guide.procedure),
+        guide.fees,
+        guide.place,
+        guide.hours,
+        guide.phone,
+        guide.online,
+        "\n".join(answers),
+        "\n".join(sources),
+        PART_SEPARATOR.join(HEADING_OF[f"guide.{part}"] for part in guide.estimated),
+    ]
+
+
+def decode_guide(number: int, cells: dict[str, str]) -> dict[str, Any]:
+    """The guide's parts the sheet has (a Guide's JSON keys), read from their cells; RuleError naming the cell."""
+    out: dict[str, Any] = {}
+    for key, text in cells.items():
+        part = key.removeprefix("guide.")
+        if part in ("conditions", "procedure"):
+            out[part] = [line.strip() for line in text.split("\n") if line.strip()]
+        elif part == "answers":
+            out[part] = _decode_answers(number, text)
+        elif part == "sources":
+            out[part] = _decode_sources(number, text)
+        elif part == "estimated":
+            names = [name.strip() for name in text.split(PART_SEPARATOR) if name.strip()]
+            parts = {HEADING_OF[k]: k.removeprefix("guide.") for k in GUIDE_KEYS}
+            unknown = [name for name in names if name not in parts or parts[name] not in GUIDE_PARTS]
+            if unknown:
+                raise _bad(number, key, "setup.csv.estimated", name=unknown[0])
+            out[part] = [parts[name] for name in names]
+        else:
+            out[part] = text.strip()
+    return out
+
+
+def _decode_answers(number: int, text: str) -> list[dict[str, str]]:
+    answers: list[dict[str, str]] = []
+    question: str | None = None
+    lines: list[str] | None = None  # the answer's lines, once its 答： is read
+    for line in text.strip().split("\n") if text.strip() else ():
+        if line.startswith(QUESTION):
+            if question is not None:
+                if lines is None:
+                    raise _bad(number, "guide.answers", "setup.csv.answers")
+                answers.append({"q": question, "a": "\n".join(lines).strip()})
+            question, lines = line.removeprefix(QUESTION).strip(), None
+        elif line.startswith(ANSWER) and question is not None and lines is None:
+            lines = [line.removeprefix(ANSWER)]
+        elif lines is not None:
+            lines.append(line)
+        else:
+            raise _bad(number, "guide.answers", "setup.csv.answers")
+    if question is not None:
+        if lines is None:
+            raise _bad(number, "guide.answers", "setup.csv.answers")
+        answers.append({"q": question, "a": "\n".join(lines).strip()})
+    return answers
+
+
+def _decode_sources(number: int, text: str) -> list[dict[str, Any]]:
+    sources = []
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
+        parts = line.rsplit(SOURCE_SEPARATOR, 3)
+        if len(parts) != 4 or not (parts[2].strip() == "" or parts[2].strip().isdigit()):
+            raise _bad(number, "guide.sources", "setup.csv.sources")
+        title, region, year, url = (p.strip() for p in parts)
+        sources.append({"title": title, "region": region, "year": int(year) if year else None, "url": url})
+    return sources
 
 
 # --- to and from a file ------------------------------------------------------------------------------------------
@@ -270,9 +386,11 @@ def import_csv(desk: Any, path: str | Path, *, by: str) -> int:
     rows = [m.pop("row") for m in matters]
     kept = {m.code: m for m, _ in desk.catalogue()}
     for m in matters:  # a sheet without the newer columns leaves each matter's own
-        for key in OPTIONAL:
+        for key in ("forms_at", "note"):
             if key not in m:
                 m[key] = getattr(kept[m["code"]], key) if m["code"] in kept else None
+        if "guide" in m and m["code"] in kept:  # the guide's parts the sheet lacks: the matter's own
+            m["guide"] = {**kept[m["code"]].guide.as_json(), **m["guide"]}
     try:
         return int(desk.import_matters(matters, by=by))
     except RuleError as refused:
@@ -282,6 +400,8 @@ def import_csv(desk: Any, path: str | Path, *, by: str) -> int:
         from firstask.i18n import t
 
         field = {"limit_days": "limit_days", "documents": "documents", "kind": "kind"}.get(refused.field or "", "name")
+        if f"guide.{refused.field}" in GUIDE_KEYS:
+            field = f"guide.{refused.field}"
         raise RuleError(
             "INPUT",
             "setup.csv.bad_cell",

@@ -38,6 +38,10 @@ EXEMPT_NAMES = {
         "FORM_CLOSE",
         "WHEN_OPEN",
         "WHEN_CLOSE",
+        "QUESTION",  # a kept answer's question and answer in their cell
+        "ANSWER",
+        "SOURCE_SEPARATOR",  # between a guide source's title, region, year and address
+        "PART_SEPARATOR",  # between the estimated parts of a guide
     },
 }
 

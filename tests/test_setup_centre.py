@@ -251,7 +251,7 @@ def test_csv_round_trip_keeps_forms_place_and_note(desk, tmp_path):
     catalogue_csv.export_csv(desk, first)
     text = first.read_bytes().decode("utf-8-sig")
     header = text.splitlines()[0].split(",")
-    assert header[-2:] == ["表格领取", "备注(不打印)"]
+    assert header[10:12] == ["表格领取", "备注(不打印)"] and header[-1] == "估计内容"
     assert "WFZM,无犯罪记录证明," in text and text.count("办理指引，社区不出具") == 1
     desk.save_matter("T3", "测试事项", by="s01", limit_days=3, documents=["申请表"])  # cleared
     assert catalogue_csv.import_csv(desk, first, by="s01") == len(desk.catalogue())
