@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from firstask.rules import Document, Guide, Matter, RuleError
+from firstask.rules import Document, Guide, KeptAnswer, Matter, RuleError
 from firstask.rules.guides import PARTS as GUIDE_PARTS
 
 __all__ = [
@@ -277,7 +277,7 @@ def encode_guide(code: str, guide: Guide) -> list[str]:
     for kept in guide.answers:
         if any(line.startswith((QUESTION, ANSWER)) for line in kept.answer.split("\n")[1:]):
             raise RuleError("INPUT", "setup.csv.unwritable_answer", code=code, question=kept.question)
-        answers.append(f"{QUESTION}{kept.question}\n{ANSWER}{kept.answer}")
+        answers.append(kept)
     sources = []
     for source in guide.sources:
         if any(SOURCE_SEPARATOR in part or "\n" in part for part in (source.region, source.url)):
@@ -292,7 +292,7 @@ def encode_guide(code: str, guide: Guide) -> list[str]:
         guide.hours,
         guide.phone,
         guide.online,
-        "\n".join(answers),
+        answers_text(answers),
         "\n".join(sources),
         PART_SEPARATOR.join(HEADING_OF[f"guide.{part}"] for part in guide.estimated),
     ]
@@ -321,28 +321,43 @@ def decode_guide(number: int, cells: dict[str, str]) -> dict[str, Any]:
     return out
 
 
-def _decode_answers(number: int, text: str) -> list[dict[str, str]]:
+def answers_text(answers: Iterable[KeptAnswer]) -> str:
+    """Kept answers as their cell (and the F11 editor's box) holds them: 问：… then 答：… lines."""
+    return "\n".join(f"{QUESTION}{kept.question}\n{ANSWER}{kept.answer}" for kept in answers)
+
+
+def parse_answers(text: str) -> list[dict[str, str]]:
+    """The inverse of `answers_text` (a Guide's JSON "answers"); ValueError where a line is neither a question,
+    an answer's start after its question, nor an answer's further line."""
     answers: list[dict[str, str]] = []
     question: str | None = None
     lines: list[str] | None = None  # the answer's lines, once its 答： is read
+
+    def close() -> None:
+        if question is not None:
+            if lines is None:
+                raise ValueError("setup.csv.answers")
+            answers.append({"q": question, "a": "\n".join(lines).strip()})
+
     for line in text.strip().split("\n") if text.strip() else ():
         if line.startswith(QUESTION):
-            if question is not None:
-                if lines is None:
-                    raise _bad(number, "guide.answers", "setup.csv.answers")
-                answers.append({"q": question, "a": "\n".join(lines).strip()})
+            close()
             question, lines = line.removeprefix(QUESTION).strip(), None
         elif line.startswith(ANSWER) and question is not None and lines is None:
             lines = [line.removeprefix(ANSWER)]
         elif lines is not None:
             lines.append(line)
         else:
-            raise _bad(number, "guide.answers", "setup.csv.answers")
-    if question is not None:
-        if lines is None:
-            raise _bad(number, "guide.answers", "setup.csv.answers")
-        answers.append({"q": question, "a": "\n".join(lines).strip()})
+            raise ValueError("setup.csv.answers")
+    close()
     return answers
+
+
+def _decode_answers(number: int, text: str) -> list[dict[str, str]]:
+    try:
+        return parse_answers(text)
+    except ValueError as e:
+        raise _bad(number, "guide.answers", str(e)) from e
 
 
 def _decode_sources(number: int, text: str) -> list[dict[str, Any]]:

@@ -62,8 +62,9 @@ ACTIONS_IN = {
     "unlock": {"roster"},
     "import_csv": {"catalogue"},
     "export_csv": {"catalogue"},
+    "guide": {"catalogue"},
 }
-NEEDS_ROW = {"edit", "active", "presence", "pin", "unlock"}
+NEEDS_ROW = {"edit", "active", "presence", "pin", "unlock", "guide"}
 
 
 def cut_text(text: Text, cells: int) -> Text:
@@ -96,6 +97,7 @@ class SetupScreen(DeskScreen):
         Binding("k", "pin", "setup.key.pin", id="pin", tooltip="setup.key.pin_tip"),
         Binding("u", "unlock", "setup.key.unlock", id="unlock", tooltip="setup.key.unlock_tip"),
         Binding("x", "active", "setup.key.active", id="active", tooltip="setup.key.active_tip"),
+        Binding("g", "guide", "setup.key.guide", id="guide", tooltip="setup.key.guide_tip"),
         Binding("i", "import_csv", "setup.key.import", id="import_csv", tooltip="setup.key.import_tip"),
         Binding("o", "export_csv", "setup.key.export", id="export_csv", tooltip="setup.key.export_tip"),
     ]
@@ -339,6 +341,15 @@ class SetupScreen(DeskScreen):
         entry = self.matter_under_cursor()
         if entry is not None:
             self.app.push_screen(MatterDialog(self.desk, self.supervisor, *entry), self.after(t("setup.saved_matter")))
+
+    def action_guide(self) -> None:
+        """The service guide and kept answers of the matter under the cursor."""
+        from firstask.screens.guide_form import GuideDialog  # its widgets only when first asked for
+
+        self.say()
+        entry = self.matter_under_cursor()
+        if entry is not None:
+            self.app.push_screen(GuideDialog(self.desk, self.supervisor, entry[0]), self.after(t("setup.saved_guide")))
 
     def action_presence(self) -> None:
         staff = self.staff_under_cursor()
