@@ -193,27 +193,31 @@ class Catalogue(Roster):
 
     def save_guide(self, code: str, guide: rules.Guide | Mapping[str, Any], *, by: str) -> None:
         """A supervisor replaces a matter's guide and kept answers, its other fields as they are (new cases only)."""
+        self._resave(code, by=by, guide=guide)
+
+    def set_matter_active(self, code: str, active: bool, *, by: str) -> None:
+        """A supervisor takes a matter out of the catalogue for new cases, or puts it back; nothing else changes."""
+        self._resave(code, by=by, active=active)
+
+    def _resave(self, code: str, *, by: str, **changes: Any) -> None:
         self.supervisor_only(by, "setup")
         row = self.store.matter_row(clean(code, "code"))
         if row is None:
             raise RuleError("INPUT", "input.unknown_matter", field="matter", code=str(code))
         m = matter_of_row(row)
-        self.add_matter(
-            m.code,
-            m.name,
-            limit_days=m.limit_days,
-            documents=[d.as_json() for d in m.documents],
-            written_notice=m.written_notice,
-            dept=m.dept,
-            kind=m.kind,
-            basis=m.basis,
-            estimated=m.estimated,
-            active=bool(row["active"]),
-            note=m.note,
-            forms_at=m.forms_at,
-            guide=guide,
-            by=by,
-        )
+        fields: dict[str, Any] = {
+            "limit_days": m.limit_days,
+            "documents": [d.as_json() for d in m.documents],
+            "written_notice": m.written_notice,
+            "dept": m.dept,
+            "kind": m.kind,
+            "basis": m.basis,
+            "estimated": m.estimated,
+            "active": bool(row["active"]),
+            "note": m.note,
+            "forms_at": m.forms_at,
+        }
+        self.add_matter(m.code, m.name, by=by, **{**fields, **changes})
 
     def import_matters(self, matters: Sequence[Mapping[str, Any]], *, by: str) -> int:
         """A supervisor imports matters (each add_matter's keywords with "code" and "name"): all of them in one

@@ -410,21 +410,7 @@ class SetupScreen(DeskScreen):
                 if entry is None:
                     return
                 m, active = entry
-                self.desk.save_matter(
-                    m.code,
-                    m.name,
-                    by=self.supervisor.code,
-                    kind=m.kind,
-                    limit_days=m.limit_days,
-                    documents=[d.as_json() for d in m.documents],
-                    written_notice=m.written_notice,
-                    dept=m.dept,
-                    basis=m.basis,
-                    estimated=m.estimated,
-                    active=not active,
-                    note=m.note,
-                    forms_at=m.forms_at,
-                )
+                self.desk.set_matter_active(m.code, not active, by=self.supervisor.code)
                 self.notify(
                     t("setup.catalogue.now_active" if not active else "setup.catalogue.now_inactive", name=m.name)
                 )
