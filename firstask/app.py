@@ -271,7 +271,7 @@ class DeskApp(TypedKeys):
 
     def scan(self) -> None:
         """The time rules, every minute while someone is logged in (a cron `firstask scan` may run as well)."""
-        if self.staff is None:
+        if self.staff is None or not self.screen_stack:  # the minute came as the app was closing
             return
         try:
             self.desk.scan()
@@ -317,7 +317,7 @@ class DeskApp(TypedKeys):
                 self.notify(message, title=title, severity=severity, timeout=timeout)
 
     def tell(self) -> None:
-        if self.tidings is None:
+        if self.tidings is None or not self.screen_stack:  # a timer's last call while the app is closing
             return
         try:
             news = self.tidings.news()
