@@ -183,3 +183,23 @@ def test_a_phone_enquiry_answered_from_the_guide_browser_keys_counted(desk: Desk
         assert len(pressed) <= 14
 
     run_app(app, script, expect=CheckInScreen)
+
+
+def test_a_kept_answer_put_in_is_checked_for_forbidden_phrases(desk: Desk) -> None:
+    """LANG-1 checks what a kept answer puts in as it checks anything typed: named at once, asked before sending."""
+    jzz = next(m for m in desk.matters() if m.code == "JZZ")
+    desk.save_guide(
+        "JZZ", Guide(**{**jzz.guide.__dict__, "answers": (KeptAnswer("几时办好？", "不清楚，等通知"),)}), by="s01"
+    )
+    no = desk.check_in("w01", visitor_name="张三", summary="问", channel="visit", kind="enquiry", matter="JZZ").no
+    app = make_app(desk, user="w01", lang="zh")
+
+    async def script(pilot: Any) -> None:
+        await keys(pilot, *no[-4:], "enter", "f2", "f2", "enter")
+        dialog = app.screen
+        assert isinstance(dialog, AnswerDialog)
+        assert dialog.query_one("#lang").display and "不清楚" in dialog.query_one("#lang").text
+        await keys(pilot, "ctrl+s")  # asked first, not sent
+        assert app.screen is dialog and desk.case(no).status == "open"
+
+    run_app(app, script, expect=CheckInScreen)
