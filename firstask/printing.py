@@ -209,6 +209,7 @@ def referral(slip: Slip, agency: str, contact: str, bring: str = "") -> str:
 
 
 GUIDE_NUMERALS = "一二三四五六七八九十"
+ESTIMATE_MARK = re.compile(r"[（(]估[)）]")
 GUIDE_CHANGES = "本指南所列内容如有调整，以本中心窗口最新告知为准。"
 
 
@@ -257,8 +258,9 @@ def guide(
         lines = _head(TITLES["guide"], slip)
     else:
         lines = [f"{centre.name.strip()}{TITLES['guide']}", "", f"办理事项：{text.matter}"]
-    if text.dept.strip():
-        lines.append(f"办理部门：{text.dept.strip()}")
+    dept = ESTIMATE_MARK.sub("", text.dept).strip()  # the researchers' (估) is for the clerk, not the visitor
+    if dept:
+        lines.append(f"办理部门：{dept}")
     if text.limit:
         lines.append(f"办理时限：{text.limit}")
     parts: list[tuple[str, list[str]]] = [

@@ -231,3 +231,10 @@ def test_any_guide_is_taken_cleaned_or_refused_whole(tmp_path_factory: Any, part
         assert desk.verify().ok
     finally:
         desk.close()
+
+
+def test_the_researchers_estimate_mark_is_not_printed(make_desk: Callable[..., Desk]) -> None:
+    desk = make_desk(*TEAM)
+    assert "(估)" in (desk.find_matters("FLYZ")[0].dept or "")
+    text = pdf_text(desk.guide_slip("FLYZ", "w01"))
+    assert "法律援助机构" in text and "估" not in text
