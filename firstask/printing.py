@@ -83,10 +83,10 @@ def _head(title: str, slip: Slip) -> list[str]:
     ]
 
 
-def _foot(slip: Slip, *, sign_for: bool) -> list[str]:
+def _foot(slip: Slip, *, sign_for: bool, seal: bool = True) -> list[str]:
     """The clerk, the window, the day and the seal; the visitor's signature; the centre's address, phone, hours."""
     window = f"　　窗口：{slip.window}号" if slip.window else ""
-    lines = ["", f"{CLERK}{slip.clerk}{window}", f"日期：{slip.day:%Y年%m月%d日}", SEAL]
+    lines = ["", f"{CLERK}{slip.clerk}{window}", f"日期：{slip.day:%Y年%m月%d日}", *([SEAL] if seal else [])]
     if sign_for:
         lines += ["", SIGN_FOR]
     return lines + _about(slip.centre)
@@ -215,10 +215,9 @@ GUIDE_CHANGES = "本指南所列内容如有调整，以本中心窗口最新告
 
 @dataclass(frozen=True)
 class GuideText:
-    """What a 办事指南 slip prints of a matter: its name, department and time limit, the guide's parts, and the
-    documents with their form and condition (the catalogue's, as on the one-time notice)."""
+    """What a 办事指南 slip prints of a matter besides its name (the slip's): department and time limit, the guide's
+    parts, and the documents with their form and condition (the catalogue's, as on the one-time notice)."""
 
-    matter: str
     dept: str
     limit: str  # 即办 / 承诺N个工作日 / …, as the matter's kind says
     conditions: Sequence[str]
@@ -240,24 +239,16 @@ def guide_limit(kind: str, limit_days: int) -> str:
     return f"承诺{limit_days}个工作日（自受理之日起计算）"
 
 
-def guide(
-    text: GuideText,
-    slip: Slip | None,
-    *,
-    answer: str = "",
-    clerk: str = "",
-    window: str | None = None,
-    day: date,
-    centre: Centre,
-) -> str:
+def guide(text: GuideText, slip: Slip, *, answer: str = "") -> str:
     """办事指南: the matter's conditions, documents, steps, fees, place, hours, phone and online channel, under the
-    centre's name; with the case (number, visitor) and the answer given when it is handed over as an answer, and
-    the clerk, window and day either way. A part the guide lacks is left out; hours and phone fall back to the
-    centre's own."""
-    if slip is not None:
+    centre's name; with the case (number, visitor) and the answer given when it is handed over as an answer (a slip
+    without a case number names neither), and the clerk, window and day either way. A part the guide lacks is left
+    out; hours and phone fall back to the centre's own."""
+    centre = slip.centre
+    if slip.case_no:
         lines = _head(TITLES["guide"], slip)
     else:
-        lines = [f"{centre.name.strip()}{TITLES['guide']}", "", f"办理事项：{text.matter}"]
+        lines = [f"{centre.name.strip()}{TITLES['guide']}", "", f"办理事项：{slip.matter}"]
     dept = ESTIMATE_MARK.sub("", text.dept).strip()  # the researchers' (估) is for the clerk, not the visitor
     if dept:
         lines.append(f"办理部门：{dept}")
@@ -290,14 +281,8 @@ def guide(
             lines += ["", f"{GUIDE_NUMERALS[n]}、{label}", *body]
     if answer.strip():
         lines += ["", "窗口答复：", *_indented(answer)]
-    lines += [
-        "",
-        GUIDE_CHANGES,
-        "",
-        f"{CLERK}{clerk}" + (f"　　窗口：{window}号" if window else ""),
-        f"日期：{day:%Y年%m月%d日}",
-    ]
-    return "\n".join(lines + _about(centre)) + "\n"
+    lines += ["", GUIDE_CHANGES]
+    return "\n".join(lines + _foot(slip, sign_for=False, seal=False)) + "\n"
 
 
 # --- the font ----------------------------------------------------------------------------------------------------

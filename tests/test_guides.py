@@ -157,12 +157,16 @@ def test_kept_answers_need_both_halves_and_are_cleaned(make_desk: Callable[..., 
 
 def test_the_guide_text_leaves_out_what_it_lacks_and_falls_back_to_the_centre() -> None:
     text = printing.guide(
-        printing.GuideText("某事项", "", "", (), (), ("一步",), "不收费", "", "", "", ""),
-        None,
-        clerk="王芳",
-        window="3",
-        day=__import__("datetime").date(2026, 12, 5),
-        centre=printing.Centre(name="和睦社区服务中心", phone="0571-1", hours="全天"),
+        printing.GuideText("", "", (), (), ("一步",), "不收费", "", "", "", ""),
+        printing.Slip(
+            "",
+            "",
+            "某事项",
+            "王芳",
+            "3",
+            __import__("datetime").date(2026, 12, 5),
+            printing.Centre(name="和睦社区服务中心", phone="0571-1", hours="全天"),
+        ),
     )
     assert (
         "一、办理流程" in text

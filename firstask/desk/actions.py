@@ -154,15 +154,8 @@ class Actions(Slips):
                 guide = self._case_guide(case.no)
                 if case.matter is None or guide.empty:
                     raise RuleError("INPUT", "guide.none", matter=case.matter.name if case.matter else "")
-                slip = self._slip(case, ctx, now)
                 sheet = printing.guide(
-                    self._guide_text(case.matter, guide),
-                    slip,
-                    answer=params["text"],
-                    clerk=slip.clerk,
-                    window=slip.window,
-                    day=slip.day,
-                    centre=slip.centre,
+                    self._guide_text(case.matter, guide), self._slip(case, ctx, now), answer=params["text"]
                 )
                 detail["guide"] = True
                 detail["document"] = self._print(case, "guide", sheet, required=False)

@@ -116,12 +116,16 @@ def clean_guide(raw: rules.Guide | Mapping[str, Any]) -> rules.Guide:
     def lines(part: str) -> tuple[str, ...]:
         return tuple(x for x in (clean(v, part, limit=GUIDE_LINE) for v in items(part)) if x)
 
+    def mapping(item: Any, part: str) -> Mapping[str, Any]:
+        """A kept answer or a source, as given or as its JSON."""
+        if isinstance(item, rules.KeptAnswer | rules.Source):
+            item = item.as_json()
+        if not isinstance(item, Mapping):
+            raise RuleError("INPUT", "input.not_text", field=part)
+        return item
+
     answers = []
-    for kept in items("answers"):
-        if isinstance(kept, rules.KeptAnswer):
-            kept = kept.as_json()
-        if not isinstance(kept, Mapping):
-            raise RuleError("INPUT", "input.not_text", field="answers")
+    for kept in (mapping(item, "answers") for item in items("answers")):
         question = clean(kept.get("q"), "answers", limit=GUIDE_LINE)
         answer = clean(kept.get("a"), "answers", multiline=True, limit=ANSWER_CHARS)
         if question or answer:
@@ -129,11 +133,7 @@ def clean_guide(raw: rules.Guide | Mapping[str, Any]) -> rules.Guide:
                 raise RuleError("INPUT", "guide.answer_half", field="answers", question=question or answer)
             answers.append(rules.KeptAnswer(question, answer))
     sources = []
-    for source in items("sources"):
-        if isinstance(source, rules.Source):
-            source = source.as_json()
-        if not isinstance(source, Mapping):
-            raise RuleError("INPUT", "input.not_text", field="sources")
+    for source in (mapping(item, "sources") for item in items("sources")):
         year = source.get("year")
         sources.append(
             rules.Source(

@@ -29,12 +29,22 @@ from firstask.desk.cases import (
 )
 from firstask.desk.catalogue import Catalogue
 from firstask.rules import CaseState, Matter, RuleError
+from firstask.store.reads import Reads
 
 
 class Lists(Catalogue):
     """Reads for the windows."""
 
     # --- reads -------------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _kept_matter(s: Reads, kept: str | None) -> Matter | None:
+        """A case's matter as it was kept at check-in (its JSON copy), with the guide its copy names by hash."""
+        if not kept:
+            return None
+        raw = json.loads(kept)
+        guide = s.guide_text(raw[GUIDE_REF]) if raw.get(GUIDE_REF) else None
+        return Matter.from_json({**raw, "guide": json.loads(guide) if guide else None})
 
     def case(self, no: str) -> Case:
         s = self.store
@@ -44,8 +54,7 @@ class Lists(Catalogue):
                 raise RuleError("INPUT", "input.unknown_case", no=str(no))
             person = s.person(row["person_id"]) if row["person_id"] else None
             events = s.case_events(row["no"])
-            kept = json.loads(row["matter"]) if row["matter"] else None
-            guide = s.guide_text(kept[GUIDE_REF]) if kept and kept.get(GUIDE_REF) else None
+            matter = self._kept_matter(s, row["matter"])
         history = [
             Event(
                 seq=e["seq"],
@@ -66,7 +75,7 @@ class Lists(Catalogue):
             kind=row["kind"],
             summary=row["summary"] or "",
             matter=row["matter_code"],
-            matter_info=Matter.from_json({**kept, "guide": json.loads(guide) if guide else None}) if kept else None,
+            matter_info=matter,
             visitor_name=(person or {}).get("name"),
             phone=(person or {}).get("phone"),
             id_number=(person or {}).get("id_number"),

@@ -4,13 +4,12 @@ case and the policy's centre, saved beside the desk file and sent to the printer
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 
 from firstask import i18n, printing, rules
-from firstask.desk.cases import GUIDE_REF, Event, matter_of_row
+from firstask.desk.cases import Event, matter_of_row
 from firstask.desk.fields import clean, clean_list
 from firstask.desk.lists import Lists
 from firstask.rules import CaseState, Context, Matter, Policy, RuleError
@@ -111,13 +110,11 @@ class Slips(Lists):
     def _case_guide(self, no: str) -> rules.Guide:
         """The guide a case was checked in with (its matter's, as it was then)."""
         row = self.store.case_row(no)
-        kept = json.loads(row["matter"]) if row and row["matter"] else {}
-        text = self.store.guide_text(kept[GUIDE_REF]) if kept.get(GUIDE_REF) else None
-        return rules.Guide.from_json(json.loads(text)) if text else rules.Guide()
+        matter = self._kept_matter(self.store, row["matter"]) if row else None
+        return matter.guide if matter else rules.Guide()
 
     def _guide_text(self, matter: Matter, guide: rules.Guide) -> printing.GuideText:
         return printing.GuideText(
-            matter=matter.name,
             dept=matter.dept or "",
             limit=printing.guide_limit(matter.kind, matter.limit_days),
             conditions=guide.conditions,
@@ -141,14 +138,9 @@ class Slips(Lists):
         if matter.guide.empty:
             raise RuleError("INPUT", "guide.none", matter=matter.name)
         now = self.now()
-        text = printing.guide(
-            self._guide_text(matter, matter.guide),
-            None,
-            clerk=clerk.name,
-            window=self.window,
-            day=now.date(),
-            centre=centre_of(self.policy),
-        )
+        # No case, no visitor: the slip names the matter, the clerk, the window and the day.
+        slip = printing.Slip("", "", matter.name, clerk.name, self.window, now.date(), centre_of(self.policy))
+        text = printing.guide(self._guide_text(matter, matter.guide), slip)
         return printing.pdf_of(printing.save(self.documents_dir, f"guide-{matter.code}", f"{now:%Y%m%d-%H%M%S}", text))
 
     def documents(self, no: str) -> list[tuple[Event, Path]]:

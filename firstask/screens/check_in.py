@@ -614,8 +614,7 @@ class CheckInScreen(CheckInForm):
             self.query_one("#kind", Choice).value = "enquiry"
             self.query_one("#anonymous", Checkbox).value = False
         self.query_one("#about_staff-field").display = False
-        self.case, self.matter_code, self.about_code, self.prefilled = None, None, None, ""
-        self.picked = None
+        self.case, self.picked, self.about_code, self.prefilled = None, None, None, ""
         self.filled = {}
         self.uncarry()
         self.clear_reasons()

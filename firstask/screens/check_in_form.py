@@ -74,19 +74,27 @@ def limit_text(m: Matter) -> str:
     return t("app.checkin.limit", days=m.limit_days)
 
 
+def matter_label(matter: Matter) -> str:
+    """The matter as its field shows it once picked."""
+    return f"{matter.code} {matter.name}"
+
+
 class CheckInForm(DeskScreen):
     """The check-in form's fields, reasons and look-ups (see the module's words)."""
 
     def __init__(self, desk: Desk, clerk: Staff) -> None:
         super().__init__(desk)
         self.clerk = clerk
-        self.matter_code: str | None = None
         self.about_code: str | None = None
         self.prefilled = ""  # the summary the matter filled in, replaced when the matter changes
         self.matter_hits: list[Matter] = []
         self.picked: Matter | None = None  # the matter chosen (its guide shows beside the form)
         self.colleagues: list[Staff] = []
         self._roster: dict[str, Staff] | None = None
+
+    @property
+    def matter_code(self) -> str | None:
+        return self.picked.code if self.picked else None
 
     def viewer(self) -> Staff:
         return self.clerk
@@ -153,8 +161,8 @@ class CheckInForm(DeskScreen):
     @on(Input.Changed, "#matter")
     def search_matters(self, event: Input.Changed) -> None:
         query = event.value.strip()
-        if self.matter_code and query != self.matter_label(self.matter_code):
-            self.matter_code, self.picked = None, None
+        if self.picked and query != matter_label(self.picked):
+            self.picked = None
             self.matter_changed()
         found = self.results("matters")
         found.clear_options()
@@ -165,10 +173,6 @@ class CheckInForm(DeskScreen):
         found.display = bool(self.matter_hits)
         if self.matter_hits:
             found.highlighted = 0
-
-    def matter_label(self, code: str) -> str:
-        names = {m.code: m.name for m in self.desk.matters()}
-        return f"{code} {names.get(code, '')}".strip()
 
     @on(Input.Submitted, "#matter")
     def matter_submitted(self) -> None:
@@ -188,10 +192,10 @@ class CheckInForm(DeskScreen):
     def pick_matter(self, matter: Matter, *, kind: str | None = None) -> None:
         """The matter of the visitor's request; `kind`: the request's kind where the clerk said (a guide chosen
         for an enquiry), else an application, or an enquiry for a matter only guided here."""
-        self.matter_code, self.picked = matter.code, matter
+        self.picked = matter
         box = self.query_one("#matter", Input)
         with box.prevent(Input.Changed):
-            box.value = self.matter_label(matter.code)
+            box.value = matter_label(matter)
         self.results("matters").display = False
         guide = matter.kind == "guide"  # answered or referred, never applied for here: an enquiry
         self.query_one("#kind", Choice).value = kind or ("enquiry" if guide else "application")

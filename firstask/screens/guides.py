@@ -25,6 +25,7 @@ from textual.widgets.option_list import Option
 from firstask.desk import Desk
 from firstask.i18n import t
 from firstask.rules import Matter, RuleError, Staff
+from firstask.screens.check_in_form import limit_text
 from firstask.store import StoreError
 from firstask.widgets.case_sheet import CaseSheet
 from firstask.widgets.cells import cut
@@ -39,14 +40,13 @@ NAME_AT_LEAST = 12  # cells the names keep before the limits' words give way
 QUERY_LENGTH = 40
 
 
-def limit_words(matter: Matter, *, short: bool = False) -> str:
-    """A matter's time limit as the clerk says it: same day, so many working days, or guidance only."""
-    prefix = "guide.browser.short_" if short else "guide.browser."
+def short_limit(matter: Matter) -> str:
+    """A matter's time limit in the fewest words, for the list (the guide says it in full: `limit_text`)."""
     if matter.kind == "guide":
-        return t(prefix + "guide_only")
+        return t("guide.browser.short_guide_only")
     if matter.immediate:
-        return t(prefix + "same_day")
-    return t(prefix + "days", days=matter.limit_days)
+        return t("guide.browser.short_same_day")
+    return t("guide.browser.short_days", days=matter.limit_days)
 
 
 def matter_label(matter: Matter, code_cells: int, name_cells: int, limit_cells: int) -> Text:
@@ -58,7 +58,7 @@ def matter_label(matter: Matter, code_cells: int, name_cells: int, limit_cells: 
     line.append(code + " " * (code_cells - cell_len(code) + 1), "bold")
     line.append(name)
     if limit_cells:
-        limit = limit_words(matter, short=True)
+        limit = short_limit(matter)
         line.append(" " * (name_cells - cell_len(name) + 1 + limit_cells - cell_len(limit)))
         line.append(limit, "dim")
     return line
@@ -68,7 +68,7 @@ def list_columns(found: list[Matter], width: int) -> tuple[int, int, int]:
     """The cells of the list's code, name and limit columns in `width`: the limits give way, for every line at
     once, when the names would keep less than NAME_AT_LEAST."""
     code_cells = min(max((cell_len(m.code) for m in found), default=0), LONGEST_CODE)
-    limit_cells = max((cell_len(limit_words(m, short=True)) for m in found), default=0)
+    limit_cells = max((cell_len(short_limit(m)) for m in found), default=0)
     name_cells = width - code_cells - 1 - limit_cells - 1
     if name_cells < NAME_AT_LEAST:
         return code_cells, max(width - code_cells - 1, 1), 0
@@ -201,7 +201,7 @@ class GuidesScreen(ModalScreen[str | None]):
     def guide_of(self, matter: Matter) -> Lines:
         """The guide as the clerk reads it, its time limit (and the catalogue's note) under the name."""
         lines = guide_lines(matter, self.desk.policy)
-        limit = limit_words(matter) + (t("guide.browser.note", note=matter.note) if matter.note else "")
+        limit = limit_text(matter) + (t("guide.browser.note", note=matter.note) if matter.note else "")
         return [lines[0], (t("common.label_value", label=t("guide.limit"), value=limit), ""), *lines[1:]]
 
     def action_move(self, delta: int) -> None:
