@@ -48,6 +48,23 @@ SCAN_SECONDS = 60
 FIRST_SCAN_SECONDS = 1.0  # the log-in scan waits this long after log-in: keys pressed at once are answered first
 NEWS_SECONDS = 12
 HOME = "desk"  # where a clerk lands: the window, with the next visitor in front of them
+WARM_SECONDS = 1.5  # after log-in (and its scan): what the first check-in and dialogs would load, loaded meanwhile
+# What a clerk's first check-in, first dialog of each kind and first case history would otherwise import at that
+# moment (pypinyin alone is a seventh of a second), imported in a thread after log-in.
+WARM_MODULES = (
+    "firstask.screens.dialog",
+    "firstask.screens.answer",
+    "firstask.screens.notice",
+    "firstask.screens.accept",
+    "firstask.screens.refer",
+    "firstask.screens.reject",
+    "firstask.screens.kept_answers",
+    "firstask.screens.follow_actions",
+    "firstask.screens.hand_off",
+    "firstask.screens.history",
+    "firstask.screens.guides",
+)
+SUPERVISOR_MODULES = ("firstask.screens.summary", "firstask.screens.violations", "firstask.screens.setup")
 
 
 def make_app(desk: Desk, user: str | None = None, lang: str = "zh", window: str | int | None = None) -> DeskApp:
@@ -61,6 +78,19 @@ def make_app(desk: Desk, user: str | None = None, lang: str = "zh", window: str 
         if staff is None or not staff.active:
             raise RuleError("INPUT", "input.unknown_staff", code=user)
     return DeskApp(desk, staff)
+
+
+def warm(modules: Iterable[str], area_code: str) -> None:
+    """Import `modules` and make the first pinyin initials and phone number (each loads its tables the first time)."""
+    import importlib
+
+    from firstask.names import initials
+    from firstask.rules import normalise_phone
+
+    initials("张三")
+    normalise_phone("13900001234", area_code)
+    for name in modules:
+        importlib.import_module(name)
 
 
 def supervisor_screen(mode: str, desk: Desk, supervisor: Staff) -> Screen[None]:
@@ -124,6 +154,8 @@ class DeskApp(TypedKeys):
         self.tidings: Tidings | None = None
         self.locked: tuple[str, str] | None = None  # who locked the desk, and the mode they were in
         self.held: list[tuple[str, str, SeverityLevel, float | None]] = []  # notifications waiting for a dialog
+        self.switching = False
+        self.scanned_on: date | None = None  # the day of the last scan: a scan on a new day re-reads the lists
         self.title = t("app.title")
         self.sub_title = self.user_label()
         localise(self)
@@ -182,7 +214,7 @@ class DeskApp(TypedKeys):
             lambda: self.run_worker(backup_job, thread=True, exclusive=True, group="backup", exit_on_error=False)
         )
         if self.staff is not None:
-            await self.switch_mode(HOME)
+            await self.switch_to(HOME)
             self.start_news()
         if printing.find_font() is None:  # slips would print with a font the printer may not have: say so once
             self.notify(t("slips.font_missing", package=printing.FONT_PACKAGE), severity="warning", timeout=20)
@@ -206,7 +238,7 @@ class DeskApp(TypedKeys):
         else:
             await self.drop_work()  # someone else: nothing of the previous clerk's screens survives
         self.locked = None
-        await self.switch_mode(back_to)
+        await self.switch_to(back_to)
         await self.renew("login")
         self.refresh_bindings()
         self.start_news()
@@ -218,7 +250,7 @@ class DeskApp(TypedKeys):
         self.staff = None
         self.tidings = None
         self.sub_title = self.user_label()
-        await self.switch_mode("login")
+        await self.switch_to("login")
         self.refresh_bindings()
 
     async def drop_work(self) -> None:
@@ -251,6 +283,17 @@ class DeskApp(TypedKeys):
         if self.staff is not None:
             self.tidings = Tidings(self.desk, self.staff)
             self.set_timer(FIRST_SCAN_SECONDS, self.scan)
+            self.set_timer(WARM_SECONDS, self.warm)
+
+    def warm(self) -> None:
+        """Load in a thread, while the clerk is still looking at the screen, what their first check-in and first
+        dialogs would load: the modules, pypinyin's and phonenumbers' tables. Nothing here touches the desk's
+        connection (it belongs to this thread)."""
+        if self.staff is None or not self.screen_stack:
+            return
+        modules = WARM_MODULES + (SUPERVISOR_MODULES if self.staff.is_supervisor else ())
+        area = self.desk.policy.area_code
+        self.run_worker(partial(warm, modules, area), thread=True, group="warm", exit_on_error=False)
 
     def watch_file(self) -> None:
         self.show_held()
@@ -274,12 +317,16 @@ class DeskApp(TypedKeys):
         if self.staff is None or not self.screen_stack:  # the minute came as the app was closing
             return
         try:
-            self.desk.scan()
+            found = self.desk.scan()
+            today = self.desk.now().date()
         except (RuleError, StoreError, sqlite3.Error):
             return  # busy: the next minute's scan catches up, breaches are recorded at the moment they happened
-        # Our own commit does not move data_version for this connection; and the day may have turned over
-        # (due dates, days left), so the screens read their lists again after every scan.
-        self.desk_changed()
+        # Our own commit does not move data_version for this connection, so a scan that recorded something re-reads
+        # the lists; so does the first scan of a day (due dates, days left). One that wrote nothing, the same day,
+        # changes nothing on screen: it draws nothing and keeps nobody's key waiting.
+        if found or today != self.scanned_on:
+            self.scanned_on = today
+            self.desk_changed()
 
     def notify(
         self,
@@ -340,7 +387,7 @@ class DeskApp(TypedKeys):
         """A case to the window: the check-in screen shows it, and its keys act on it (a follow-up row's `w`)."""
         if self.staff is None:
             return
-        await self.switch_mode(HOME)
+        await self.switch_to(HOME)
         screen = self.screen
         if isinstance(screen, CheckInScreen):
             screen.take_up(no)
@@ -354,7 +401,26 @@ class DeskApp(TypedKeys):
             except (RuleError, StoreError) as refused:
                 self.notify(refused.message(), title=t(f"app.key.{mode}"), severity="error")
                 return
-        await self.switch_mode(mode)
+        await self.switch_to(mode)
+
+    async def switch_to(self, mode: str) -> None:
+        """Switch modes with the screen held still until the new one is mounted, then drawn at once.
+
+        Textual masks a mode switch by holding every update for a fixed 50 ms (`App.delay_update`, called by
+        `switch_mode`): a clerk pressing F8 waited those 50 ms on every switch. Here updates are held only while the
+        switch is under way, so the terminal never shows a half-built screen and the new one shows as soon as it is
+        ready (tests/test_textual_private.py watches that switch_mode still asks for the pause through
+        delay_update)."""
+        with self.batch_update():
+            self.switching = True
+            try:
+                await self.switch_mode(mode)
+            finally:
+                self.switching = False
+
+    def delay_update(self, delay: float = 0.05) -> None:
+        if not self.switching:
+            super().delay_update(delay)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "go" and parameters and parameters[0] == self.current_mode:

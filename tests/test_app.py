@@ -11,7 +11,7 @@ from conftest import CLERKS, NOW, Clock
 from rich.cells import cell_len
 from rich.text import Text
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from firstask import i18n
 from firstask.app import DeskApp, make_app
@@ -87,13 +87,13 @@ async def open_follow_up(pilot, app: DeskApp) -> None:
 
 
 def table_rows(app: DeskApp) -> list[list[str]]:
-    table = app.screen.query_one("#cases", DataTable)
+    table = app.screen.table
     return [[cell.plain for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
 
 def table_cells(app: DeskApp) -> list[dict[str, str]]:
     """Each row by column (the channel is left out below 140 cells, so positions move with the width)."""
-    table = app.screen.query_one("#cases", DataTable)
+    table = app.screen.table
     keys = [str(key.value) for key in table.columns]
     return [dict(zip(keys, (cell.plain for cell in table.get_row_at(i)), strict=True)) for i in range(table.row_count)]
 
@@ -223,7 +223,7 @@ def test_english_starts_on_the_cases_screen(desk, cases):
     async def script(pilot) -> None:
         await open_follow_up(pilot, app)
         assert app.sub_title == "王芳 (w01)"
-        table = app.screen.query_one("#cases", DataTable)
+        table = app.screen.table
         # 120 cells: the channel gives its room to the summary (it is in the history)
         assert [column.label.plain for column in table.columns.values()][:3] == ["No.", "Status", "Kind"]
         assert table_rows(app)[0][1:3] == ["in progress", "application"]
@@ -250,7 +250,7 @@ def test_user_text_is_shown_literally(desk, cases):
     app = make_app(desk, user="w03")
 
     async def script(pilot) -> None:
-        table = app.screen.query_one("#cases", DataTable)
+        table = app.screen.table
         visitor, summary = (
             table.get_cell_at(Coordinate(0, table.get_column_index(key))) for key in ("visitor", "summary")
         )
@@ -276,7 +276,7 @@ def test_due_dates_show_working_days_left_overdue_and_provisional(desk, clock):
     app = make_app(desk, user="w01")
 
     async def script(pilot) -> None:
-        table = app.screen.query_one("#cases", DataTable)
+        table = app.screen.table
         due = {no: table.get_cell(no, "due") for no in (overdue, today, provisional)}
         assert due[overdue].plain == "2026-11-16 已逾期 5 个工作日"
         assert "red" in str(due[overdue].style)
@@ -295,7 +295,7 @@ def test_no_open_cases_shows_a_message(desk, cases):
         desk.answer(desk.my_cases("w02")[0].no, "w02", "居住证在社区服务中心窗口办理。")
         await pilot.press("r")
         await pilot.pause()
-        assert app.screen.query_one("#cases").display is False
+        assert app.screen.table.display is False
         empty = app.screen.query_one("#empty", Static)
         assert empty.display and shown(empty) == "You have no open cases."
 
@@ -307,7 +307,7 @@ def test_r_refreshes_and_keeps_the_cursor_on_its_case(desk, cases):
 
     async def script(pilot) -> None:
         await pilot.press("down")
-        table = app.screen.query_one("#cases", DataTable)
+        table = app.screen.table
         under_cursor = table_rows(app)[table.cursor_row][0]
         new = check_in(desk, "赵", "新登记的案件")
         await pilot.press("r")

@@ -12,7 +12,7 @@ from rich.cells import cell_len
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from firstask import i18n
 from firstask.app import DeskApp, make_app
@@ -183,7 +183,7 @@ def test_clicking_a_section_shows_it_and_each_section_keeps_its_cursor(desk):
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, FollowUpScreen)
-        table = screen.query_one("#cases", DataTable)
+        table = screen.table
         assert [table.get_row_at(i)[0].plain for i in range(table.row_count)] == [first, second]
         await pilot.press("down")
         await pilot.pause()
@@ -193,6 +193,7 @@ def test_clicking_a_section_shows_it_and_each_section_keeps_its_cursor(desk):
         await pilot.click(SectionBar, offset=(x + 2, 0))
         await pilot.pause()
         assert screen.section == "tracking"
+        table = screen.table  # each section its own table
         assert [table.get_row_at(i)[0].plain for i in range(table.row_count)] == [tracked]
         await pilot.press("2")
         await pilot.pause()
@@ -208,7 +209,7 @@ def test_an_empty_section_says_so_in_the_clerks_words(desk):
         await pilot.press("f8", "1")
         await pilot.pause()
         screen = app.screen
-        assert not screen.query_one("#cases").display
+        assert not screen.table.display
         empty = screen.query_one("#empty", Static)
         assert empty.display and empty.render().plain == i18n.t("follow.section.waiting_empty", "en")
 

@@ -39,7 +39,7 @@ def rows(app: DeskApp, section: str = "mine") -> list[list[str]]:
     would show once its key is pressed. A history screen's table (`events`) is read as it is."""
     screen = app.screen
     if not isinstance(screen, FollowUpScreen) or screen.section == section:
-        found = screen.query_one("#events" if section == "events" else "#cases", DataTable)
+        found = screen.query_one("#events", DataTable) if section == "events" else screen.table
         return [[cell.plain for cell in found.get_row_at(i)] for i in range(found.row_count)]
     return [[cell.plain for cell in row] for row in screen.section_rows(section)[2]]
 

@@ -18,7 +18,7 @@ import pytest
 from conftest import COVERED_TEAM, NOW, SIZE, Clock, accepted, keys, run_app
 from rich.text import Text
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from firstask import i18n
 from firstask.app import DeskApp, make_app
@@ -122,7 +122,7 @@ def rows(app: DeskApp, section: str = "mine") -> list[list[str]]:
     would show once its key is pressed."""
     screen = follow_up(app)
     if screen.section == section:
-        found = screen.query_one("#cases", DataTable)
+        found = screen.table
         return [[cell.plain for cell in found.get_row_at(i)] for i in range(found.row_count)]
     return [[cell.plain for cell in row] for row in screen.section_rows(section)[2]]
 
@@ -134,7 +134,7 @@ def numbers(app: DeskApp, section: str = "mine") -> list[str]:
 def headers(app: DeskApp, section: str = "mine") -> list[str]:
     screen = follow_up(app)
     if screen.section == section:
-        return [column.label.plain for column in screen.query_one("#cases", DataTable).columns.values()]
+        return [column.label.plain for column in screen.table.columns.values()]
     return [header(column) for column in screen.section_rows(section)[0]]
 
 

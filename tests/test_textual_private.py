@@ -150,3 +150,39 @@ def test_the_terminal_drivers_input_loop_and_attributes_are_textuals_own() -> No
     assert list(loop_last([1, 2])) == [(False, 1), (True, 2)]
     assert issubclass(ParseError, Exception)
     assert callable(XTermParser(False).feed) and callable(XTermParser(False).tick)
+
+
+def test_a_mode_switch_pauses_through_delay_update_and_the_desk_switches_without_the_pause(desk) -> None:
+    """Textual's switch_mode holds every update for 50 ms through `delay_update` (a timer named "delay_update");
+    `DeskApp.switch_to` holds them only while the switch is under way. If switch_mode stops calling delay_update,
+    the desk's override is needless (or the pause comes from elsewhere): look again."""
+    called: list[float] = []
+
+    class Modes(App[None]):
+        MODES = {"a": Keys, "b": Keys}  # noqa: RUF012
+        DEFAULT_MODE = "a"
+
+        def delay_update(self, delay: float = 0.05) -> None:
+            called.append(delay)
+            super().delay_update(delay)
+
+    async def textual(pilot: Any) -> None:
+        pilot.app.switch_mode("b")
+        assert called == [0.05]
+        assert pilot.app._batch_count == 1  # held until the timer ends it
+        await pilot.pause(0.1)
+        assert pilot.app._batch_count == 0
+
+    run(Modes(), textual)
+
+    from firstask.app import make_app
+
+    app = make_app(desk, user="w01", lang="en")
+
+    async def desk_switch(pilot: Any) -> None:
+        await app.switch_to("follow_up")
+        assert app.current_mode == "follow_up"
+        assert app._batch_count == 0  # nothing held once the new screen is mounted: it is drawn at once
+        assert not [timer for timer in app._timers if timer.name == "delay_update"]
+
+    run(app, desk_switch)

@@ -323,6 +323,7 @@ class CaseState:
 class Policy:
     first_response_hours: float = 24
     callback_days: int = 5
+    calls_listed_days: int = 30  # the follow-up's Callbacks: resolved cases of these last days (the rest under a key)
     handoff_minutes: int = 30
     notice_days: int = 5
     feedback_days: int = 5
@@ -383,6 +384,7 @@ class Policy:
 POLICY_RANGES: dict[str, tuple[int, int]] = {
     "first_response_hours": (1, 720),
     "callback_days": (1, 60),
+    "calls_listed_days": (1, 3650),
     "handoff_minutes": (1, 480),
     "notice_days": (1, 60),
     "feedback_days": (1, 60),

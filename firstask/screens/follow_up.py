@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -50,7 +50,7 @@ SECTION_COLUMNS = {
 }
 MINE_COVERING = ("no", "whose", "status", "channel", "kind", "matter", "visitor", "summary", "due")
 SECTIONS = tuple(SECTION_COLUMNS)
-TABLE_ID = "cases"  # one table shows whichever section is chosen
+TABLE_ID = "cases"  # each section its own table, #cases-mine …, the chosen one shown
 EMPTY_TEXT = {
     "waiting": "follow.section.waiting_empty",
     "mine": "app.cases.empty",
@@ -124,12 +124,22 @@ def addressed_to(case: Case) -> str | None:
     return case.pending_to
 
 
+def same_text(a: Text, b: Text) -> bool:
+    return a.plain == b.plain and a.style == b.style and a.spans == b.spans
+
+
+def owed_since(line: CaseLine, since: date) -> bool:
+    """A call the clerk can still make: a bad rating's remedy always (RATE-2's clock runs), a callback for a case
+    resolved since `since`."""
+    return line.status != "resolved" or line.resolved_at is None or line.resolved_at.date() >= since
+
+
 def header(column: str) -> str:
     return t(f"app.cases.col.{column}") if column in COLUMNS else t(f"follow.col.{column}")
 
 
 class FollowUpScreen(DeskScreen):
-    AUTO_FOCUS = "#cases"
+    AUTO_FOCUS = "#cases-mine"
     BINDINGS = [
         Binding(
             "r", "refresh", "app.key.refresh", id="refresh", tooltip="app.key.refresh_tip", show=False
@@ -165,6 +175,7 @@ class FollowUpScreen(DeskScreen):
             tooltip="follow.key.callbacks_tip",
             show=False,
         ),
+        Binding("l", "older_calls", "follow.key.older_calls", id="older_calls", tooltip="follow.key.older_calls_tip"),
         Binding("m", "open('remedy')", "follow.key.remedy", id="remedy", tooltip="follow.key.remedy_tip"),
         Binding("o", "open('reopen')", "follow.key.reopen", id="reopen", tooltip="follow.key.reopen_tip"),
         Binding("w", "to_window", "follow.key.to_window", id="to_window", tooltip="follow.key.to_window_tip"),
@@ -199,6 +210,13 @@ class FollowUpScreen(DeskScreen):
         self.laid_out_for = -1  # the screen width the columns were last cut for
         self.offered: tuple[bool | None, ...] = ()  # what each key may do now (see keys_may_have_changed)
         self.refusals: dict[tuple[str, str, int, bool], RuleError | None] = {}
+        self.addressed_at: dict[tuple[str, int], str | None] = {}
+        self.all_callbacks = False  # the callbacks older than the policy's days too (`l`)
+        self.older_calls = 0
+        self.outdated: set[str] = set(SECTIONS)  # sections whose table is behind the lists read
+        self.filled: dict[str, tuple[tuple[tuple[str, int], ...], dict[str, list[Text]]]] = {}
+        self.titles: dict[str, str] = {}
+        self.texts: dict[str, Text] = {}
 
     @property
     def lines(self) -> list[CaseLine]:
@@ -209,7 +227,10 @@ class FollowUpScreen(DeskScreen):
         yield TitleBar()
         yield Static(id="whoami")
         yield SectionBar(SECTIONS, self.section, id="sections")
-        yield DataTable(id=TABLE_ID, cursor_type="row", zebra_stripes=True)
+        for name in SECTIONS:
+            yield DataTable(
+                id=f"{TABLE_ID}-{name}", classes=TABLE_ID, cursor_type="row", zebra_stripes=True
+            ).set_styles(display="block" if name == self.section else "none")
         yield Static(id="empty")
         yield Static(id="message")
         yield KeyBar()
@@ -235,7 +256,8 @@ class FollowUpScreen(DeskScreen):
         self.reread()
 
     def reread(self) -> None:
-        """Read the lists again, keeping the cursor on its case in each."""
+        """Read the lists again, keeping the cursor on its case in each. Only what changed is drawn again: a re-read
+        after another window's write that changed nothing here draws nothing."""
         self.read_at = (self.desk.written(), self.desk.now().date())
         self.refusals.clear()  # presence and the roster may have changed what each key may do
         me = self.clerk.code
@@ -246,17 +268,35 @@ class FollowUpScreen(DeskScreen):
         for colleague in self.covering:
             mine += self.desk.my_cases(colleague.code)
         mine.sort(key=lambda line: (line.due is None, line.due or date.max, line.created_at))
+        since = (
+            None if self.all_callbacks else self.desk.now().date() - timedelta(days=self.desk.policy.calls_listed_days)
+        )
+        callbacks = self.desk.callbacks(me)
+        shown_calls = [line for line in callbacks if since is None or owed_since(line, since)]
+        self.older_calls = len(callbacks) - len(shown_calls)
         self.sections = {
             "waiting": self.desk.waiting_for(me),
             "mine": mine,
             "tracking": self.desk.tracking(me),
-            "callbacks": self.desk.callbacks(me),
+            "callbacks": shown_calls,
         }
-        self.addressed = {line.no: addressed_to(self.desk.case(line.no)) for line in self.sections["waiting"]}
+        self.addressed = {line.no: self.addressed_of(line) for line in self.sections["waiting"]}
+        self.outdated = set(SECTIONS)
         self.show_cases()
         self.keys_may_have_changed()
 
+    def addressed_of(self, line: CaseLine) -> str | None:
+        """Whom a waiting hand-off is addressed to, read from the case's history once per version of the case."""
+        key = (line.no, line.version)
+        if key not in self.addressed_at:
+            if len(self.addressed_at) > 512:
+                self.addressed_at.clear()
+            self.addressed_at[key] = addressed_to(self.desk.case(line.no))
+        return self.addressed_at[key]
+
     def show_cases(self) -> None:
+        if self.laid_out_for != self.size.width:
+            self.outdated = set(SECTIONS)  # the columns are cut to the width: every section's table again
         self.laid_out_for = self.size.width
         today = self.desk.now().date()
         whoami = Text(
@@ -282,28 +322,72 @@ class FollowUpScreen(DeskScreen):
                 ),
                 style="bold",
             )
-        self.query_one("#whoami", Static).update(whoami)
-        self.query_one(SectionBar).show(
-            {name: t(f"follow.section.{name}", count=len(self.sections[name])) for name in SECTIONS}, self.section
-        )
+        self.update_if_changed(self.query_one("#whoami", Static), whoami)
+        titles = {name: t(f"follow.section.{name}", count=len(self.sections[name])) for name in SECTIONS}
+        if self.older_calls:
+            titles["callbacks"] = t(
+                "follow.section.callbacks_older", count=len(self.sections["callbacks"]), older=self.older_calls
+            )
+        if titles != self.titles:
+            self.titles = titles
+            self.query_one(SectionBar).show(titles, self.section)
         self.show_section(today)
 
+    def update_if_changed(self, widget: Static, text: Text) -> None:
+        """A Static updated only when its text changes: every update lays the screen out again."""
+        shown = self.texts.get(widget.id or "")
+        if shown is None or shown.plain != text.plain or shown.spans != text.spans or shown.style != text.style:
+            self.texts[widget.id or ""] = text
+            widget.update(text)
+
+    def table_of(self, name: str) -> DataTable[Text]:
+        return self.query_one(f"#{TABLE_ID}-{name}", DataTable)
+
+    @property
+    def table(self) -> DataTable[Text]:
+        """The table of the chosen section (each section keeps its own, filled when first shown)."""
+        return self.table_of(self.section)
+
     def show_section(self, today: date | None = None) -> None:
-        """Fill the one table with the chosen section's cases (only its rows are built)."""
+        """Show the chosen section's table, bringing it up to date first if the lists were read since it was
+        filled. Its rows are changed in place: a row that did not change is not drawn again."""
         name = self.section
-        table = self.query_one(f"#{TABLE_ID}", DataTable)
         empty = self.query_one("#empty", Static)
-        empty.update(Text(t(EMPTY_TEXT[name])))
+        self.update_if_changed(empty, Text(t(EMPTY_TEXT[name])))
         empty.display = not self.sections[name]
-        table.display = bool(self.sections[name])
+        for other in SECTIONS:
+            self.table_of(other).display = other == name and bool(self.sections[name])
+        if name not in self.outdated:
+            return
+        self.outdated.discard(name)
+        table = self.table_of(name)
         kept = self.cursor_on.get(name)
         columns, widths, rows = self.section_rows(name, today)
-        table.clear(columns=True)
-        for column in columns:
-            table.add_column(Text(header(column)), width=widths[column], key=column)
-        for line, cells in zip(self.sections[name], rows, strict=True):
-            table.add_row(*cells, key=line.no)
-        if kept is not None and kept in {line.no for line in self.sections[name]}:
+        shape = tuple((column, widths[column]) for column in columns)
+        new = {line.no: cells for line, cells in zip(self.sections[name], rows, strict=True)}
+        before_shape, before = self.filled.get(name, ((), {}))
+        order = [line.no for line in self.sections[name]]
+        kept_order = [no for no in before if no in new]
+        tail = order[len(kept_order) :]
+        if shape != before_shape or order[: len(kept_order)] != kept_order or any(no in before for no in tail):
+            table.clear(columns=True)
+            for column, width in shape:
+                table.add_column(Text(header(column)), width=width, key=column)
+            for no, cells in new.items():
+                table.add_row(*cells, key=no)
+        else:
+            for no in before:
+                if no not in new:
+                    table.remove_row(no)
+            for no, cells in new.items():
+                if no not in before:
+                    table.add_row(*cells, key=no)
+                    continue
+                for (column, _width), cell, was in zip(shape, cells, before[no], strict=True):
+                    if not same_text(cell, was):
+                        table.update_cell(no, column, cell)
+        self.filled[name] = (shape, new)
+        if kept is not None and kept in new and table.cursor_row != table.get_row_index(kept):
             table.move_cursor(row=table.get_row_index(kept))
 
     def section_rows(
@@ -405,7 +489,7 @@ class FollowUpScreen(DeskScreen):
     # --- where the clerk is ------------------------------------------------------------------------------------
 
     def case_under_cursor(self) -> str | None:
-        table = self.query_one(f"#{TABLE_ID}", DataTable)
+        table = self.table
         if not table.row_count:
             return None
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
@@ -419,7 +503,7 @@ class FollowUpScreen(DeskScreen):
             self.section = name
             self.query_one(SectionBar).choose(name)
             self.show_section()
-        self.query_one(f"#{TABLE_ID}", DataTable).focus()
+        self.table.focus()
         self.keys_may_have_changed()
 
     @on(SectionBar.Chosen)
@@ -429,8 +513,9 @@ class FollowUpScreen(DeskScreen):
     @on(DataTable.RowHighlighted)
     def moved(self, event: DataTable.RowHighlighted) -> None:
         no = event.row_key.value
-        if no is not None and any(line.no == no for line in self.sections[self.section]):
-            self.cursor_on[self.section] = no  # a highlight still queued from the section left behind is not
+        name = (event.data_table.id or "").removeprefix(f"{TABLE_ID}-")
+        if no is not None and name in self.sections:
+            self.cursor_on[name] = no
         self.keys_may_have_changed()
 
     def keys_may_have_changed(self) -> None:
@@ -454,6 +539,8 @@ class FollowUpScreen(DeskScreen):
         return self.refusals[key]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "older_calls":
+            return self.section == "callbacks" and (self.all_callbacks or self.older_calls > 0)
         name = str(parameters[0]) if action in ("open", "why") and parameters else action
         if name not in ACTIONS_IN:
             return True
@@ -487,6 +574,11 @@ class FollowUpScreen(DeskScreen):
             )
         else:
             self.say(refused.message(), error=True)
+
+    def action_older_calls(self) -> None:
+        """Callbacks older than the policy's days (a clerk rarely still makes them), shown or put away again."""
+        self.all_callbacks = not self.all_callbacks
+        self.reread()
 
     def action_to_window(self) -> None:
         """Take the case under the cursor to the window (the check-in screen), where F2–F6 and the letters act on

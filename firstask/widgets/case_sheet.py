@@ -4,17 +4,22 @@ width in cells; a scrolling pane with one widget of text inside.
 
 from __future__ import annotations
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.geometry import Size
+from textual.strip import Strip
 from textual.widget import Widget
 
 from firstask.widgets.cells import wrap
 
 
 class _SheetText(Widget):
-    """The sheet's lines drawn as one text, as high as they wrap to."""
+    """The sheet's lines, as high as they wrap to, drawn line by line from strips kept per width (Textual's line
+    API): a screen coming back from a dialog, or laid out again, redraws the panel without wrapping and styling a
+    whole guide again (a Static would convert its whole text on every refresh)."""
 
     DEFAULT_CSS = """
     _SheetText {
@@ -26,12 +31,29 @@ class _SheetText(Widget):
     def __init__(self, sheet: CaseSheet) -> None:
         super().__init__()
         self.sheet = sheet
+        self.kept: tuple[int, Style, list[Strip]] | None = None
 
-    def render(self) -> Text:
-        return self.sheet.text(self.content_region.width or 1_000)
+    def forget(self) -> None:
+        self.kept = None
+
+    def strips(self, width: int) -> list[Strip]:
+        base = self.rich_style
+        if self.kept is None or self.kept[0] != width or self.kept[1] != base:
+            out = []
+            for line, style in self.sheet.lines:
+                look = base + Style.parse(style) if style else base
+                for row in wrap(line, width).split("\n"):
+                    out.append(Strip([Segment(row, look)]).extend_cell_length(width, base))
+            self.kept = (width, base, out)
+        return self.kept[2]
+
+    def render_line(self, y: int) -> Strip:
+        width = self.content_region.width or self.size.width
+        strips = self.strips(width)
+        return strips[y] if y < len(strips) else Strip.blank(width, self.rich_style)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return self.sheet.text(width).plain.count("\n") + 1 if self.sheet.lines else 0
+        return len(self.strips(width)) if self.sheet.lines else 0
 
 
 class CaseSheet(VerticalScroll, can_focus=True):
@@ -49,10 +71,14 @@ class CaseSheet(VerticalScroll, can_focus=True):
         yield self.body
 
     def show(self, lines: list[tuple[str, str]]) -> None:
+        if lines == self.lines:
+            return  # the same case, read again: nothing to draw
         self.lines = lines
+        self.body.forget()
         self.body.refresh(layout=True)
 
     def text(self, width: int) -> Text:
+        """The sheet as one text wrapped to `width` (what the panel shows, for tests and reading aloud)."""
         out = Text()
         for n, (line, style) in enumerate(self.lines):
             out.append(wrap(line, width) + ("\n" if n < len(self.lines) - 1 else ""), style=style)
