@@ -28,9 +28,10 @@ from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 
 from firstask import i18n, printing
+from firstask.behind import Behind
 from firstask.desk import Desk
 from firstask.i18n import t
-from firstask.live import Tidings
+from firstask.live import News, Tidings
 from firstask.rules import RuleError, Staff
 from firstask.screens.check_in import CheckInScreen
 from firstask.screens.desk_screen import DeskScreen
@@ -93,6 +94,12 @@ def warm(modules: Iterable[str], area_code: str) -> None:
         importlib.import_module(name)
 
 
+def scan_today(desk: Desk) -> date:
+    """The time rules now (`Desk.scan`), and today's date as the desk sees it."""
+    desk.scan()
+    return desk.now().date()
+
+
 def supervisor_screen(mode: str, desk: Desk, supervisor: Staff) -> Screen[None]:
     """The supervisor screens, imported when first opened: a clerk's start-up never pays for them."""
     if mode == "summary":
@@ -152,6 +159,7 @@ class DeskApp(TypedKeys):
         self.last_input = time.monotonic()
         self.data_version = 0
         self.tidings: Tidings | None = None
+        self.behind = Behind(desk)  # the reading and scanning no key asked for, off the UI thread
         self.locked: tuple[str, str] | None = None  # who locked the desk, and the mode they were in
         self.held: list[tuple[str, str, SeverityLevel, float | None]] = []  # notifications waiting for a dialog
         self.switching = False
@@ -220,6 +228,9 @@ class DeskApp(TypedKeys):
             self.notify(t("slips.font_missing", package=printing.FONT_PACKAGE), severity="warning", timeout=20)
         for problem in self.desk.policy_problems():  # a value stored out of range runs on its default
             self.notify(problem, severity="warning", timeout=20, markup=False)
+
+    def on_unmount(self) -> None:
+        self.behind.close()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):
@@ -316,15 +327,15 @@ class DeskApp(TypedKeys):
         """The time rules, every minute while someone is logged in (a cron `firstask scan` may run as well)."""
         if self.staff is None or not self.screen_stack:  # the minute came as the app was closing
             return
-        try:
-            found = self.desk.scan()
-            today = self.desk.now().date()
-        except (RuleError, StoreError, sqlite3.Error):
-            return  # busy: the next minute's scan catches up, breaches are recorded at the moment they happened
-        # Our own commit does not move data_version for this connection, so a scan that recorded something re-reads
-        # the lists; so does the first scan of a day (due dates, days left). One that wrote nothing, the same day,
-        # changes nothing on screen: it draws nothing and keeps nobody's key waiting.
-        if found or today != self.scanned_on:
+        # Off the UI thread (a scan waits for the file's write lock while other windows write). A scan that records
+        # a breach commits on the thread's own connection, which this window sees as any other window's write. The
+        # first scan of a day re-reads the lists as well (due dates, days left); one that wrote nothing, the same
+        # day, changes nothing on screen: it draws nothing and keeps nobody's key waiting. Busy: the next minute's
+        # scan catches up (breaches are recorded at the moment they happened).
+        self.behind.run(scan_today, self.scanned)
+
+    def scanned(self, today: date) -> None:
+        if today != self.scanned_on and self.screen_stack:
             self.scanned_on = today
             self.desk_changed()
 
@@ -364,11 +375,14 @@ class DeskApp(TypedKeys):
                 self.notify(message, title=title, severity=severity, timeout=timeout)
 
     def tell(self) -> None:
-        if self.tidings is None or not self.screen_stack:  # a timer's last call while the app is closing
+        """What concerns the clerk after a change: read off the UI thread, told on it."""
+        tidings = self.tidings
+        if tidings is None or not self.screen_stack:  # a timer's last call while the app is closing
             return
-        try:
-            news = self.tidings.news()
-        except (StoreError, sqlite3.Error):
+        self.behind.run(tidings.news, partial(self.show_news, tidings))
+
+    def show_news(self, tidings: Tidings, news: list[News]) -> None:
+        if tidings is not self.tidings or not self.screen_stack:  # logged out (or someone else in) meanwhile
             return
         for item in news:
             self.notify(

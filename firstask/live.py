@@ -36,7 +36,11 @@ class Tidings:
         # Breaches recorded before the log-in are on the clerk's record already; tell only the new ones.
         self.last_violation = self.desk.last_violation_id(self.clerk.code)
 
-    def news(self) -> list[News]:
+    def news(self, desk: Desk | None = None) -> list[News]:
+        """What to tell now. `desk`: the connection to read with (the app reads off its UI thread, with one of its
+        own); what was told is kept here, so one thread at a time asks."""
+        if desk is not None:
+            self.desk = desk
         return self.waiting() + self.declined() + self.due_soon() + self.flagged()
 
     def tell_once(self, key: str) -> bool:

@@ -6,6 +6,7 @@ table without building it again. The Callbacks list keeps to the calls a clerk c
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -84,22 +85,26 @@ def test_a_write_that_changes_nothing_here_draws_nothing_and_a_change_redraws_it
         assert numbers(screen.table) == [first, second]
         with drawing(screen) as calls:
             other.check_in("w03", visitor_name="王五", summary="咨询社保")  # a colleague's visitor
-            app.desk_changed()  # as the app does when the file moved
+            app.desk_changed()  # as the app does when the file moved: read off the UI thread
+            await app.behind.caught_up()
             await pilot.pause()
             assert calls == []
             clock.advance(minutes=5)
             other.feedback(first, "w01", "材料已报送审核")  # the same clerk at another window: nothing shown changes
             app.desk_changed()
+            await app.behind.caught_up()
             await pilot.pause()
             assert calls == []
             third = accepted(other, "w01", "赵六")  # a new case, due last: a row added, the others kept
             app.desk_changed()
+            await app.behind.caught_up()
             await pilot.pause()
             assert [(label, method) for label, method, _ in calls if label == "mine"] == [("mine", "add_row")]
             assert numbers(screen.table) == [first, second, third]
             calls.clear()
             other.extend(third, "w01", 5, "需上级部门会签")  # its due date moves (it stays last): its cells change
             app.desk_changed()
+            await app.behind.caught_up()
             await pilot.pause()
             assert {(label, method) for label, method, _ in calls} <= {("mine", "update_cell"), ("#whoami", "update")}
             assert any(method == "update_cell" for _, method, _ in calls)
@@ -159,5 +164,39 @@ def test_callbacks_keep_to_the_policys_days_and_the_older_ones_are_under_l(desk,
         await pilot.press("2", "l")  # not a key of the Mine section: nothing happens
         await pilot.pause()
         assert screen.all_callbacks is False
+
+    run_app(app, script, press=("f8",))
+
+
+def test_another_windows_write_is_read_off_the_ui_thread_and_a_quiet_scan_triggers_nothing(desk, other, monkeypatch):
+    from firstask.screens import follow_up as module
+
+    accepted(desk, "w01", "张三")
+    threads: list[int] = []
+    real = module.read_lists
+
+    def spied(*args: Any, **kwargs: Any) -> Any:
+        threads.append(threading.get_ident())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, "read_lists", spied)
+    app = make_app(desk, user="w01", lang="zh")
+
+    async def script(pilot) -> None:
+        screen = follow_up(app)
+        threads.clear()
+        mine = accepted(other, "w01", "李四")
+        app.desk_changed()
+        await app.behind.caught_up()
+        assert threads and threading.get_ident() not in threads
+        assert mine in numbers(screen.table)
+        changed: list[int] = []
+        monkeypatch.setattr(app, "desk_changed", lambda: changed.append(1))
+        app.scanned_on = None
+        app.scan()  # the first of the day: the lists follow the day
+        await app.behind.caught_up()
+        app.scan()  # the same day, nothing recorded: nothing to read or draw
+        await app.behind.caught_up()
+        assert changed == [1]
 
     run_app(app, script, press=("f8",))

@@ -21,7 +21,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from firstask import i18n
-from firstask.app import DeskApp, make_app
+from firstask.app import WATCH_SECONDS, DeskApp, make_app
 from firstask.desk import Desk
 from firstask.live import Tidings
 from firstask.rules import ConflictError
@@ -570,27 +570,30 @@ def test_the_minute_scan_tells_the_clerk_and_refreshes_the_lists(desk, clock):
         assert i18n.t("app.cases.due.left_one", date="2026-11-24", days=1) == rows(app)[0][-1]
         # HO-4: the hand-off has waited past its 30 working minutes.
         clock.advance(minutes=35)
-        app.scan()
-        await pilot.pause()
+        app.scan()  # off the UI thread; its commit is seen as another window's
+        await app.behind.caught_up()
         assert [(v.rule, v.case_no) for v in desk.violations(staff="w02")] == [("HO-4", waiting)]
-        assert told_about(app, i18n.t("follow.live.flagged", rules="HO-4", numbers=waiting)), told(app)[before:]
+        flagged = i18n.t("follow.live.flagged", rules="HO-4", numbers=waiting)
+        assert await until(pilot, lambda: told_about(app, flagged)), told(app)[before:]
         # The next morning: due today, said once (the list is test_the_lists_follow_the_day_without_a_breach's).
         clock.set(datetime(2026, 11, 24, 9, 0))
         app.scan()
-        await pilot.pause()
-        assert told_about(app, i18n.t("follow.live.due_today", count=1, numbers=due)), told(app)
+        due_today = i18n.t("follow.live.due_today", count=1, numbers=due)
+        assert await until(pilot, lambda: told_about(app, due_today)), told(app)
         # Past the due date: TIME-2 against 李强, told, and the list says overdue.
         clock.set(datetime(2026, 11, 25, 9, 0))
         app.scan()
-        await pilot.pause()
+        await app.behind.caught_up()
         assert ("TIME-2", due) in [(v.rule, v.case_no) for v in desk.violations(staff="w02")]
-        assert told_about(app, i18n.t("follow.live.flagged_title"), "TIME-2", due), told(app)
+        assert await until(pilot, lambda: told_about(app, i18n.t("follow.live.flagged_title"), "TIME-2", due))
+        assert await until(pilot, lambda: "2026-11-25" in whoami(app))
         assert "2026-11-25" in whoami(app)
         assert rows(app)[0][0] == due and "2026-11-24" in rows(app)[0][-1]
         assert rows(app)[0][-1] != i18n.t("app.cases.due.today", date="2026-11-24", days=0)
         count = len(told(app))
         app.scan()  # nothing new
-        await pilot.pause()
+        await app.behind.caught_up()
+        await pilot.pause(2 * WATCH_SECONDS)
         assert len(told(app)) == count
 
     run(app, script)

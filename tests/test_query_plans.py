@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 
 from firstask.desk import Case, Desk
+from firstask.live import Tidings
 
 LARGE_TABLES = ("cases", "events", "people", "case_states", "violations")
 TODAY = date(2026, 3, 9)  # conftest's MONDAY_9AM
@@ -198,6 +199,8 @@ def hot_reads(desk: Desk) -> dict[str, Callable[[], Any]]:
         "summary today": lambda: desk.summary(TODAY),
         "summary yesterday": lambda: desk.summary(yesterday),
         "scan": lambda: desk.scan(),
+        # what the app tells a clerk after every write of the hall's (firstask.live): hand-offs declined back too
+        "news": lambda: Tidings(desk, desk.staff()["w01"]).news(),
     }
     if hasattr(desk, "trend"):
         reads["trend"] = lambda: desk.trend(TODAY)  # type: ignore[attr-defined]

@@ -16,8 +16,9 @@ meanwhile in another window is refused and said, never overwritten. The lists fo
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import partial
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -138,6 +139,47 @@ def header(column: str) -> str:
     return t(f"app.cases.col.{column}") if column in COLUMNS else t(f"follow.col.{column}")
 
 
+@dataclass(frozen=True)
+class Lists:
+    """What the follow-up screen shows, as read from the desk (on whichever thread read it)."""
+
+    staff: dict[str, Staff]
+    covering: list[Staff]
+    sections: dict[str, list[CaseLine]]
+    older_calls: int  # callbacks older than the policy's days, not listed
+    addressed: dict[tuple[str, int], str | None]  # (case, version) of each waiting hand-off -> to whom it is addressed
+    today: date
+
+
+def read_lists(desk: Desk, me: str, all_callbacks: bool, known: dict[tuple[str, int], str | None]) -> Lists:
+    """The clerk's lists: waiting for me, mine (with the absent colleagues' I back up), tracking, callbacks. `known`:
+    to whom each waiting hand-off is addressed, as already read (a case's history is read once per version)."""
+    today = desk.now().date()
+    covering = desk.covering(me)
+    mine = desk.my_cases(me)
+    for colleague in covering:
+        mine += desk.my_cases(colleague.code)
+    mine.sort(key=lambda line: (line.due is None, line.due or date.max, line.created_at))
+    callbacks = desk.callbacks(me)
+    since = None if all_callbacks else today - timedelta(days=desk.policy.calls_listed_days)
+    shown_calls = [line for line in callbacks if since is None or owed_since(line, since)]
+    waiting = desk.waiting_for(me)
+    addressed = {
+        (line.no, line.version): known[(line.no, line.version)]
+        if (line.no, line.version) in known
+        else addressed_to(desk.case(line.no))
+        for line in waiting
+    }
+    return Lists(
+        staff=desk.staff(),
+        covering=covering,
+        sections={"waiting": waiting, "mine": mine, "tracking": desk.tracking(me), "callbacks": shown_calls},
+        older_calls=len(callbacks) - len(shown_calls),
+        addressed=addressed,
+        today=today,
+    )
+
+
 class FollowUpScreen(DeskScreen):
     AUTO_FOCUS = "#cases-mine"
     BINDINGS = [
@@ -211,6 +253,7 @@ class FollowUpScreen(DeskScreen):
         self.offered: tuple[bool | None, ...] = ()  # what each key may do now (see keys_may_have_changed)
         self.refusals: dict[tuple[str, str, int, bool], RuleError | None] = {}
         self.addressed_at: dict[tuple[str, int], str | None] = {}
+        self.ticket = 0  # each read given a number: only the latest read is shown
         self.all_callbacks = False  # the callbacks older than the policy's days too (`l`)
         self.older_calls = 0
         self.outdated: set[str] = set(SECTIONS)  # sections whose table is behind the lists read
@@ -256,43 +299,43 @@ class FollowUpScreen(DeskScreen):
         self.reread()
 
     def reread(self) -> None:
-        """Read the lists again, keeping the cursor on its case in each. Only what changed is drawn again: a re-read
-        after another window's write that changed nothing here draws nothing."""
-        self.read_at = (self.desk.written(), self.desk.now().date())
+        """Read the lists again now (after the clerk's own action, or coming back to the screen), keeping the cursor on
+        its case in each."""
+        self.ticket += 1  # a background read given before this one is older: it is not shown
+        self.show_lists(read_lists(self.desk, self.clerk.code, self.all_callbacks, dict(self.addressed_at)))
+
+    def desk_changed(self) -> None:
+        """Another window wrote: the lists are read off the UI thread (a key pressed meanwhile is answered at once)
+        and shown when read, unless the clerk's own action has read them again meanwhile."""
+        if not self.is_mounted:
+            return
+        self.ticket += 1
+        ticket = self.ticket
+        job = partial(read_lists, me=self.clerk.code, all_callbacks=self.all_callbacks, known=dict(self.addressed_at))
+
+        def done(lists: Lists) -> None:
+            if ticket == self.ticket and self.is_mounted:
+                self.show_lists(lists)
+
+        self.app.behind.run(job, done)  # type: ignore[attr-defined]
+
+    def show_lists(self, lists: Lists) -> None:
+        """Show lists read: only what changed is drawn again (a re-read after another window's write that changed
+        nothing here draws nothing)."""
+        self.read_at = (self.desk.written(), lists.today)
         self.refusals.clear()  # presence and the roster may have changed what each key may do
-        me = self.clerk.code
-        self.staff = self.desk.staff()
-        self.clerk = self.staff.get(me, self.clerk)
-        self.covering = self.desk.covering(me)
-        mine = self.desk.my_cases(me)
-        for colleague in self.covering:
-            mine += self.desk.my_cases(colleague.code)
-        mine.sort(key=lambda line: (line.due is None, line.due or date.max, line.created_at))
-        since = (
-            None if self.all_callbacks else self.desk.now().date() - timedelta(days=self.desk.policy.calls_listed_days)
-        )
-        callbacks = self.desk.callbacks(me)
-        shown_calls = [line for line in callbacks if since is None or owed_since(line, since)]
-        self.older_calls = len(callbacks) - len(shown_calls)
-        self.sections = {
-            "waiting": self.desk.waiting_for(me),
-            "mine": mine,
-            "tracking": self.desk.tracking(me),
-            "callbacks": shown_calls,
-        }
-        self.addressed = {line.no: self.addressed_of(line) for line in self.sections["waiting"]}
+        self.staff = lists.staff
+        self.clerk = self.staff.get(self.clerk.code, self.clerk)
+        self.covering = lists.covering
+        self.sections = lists.sections
+        self.older_calls = lists.older_calls
+        if len(self.addressed_at) > 512:
+            self.addressed_at.clear()
+        self.addressed_at.update(lists.addressed)
+        self.addressed = {line.no: lists.addressed[(line.no, line.version)] for line in self.sections["waiting"]}
         self.outdated = set(SECTIONS)
         self.show_cases()
         self.keys_may_have_changed()
-
-    def addressed_of(self, line: CaseLine) -> str | None:
-        """Whom a waiting hand-off is addressed to, read from the case's history once per version of the case."""
-        key = (line.no, line.version)
-        if key not in self.addressed_at:
-            if len(self.addressed_at) > 512:
-                self.addressed_at.clear()
-            self.addressed_at[key] = addressed_to(self.desk.case(line.no))
-        return self.addressed_at[key]
 
     def show_cases(self) -> None:
         if self.laid_out_for != self.size.width:

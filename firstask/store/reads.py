@@ -95,7 +95,8 @@ class Reads:
         """Hand-offs declined back to `code` since a moment: (case_no, at, by_staff, reason), oldest first."""
         return self.all(
             "SELECT case_no, at, by_staff, json_extract(detail, '$.reason') AS reason FROM events "
-            "WHERE at >= ? AND action = 'decline_handoff' AND json_extract(detail, '$.back_to') = ? ORDER BY seq",
+            "WHERE at >= ? AND action = 'decline_handoff' AND json_extract(detail, '$.back_to') = ? "
+            "ORDER BY +seq",  # + : by the index on (at, action), not a walk of the whole history in seq order
             (since, code),
         )
 
