@@ -41,15 +41,17 @@ from typing import Any
 
 from textual import events
 from textual.app import App, ComposeResult
+from textual.containers import Grid, Horizontal, Vertical
 from textual.drivers.headless_driver import HeadlessDriver
 from textual.keys import _character_to_key, _get_unicode_name_from_key
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Input, OptionList, Static, TextArea
+from textual.widgets import Checkbox, DataTable, Footer, Input, Label, OptionList, Static, TextArea
 
 from bench.generate import CLERKS, SUPERVISOR, default_path
 
 SIZE = (120, 40)
 QUIET = 0.060  # settled: no frame for this long
+LOGGED_IN = 5.0  # seconds between log-in and the first key: the desk warms up meanwhile, as it would at a window
 POLL = 0.001
 FRAME = 1 / 60
 TYPING_MS = 33.0  # two frames
@@ -168,18 +170,37 @@ class Samples:
 ROW = ("20261120-0001", "办理中", "窗口", "办件", "居住证申领", "张三", "咨询居住证办理所需材料和时限", "2026-11-27")
 
 
+PANEL = "\n".join(f"{i:2d}. 居住证申领：离开常住户口所在地，到其他城市居住半年以上" for i in range(30))
+
+
 class BareForm(Screen[None]):
+    """A form as dense as the check-in screen: labelled fields two to a line, a text panel beside, keys below."""
+
+    DEFAULT_CSS = """
+    BareForm #form { width: 2fr; }
+    BareForm #panel { width: 1fr; border: round $primary; }
+    BareForm Grid { grid-size: 4; height: 3; grid-columns: 10 1fr 10 1fr; }
+    """
+
     def compose(self) -> ComposeResult:
-        for name in ("find", "name", "phone", "id", "org", "address", "matter", "summary"):
-            yield Input(placeholder=name, id=name)
-        yield OptionList(*(f"option {i}" for i in range(5)))
-        yield Static("bare form")
+        with Horizontal():
+            with Vertical(id="form"):
+                yield Input(placeholder="find", id="find")
+                for pair in (("name", "phone"), ("id", "org"), ("address", "matter"), ("staff", "summary")):
+                    with Grid():
+                        for name in pair:
+                            yield Label(name)
+                            yield Input(placeholder=name, id=name)
+                yield OptionList(*(f"option {i}" for i in range(5)))
+            yield Static(PANEL, id="panel")
+        yield Footer()
 
 
 class BareTable(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("bare table")
         yield DataTable(id="table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
 
     def fill(self, rows: int) -> None:
         table = self.query_one(DataTable)
@@ -190,10 +211,21 @@ class BareTable(Screen[None]):
 
 
 class BareDialog(ModalScreen[None]):
+    """A dialog as the desk's: a title, a few lines about the case, a text to write, a box to tick, keys."""
+
+    DEFAULT_CSS = """
+    BareDialog { align: center middle; }
+    BareDialog #dialog { width: 80; height: auto; border: thick $primary; background: $surface; }
+    BareDialog TextArea { height: 6; }
+    """
+
     def compose(self) -> ComposeResult:
-        yield Static("a dialog")
-        yield TextArea(id="text")
-        yield Input(id="line")
+        with Vertical(id="dialog"):
+            yield Static("当场答复 20261120-0001", id="header")
+            yield Static(PANEL[:200])
+            yield TextArea(id="text")
+            yield Checkbox("随答复提供办事指南")
+            yield Footer()
 
 
 class Bare(App[None]):
@@ -343,7 +375,7 @@ async def clerk_desk(
         meter = Meter(app)
         watching: AbstractContextManager[None] = timing_rereads(app, hall) if hall is not None else nullcontext()
         with watching:
-            await asyncio.sleep(2.0)  # log-in: the scan a second after it, and whatever is warmed in idle time
+            await asyncio.sleep(LOGGED_IN)  # log-in: its scan, and what is warmed in idle time before the first visitor
             await meter.calm()
 
             def window() -> CheckInScreen:
@@ -429,7 +461,7 @@ async def supervisor_desk(db: Path, moment: datetime, repeat: int, first: Sample
     app: Any = make_app(desk, user=SUPERVISOR, lang="zh", window=None)
     async with run_with_frames(app):
         meter = Meter(app)
-        await asyncio.sleep(2.0)
+        await asyncio.sleep(LOGGED_IN)
         await meter.calm()
         seen = app.current_mode
 

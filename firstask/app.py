@@ -12,6 +12,7 @@ time rules (`scan`) and tells the clerk what concerns them (`firstask.live`).
 from __future__ import annotations
 
 import sqlite3
+import sys
 import time
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -21,11 +22,13 @@ from typing import Any
 
 from textual import events
 from textual.app import SystemCommand
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.driver import Driver
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
+from textual.widget import AwaitMount
 
 from firstask import i18n, printing
 from firstask.behind import Behind
@@ -49,6 +52,8 @@ SCAN_SECONDS = 60
 FIRST_SCAN_SECONDS = 1.0  # the log-in scan waits this long after log-in: keys pressed at once are answered first
 NEWS_SECONDS = 12
 HOME = "desk"  # where a clerk lands: the window, with the next visitor in front of them
+IDLE_BEFORE_WARM = 1.0  # the screens are built ahead only once no key has come for this long
+HOLD_SECONDS = 0.25  # the longest a dialog opening or closing holds the screen still
 WARM_SECONDS = 1.5  # after log-in (and its scan): what the first check-in and dialogs would load, loaded meanwhile
 # What a clerk's first check-in, first dialog of each kind and first case history would otherwise import at that
 # moment (pypinyin alone is a seventh of a second), imported in a thread after log-in.
@@ -92,6 +97,22 @@ def warm(modules: Iterable[str], area_code: str) -> None:
     normalise_phone("13900001234", area_code)
     for name in modules:
         importlib.import_module(name)
+
+
+def style_sheets(modules: Iterable[str]) -> list[Path]:
+    """The style sheets of the screens defined in `modules` (imported), as Textual names them when a screen opens."""
+    import inspect
+
+    out: list[Path] = []
+    for name in modules:
+        for value in vars(sys.modules[name]).values():
+            if isinstance(value, type) and issubclass(value, Screen) and value.__module__ == name:
+                folder = Path(inspect.getfile(value)).parent
+                paths = (
+                    value.CSS_PATH if isinstance(value.CSS_PATH, list) else [value.CSS_PATH] if value.CSS_PATH else []
+                )
+                out += [(folder / path).resolve() for path in paths if (folder / path).resolve() not in out]
+    return out
 
 
 def scan_today(desk: Desk) -> date:
@@ -163,6 +184,8 @@ class DeskApp(TypedKeys):
         self.locked: tuple[str, str] | None = None  # who locked the desk, and the mode they were in
         self.held: list[tuple[str, str, SeverityLevel, float | None]] = []  # notifications waiting for a dialog
         self.switching = False
+        self.built: set[str] = set()  # the modes whose screen exists now
+        self.warmed_for: str | None = None  # who the screens were last built ahead for
         self.scanned_on: date | None = None  # the day of the last scan: a scan on a new day re-reads the lists
         self.title = t("app.title")
         self.sub_title = self.user_label()
@@ -305,6 +328,43 @@ class DeskApp(TypedKeys):
         modules = WARM_MODULES + (SUPERVISOR_MODULES if self.staff.is_supervisor else ())
         area = self.desk.policy.area_code
         self.run_worker(partial(warm, modules, area), thread=True, group="warm", exit_on_error=False)
+        self.set_timer(WARM_SECONDS, partial(self.warm_screens_when_idle, modules))
+
+    def warm_screens_when_idle(self, modules: tuple[str, ...]) -> None:
+        """Once the clerk has left the keys alone a moment at the window: the screens their first F8 (and a
+        supervisor's first F9) and first dialogs would build, built now (`warm_screens`); else a little later."""
+        staff = self.staff
+        if staff is None or not self.screen_stack or self.warmed_for == staff.code:
+            return
+        ready = all(name in sys.modules for name in modules)
+        idle = time.monotonic() - self.last_input >= IDLE_BEFORE_WARM
+        if not (ready and idle and self.current_mode == HOME and not self.dialog_open()):
+            self.set_timer(WARM_SECONDS, partial(self.warm_screens_when_idle, modules))
+            return
+        self.warmed_for = staff.code
+        # Through the app's own queue: a key pressed meanwhile waits for it, and never reaches a screen on its way.
+        self.call_later(self.warm_screens, modules, staff)
+
+    async def warm_screens(self, modules: tuple[str, ...], staff: Staff) -> None:
+        """The dialogs' style sheets read (the first dialog of each kind would make Textual parse and apply every
+        sheet of the app again), and the follow-up screen (and a supervisor's summary) built, with nothing drawn:
+        updates are held while the desk visits them and comes back."""
+        if staff is not self.staff or self.current_mode != HOME:
+            return
+        sheets = self.stylesheet
+        added = False
+        for path in style_sheets(modules):
+            if not sheets.has_source(str(path), ""):
+                sheets.read(path)
+                added = True
+        if added:
+            sheets.reparse()
+            sheets.update(self)
+        with self.batch_update():
+            for mode in ("follow_up", "summary") if staff.is_supervisor else ("follow_up",):
+                if mode not in self.built:
+                    await self.switch_to(mode)
+            await self.switch_to(HOME)
 
     def watch_file(self) -> None:
         self.show_held()
@@ -362,7 +422,57 @@ class DeskApp(TypedKeys):
             for shown in notifications_shown(self):
                 self.held.append((shown.message, shown.title, shown.severity, shown.timeout))
             self.clear_notifications()
-        return super().push_screen(screen, *args, **kwargs)
+        pushed = super().push_screen(screen, *args, **kwargs)
+        if isinstance(pushed, AwaitMount):
+            self.hold_until(pushed)
+        return pushed
+
+    def hold_until(self, mounted: AwaitMount) -> None:
+        """Nothing drawn until the screen just pushed is mounted: one frame shows it, where Textual would draw the
+        screen underneath again, lay it out again, then draw the new one over it, a frame apart each."""
+        release = self.hold()
+
+        async def when_mounted() -> None:
+            try:
+                await mounted
+            finally:
+                release()
+
+        self.call_next(when_mounted)
+
+    def pop_screen(self) -> AwaitComplete:
+        """A dialog closing: the screen underneath is drawn once, when the dialog is gone (Textual would draw it as
+        it resumes, then lay it out again and draw it a frame later)."""
+        release = self.hold()
+        try:
+            popped = super().pop_screen()
+        except Exception:
+            release()
+            raise
+
+        async def when_gone() -> None:
+            try:
+                await popped
+            finally:
+                release()
+
+        self.call_next(when_gone)
+        return popped
+
+    def hold(self) -> Callable[[], None]:
+        """Hold every update (Textual's batch) until the returned function is called; at most HOLD_SECONDS, so that
+        a screen that never gets there cannot leave the desk frozen."""
+        batch = self.batch_update()
+        batch.__enter__()
+        held = [True]
+
+        def release() -> None:
+            if held[0]:
+                held[0] = False
+                batch.__exit__(None, None, None)
+
+        self.set_timer(HOLD_SECONDS, release)
+        return release
 
     def dialog_open(self) -> bool:
         return isinstance(self.screen, ModalScreen) and not isinstance(self.screen, CommandPalette)
@@ -395,6 +505,7 @@ class DeskApp(TypedKeys):
     async def renew(self, mode: str) -> None:
         """Drop the mode's screens (and whatever they hold); the mode starts afresh next time."""
         await self.remove_mode(mode)
+        self.built.discard(mode)
         self.add_mode(mode, self.screens_by_mode[mode])
 
     async def take_up(self, no: str) -> None:
@@ -418,6 +529,10 @@ class DeskApp(TypedKeys):
         await self.switch_to(mode)
 
     async def switch_to(self, mode: str) -> None:
+        self.built.add(mode)
+        await self.switch_to_built(mode)
+
+    async def switch_to_built(self, mode: str) -> None:
         """Switch modes with the screen held still until the new one is mounted, then drawn at once.
 
         Textual masks a mode switch by holding every update for a fixed 50 ms (`App.delay_update`, called by
