@@ -186,3 +186,44 @@ def test_a_mode_switch_pauses_through_delay_update_and_the_desk_switches_without
         assert not [timer for timer in app._timers if timer.name == "delay_update"]
 
     run(app, desk_switch)
+
+
+def test_a_datatable_throws_its_cells_away_on_every_style_update_and_a_case_table_only_when_its_look_changed() -> None:
+    """Textual's DataTable empties its cell cache (`_cell_render_cache`) whenever styles are applied to it, changed
+    or not (a screen coming back to the front has them all applied again). `CaseTable` keeps its cells unless what
+    it draws with changed. If DataTable stops throwing them away, CaseTable is needless: look again."""
+    from textual.widgets import DataTable
+
+    from firstask.widgets.case_table import CaseTable
+
+    class Tables(App[None]):
+        CSS = ".loud { color: red; }"
+
+        def compose(self) -> ComposeResult:
+            yield DataTable(id="plain")
+            yield CaseTable(id="case")
+
+        def on_mount(self) -> None:
+            for table in self.query(DataTable):
+                table.add_columns("no", "visitor")
+                table.add_rows([("20261120-0001", "张三"), ("20261120-0002", "李四")])
+
+    async def script(pilot: Any) -> None:
+        plain, case = pilot.app.query_one("#plain", DataTable), pilot.app.query_one("#case", CaseTable)
+        await pilot.pause()
+        assert len(plain._cell_render_cache) and len(case._cell_render_cache)
+        pilot.app.screen.update_node_styles(animate=False)  # what a screen coming back to the front does
+        assert not len(plain._cell_render_cache)
+        assert len(case._cell_render_cache)  # nothing it draws with changed
+        case.add_class("loud")
+        pilot.app.screen.update_node_styles(animate=False)
+        assert not len(case._cell_render_cache)  # its colour changed: drawn again
+        await pilot.pause()
+        case.focus()
+        await pilot.pause()
+        cached = len(case._cell_render_cache)
+        plain.focus()
+        await pilot.pause()
+        assert cached and case.drawn_with is not None and case.drawn_with[1] is False  # its focus changed: redrawn
+
+    run(Tables(), script)

@@ -36,6 +36,7 @@ from firstask.rules import RuleError, Staff
 from firstask.screens import case_actions
 from firstask.screens.desk_screen import DeskScreen
 from firstask.store import StoreError
+from firstask.widgets.case_table import CaseTable
 from firstask.widgets.cells import cut, one_line
 from firstask.widgets.key_bar import KeyBar
 from firstask.widgets.naming import staff_name, weekday
@@ -271,7 +272,7 @@ class FollowUpScreen(DeskScreen):
         yield Static(id="whoami")
         yield SectionBar(SECTIONS, self.section, id="sections")
         for name in SECTIONS:
-            yield DataTable(
+            yield CaseTable(
                 id=f"{TABLE_ID}-{name}", classes=TABLE_ID, cursor_type="row", zebra_stripes=True
             ).set_styles(display="block" if name == self.section else "none")
         yield Static(id="empty")
