@@ -37,7 +37,8 @@ clean-demo:
 	rm -rf $(dir $(DB))
 
 # Benchmarks (bench/): a synthetic database of BENCH_N cases, generated once per N (bench/data/, cached), then
-# every figure against its reference. `make bench BENCH_N=20000` for a quick run. The desk's modules are compiled
+# every figure against its reference; then each key's latency (bench/keys.py) against a bare Textual app, quiet
+# and with a busy hall's windows writing. `make bench BENCH_N=20000` for a quick run. The desk's modules are compiled
 # first, as an installed package's are (pip compiles them; a checkout run with PYTHONDONTWRITEBYTECODE=1 would
 # otherwise compile them again at every start).
 BENCH_N ?= 1000000
@@ -46,3 +47,4 @@ bench: $(VENV)/.installed
 	$(BIN)/python -m compileall -q firstask bench > /dev/null
 	$(BIN)/python -m bench.generate --cases $(BENCH_N)
 	$(BIN)/python -m bench.run --cases $(BENCH_N)
+	$(BIN)/python -m bench.keys --cases $(BENCH_N)

@@ -631,6 +631,9 @@ def main(argv: list[str] | None = None) -> int:
         out.write_text(json.dumps({"cases": args.cases, "clerk": clerk, "results": results}, indent=1) + "\n")
     finally:
         hall.stop()
+        from firstask.store.backup import backups_dir
+
+        shutil.rmtree(backups_dir(work), ignore_errors=True)  # the day's first start backs the copy up
         for suffix in ("", "-wal", "-shm"):
             Path(f"{work}{suffix}").unlink(missing_ok=True)
     return 0
