@@ -63,11 +63,10 @@ def bare() -> float:
 
 def desk(db: str, now: str) -> float:
     from textual import events
-    from textual.widgets import DataTable
 
     from firstask.app import make_app
     from firstask.desk import Desk
-    from firstask.screens.follow_up import TABLE_ID, FollowUpScreen
+    from firstask.screens.follow_up import FollowUpScreen
 
     moment = datetime.fromisoformat(now)
     the_desk = Desk.open(db, clock=lambda: moment)
@@ -78,7 +77,7 @@ def desk(db: str, now: str) -> float:
         screen = app.screen
         if not isinstance(screen, FollowUpScreen) or not screen.is_mounted:
             return False
-        table = screen.query_one(f"#{TABLE_ID}", DataTable)
+        table = screen.table
         return (
             screen.section == "mine"
             and table.row_count == len(screen.sections["mine"])

@@ -260,6 +260,7 @@ class FollowUpScreen(DeskScreen):
         self.outdated: set[str] = set(SECTIONS)  # sections whose table is behind the lists read
         self.filled: dict[str, tuple[tuple[tuple[str, int], ...], dict[str, list[Text]]]] = {}
         self.titles: dict[str, str] = {}
+        self.tables: dict[str, CaseTable] = {}
         self.texts: dict[str, Text] = {}
 
     @property
@@ -271,10 +272,7 @@ class FollowUpScreen(DeskScreen):
         yield TitleBar()
         yield Static(id="whoami")
         yield SectionBar(SECTIONS, self.section, id="sections")
-        for name in SECTIONS:
-            yield CaseTable(
-                id=f"{TABLE_ID}-{name}", classes=TABLE_ID, cursor_type="row", zebra_stripes=True
-            ).set_styles(display="block" if name == self.section else "none")
+        yield self.table_of(self.section)  # the others are made when their section is first shown
         yield Static(id="empty")
         yield Static(id="message")
         yield KeyBar()
@@ -384,11 +382,20 @@ class FollowUpScreen(DeskScreen):
             self.texts[widget.id or ""] = text
             widget.update(text)
 
-    def table_of(self, name: str) -> DataTable[Text]:
-        return self.query_one(f"#{TABLE_ID}-{name}", DataTable)
+    def table_of(self, name: str) -> CaseTable:
+        """The section's own table, made (and mounted above the empty line) the first time it is asked for."""
+        table = self.tables.get(name)
+        if table is None:
+            table = self.tables[name] = CaseTable(
+                id=f"{TABLE_ID}-{name}", classes=TABLE_ID, cursor_type="row", zebra_stripes=True
+            )
+            if self.is_mounted:
+                table.display = False
+                self.mount(table, before="#empty")
+        return table
 
     @property
-    def table(self) -> DataTable[Text]:
+    def table(self) -> CaseTable:
         """The table of the chosen section (each section keeps its own, filled when first shown)."""
         return self.table_of(self.section)
 
@@ -399,8 +406,9 @@ class FollowUpScreen(DeskScreen):
         empty = self.query_one("#empty", Static)
         self.update_if_changed(empty, Text(t(EMPTY_TEXT[name])))
         empty.display = not self.sections[name]
-        for other in SECTIONS:
-            self.table_of(other).display = other == name and bool(self.sections[name])
+        self.table_of(name)
+        for other, table in self.tables.items():
+            table.display = other == name and bool(self.sections[name])
         if name not in self.outdated:
             return
         self.outdated.discard(name)
