@@ -198,6 +198,12 @@ class Oversight(Actions):
         start, end = first.isoformat(), (((last or first) + timedelta(days=1)).isoformat())
         return [violation_of_row(r) for r in self.store.violation_rows(start=start, end=end)]
 
+    def history_before(self, day: date) -> tuple[int, str]:
+        """A mark of the history before `day` began: the figures of earlier days stand while it does."""
+        from firstask import report
+
+        return self.store.last_event_before(report.day_bounds(day)[0])
+
     def trend(self, last: date, days: int = 30) -> list[dict[str, Any]]:
         """SPEC §9's chart: received, resolved and overdue for each of the `days` days ending on `last`."""
         from firstask import report

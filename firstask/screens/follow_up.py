@@ -16,8 +16,8 @@ meanwhile in another window is refused and said, never overwritten. The lists fo
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from dataclasses import replace
+from datetime import date
 from functools import partial
 
 from rich.cells import cell_len
@@ -35,6 +35,7 @@ from firstask.privacy import mask_text, sees_whole
 from firstask.rules import RuleError, Staff
 from firstask.screens import case_actions
 from firstask.screens.desk_screen import DeskScreen
+from firstask.screens.follow_lists import Lists, read_lists
 from firstask.store import StoreError
 from firstask.widgets.case_table import CaseTable
 from firstask.widgets.cells import cut, one_line
@@ -118,67 +119,12 @@ def due_cell(line: CaseLine, today: date, calendar: WorkCalendar, *, short: bool
     return Text(text, style=style)
 
 
-def addressed_to(case: Case) -> str | None:
-    """Whom a waiting hand-off was meant for: the absent colleague when HO-2 routed it to their backup."""
-    for event in reversed(case.history):
-        if event.action == "hand_off":
-            return str(event.detail.get("to")) if event.detail.get("via_backup") else case.pending_to
-    return case.pending_to
-
-
 def same_text(a: Text, b: Text) -> bool:
     return a.plain == b.plain and a.style == b.style and a.spans == b.spans
 
 
-def owed_since(line: CaseLine, since: date) -> bool:
-    """A call the clerk can still make: a bad rating's remedy always (RATE-2's clock runs), a callback for a case
-    resolved since `since`."""
-    return line.status != "resolved" or line.resolved_at is None or line.resolved_at.date() >= since
-
-
 def header(column: str) -> str:
     return t(f"app.cases.col.{column}") if column in COLUMNS else t(f"follow.col.{column}")
-
-
-@dataclass(frozen=True)
-class Lists:
-    """What the follow-up screen shows, as read from the desk (on whichever thread read it)."""
-
-    staff: dict[str, Staff]
-    covering: list[Staff]
-    sections: dict[str, list[CaseLine]]
-    older_calls: int  # callbacks older than the policy's days, not listed
-    addressed: dict[tuple[str, int], str | None]  # (case, version) of each waiting hand-off -> to whom it is addressed
-    today: date
-
-
-def read_lists(desk: Desk, me: str, all_callbacks: bool, known: dict[tuple[str, int], str | None]) -> Lists:
-    """The clerk's lists: waiting for me, mine (with the absent colleagues' I back up), tracking, callbacks. `known`:
-    to whom each waiting hand-off is addressed, as already read (a case's history is read once per version)."""
-    today = desk.now().date()
-    covering = desk.covering(me)
-    mine = desk.my_cases(me)
-    for colleague in covering:
-        mine += desk.my_cases(colleague.code)
-    mine.sort(key=lambda line: (line.due is None, line.due or date.max, line.created_at))
-    callbacks = desk.callbacks(me)
-    since = None if all_callbacks else today - timedelta(days=desk.policy.calls_listed_days)
-    shown_calls = [line for line in callbacks if since is None or owed_since(line, since)]
-    waiting = desk.waiting_for(me)
-    addressed = {
-        (line.no, line.version): known[(line.no, line.version)]
-        if (line.no, line.version) in known
-        else addressed_to(desk.case(line.no))
-        for line in waiting
-    }
-    return Lists(
-        staff=desk.staff(),
-        covering=covering,
-        sections={"waiting": waiting, "mine": mine, "tracking": desk.tracking(me), "callbacks": shown_calls},
-        older_calls=len(callbacks) - len(shown_calls),
-        addressed=addressed,
-        today=today,
-    )
 
 
 class FollowUpScreen(DeskScreen):

@@ -30,6 +30,7 @@ from firstask.screens.summary_cases import SummaryCasesScreen
 from firstask.widgets.cells import cut
 from firstask.widgets.key_bar import KeyBar
 from firstask.widgets.naming import staff_name, weekday
+from firstask.widgets.table_fill import fill
 from firstask.widgets.title_bar import TitleBar
 
 TREND_DAYS = 30
@@ -150,6 +151,8 @@ class SummaryScreen(DeskScreen):
         self.day = day or desk.now().date()
         self.figures: dict[str, Any] = {}
         self.trend: list[dict[str, Any]] = []
+        self.past_days: dict[date, dict[str, Any]] = {}  # the trend's days before today, as read
+        self.past_mark: tuple[date, tuple[int, str]] | None = None  # today, and the history before it, when read
         self.sort_column = "code"
         self.sort_reverse = False
 
@@ -203,8 +206,30 @@ class SummaryScreen(DeskScreen):
     def reread(self) -> None:
         """The day's figures and the trend up to it, read and shown."""
         self.figures = self.desk.summary(self.day)
-        self.trend = self.desk.trend(self.day, TREND_DAYS)
+        self.trend = self.trend_to(self.day)
         self.show()
+
+    def trend_to(self, last: date) -> list[dict[str, Any]]:
+        """The trend's days up to `last`. A day before today is read once and kept while the history before today
+        stands (only a restore changes it): a day step reads one day, not thirty. Today is always read again."""
+        today = self.desk.now().date()
+        mark = (today, self.desk.history_before(today))
+        if mark != self.past_mark:
+            self.past_mark, self.past_days = mark, {}
+        days = [last - timedelta(days=n) for n in range(TREND_DAYS - 1, -1, -1)]
+        missing = [d for d in days if d >= today or d not in self.past_days]
+        read: dict[date, dict[str, Any]] = {}
+        while missing:  # each run of consecutive days in one read
+            run = 1
+            while run < len(missing) and missing[run] == missing[run - 1] + timedelta(days=1):
+                run += 1
+            for entry in self.desk.trend(missing[run - 1], run):
+                read[date.fromisoformat(entry["day"])] = entry
+            missing = missing[run:]
+        for day, entry in read.items():
+            if day < today:
+                self.past_days[day] = entry
+        return [read.get(day) or self.past_days[day] for day in days]
 
     def show(self) -> None:
         if not self.figures:
@@ -270,15 +295,14 @@ class SummaryScreen(DeskScreen):
         label_cells = min(max(row[1].cell_len for row in rows), width - number_cells - 3 * CELL_PADDING - 6)
         note_cells = max(1, width - label_cells - number_cells - 3 * CELL_PADDING)
         kept = self.cursor_key(table)
-        table.clear(columns=True)
-        table.add_column("label", width=label_cells, key="label")
-        table.add_column("number", width=number_cells, key="number")
-        table.add_column("note", width=note_cells, key="note")
+        columns = [("label", Text("label"), label_cells), ("number", Text("number"), number_cells)]
+        cells = []
         for key, label_text, number_text, note_text in rows:
             number_text.justify = "right"
             note_cell = Text(cut(note_text.plain, note_cells), style=note_text.style)
-            table.add_row(Text(cut(label_text.plain, label_cells)), number_text, note_cell, key=key)
-        self.restore_cursor(table, kept)
+            cells.append((key, [Text(cut(label_text.plain, label_cells)), number_text, note_cell]))
+        if fill(table, [*columns, ("note", Text("note"), note_cells)], cells):
+            self.restore_cursor(table, kept)
 
     def show_bars(self) -> None:
         s = self.figures
@@ -323,18 +347,20 @@ class SummaryScreen(DeskScreen):
         bar_cells = max(1, width - label_cells - number_cells - 3 * CELL_PADDING)
         most = max([0] + [n for _, _, n, _ in rows])
         kept = self.cursor_key(table)
-        table.clear(columns=True)
-        table.add_column("label", width=label_cells, key="label")
-        table.add_column("number", width=number_cells, key="number")
-        table.add_column("bar", width=bar_cells, key="bar")
-        for key, words, n, style in rows:
-            table.add_row(
-                Text(cut(words, label_cells)),
-                Text(str(n), justify="right", style="bold"),
-                bar(n, most, bar_cells, style),
-                key=key,
+        columns = [("label", Text("label"), label_cells), ("number", Text("number"), number_cells)]
+        cells = [
+            (
+                key,
+                [
+                    Text(cut(words, label_cells)),
+                    Text(str(n), justify="right", style="bold"),
+                    bar(n, most, bar_cells, style),
+                ],
             )
-        self.restore_cursor(table, kept)
+            for key, words, n, style in rows
+        ]
+        if fill(table, [*columns, ("bar", Text("bar"), bar_cells)], cells):
+            self.restore_cursor(table, kept)
 
     def show_trend(self) -> None:
         trend = self.trend

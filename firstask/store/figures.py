@@ -137,6 +137,12 @@ class FigureReads(Reads):
 
     # --- the trend (SPEC §9's chart) ------------------------------------------------------------------------
 
+    def last_event_before(self, moment: str) -> tuple[int, str]:
+        """The history's last event before a moment, (seq, hash): what the figures of the days before it rest on
+        (each action is recorded when it happens, so only a restore changes it)."""
+        row = self.one("SELECT seq, hash FROM events WHERE at < ? ORDER BY at DESC, seq DESC LIMIT 1", (moment,))
+        return (0, "") if row is None else (int(row["seq"]), str(row["hash"] or ""))
+
     def received_per_day(self, start: str, end: str) -> dict[str, int]:
         """Check-ins in [start, end), by day (YYYY-MM-DD)."""
         return {
