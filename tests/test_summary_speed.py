@@ -117,3 +117,29 @@ def test_the_figures_follow_a_day_step_when_drawn_in_place(desk):
         assert figures_shown(app.screen) == friday
 
     run(app, script)
+
+
+def test_todays_figures_follow_another_windows_write_read_off_the_ui_thread(desk, week):
+    from conftest import run_app
+
+    from firstask.app import make_app
+
+    app = make_app(desk, user="s01", lang="en")
+    other = Desk.open(desk.store.path, clock=week.clock)
+
+    async def script(pilot) -> None:
+        await pilot.press("f9")
+        await pilot.pause()
+        screen = app.screen
+        before = int(figures_shown(screen)["Received"])
+        other.check_in("w01", visitor_name="周九", summary="咨询社保")
+        app.desk_changed()
+        await app.behind.caught_up()
+        await pilot.pause()
+        assert int(figures_shown(screen)["Received"]) == before + 1
+        assert screen.trend[-1]["received"] == before + 1
+
+    try:
+        run_app(app, script)
+    finally:
+        other.close()

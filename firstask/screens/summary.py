@@ -151,6 +151,8 @@ class SummaryScreen(DeskScreen):
         self.day = day or desk.now().date()
         self.figures: dict[str, Any] = {}
         self.trend: list[dict[str, Any]] = []
+        self.ticket = 0
+        self.staff_shown: Any = None  # the staff table's rows as last drawn
         self.past_days: dict[date, dict[str, Any]] = {}  # the trend's days before today, as read
         self.past_mark: tuple[date, tuple[int, str]] | None = None  # today, and the history before it, when read
         self.sort_column = "code"
@@ -198,13 +200,31 @@ class SummaryScreen(DeskScreen):
         return self.day == self.desk.now().date()
 
     def desk_changed(self) -> None:
-        if self.stale():
-            super().desk_changed()
+        """Another window wrote: today's figures (and today's point of the trend) are read off the UI thread and
+        shown when read, unless the supervisor has moved or read again meanwhile. A past day's stand."""
+        if not self.stale() or not self.is_mounted:
+            return
+        self.ticket += 1
+        ticket, day = self.ticket, self.day
+
+        def read(desk: Desk) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+            return desk.summary(day), desk.trend(day, 1)
+
+        def done(result: tuple[dict[str, Any], list[dict[str, Any]]]) -> None:
+            if ticket != self.ticket or day != self.day or not self.is_mounted:
+                return
+            self.figures, today = result
+            if self.trend and self.trend[-1]["day"] == day.isoformat():
+                self.trend = [*self.trend[:-1], *today]
+            self.show()
+
+        self.app.behind.run(read, done)  # type: ignore[attr-defined]
 
     # --- reading and showing the day --------------------------------------------------------------------------
 
     def reread(self) -> None:
         """The day's figures and the trend up to it, read and shown."""
+        self.ticket += 1  # a background read given before this one is older: it is not shown
         self.figures = self.desk.summary(self.day)
         self.trend = self.trend_to(self.day)
         self.show()
@@ -435,6 +455,10 @@ class SummaryScreen(DeskScreen):
         largest_first = self.sort_column not in TEXT_COLUMNS
         known.sort(key=lambda r: (value(r, self.sort_column), r["code"]), reverse=largest_first != self.sort_reverse)
         table = self.query_one("#staff", DataTable)
+        shown = (self.sort_column, self.sort_reverse, [sorted(r.items()) for r in known + unknown])
+        if shown == self.staff_shown:
+            return  # the same rows in the same order: nothing to draw again
+        self.staff_shown = shown
         kept = table.cursor_coordinate if table.row_count else None
         table.clear(columns=True)
         for column in STAFF_COLUMNS:
