@@ -37,6 +37,7 @@ from firstask.i18n import t
 from firstask.live import News, Tidings
 from firstask.rules import RuleError, Staff
 from firstask.screens.check_in import CheckInScreen
+from firstask.screens.check_in import warm as warm_window
 from firstask.screens.desk_screen import DeskScreen
 from firstask.screens.follow_up import FollowUpScreen
 from firstask.screens.login import LoginScreen
@@ -328,6 +329,7 @@ class DeskApp(TypedKeys):
         modules = WARM_MODULES + (SUPERVISOR_MODULES if self.staff.is_supervisor else ())
         area = self.desk.policy.area_code
         self.run_worker(partial(warm, modules, area), thread=True, group="warm", exit_on_error=False)
+        self.behind.run(warm_window, lambda _: None)  # the first searches' pages, with the thread's own connection
         self.set_timer(WARM_SECONDS, partial(self.warm_screens_when_idle, modules))
 
     def warm_screens_when_idle(self, modules: tuple[str, ...]) -> None:

@@ -15,6 +15,8 @@ The form's fields, the reasons under them and the matter and colleague look-ups 
 
 from __future__ import annotations
 
+import importlib
+import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,9 +26,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.widgets import Checkbox, Input, OptionList, Static
-from textual.widgets.option_list import Option
 
-from firstask import rules
+from firstask import names, printing, rules
 from firstask.desk import LIMITS, Case, CaseLine, Desk, VisitorHit
 from firstask.i18n import t
 from firstask.privacy import mask_id_number, mask_phone, mask_text, sees_whole
@@ -39,6 +40,7 @@ from firstask.screens.check_in_form import (
     CheckInForm,
     field,
     label,
+    lookup,
     text_input,
 )
 from firstask.store import StoreError
@@ -53,6 +55,35 @@ from firstask.widgets.title_bar import TitleBar
 WINDOW_KEYS = ("answer", "notice", "accept", "refer", "reject")  # F2–F6: the first visit's actions
 LETTER_KEYS = ("take_handoff", "decline", "hand_off", "feedback", "extend", "resolve", "rate")
 NARROW = 100  # below this many cells the two-field lines hold one field each, so that nothing is cut
+
+
+def warm(desk: Desk) -> None:
+    """What the first search, check-in and dialogs after log-in would otherwise load at that moment, loaded now (the
+    app calls this once, in idle time after log-in). It writes nothing, and may run on a worker thread: it imports,
+    converts a name and two numbers, and reads (the desk's connection allows another thread's reads).
+
+    - pypinyin, its dictionaries loaded by a first name: a new visitor's initials (a seventh of a second or more);
+    - phonenumbers' metadata for China and its matcher, stdnum's ID-number check: a phone or ID number validated as
+      it is typed, free text masked for a clerk who may not see it whole;
+    - the dialogs F2–F6 and the letter keys open, the guides (Ctrl+G), and the PDF library and fonts a confirmed
+      notice or receipt is printed with;
+    - the file's pages the first searches read (a visitor by initials, name and phone; a case by its number): at a
+      million cases the first search of each kind read twice as long from a cold cache."""
+    names.initials(chr(0x5F20) + chr(0x4E09))  # a name, zhang san (Chinese text is kept out of the code)
+    rules.normalise_phone("13900001234")
+    rules.normalise_id_number("11010519491231002X")
+    mask_text("13900001234")
+    for module in sorted({module for module, _ in case_actions.DIALOGS.values()} | {"guides"}):
+        importlib.import_module(f"firstask.screens.{module}")
+    printing.embedded_font()
+    importlib.import_module("reportlab.pdfgen.canvas")
+    try:
+        for query in ("z", chr(0x5F20), "139"):  # pinyin initials, a name's first character, a phone's digits
+            desk.find_visitors(query)
+        desk.find_cases("0001")
+        desk.find_matters("")
+    except (StoreError, sqlite3.Error):
+        pass  # the file busy for a moment: the first search reads it then
 
 
 @dataclass(frozen=True)
@@ -107,9 +138,9 @@ class CheckInScreen(CheckInForm):
         yield TitleBar()
         with Horizontal(id="body"):
             with VerticalScroll(id="form"):
-                yield field("find", text_input("find", 40, "app.checkin.find_placeholder"))
+                yield field("find", lookup("find", 40, "app.checkin.find_placeholder", self.search))
                 # Two fields to a line: label, field, label, field in a grid (the search results' lists are
-                # mounted under their field when first needed).
+                # mounted under their field once the screen is drawn: `make_lists`).
                 with Grid(classes="row", id="person-row"):
                     yield label("visitor_name")
                     yield text_input("visitor_name", LIMITS["visitor_name"])
@@ -127,10 +158,9 @@ class CheckInScreen(CheckInForm):
                     yield label("kind")
                     yield Choice([(t(f"kind.{k}"), k) for k in rules.KINDS], "enquiry", id="kind")
                     yield Checkbox(t("app.checkin.anonymous"), id="anonymous")
-                yield field("matter", text_input("matter", 40, "app.checkin.matter_placeholder"))
-                yield field(
-                    "about_staff", text_input("about_staff", LIMITS["name"], "app.checkin.about_staff_placeholder")
-                )
+                yield field("matter", lookup("matter", 40, "app.checkin.matter_placeholder", self.search_matters))
+                about = "app.checkin.about_staff_placeholder"
+                yield field("about_staff", lookup("about_staff", LIMITS["name"], about, self.search_colleagues))
                 yield field("summary", text_input("summary", LIMITS["summary"]))
                 yield Static("", id="message")
             yield CaseSheet(id="case")
@@ -140,15 +170,14 @@ class CheckInScreen(CheckInForm):
         self.sub_title = t("app.checkin.title")
         self.query_one("#about_staff-field").display = False
         self.show_case()
+        self.call_after_refresh(self.make_lists)
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < NARROW, "-narrow")
 
     # --- finding the visitor, or their case --------------------------------------------------------------------
 
-    @on(Input.Changed, "#find")
-    def search(self, event: Input.Changed) -> None:
-        query = event.value
+    def search(self, query: str) -> None:
         cases = self.desk.find_cases(query)
         visitors = self.desk.find_visitors(query, by=self.clerk.code)
         shown = {line.no for line in cases}
@@ -156,20 +185,14 @@ class CheckInScreen(CheckInForm):
         for hit in visitors:
             self.found.append(Found(visitor=hit))
             self.found += [Found(visitor=hit, case=line) for line in hit.open_cases if line.no not in shown]
-        found = self.results("visitors")
-        found.clear_options()
         room = self.query_one("#form").content_region.width - LIST_INDENT
-        found.add_options(
-            [
-                Option(Text(cut(label.plain, room), style=label.style) if room > 8 else label)
-                for label in map(self.found_label, self.found)
-            ]
-        )
-        found.display = bool(self.found)
-        if self.found:
-            # A number typed is the case itself; a returning visitor with an open case most likely came about it.
-            first_case = 1 if not cases and len(self.found) > 1 and self.found[1].case is not None else 0
-            found.highlighted = first_case
+        prompts = [
+            Text(cut(label.plain, room), style=label.style) if room > 8 else label
+            for label in map(self.found_label, self.found)
+        ]
+        # A number typed is the case itself; a returning visitor with an open case most likely came about it.
+        first_case = 1 if not cases and len(self.found) > 1 and self.found[1].case is not None else 0
+        self.show_results("visitors", prompts, first_case)
         reason = "" if self.found or len(query.strip()) < 2 else t("app.checkin.no_visitor")
         self.set_reason("find", reason)
 

@@ -7,12 +7,14 @@ and acts on the case at the window.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
 from textual import events, on
 from textual.containers import Horizontal, VerticalScroll
 from textual.css.query import NoMatches
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -65,6 +67,31 @@ def text_input(name: str, max_length: int, placeholder: str | None = None) -> In
     return Input(placeholder=t(placeholder) if placeholder else "", max_length=max_length, compact=True, id=name)
 
 
+def lookup(name: str, max_length: int, placeholder: str, look_up: Callable[[str], None]) -> Lookup:
+    """A search field (`find`, `matter`, `about_staff`): `look_up` is given what is typed, letter by letter."""
+    return Lookup(look_up, placeholder=t(placeholder), max_length=max_length, compact=True, id=name)
+
+
+class Lookup(Input):
+    """A field searched as it is typed in: `look_up` runs as the field says it changed (`Input.Changed`; a value set
+    under `prevent(Input.Changed)` looks nothing up), in the same turn as the letter.
+
+    Looked up where the message bubbles to, the screen, the results came a frame after the letter: Textual draws the
+    letter before the message has climbed up to the screen, and the results' frame waited for the next tick of the
+    screen's 60 Hz clock and laid the whole screen out a second time. Looked up here, the list's change reaches the
+    screen together with the letter's, and both are drawn in one frame."""
+
+    def __init__(self, look_up: Callable[[str], None], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.look_up = look_up
+
+    def post_message(self, message: Message) -> bool:
+        posted = super().post_message(message)
+        if posted and isinstance(message, Input.Changed) and message.input is self:
+            self.look_up(message.value)
+        return posted
+
+
 def limit_text(m: Matter) -> str:
     """A matter's time limit as the clerk reads it: same day, so many working days, or a guide."""
     if m.kind == "guide":
@@ -72,6 +99,12 @@ def limit_text(m: Matter) -> str:
     if m.immediate:
         return t("app.checkin.immediate")
     return t("app.checkin.limit", days=m.limit_days)
+
+
+def matter_line(m: Matter) -> Text:
+    """The matter as the list of matters found shows it: code, name, note and time limit."""
+    note = t("app.checkin.matter_note", note=m.note) if m.note else ""
+    return Text(f"{m.code}  {m.name}{note}  ·  {limit_text(m)}")
 
 
 def matter_label(matter: Matter) -> str:
@@ -91,6 +124,8 @@ class CheckInForm(DeskScreen):
         self.picked: Matter | None = None  # the matter chosen (its guide shows beside the form)
         self.colleagues: list[Staff] = []
         self._roster: dict[str, Staff] | None = None
+        self.listed: dict[str, list[Text]] = {}  # what each results list holds now
+        self.reasons: dict[str, str] = {}  # the reason each field's line says now ("" or absent: none)
 
     @property
     def matter_code(self) -> str | None:
@@ -103,7 +138,7 @@ class CheckInForm(DeskScreen):
 
     def results(self, name: str) -> OptionList:
         """The list of search results under a search field (`visitors` under find, `matters` under matter,
-        `colleagues` under about_staff), made the first time there is something to list."""
+        `colleagues` under about_staff), made hidden once the screen is drawn (`make_lists`) or when first asked for."""
         try:
             return self.query_one(f"#{name}", OptionList)
         except NoMatches:
@@ -113,6 +148,30 @@ class CheckInForm(DeskScreen):
             anchor = next(iter(self.query(f"#{field_name}-reason")), self.query_one(f"#{field_name}-field"))
             self.query_one("#form", VerticalScroll).mount(found, after=anchor)
             return found
+
+    def make_lists(self) -> None:
+        """The results lists made now, hidden (once the screen is drawn): else the first letter typed after log-in
+        builds its list as well, a widget more to style and lay out in that letter's frame."""
+        for name in LIST_UNDER:
+            self.results(name)
+
+    def show_results(self, name: str, prompts: list[Text], highlighted: int = 0) -> None:
+        """The results list `name` holds `prompts` (hidden when there are none), the line `highlighted` picked.
+
+        Typed key by key, so it draws as little as it can: the list keeps its height (the form around it is not laid
+        out again while it shows), its lines are set in one call and only when they changed, and its display and
+        highlight are touched only when they change (each is a refresh, and a refresh after the key's frame is one
+        frame more)."""
+        if not prompts and name not in self.listed:
+            return  # never filled: nothing to empty or hide
+        found = self.results(name)
+        if prompts != self.listed.get(name):
+            found.set_options([Option(prompt) for prompt in prompts])
+            self.listed[name] = prompts
+        if prompts and found.highlighted != highlighted:
+            found.highlighted = highlighted
+        if found.display != bool(prompts):
+            found.display = bool(prompts)
 
     def list_shown(self, name: str) -> bool:
         return any(found.display for found in self.query(f"#{name}"))
@@ -139,7 +198,10 @@ class CheckInForm(DeskScreen):
     def set_reason(self, name: str, reason: str) -> None:
         """The reason next to a field, in words a clerk understands, on a line under the field (under the line it
         shares with others, in their order). The line is made the first time it is needed and takes no room when
-        there is no reason."""
+        there is no reason. A reason said again is left as it is: updating the line would lay the form out again."""
+        if self.reasons.get(name, "") == reason:
+            return
+        self.reasons[name] = reason
         try:
             line = self.query_one(f"#{name}-reason", Static)
         except NoMatches:
@@ -158,21 +220,13 @@ class CheckInForm(DeskScreen):
 
     # --- the matter ------------------------------------------------------------------------------------------------
 
-    @on(Input.Changed, "#matter")
-    def search_matters(self, event: Input.Changed) -> None:
-        query = event.value.strip()
+    def search_matters(self, value: str) -> None:
+        query = value.strip()
         if self.picked and query != matter_label(self.picked):
             self.picked = None
             self.matter_changed()
-        found = self.results("matters")
-        found.clear_options()
         self.matter_hits = self.desk.find_matters(query, limit=8) if query and not self.matter_code else []
-        for m in self.matter_hits:
-            note = t("app.checkin.matter_note", note=m.note) if m.note else ""
-            found.add_option(Option(Text(f"{m.code}  {m.name}{note}  ·  {limit_text(m)}")))
-        found.display = bool(self.matter_hits)
-        if self.matter_hits:
-            found.highlighted = 0
+        self.show_results("matters", [matter_line(m) for m in self.matter_hits])
 
     @on(Input.Submitted, "#matter")
     def matter_submitted(self) -> None:
@@ -216,18 +270,12 @@ class CheckInForm(DeskScreen):
 
     # --- whom a complaint is about: picked as a hand-off's receiver is ----------------------------------------
 
-    @on(Input.Changed, "#about_staff")
-    def search_colleagues(self, event: Input.Changed) -> None:
-        query = event.value.strip()
+    def search_colleagues(self, value: str) -> None:
+        query = value.strip()
         if self.about_code and query != self.staff_label(self.about_code):
             self.about_code = None
-        found = self.results("colleagues")
-        found.clear_options()
         self.colleagues = self.desk.find_staff(query) if query and not self.about_code else []
-        found.add_options([Option(Text(self.staff_label(person.code))) for person in self.colleagues])
-        found.display = bool(self.colleagues)
-        if self.colleagues:
-            found.highlighted = 0
+        self.show_results("colleagues", [Text(self.staff_label(person.code)) for person in self.colleagues])
 
     @property
     def roster(self) -> dict[str, Staff]:
