@@ -87,15 +87,10 @@ def make_app(desk: Desk, user: str | None = None, lang: str = "zh", window: str 
     return DeskApp(desk, staff)
 
 
-def warm(modules: Iterable[str], area_code: str) -> None:
-    """Import `modules` and make the first pinyin initials and phone number (each loads its tables the first time)."""
+def warm(modules: Iterable[str]) -> None:
+    """Import `modules` (the first name's pinyin and the first phone's tables: `check_in.warm`)."""
     import importlib
 
-    from firstask.names import initials
-    from firstask.rules import normalise_phone
-
-    initials("张三")
-    normalise_phone("13900001234", area_code)
     for name in modules:
         importlib.import_module(name)
 
@@ -327,8 +322,7 @@ class DeskApp(TypedKeys):
         if self.staff is None or not self.screen_stack:
             return
         modules = WARM_MODULES + (SUPERVISOR_MODULES if self.staff.is_supervisor else ())
-        area = self.desk.policy.area_code
-        self.run_worker(partial(warm, modules, area), thread=True, group="warm", exit_on_error=False)
+        self.run_worker(partial(warm, modules), thread=True, group="warm", exit_on_error=False)
         self.behind.run(warm_window, lambda _: None)  # the first searches' pages, with the thread's own connection
         self.set_timer(WARM_SECONDS, partial(self.warm_screens_when_idle, modules))
 
