@@ -207,6 +207,7 @@ class FollowUpScreen(DeskScreen):
         self.filled: dict[str, tuple[tuple[tuple[str, int], ...], dict[str, list[Text]]]] = {}
         self.titles: dict[str, str] = {}
         self.tables: dict[str, CaseTable] = {}
+        self.shown_lists: Lists | None = None  # the lists last shown
         self.texts: dict[str, Text] = {}
 
     @property
@@ -268,6 +269,9 @@ class FollowUpScreen(DeskScreen):
         """Show lists read: only what changed is drawn again (a re-read after another window's write that changed
         nothing here draws nothing)."""
         self.read_at = (self.desk.written(), lists.today)
+        if lists == self.shown_lists:
+            return  # another window's write that changed nothing here: nothing to build, nothing to draw
+        self.shown_lists = lists
         self.refusals.clear()  # presence and the roster may have changed what each key may do
         self.staff = lists.staff
         self.clerk = self.staff.get(self.clerk.code, self.clerk)
