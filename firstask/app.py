@@ -87,6 +87,13 @@ def make_app(desk: Desk, user: str | None = None, lang: str = "zh", window: str 
     return DeskApp(desk, staff)
 
 
+def warm_summary(desk: Desk) -> None:
+    """What a supervisor's first F9 reads, read ahead (`summary.warm`; the module only a supervisor needs)."""
+    from firstask.screens.summary import warm as warm_days
+
+    warm_days(desk)
+
+
 def warm(modules: Iterable[str]) -> None:
     """Import `modules` (the first name's pinyin and the first phone's tables: `check_in.warm`)."""
     import importlib
@@ -324,6 +331,8 @@ class DeskApp(TypedKeys):
         modules = WARM_MODULES + (SUPERVISOR_MODULES if self.staff.is_supervisor else ())
         self.run_worker(partial(warm, modules), thread=True, group="warm", exit_on_error=False)
         self.behind.run(warm_window, lambda _: None)  # the first searches' pages, with the thread's own connection
+        if self.staff.is_supervisor:
+            self.behind.run(warm_summary, lambda _: None)  # the trend's past days, kept for every desk on the file
         self.set_timer(WARM_SECONDS, partial(self.warm_screens_when_idle, modules))
 
     def warm_screens_when_idle(self, modules: tuple[str, ...]) -> None:

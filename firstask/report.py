@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from statistics import median
 from typing import Any
 
@@ -40,6 +41,7 @@ def _rate(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
+@lru_cache(maxsize=4096)  # finding the fraction again is the dear part; a screen shows the same rates step after step
 def percent(rate: float | None) -> Decimal | None:
     """A rate in per cent to one decimal, rounded half up from the exact fraction it was taken of: 13/16 is 81.3
     (`f"{0.8125 * 100:.1f}"` says 81.2, rounding half to even), 1/3 is 33.3. None (nothing to take it of) stays None.

@@ -1,6 +1,7 @@
 """The summary screen's day steps read what they must and draw what changed (issue 18): the trend's days before
 today are read once and kept while the history before today stands (a restore changes it), today's is read again
-each time; a table whose shape stands has only its changed cells drawn again (`widgets.table_fill.fill`).
+after a write; a table whose shape stands has only its changed cells drawn again (`widgets.table_fill.fill`).
+tests/test_summary_speed_cache.py has the rest of what the screen keeps and when it reads again.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from test_summary_screen import FRIDAY_EVENING, SummaryApp, figures_shown, run
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 
-from firstask.desk import Desk
+from firstask.desk import Desk, oversight
 from firstask.widgets.table_fill import fill
 
 
@@ -45,15 +46,15 @@ def spy_trend(desk: Desk, monkeypatch) -> list[tuple[date, int]]:
     return asked
 
 
-def test_a_day_step_reads_one_day_of_the_trend_and_today_is_always_read_again(desk, monkeypatch):
+def test_a_day_step_reads_one_day_of_the_trend_and_today_only_after_a_write(desk, monkeypatch):
+    monkeypatch.setattr(oversight, "_past_trend", {})  # no other screen's days kept
     asked = spy_trend(desk, monkeypatch)
     app = SummaryApp(desk, "en")
     today = FRIDAY_EVENING.date()
 
     async def script(pilot) -> None:
         screen = app.screen
-        assert asked[0] == (today, 30)  # the first time: all thirty days in one read
-        assert set(asked[1:]) <= {(today, 1)}  # read again as the screen resumed: today only
+        assert asked == [(today, 30)]  # the first time: all thirty days in one read; resuming reads nothing more
         full = list(screen.trend)
         asked.clear()
         await pilot.press("left_square_bracket")
@@ -62,10 +63,14 @@ def test_a_day_step_reads_one_day_of_the_trend_and_today_is_always_read_again(de
         asked.clear()
         await pilot.press("right_square_bracket")
         await pilot.pause()
-        assert asked == [(today, 1)]  # today: read again (it moves with the file); the rest kept
+        assert asked == []  # today kept: nothing was written since it was read
         assert screen.trend == full
+        monkeypatch.setattr(desk, "written", lambda: (-1, -1))  # a write: today moves with the file
+        screen.reread()
+        assert asked == [(today, 1)]
         asked.clear()
-        monkeypatch.setattr(desk, "history_before", lambda day: (1, "restored"))  # the past changed: all again
+        monkeypatch.setattr(desk, "written", lambda: (-2, -2))  # a restore: a write that changes the past as well
+        monkeypatch.setattr(desk, "history_before", lambda day: (1, "restored"))
         screen.reread()
         assert asked == [(today, 30)]
 

@@ -1,5 +1,6 @@
 """Oversight (SPEC §9, ACC-1, §10): the periodic scan of the time rules, a supervisor's review of violations,
-retention's purge, the day's summary and its drill-down, a period's summary, cases and trend for reports.
+retention's purge, the day's summary and its drill-down, a period's summary, cases and trend for reports, and what a
+supervisor's summary screen keeps of them between day steps (`SummaryBook`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,15 @@ from firstask.desk.cases import (
     violation_of_row,
 )
 from firstask.desk.fields import clean
-from firstask.rules import RuleError, Verdict
+from firstask.rules import RuleError, Staff, Verdict
+
+Entry = dict[str, Any]  # one day of the trend: day, received, resolved, overdue
+
+# The trend's days before today, by file. What they count was recorded before today began and stands while that
+# history does (only a restore changes it), whichever connection read it: every desk on the file shares them, the
+# app's background one included. A value is replaced whole, never changed in place (a reader on another thread sees
+# the old one or the new one); its entries are handed out as kept, not to be changed.
+_past_trend: dict[str, tuple[tuple[date, tuple[int, str]], dict[date, Entry]]] = {}
 
 
 class Oversight(Actions):
@@ -226,6 +235,28 @@ class Oversight(Actions):
             for d in dates
         ]
 
+    def trend_days(self, days: Iterable[date]) -> dict[date, Entry]:
+        """`trend`'s entries for these days, by day: a day before today read once per file while the history before
+        today stands, any other day read now; each run of consecutive days in one read."""
+        today = self.now().date()
+        path = str(self.store.path)
+        mark = (today, self.history_before(today))
+        kept = _past_trend.get(path)
+        known = kept[1] if kept is not None and kept[0] == mark else {}
+        wanted = sorted(set(days))
+        read: dict[date, Entry] = {}
+        missing = [day for day in wanted if day >= today or day not in known]
+        while missing:
+            run = 1
+            while run < len(missing) and missing[run] == missing[run - 1] + timedelta(days=1):
+                run += 1
+            for entry in self.trend(missing[run - 1], run):
+                read[date.fromisoformat(entry["day"])] = entry
+            missing = missing[run:]
+        if past := {day: entry for day, entry in read.items() if day < today}:
+            _past_trend[path] = (mark, {**known, **past})
+        return {day: read[day] if day in read else known[day] for day in wanted}
+
     # --- supervisor screens: summary ---
     # The summary screen's drill-down: the cases behind each figure of `summary(day)` (its trend is `trend`).
 
@@ -309,3 +340,72 @@ class Oversight(Actions):
             month["repeat"] += int(v.repeat)
             month["rules"][v.rule] = month["rules"].get(v.rule, 0) + 1
         return list(months.values())
+
+
+class SummaryBook:
+    """The daily summaries and the trend as one supervisor's screen reads them, each read once and kept while it
+    stands: a day's figures, the trend's days and the roster while today and the file's write mark (`written`) stand;
+    the trend's days before today also while the history before today does (`trend_days`, across writes)."""
+
+    def __init__(self, desk: Oversight, kept: int = 16) -> None:
+        self.desk = desk
+        self.kept = kept  # the days' figures kept: a day's overdue list can run to thousands of case numbers
+        self.mark: tuple[date, tuple[int, int]] | None = None
+        self.days: dict[date, dict[str, Any]] = {}  # the latest used last
+        self.entries: dict[date, Entry] = {}
+        self.roster: dict[str, Staff] = {}
+
+    def today(self) -> date:
+        """Today, with what was read on an older mark (another day, or before a write to the file) forgotten."""
+        mark = (self.desk.now().date(), self.desk.written())
+        if mark != self.mark:
+            self.mark, self.days, self.entries = mark, {}, {}
+            self.roster = self.desk.staff()
+        return mark[0]
+
+    def moved(self) -> bool:
+        """Whether the file was written, or the day has turned, since the book last looked."""
+        mark = self.mark
+        self.today()
+        return self.mark != mark
+
+    def summary(self, day: date) -> dict[str, Any]:
+        self.today()
+        figures = self.days.pop(day, None)
+        self.keep(day, self.desk.summary(day) if figures is None else figures)
+        return self.days[day]
+
+    def trend(self, last: date, days: int = 30) -> list[Entry]:
+        """The trend's `days` days ending on `last`: a step reads the one day its chart gains, if that."""
+        self.today()
+        wanted = [last - timedelta(days=n) for n in range(days - 1, -1, -1)]
+        if missing := [day for day in wanted if day not in self.entries]:
+            self.entries.update(self.desk.trend_days(missing))
+        return [self.entries[day] for day in wanted]
+
+    def ahead(self, day: date, days: int = 30) -> tuple[list[date], list[date]]:
+        """What a step from `day` would read: the day before and the day after (none after today) not kept, and the
+        days their charts of `days` days gain."""
+        today = self.today()
+        steps = [d for d in (day - timedelta(days=1), day + timedelta(days=1)) if d <= today and d not in self.days]
+        gained = [d for d in (day - timedelta(days=days), day + timedelta(days=1)) if d <= today]
+        return steps, [d for d in gained if d not in self.entries]
+
+    def take(
+        self, mark: tuple[date, tuple[int, int]] | None, figures: dict[date, Any], entries: dict[date, Entry]
+    ) -> bool:
+        """What was read elsewhere (another thread, its own connection) once the book stood at `mark`: kept if it
+        still does, nothing written since (then it is what the file held at the mark); False if it does not."""
+        self.today()
+        if mark != self.mark:
+            return False
+        for day, read in figures.items():
+            if day not in self.days:
+                self.keep(day, read)
+        self.entries.update(entries)
+        return True
+
+    def keep(self, day: date, figures: dict[str, Any]) -> None:
+        self.days[day] = figures
+        while len(self.days) > self.kept:
+            del self.days[next(iter(self.days))]

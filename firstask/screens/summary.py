@@ -5,10 +5,14 @@ list of figures; channels, kinds, ratings and violations by rule are drawn as ba
 resolved and overdue as a chart; the per-staff table sorts by any column (`s` moves the sort to the next column,
 `S` reverses it, or click a header). Enter on any number lists the cases behind it (`SummaryCasesScreen`), and Enter
 on a case there opens its full history. The app checks that the user is a supervisor before it shows this screen.
+
+A day step reads what is not kept (`SummaryBook`: nothing twice while nothing is written) and draws what changed: a
+re-read that changes nothing draws nothing. `warm` reads ahead what the first F9 after log-in would.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
@@ -22,11 +26,14 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input, Static
 
 from firstask.desk import Desk
+from firstask.desk.oversight import Entry, SummaryBook
 from firstask.i18n import t
 from firstask.report import percent as rounded_percent
 from firstask.rules import CHANNELS, KINDS, Staff
 from firstask.screens.desk_screen import DeskScreen
 from firstask.screens.summary_cases import SummaryCasesScreen
+from firstask.store import StoreError
+from firstask.widgets.case_table import CaseTable
 from firstask.widgets.cells import cut
 from firstask.widgets.key_bar import KeyBar
 from firstask.widgets.naming import staff_name, weekday
@@ -105,6 +112,48 @@ def spark(values: Sequence[int], cells: int, rows: int, style: str) -> list[Text
     return lines
 
 
+def warm(desk: Desk) -> None:
+    """What a supervisor's first F9 would otherwise pay for, done now: the app calls this once, in idle time after
+    a supervisor logs in. It writes nothing, and may run on a worker thread with a desk of its own on the same file
+    (the app's background one): it only reads, and the days it keeps stand on the file's history, not on a
+    connection. This module and what it imports are loaded by importing it; then the trend's 29 days before today
+    (45 ms at a million cases) are read and kept for every desk on the file (`Desk.trend_days`), and today's figures
+    read once, so that the pages they stand on are in memory (the screen reads them again: they move with writes)."""
+    today = desk.now().date()
+    try:
+        desk.trend_days([today - timedelta(days=n) for n in range(1, TREND_DAYS)])
+        desk.summary(today)
+    except (StoreError, sqlite3.Error):
+        pass  # the file busy for a moment: the first F9 reads it then
+
+
+def title_cells() -> int:
+    """The day line's title as wide as its widest (any weekday, today): a step to another day changes its words,
+    never its size, so the screen is not laid out again for it."""
+    week = [date(2026, 1, 5) + timedelta(days=n) for n in range(7)]
+    widest_day = max(cell_len(t("summary.title", day=day.isoformat(), weekday=weekday(day))) for day in week)
+    return widest_day + cell_len(t("summary.today"))
+
+
+def widest(text: Text) -> int:
+    """The cells a Text's longest line takes (what a DataTable measures a cell by)."""
+    return max(cell_len(line) for line in text.plain.split("\n"))
+
+
+def staff_cells(row: dict[str, Any]) -> list[Text]:
+    """A staff member's row: code, name, what they received, own and resolved, on time, response, violations."""
+    response = row["median_first_response_minutes"]
+    minutes = t("summary.none") if response is None else t("summary.minutes", value=response)
+    return [
+        Text(row["code"]),
+        Text(row["name"]),
+        *(Text(str(row[c]), justify="right") for c in ("received", "owned", "resolved")),
+        Text(percent(row["on_time_rate"]), justify="right"),
+        Text(minutes, justify="right"),
+        Text(str(row["violations"]), justify="right", style="bold red" if row["violations"] else ""),
+    ]
+
+
 def rule_label(rule: str) -> str:
     """A violated rule by id and short name (the id alone for a rule the catalogue does not name)."""
     key = f"summary.rule.{rule}"
@@ -149,14 +198,17 @@ class SummaryScreen(DeskScreen):
         super().__init__(desk)
         self.supervisor = supervisor
         self.day = day or desk.now().date()
+        self.book = SummaryBook(desk)  # what was read, kept while it stands
         self.figures: dict[str, Any] = {}
-        self.trend: list[dict[str, Any]] = []
+        self.trend: list[Entry] = []
         self.ticket = 0
-        self.staff_shown: Any = None  # the staff table's rows as last drawn
-        self.past_days: dict[date, dict[str, Any]] = {}  # the trend's days before today, as read
-        self.past_mark: tuple[date, tuple[int, str]] | None = None  # today, and the history before it, when read
+        self.ahead = 0  # the latest read ahead asked for: an older one not yet begun is not read
         self.sort_column = "code"
         self.sort_reverse = False
+        # What the widgets show, to leave alone those that would be drawn the same.
+        self.shown: tuple[Any, ...] | None = None
+        self.staff_shown: Any = None
+        self.texts: dict[str, tuple[Any, ...]] = {}
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -167,29 +219,30 @@ class SummaryScreen(DeskScreen):
         with Horizontal(id="top"):
             with Vertical(id="figures-pane", classes="pane") as pane:
                 pane.border_title = t("summary.pane.figures")
-                yield DataTable(id="figures", cursor_type="row", show_header=False)
+                yield CaseTable(id="figures", cursor_type="row", show_header=False)
             with Vertical(id="mix-pane", classes="pane") as pane:
                 pane.border_title = t("summary.pane.mix")
                 yield Static(Text(t("summary.pane.channels")), classes="subtitle")
-                yield DataTable(id="channels", cursor_type="row", show_header=False, classes="bars")
+                yield CaseTable(id="channels", cursor_type="row", show_header=False, classes="bars")
                 yield Static(Text(t("summary.pane.kinds")), classes="subtitle")
-                yield DataTable(id="kinds", cursor_type="row", show_header=False, classes="bars")
+                yield CaseTable(id="kinds", cursor_type="row", show_header=False, classes="bars")
             with Vertical(id="ratings-pane", classes="pane") as pane:
                 pane.border_title = t("summary.pane.ratings_violations")
                 yield Static(Text(t("summary.pane.ratings")), classes="subtitle")
-                yield DataTable(id="ratings", cursor_type="row", show_header=False, classes="bars")
+                yield CaseTable(id="ratings", cursor_type="row", show_header=False, classes="bars")
                 yield Static(id="satisfaction", classes="note")
                 yield Static(Text(t("summary.pane.violations")), classes="subtitle")
-                yield DataTable(id="violations", cursor_type="row", show_header=False, classes="bars")
+                yield CaseTable(id="violations", cursor_type="row", show_header=False, classes="bars")
                 yield Static(id="violations-note", classes="note")
         with Vertical(id="trend-pane", classes="pane"):
             yield Static(id="trend")
         with Vertical(id="staff-pane", classes="pane") as pane:
             pane.border_title = t("summary.pane.staff")
-            yield DataTable(id="staff", cursor_type="cell", zebra_stripes=True)
+            yield CaseTable(id="staff", cursor_type="cell", zebra_stripes=True)
         yield KeyBar()
 
     def on_mount(self) -> None:
+        self.query_one("#title", Static).styles.width = title_cells()
         self.reread()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -202,18 +255,19 @@ class SummaryScreen(DeskScreen):
     def desk_changed(self) -> None:
         """Another window wrote: today's figures (and today's point of the trend) are read off the UI thread and
         shown when read, unless the supervisor has moved or read again meanwhile. A past day's stand."""
-        if not self.stale() or not self.is_mounted:
+        if not self.stale() or not self.is_mounted or not self.book.moved():
             return
         self.ticket += 1
-        ticket, day = self.ticket, self.day
+        ticket, day, mark = self.ticket, self.day, self.book.mark
 
-        def read(desk: Desk) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        def read(desk: Desk) -> tuple[dict[str, Any], list[Entry]]:
             return desk.summary(day), desk.trend(day, 1)
 
-        def done(result: tuple[dict[str, Any], list[dict[str, Any]]]) -> None:
+        def done(result: tuple[dict[str, Any], list[Entry]]) -> None:
             if ticket != self.ticket or day != self.day or not self.is_mounted:
                 return
             self.figures, today = result
+            self.book.take(mark, {day: self.figures}, {day: today[0]})
             if self.trend and self.trend[-1]["day"] == day.isoformat():
                 self.trend = [*self.trend[:-1], *today]
             self.show()
@@ -223,49 +277,61 @@ class SummaryScreen(DeskScreen):
     # --- reading and showing the day --------------------------------------------------------------------------
 
     def reread(self) -> None:
-        """The day's figures and the trend up to it, read and shown."""
+        """The day's figures and the trend up to it, read where not kept, and shown where changed."""
         self.ticket += 1  # a background read given before this one is older: it is not shown
-        self.figures = self.desk.summary(self.day)
-        self.trend = self.trend_to(self.day)
+        self.figures = self.book.summary(self.day)
+        self.trend = self.book.trend(self.day, TREND_DAYS)
         self.show()
+        self.call_after_refresh(self.read_ahead)
 
-    def trend_to(self, last: date) -> list[dict[str, Any]]:
-        """The trend's days up to `last`. A day before today is read once and kept while the history before today
-        stands (only a restore changes it): a day step reads one day, not thirty. Today is always read again."""
-        today = self.desk.now().date()
-        mark = (today, self.desk.history_before(today))
-        if mark != self.past_mark:
-            self.past_mark, self.past_days = mark, {}
-        days = [last - timedelta(days=n) for n in range(TREND_DAYS - 1, -1, -1)]
-        missing = [d for d in days if d >= today or d not in self.past_days]
-        read: dict[date, dict[str, Any]] = {}
-        while missing:  # each run of consecutive days in one read
-            run = 1
-            while run < len(missing) and missing[run] == missing[run - 1] + timedelta(days=1):
-                run += 1
-            for entry in self.desk.trend(missing[run - 1], run):
-                read[date.fromisoformat(entry["day"])] = entry
-            missing = missing[run:]
-        for day, entry in read.items():
-            if day < today:
-                self.past_days[day] = entry
-        return [read.get(day) or self.past_days[day] for day in days]
+    def read_ahead(self) -> None:
+        """The days a step would show next, read off the UI thread once this one is drawn, for the step to find
+        kept (`SummaryBook.ahead`); kept only if nothing was written meanwhile (`SummaryBook.take`)."""
+        behind = getattr(self.app, "behind", None)
+        if behind is None or not self.is_mounted:
+            return
+        days, gained = self.book.ahead(self.day, TREND_DAYS)
+        if not days and not gained:
+            return
+        self.ahead += 1
+        ahead, mark = self.ahead, self.book.mark
+
+        def read(desk: Desk) -> tuple[dict[date, Any], dict[date, Entry]] | None:
+            if ahead != self.ahead:
+                return None  # the supervisor has moved on: other days are wanted now
+            return {d: desk.summary(d) for d in days}, desk.trend_days(gained)
+
+        def done(result: tuple[dict[date, Any], dict[date, Entry]] | None) -> None:
+            if result is not None and self.is_mounted:
+                self.book.take(mark, *result)
+
+        behind.run(read, done)
 
     def show(self) -> None:
         if not self.figures:
             return
         today = self.desk.now().date()
-        title = Text(
-            t("summary.title", day=self.day.isoformat(), weekday=weekday(self.day)),
-            style="bold",
-        )
+        room = [self.size, self.query_one("#trend").size, *(pane.content_region for pane in self.query(".pane"))]
+        shown = (self.day, today, self.figures, self.trend, room)
+        if shown == self.shown:
+            return  # the same figures fitted to the same room: nothing to draw again
+        self.shown = shown
+        title = Text(t("summary.title", day=self.day.isoformat(), weekday=weekday(self.day)), style="bold")
         if self.day == today:
             title.append(t("summary.today"), style="bold green")
-        self.query_one("#title", Static).update(title)
+        self.update_text("#title", title)
         self.show_figures()
         self.show_bars()
         self.show_trend()
         self.show_staff()
+
+    def update_text(self, selector: str, text: Text) -> None:
+        """A one-line or fixed-size Static shown with `text`, unless it shows that already (its size cannot
+        change with its words: the screen is not laid out again)."""
+        seen = (text.plain, str(text.style), text.spans, text.justify)  # rich's == leaves out style and justify
+        if self.texts.get(selector) != seen:
+            self.texts[selector] = seen
+            self.query_one(selector, Static).update(text, layout=False)
 
     def show_figures(self) -> None:
         s = self.figures
@@ -339,20 +405,18 @@ class SummaryScreen(DeskScreen):
         self.fill_bars("violations", rules)
         rated = sum(s["ratings"].values())
         satisfied = sum(s["ratings"][k] for k in ("3", "4", "5"))
-        self.query_one("#satisfaction", Static).update(
+        self.update_text(
+            "#satisfaction",
             Text(t("summary.satisfaction", rate=percent(s["satisfaction_rate"]), satisfied=satisfied, rated=rated))
             if rated
-            else Text(t("summary.no_ratings"), style="dim")
+            else Text(t("summary.no_ratings"), style="dim"),
         )
         v = s["violations"]
-        self.query_one("#violations", DataTable).display = bool(rules)
-        note = self.query_one("#violations-note", Static)
-        if not rules:
-            note.update(Text(t("summary.no_violations"), style="dim"))
-        else:
-            note.update(
-                Text(t("summary.open_reviews", count=v["open_reviews"]), style="bold" if v["open_reviews"] else "dim")
-            )
+        self.query_one("#violations", DataTable).display = bool(rules)  # the same again is no change
+        open_reviews = Text(
+            t("summary.open_reviews", count=v["open_reviews"]), style="bold" if v["open_reviews"] else "dim"
+        )
+        self.update_text("#violations-note", open_reviews if rules else Text(t("summary.no_violations"), style="dim"))
 
     def fill_bars(self, table_id: str, rows: Sequence[tuple[str, str, int, str]]) -> None:
         """A table of labelled numbers, each with a bar scaled to the largest of the table."""
@@ -386,7 +450,9 @@ class SummaryScreen(DeskScreen):
         trend = self.trend
         pane = self.query_one("#trend-pane", Vertical)
         if trend:
-            pane.border_title = t("summary.pane.trend", days=len(trend), first=trend[0]["day"], last=trend[-1]["day"])
+            words = t("summary.pane.trend", days=len(trend), first=trend[0]["day"], last=trend[-1]["day"])
+            if pane.border_title != words:
+                pane.border_title = words
         width = (pane.content_region.width or self.size.width - 4) - 1
         room = self.query_one("#trend", Static).size.height
         rows = max(1, (room - 1) // len(TREND))  # the charts grow with the screen, under them the date axis
@@ -403,9 +469,7 @@ class SummaryScreen(DeskScreen):
         }
         tail_cells = max(cell_len(words) for words in tails.values()) + 1
         cells = max(TREND_DAYS // 3, width - label_cells - tail_cells)
-        self.query_one("#trend", Static).update(
-            self.trend_text(trend, labels, tails, label_cells, cells, rows, gap=gap)
-        )
+        self.update_text("#trend", self.trend_text(trend, labels, tails, label_cells, cells, rows, gap=gap))
 
     def trend_text(
         self,
@@ -441,7 +505,7 @@ class SummaryScreen(DeskScreen):
 
     def show_staff(self) -> None:
         # A past day's summary names only who was on the roster then; name them as the roster does now.
-        roster = self.desk.staff()
+        roster = self.book.roster
         rows = [
             {**r, "name": roster[r["code"]].name} if r["code"] in roster and r["name"] == r["code"] else r
             for r in self.figures["staff"]
@@ -459,25 +523,18 @@ class SummaryScreen(DeskScreen):
         if shown == self.staff_shown:
             return  # the same rows in the same order: nothing to draw again
         self.staff_shown = shown
+        arrow = " ▼" if largest_first != self.sort_reverse else " ▲"
+        headers = [
+            Text(t(f"summary.col.{c}") + arrow, style="bold") if c == self.sort_column else Text(t(f"summary.col.{c}"))
+            for c in STAFF_COLUMNS
+        ]
+        cells = [(row["code"], staff_cells(row)) for row in known + unknown]
+        # Each column as wide as its header or widest cell, as the table would measure them itself: a day whose rows
+        # are those of the day shown (the same staff in the same order) has only its changed cells drawn again.
+        widths = [max([widest(header), *(widest(row[n]) for _, row in cells)]) for n, header in enumerate(headers)]
+        columns = list(zip(STAFF_COLUMNS, headers, widths, strict=True))
         kept = table.cursor_coordinate if table.row_count else None
-        table.clear(columns=True)
-        for column in STAFF_COLUMNS:
-            words = t(f"summary.col.{column}")
-            if column == self.sort_column:
-                words += " ▼" if largest_first != self.sort_reverse else " ▲"
-            table.add_column(Text(words, style="bold" if column == self.sort_column else ""), key=column)
-        for row in known + unknown:
-            on_time, response = row["on_time_rate"], row["median_first_response_minutes"]
-            table.add_row(
-                Text(row["code"]),
-                Text(row["name"]),
-                *(Text(str(row[c]), justify="right") for c in ("received", "owned", "resolved")),
-                Text(percent(on_time), justify="right"),
-                Text(t("summary.none") if response is None else t("summary.minutes", value=response), justify="right"),
-                Text(str(row["violations"]), justify="right", style="bold red" if row["violations"] else ""),
-                key=row["code"],
-            )
-        if kept is not None and table.row_count:
+        if fill(table, columns, cells) and kept is not None and table.row_count:
             table.cursor_coordinate = kept
 
     def staff_order(self) -> list[str]:
@@ -509,7 +566,8 @@ class SummaryScreen(DeskScreen):
         if day > today:
             self.say(t("summary.too_late", today=today.isoformat()), error=True)
             return False
-        self.say()
+        if self.query_one("#message", Static).display:  # an empty line hidden already is not laid out again
+            self.say()
         self.day = day
         self.reread()
         return True
@@ -524,6 +582,7 @@ class SummaryScreen(DeskScreen):
         field = self.query_one("#goto", Input)
         field.value = ""
         field.display = True
+        self.query_one("#title", Static).styles.width = "auto"  # the field right after the title's words
         field.focus()
         self.refresh_bindings()
 
@@ -533,6 +592,7 @@ class SummaryScreen(DeskScreen):
     def close_goto(self) -> None:
         field = self.query_one("#goto", Input)
         field.display = False
+        self.query_one("#title", Static).styles.width = title_cells()
         self.query_one("#figures", DataTable).focus()
         self.refresh_bindings()
 
