@@ -48,3 +48,4 @@ bench: $(VENV)/.installed
 	$(BIN)/python -m bench.generate --cases $(BENCH_N)
 	$(BIN)/python -m bench.run --cases $(BENCH_N)
 	$(BIN)/python -m bench.keys --cases $(BENCH_N)
+	$(BIN)/python -m bench.hall

@@ -11,6 +11,7 @@ time rules (`scan`) and tells the clerk what concerns them (`firstask.live`).
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import sys
 import time
@@ -42,6 +43,7 @@ from firstask.screens.desk_screen import DeskScreen
 from firstask.screens.follow_up import FollowUpScreen
 from firstask.screens.login import LoginScreen
 from firstask.store import StoreError
+from firstask.terminal import SERVED
 from firstask.typed_keys import TypedKeys
 from firstask.widgets.keys import localise
 from firstask.widgets.textual_private import mark_styled, notifications_shown
@@ -302,6 +304,11 @@ class DeskApp(TypedKeys):
         if self.staff is not None and minutes and idle >= minutes * 60:
             await self.action_lock()
             self.notify(t("app.idle_locked", minutes=minutes), severity="warning")
+        elif self.staff is None and os.environ.get(SERVED):
+            # A browser tab left at the log-in screen holds a process of the hall's server (and a place under its
+            # caps): it ends once the idle limit and the grace after it have passed; its page offers to open again.
+            if idle >= (minutes + self.desk.policy.locked_grace_minutes) * 60:
+                self.exit()
 
     def daily_backup(self, db: Path, today: date, keep: int) -> None:
         from firstask.store import backup

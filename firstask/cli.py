@@ -505,23 +505,72 @@ def purge(
 def serve(
     port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
     host: Annotated[str, typer.Option("--host", help="Address to bind (default: this machine only).")] = "127.0.0.1",
+    cert: Annotated[Path | None, typer.Option("--cert", help="TLS certificate (PEM), with --key.")] = None,
+    key: Annotated[Path | None, typer.Option("--key", help="TLS private key (PEM), with --cert.")] = None,
+    insecure_http: Annotated[
+        bool,
+        typer.Option("--insecure-http", help="Plain HTTP beyond this machine (PINs cross the LAN in clear)."),
+    ] = False,
+    public_url: Annotated[
+        str | None, typer.Option("--public-url", help="The address browsers use, behind a reverse proxy.")
+    ] = None,
+    make_cert: Annotated[
+        bool, typer.Option("--make-cert", help="Write a certificate and key for this host (to --cert/--key) and stop.")
+    ] = False,
+    host_name: Annotated[
+        list[str] | None, typer.Option("--host-name", help="A name or address the certificate is for (repeatable).")
+    ] = None,
 ) -> None:
-    """The same desk in a browser (textual-serve); each tab logs in like a window."""
+    """The desk in a browser for the hall's enrolled window PCs; each tab logs in like a window."""
+    if make_cert:
+        _make_cert(cert or Path("firstask-hall.crt"), key or Path("firstask-hall.key"), host_name or [])
+        return
     from firstask.desk import Desk
-    from firstask.serve import make_server
+    from firstask.serve import HallServer, check_public_url, loopback
+    from firstask.serve.certificates import server_context
 
     if not 0 < port < 65536:
         raise fail(i18n.t("cli.bad_port", None, port=port))
+    if (cert is None) != (key is None):
+        raise fail(i18n.t("hall.serve.cert_pair", None))
+    if public_url is not None and not check_public_url(public_url):
+        raise fail(i18n.t("hall.serve.public_url", None, url=public_url))
+    tls = None
+    if cert is not None and key is not None:
+        try:
+            tls = server_context(cert, key)
+        except (OSError, ValueError) as e:  # ssl.SSLError is an OSError
+            raise fail(i18n.t("hall.serve.bad_cert", None, reason=getattr(e, "strerror", None) or str(e))) from None
+    elif not loopback(host) and not insecure_http:
+        raise fail(i18n.t("hall.serve.needs_tls", None, host=host))
     with user_errors():
         with Desk.open(_existing_db(), create=False) as desk:
             if not desk.staff():
                 raise fail(i18n.t("cli.no_staff", None, path=OPTIONS.db), 1)
-    server = make_server(OPTIONS.db, OPTIONS.lang, host=host, port=port, title=i18n.t("app.title", None))
-    typer.echo(i18n.t("cli.serving", None, url=f"http://{host}:{port}", path=OPTIONS.db))
+    if tls is None and not loopback(host):
+        typer.echo(i18n.t("hall.serve.insecure", None, host=host), err=True)
+    shown_host = "localhost" if host in ("0.0.0.0", "::") else host
+    url = public_url or f"{'https' if tls else 'http'}://{shown_host}:{port}"
+    server = HallServer(OPTIONS.db, OPTIONS.lang, host=host, port=port, tls=tls, public_url=public_url)
+    typer.echo(i18n.t("hall.serve.serving", None, url=url, path=OPTIONS.db))
     try:
         server.serve()
     except OSError as e:
         raise fail(i18n.t("cli.cannot_serve", None, url=f"{host}:{port}", reason=e.strerror or str(e)), 1) from e
+
+
+def _make_cert(cert: Path, key: Path, names: list[str]) -> None:
+    from firstask.serve.certificates import host_names, make_certificate
+
+    try:
+        made = make_certificate(cert, key, names or host_names())
+    except FileExistsError as e:
+        raise fail(i18n.t("hall.serve.cert_exists", None, path=str(e)), 1) from None
+    except OSError as e:
+        raise fail(i18n.t("store.os_error", None, path=e.filename or cert, reason=e.strerror or str(e)), 1) from None
+    names_text = ", ".join(made.names)
+    until = made.until.isoformat()
+    typer.echo(i18n.t("hall.serve.made_cert", None, cert=made.cert, key=made.key, names=names_text, until=until))
 
 
 def main() -> None:

@@ -21,13 +21,13 @@ import firstask
 ROOT = Path(__file__).resolve().parents[1]
 UI_LIBRARIES = ("textual", "rich")
 
-# The user interface, whose business Textual is: any module in these packages, and these modules.
-UI_PACKAGES = ("firstask.screens", "firstask.widgets")
+# The user interface, whose business Textual is: any module in these packages, and these modules. `firstask.serve`
+# is the desk in a browser: textual-serve (which loads Rich) runs the Textual app for each tab.
+UI_PACKAGES = ("firstask.screens", "firstask.widgets", "firstask.serve")
 UI_MODULES = {
     "firstask.app": "the Textual app itself",
     "firstask.terminal": "the app's terminal driver (a Textual driver)",
     "firstask.typed_keys": "the app's key handling (an App subclass)",
-    "firstask.serve": "the desk in a browser: textual-serve (which loads Rich) runs the Textual app",
 }
 # No exemption for the command line: Typer (0.29 here) loads Rich only once it draws help or an error panel, not
 # when it is imported.

@@ -1,17 +1,16 @@
-"""`firstask serve`: the desk in a browser through textual-serve, bound to this machine unless a host is named.
-
-One test starts the real server and fetches its page (a real socket, bounded wait); a browser session itself is
-the same desk process the other tests drive, so it is not started here.
+"""`firstask serve` on the command line: bound to this machine unless a host is named, TLS beyond it (or a loud
+--insecure-http), a certificate made for the host, one clear line for every mistake. One test starts the real server
+and fetches its page (a real socket, bounded wait); the browser tests are tests/test_hall_browser.py.
 """
 
 from __future__ import annotations
 
 import os
-import shlex
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -19,7 +18,7 @@ import pytest
 from conftest import firstask
 
 from firstask.desk import Desk
-from firstask.serve import LOCAL_ONLY, desk_command, make_server
+from firstask.serve import LOCAL_ONLY, desk_argv
 
 
 def env() -> dict[str, str]:
@@ -44,13 +43,7 @@ def free_port() -> int:
 
 
 def test_each_tab_runs_this_desk_on_this_file_in_this_language(db: Path) -> None:
-    parts = shlex.split(desk_command(db, "en"))
-    assert parts == [sys.executable, "-m", "firstask", "--db", str(db.resolve()), "--lang", "en"]
-
-
-def test_the_server_binds_to_this_machine_unless_told(db: Path) -> None:
-    assert make_server(db, "zh").host == "127.0.0.1"
-    assert make_server(db, "zh", host="0.0.0.0", port=8123).port == 8123
+    assert desk_argv(db, "en") == [sys.executable, "-m", "firstask", "--db", str(db.resolve()), "--lang", "en"]
 
 
 @pytest.mark.parametrize(
@@ -58,6 +51,10 @@ def test_the_server_binds_to_this_machine_unless_told(db: Path) -> None:
     [
         (("serve", "--port", "0"), "port"),
         (("serve", "--port", "70000"), "port"),
+        (("serve", "--host", "0.0.0.0"), "tls"),
+        (("serve", "--cert", "x.crt"), "--key"),
+        (("serve", "--public-url", "ftp://hall"), "--public-url"),
+        (("serve", "--cert", "missing.crt", "--key", "missing.key"), "certificate"),
     ],
 )
 def test_a_bad_port_is_one_clear_line(db: Path, args: tuple[str, ...], words: str) -> None:
@@ -91,14 +88,17 @@ def test_the_desk_page_is_served_on_localhost(db: Path) -> None:
         while time.monotonic() < deadline and server.poll() is None:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
-                    assert response.status == 200
                     page = response.read().decode("utf-8", "replace")
                     break
+            except urllib.error.HTTPError as refused:
+                assert refused.code == 403
+                page = refused.read().decode("utf-8", "replace")
+                break
             except OSError:
                 time.sleep(0.2)
         assert page, f"no page; server said: {server.stderr.read() if server.poll() is not None else ''}"
-        assert "firstask" in page.lower() or "textual" in page.lower()
-        assert "/ws" in page  # the terminal in the page connects back over a websocket
+        assert "not a registered window" in page  # no desk, and no way to one, before this PC is enrolled
+        assert "/ws" not in page
     finally:
         server.terminate()
         try:
@@ -106,3 +106,47 @@ def test_the_desk_page_is_served_on_localhost(db: Path) -> None:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait(timeout=10)
+
+
+def test_make_cert_writes_a_certificate_for_the_hosts_names_and_never_overwrites(tmp_path: Path) -> None:
+    from cryptography import x509
+
+    cert, key = tmp_path / "hall.crt", tmp_path / "hall.key"
+    args = ("serve", "--make-cert", "--cert", str(cert), "--key", str(key))
+    made = firstask("--db", str(tmp_path / "none.db"), *args, "--host-name", "hall.local", "--host-name", "10.1.2.3")
+    assert made.returncode == 0, made.stderr
+    assert "hall.local" in made.stdout and "10.1.2.3" in made.stdout
+    loaded = x509.load_pem_x509_certificate(cert.read_bytes())
+    names = loaded.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    assert names.get_values_for_type(x509.DNSName) == ["hall.local"]
+    assert [str(a) for a in names.get_values_for_type(x509.IPAddress)] == ["10.1.2.3"]
+    assert oct(key.stat().st_mode & 0o777) == "0o600"
+    again = firstask("--db", str(tmp_path / "none.db"), *args)
+    assert again.returncode == 1 and "Traceback" not in again.stderr and "exists" in again.stderr
+    assert x509.load_pem_x509_certificate(cert.read_bytes()) == loaded
+
+
+def test_a_made_certificate_serves_tls_to_a_client_that_trusts_it(tmp_path: Path) -> None:
+    import ssl
+    import threading
+
+    from firstask.serve.certificates import make_certificate, server_context
+
+    made = make_certificate(tmp_path / "c.pem", tmp_path / "k.pem", ["localhost", "127.0.0.1"])
+    server = server_context(made.cert, made.key)
+    client = ssl.create_default_context(cafile=str(made.cert))  # a window PC that installed it trusts it
+    with socket.socket() as listener:
+        listener.bind((LOCAL_ONLY, 0))
+        listener.listen(1)
+
+        def answer() -> None:
+            conn, _ = listener.accept()
+            with server.wrap_socket(conn, server_side=True) as tls:
+                tls.sendall(b"ok")
+
+        thread = threading.Thread(target=answer, daemon=True)
+        thread.start()
+        with socket.create_connection(listener.getsockname(), timeout=10) as raw:
+            with client.wrap_socket(raw, server_hostname="localhost") as tls:
+                assert tls.recv(2) == b"ok" and tls.version() in ("TLSv1.2", "TLSv1.3")
+        thread.join(timeout=10)

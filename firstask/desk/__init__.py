@@ -7,7 +7,8 @@ transaction — or raises `RuleError` and writes nothing. Screens, the CLI, scri
 - `pins`: log-ins, PINs and locks;  `roster`: staff, absences, records;  `catalogue`: matters and policy;
 - `lists`: what a window reads — a case, the follow-up lists, searches, previews;
 - `slips`: the documents an action prints;  `actions`: check-in to close;
-- `oversight`: the scan, reviews, purge, the summary, its drill-down and reports.
+- `oversight`: the scan, reviews, purge, the summary, its drill-down and reports;
+- `hall`: the hall's windows on its LAN, enrolled and revoked (`firstask serve`).
 
 `cases` holds what the desk hands out (Case, CaseLine, Event, Notice, Violation, VisitorHit); `fields` the input
 cleaning. Only the store speaks SQL; only the rules decide.
@@ -18,7 +19,7 @@ from __future__ import annotations
 from firstask.desk.cases import Case, CaseLine, Event, Notice, Violation, VisitorHit, notice_of
 from firstask.desk.core import Clock, data_dir, official_calendar
 from firstask.desk.fields import LIMITS, clean, clean_list
-from firstask.desk.oversight import Oversight
+from firstask.desk.hall import Hall, HallWindow, shown_code
 from firstask.desk.pins import LOCKOUT_ATTEMPTS, LOCKOUT_MINUTES, check_pin, hash_pin
 from firstask.desk.slips import centre_of, forms_place, originals_only, what_about
 from firstask.rules import ConflictError, RuleError
@@ -33,6 +34,8 @@ __all__ = [
     "ConflictError",
     "Desk",
     "Event",
+    "Hall",
+    "HallWindow",
     "Notice",
     "RuleError",
     "Violation",
@@ -47,9 +50,10 @@ __all__ = [
     "notice_of",
     "official_calendar",
     "originals_only",
+    "shown_code",
     "what_about",
 ]
 
 
-class Desk(Oversight):
+class Desk(Hall):
     """One centre's desk on one file: `Desk.open(path, clock)`; every public method is in CONTRACT.md."""

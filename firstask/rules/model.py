@@ -347,6 +347,11 @@ class Policy:
     forms_place: str = ""  # where forms are obtained, for matters whose catalogue entry does not say
     pickup: str = ""  # where and how a visitor collects the result (the receipt); default: the centre's window
 
+    # The hall on its LAN (`firstask serve`, issue 19).
+    enrol_code_hours: int = 24  # a window's enrolment code is void after this
+    hall_desks: int = 40  # open desks (browser tabs) the server runs at once
+    hall_desks_per_window: int = 2  # … and per enrolled window
+    locked_grace_minutes: int = 10  # a served desk locked this long past the idle limit ends its process
     min_pin_length: int = 6  # SPEC §13: new PINs have at least this many digits
 
     @classmethod
@@ -394,6 +399,10 @@ POLICY_RANGES: dict[str, tuple[int, int]] = {
     "idle_minutes": (1, 480),
     "retention_years": (1, 100),
     "backups_kept": (1, 365),
+    "enrol_code_hours": (1, 720),
+    "hall_desks": (1, 1000),
+    "hall_desks_per_window": (1, 20),
+    "locked_grace_minutes": (1, 480),
     "min_pin_length": (6, 12),
 }
 POLICY_TEXT_LIMIT = 200

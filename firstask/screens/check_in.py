@@ -36,6 +36,8 @@ from firstask.screens import case_actions, window_panel
 from firstask.screens.check_in_form import (
     FIELDS,
     LIST_INDENT,
+    NEXT_KEY,
+    NEXT_KEYS,
     TEXT_FIELDS,
     CheckInForm,
     field,
@@ -118,7 +120,7 @@ class CheckInScreen(CheckInForm):
         *_KEYS,
         Binding("f7", "reprint", "app.key.reprint", id="reprint", tooltip="app.key.reprint_tip"),
         Binding("ctrl+g", "guides", "app.key.guides", id="guides", tooltip="app.key.guides_tip", priority=True),
-        Binding("ctrl+n", "next_visitor", "app.key.next", id="next", tooltip="app.key.next_tip", priority=True),
+        Binding(NEXT_KEYS, "next_visitor", "app.key.next", id="next", tooltip="app.key.next_tip", priority=True),
         *case_actions.why_bindings(_KEYS),
     ]
 
@@ -319,7 +321,7 @@ class CheckInScreen(CheckInForm):
         """Bring a case to the window (from the search here, or from a follow-up row): not a new case, and nothing
         is written; the panel shows it and the keys act on it. A check-in being typed is never thrown away for it."""
         if self.draft():
-            self.say(t("app.checkin.draft_kept", no=no), error=True)
+            self.say(t("app.checkin.draft_kept", no=no, next_key=NEXT_KEY), error=True)
             return False
         try:
             case = self.desk.case(no)
@@ -447,7 +449,7 @@ class CheckInScreen(CheckInForm):
 
     def action_check_in(self) -> None:
         if self.case is not None:
-            self.say(t("app.checkin.already", no=self.case.no), error=True)
+            self.say(t("app.checkin.already", no=self.case.no, next_key=NEXT_KEY), error=True)
             return
         v = self.values()
         self.clear_reasons()
@@ -472,7 +474,7 @@ class CheckInScreen(CheckInForm):
         except StoreError as problem:  # busy, disk full: nothing was written, and the form keeps everything
             self.say(problem.message(), error=True)
             return
-        self.say(t("app.checkin.done", no=self.case.no))
+        self.say(t("app.checkin.done", no=self.case.no, next_key=NEXT_KEY))
         self.hide_lists()
         self.fill_form(self.case)
         self.show_case()

@@ -7,6 +7,7 @@ and acts on the case at the window.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -24,6 +25,7 @@ from firstask.desk import Desk
 from firstask.i18n import t
 from firstask.rules import Matter, Staff
 from firstask.screens.desk_screen import DeskScreen
+from firstask.terminal import SERVED
 from firstask.widgets.choice import Choice
 
 FIELDS = ("visitor_name", "phone", "id_number", "org", "address", "channel", "kind", "matter", "about_staff", "summary")
@@ -42,6 +44,9 @@ LABELS = {
     "about_staff": "app.checkin.about_staff",
     "summary": "app.checkin.summary",
 }
+# A browser keeps Ctrl+N (a new window) to itself: a desk served to a browser (`firstask serve`) offers Alt+N first.
+NEXT_KEYS = "alt+n,ctrl+n" if os.environ.get(SERVED) else "ctrl+n,alt+n"
+NEXT_KEY = "Alt+N" if os.environ.get(SERVED) else "Ctrl+N"
 
 
 # Fields that share a line of the form: a refusal's reason goes under the line, in this order.

@@ -12,7 +12,7 @@ from firstask.desk import Case, notice_of
 from firstask.i18n import t
 from firstask.privacy import mask_phone, mask_text
 from firstask.rules import Staff
-from firstask.screens.check_in_form import limit_text
+from firstask.screens.check_in_form import NEXT_KEY, limit_text
 from firstask.widgets.naming import staff_name, weekday
 
 
@@ -79,7 +79,7 @@ def case_lines(c: Case, staff: dict[str, Staff], *, whole: bool, hints: list[str
         line(f"app.checkin.hint.{name}", "dim")
     if not hints and c.status not in ("resolved", "closed"):  # a colleague's case: whom to turn to
         line("app.checkin.hint.not_yours", "dim", owner=staff_name(c.owner, staff))
-    line("app.checkin.hint.next", "dim")
+    line("app.checkin.hint.next", "dim", next_key=NEXT_KEY)
     if not whole:  # the numbers typed into its notes, results and reasons, masked as its phone is
         lines = [(mask_text(text) or "", style) for text, style in lines]
     return lines

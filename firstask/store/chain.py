@@ -32,6 +32,7 @@ SEALED: Mapping[str, str] = {
     "cases": "no",
     "case_states": "id",
     "violations": "id",
+    "hall_windows": "number",
 }
 CHECKPOINT_ROWS = 10_000  # rows sealed per checkpoint event (a migration seals what was there before seals)
 

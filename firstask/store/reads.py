@@ -193,6 +193,19 @@ class Reads:
         columns = "SELECT code, name, role, backup, absent, active, initials FROM staff"
         return self.all(columns + " WHERE active = 1 ORDER BY code" if active_only else columns)
 
+    def hall_window_row(self, number: int) -> dict[str, Any] | None:
+        """A registered window of the hall (issue 19), its hashes included."""
+        return self.one("SELECT * FROM hall_windows WHERE number = ?", (number,))
+
+    def hall_window_rows(self) -> list[dict[str, Any]]:
+        return self.all("SELECT * FROM hall_windows ORDER BY number")
+
+    def hall_window_by(self, column: str, digest: str) -> dict[str, Any] | None:
+        """The window whose enrolment code or browser token has this hash (`code_hash` or `token_hash`)."""
+        if column not in ("code_hash", "token_hash"):
+            raise ValueError(column)
+        return self.one(f"SELECT * FROM hall_windows WHERE {column} = ?", (digest,))
+
     def presence_of(self, code: str) -> list[dict[str, Any]]:
         """A staff member's absences and returns (absent 1/0, at), in order: HO-4 counts only the time present."""
         return self.all("SELECT absent, at FROM presence WHERE staff = ? ORDER BY at, id", (code,))

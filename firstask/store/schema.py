@@ -281,12 +281,25 @@ def _migration_5(db: sqlite_utils.Database) -> None:
     db.table("matters").add_column("guide", str)
 
 
+def _migration_6(db: sqlite_utils.Database) -> None:
+    """The hall's windows on its LAN (issue 19): each window a supervisor registered, the hash of its one-time
+    enrolment code until a browser uses it, then the hash of that browser's token, until revoked. Hashes only: a
+    copy of the file lets nobody in."""
+    db.execute(
+        "CREATE TABLE hall_windows (number INTEGER PRIMARY KEY, name TEXT NOT NULL, code_hash TEXT, "
+        "code_expires TEXT, token_hash TEXT UNIQUE, enrolled_at TEXT, revoked_at TEXT, "
+        "created_at TEXT NOT NULL, updated_at TEXT NOT NULL)"
+    )
+    db.execute("CREATE UNIQUE INDEX idx_hall_windows_code ON hall_windows (code_hash) WHERE code_hash IS NOT NULL")
+
+
 MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migration_1,
     _migration_2,
     _migration_3,
     _migration_4,
     _migration_5,
+    _migration_6,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
