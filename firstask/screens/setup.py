@@ -13,6 +13,11 @@ headings. A change applies to new cases only: a case keeps the matter as it was 
 address, phone, opening hours, the reconsideration body a rejection names, where forms are obtained when a matter
 does not say, where results are collected. `e` or Enter edits them in one form. Without a name the tab warns that
 slips print without it.
+
+4 *Windows* — the hall's window PCs that `firstask serve` lets in: number, name, and whether a browser is enrolled
+as that window, its code is waiting to be used, or it was revoked. `n` registers a window and shows its one-time
+enrolment code (typed once at that PC's `/enrol` page); `c` (or Enter) gives a window a new code, which turns its
+enrolled browser away until the code is used; `r` revokes a window. Each asks for Ctrl+S first.
 """
 
 from __future__ import annotations
@@ -28,10 +33,11 @@ from textual.content import Content
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from firstask import printing
-from firstask.desk import Desk, centre_of
+from firstask.desk import Desk, HallWindow, centre_of
 from firstask.i18n import t
 from firstask.rules import Matter, RuleError, Staff
 from firstask.screens.desk_screen import DeskScreen
+from firstask.screens.hall_windows import RevokeDialog, WindowCodeDialog, WindowDialog, state_text
 from firstask.screens.setup_forms import (
     CENTRE_FIELDS,
     CentreDialog,
@@ -45,16 +51,19 @@ from firstask.widgets.key_bar import KeyBar
 from firstask.widgets.naming import who
 from firstask.widgets.title_bar import TitleBar
 
-TABS = ("roster", "catalogue", "centre")
+TABS = ("roster", "catalogue", "centre", "windows")
 ROSTER_COLUMNS = ("code", "name", "role", "backup", "presence", "active", "pin")
 CATALOGUE_COLUMNS = ("code", "name", "kind", "limit", "documents", "written_notice", "active")
+WINDOW_COLUMNS = ("number", "name", "state")
 CSV_NAME = "catalogue.csv"
 CELL_PADDING = 2
 SCROLLBAR = 1
 
 # What each key does in each tab; the footer shows only the keys of the tab in front.
 ACTIONS_IN = {
-    "new": {"roster", "catalogue"},
+    "new": {"roster", "catalogue", "windows"},
+    "new_code": {"windows"},
+    "revoke": {"windows"},
     "edit": {"roster", "catalogue", "centre"},
     "active": {"roster", "catalogue"},
     "presence": {"roster"},
@@ -64,7 +73,7 @@ ACTIONS_IN = {
     "export_csv": {"catalogue"},
     "guide": {"catalogue"},
 }
-NEEDS_ROW = {"edit", "active", "presence", "pin", "unlock", "guide"}
+NEEDS_ROW = {"edit", "active", "presence", "pin", "unlock", "guide", "new_code", "revoke"}
 
 
 def cut_text(text: Text, cells: int) -> Text:
@@ -91,6 +100,14 @@ class SetupScreen(DeskScreen):
             show=False,
         ),
         Binding("3", "tab('centre')", "setup.key.centre", id="centre", tooltip="setup.key.centre_tip", show=False),
+        Binding(
+            "4",
+            "tab('windows')",
+            "setup.windows.key.tab",
+            id="windows",
+            tooltip="setup.windows.key.tab_tip",
+            show=False,
+        ),
         Binding("n", "new", "setup.key.new", id="new", tooltip="setup.key.new_tip"),
         Binding("e", "edit", "setup.key.edit", id="edit", tooltip="setup.key.edit_tip"),
         Binding("p", "presence", "setup.key.presence", id="presence", tooltip="setup.key.presence_tip"),
@@ -100,6 +117,8 @@ class SetupScreen(DeskScreen):
         Binding("g", "guide", "setup.key.guide", id="guide", tooltip="setup.key.guide_tip"),
         Binding("i", "import_csv", "setup.key.import", id="import_csv", tooltip="setup.key.import_tip"),
         Binding("o", "export_csv", "setup.key.export", id="export_csv", tooltip="setup.key.export_tip"),
+        Binding("c", "new_code", "setup.windows.key.new_code", id="new_code", tooltip="setup.windows.key.new_code_tip"),
+        Binding("r", "revoke", "setup.windows.key.revoke", id="revoke", tooltip="setup.windows.key.revoke_tip"),
     ]
 
     def __init__(self, desk: Desk, supervisor: Staff) -> None:
@@ -109,6 +128,7 @@ class SetupScreen(DeskScreen):
         self.pin_due: set[str] = set()
         self.locked: set[str] = set()  # codes locked by wrong PINs: `u` unlocks
         self.entries: list[tuple[Matter, bool]] = []
+        self.windows: list[HallWindow] = []
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -123,6 +143,9 @@ class SetupScreen(DeskScreen):
                 yield Static(id="centre-warning")
                 yield Static(Text(t("setup.centre.note")), id="centre-note")
                 yield DataTable(id="centre", cursor_type="row", zebra_stripes=True)
+            with TabPane(Content("windows"), id="pane-windows"):
+                yield Static(Text(t("setup.windows.note")), id="windows-note")
+                yield DataTable(id="windows", cursor_type="row", zebra_stripes=True)
         yield Static(id="message")
         yield KeyBar()
 
@@ -141,6 +164,7 @@ class SetupScreen(DeskScreen):
         self.pin_due = {code for code in self.staff if self.desk.pin_reset_due(code)}
         self.locked = {code for code in self.staff if self.desk.locked(code)}
         self.entries = self.desk.catalogue()
+        self.windows = self.desk.hall_windows()
         self.query_one("#bar", Static).update(
             Text(t("setup.bar", who=who(self.supervisor.code, self.staff)), style="bold")
         )
@@ -148,9 +172,11 @@ class SetupScreen(DeskScreen):
         tabs.get_tab("pane-roster").label = Content(t("setup.tab.roster", count=len(self.staff)))
         tabs.get_tab("pane-catalogue").label = Content(t("setup.tab.catalogue", count=len(self.entries)))
         tabs.get_tab("pane-centre").label = Content(t("setup.tab.centre"))
+        tabs.get_tab("pane-windows").label = Content(t("setup.windows.tab", count=len(self.windows)))
         self.show_roster()
         self.show_catalogue()
         self.show_centre()
+        self.show_windows()
         self.refresh_bindings()
 
     def show_roster(self) -> None:
@@ -225,6 +251,28 @@ class SetupScreen(DeskScreen):
         warning.update(Text(t("setup.centre.no_name"), style="bold"))
         warning.display = not policy.centre_name.strip()
 
+    def show_windows(self) -> None:
+        """The hall's registered windows, by number: name, and enrolled, waiting for its code, or revoked."""
+        table = self.query_one("#windows", DataTable)
+        kept = self.key_under_cursor("windows")
+        rows = {
+            str(w.number): {
+                "number": Text(str(w.number), justify="right"),
+                "name": Text(w.name),
+                "state": state_text(w),
+            }
+            for w in self.windows
+        }
+        table.clear(columns=True)
+        for column in WINDOW_COLUMNS:
+            title = Text(t(f"setup.windows.col.{column}"))
+            table.add_column(
+                title, width=max([title.cell_len] + [r[column].cell_len for r in rows.values()]), key=column
+            )
+        for key, row in rows.items():
+            table.add_row(*(row[c] for c in WINDOW_COLUMNS), key=key)
+        self.keep_cursor(table, kept)
+
     def centre_value(self, key: str, value: str, width: int) -> Text:
         """A setting's value as set, or, dimmed, what the slips do without it."""
         if value.strip():
@@ -282,6 +330,10 @@ class SetupScreen(DeskScreen):
     def staff_under_cursor(self) -> Staff | None:
         return self.staff.get(self.key_under_cursor("roster") or "")
 
+    def window_under_cursor(self) -> HallWindow | None:
+        number = self.key_under_cursor("windows")
+        return next((w for w in self.windows if str(w.number) == number), None)
+
     def matter_under_cursor(self) -> tuple[Matter, bool] | None:
         code = self.key_under_cursor("catalogue")
         return next(((m, a) for m, a in self.entries if m.code == code), None)
@@ -305,6 +357,9 @@ class SetupScreen(DeskScreen):
             key = self.key_under_cursor() if self.is_mounted else None
             if action == "unlock":  # offered only on a code that wrong PINs have locked
                 return key is not None and key in self.locked
+            if action == "revoke":  # a revoked window has nothing left to revoke
+                window = self.window_under_cursor() if key is not None else None
+                return window is not None and window.state != "revoked"
             return key is not None
         return True
 
@@ -320,13 +375,42 @@ class SetupScreen(DeskScreen):
 
     def action_new(self) -> None:
         self.say()
-        if self.tab == "roster":
+        if self.tab == "windows":
+            self.register(None)
+        elif self.tab == "roster":
             self.app.push_screen(StaffDialog(self.desk, self.supervisor), self.after(t("setup.saved")))
         else:
             self.app.push_screen(MatterDialog(self.desk, self.supervisor), self.after(t("setup.saved_matter")))
 
+    def register(self, window: HallWindow | None) -> None:
+        """Register a window (or give one a new code), then show its code once."""
+        dialog = WindowDialog(self.desk, self.supervisor, window)
+
+        def registered(saved: bool | None) -> None:
+            self.reread()
+            if saved and dialog.code is not None and dialog.number is not None:
+                self.app.push_screen(WindowCodeDialog(self.desk, self.supervisor, dialog.number, dialog.code))
+
+        self.app.push_screen(dialog, registered)
+
+    def action_new_code(self) -> None:
+        window = self.window_under_cursor()
+        if window is not None:
+            self.say()
+            self.register(window)
+
+    def action_revoke(self) -> None:
+        window = self.window_under_cursor()
+        if window is not None and window.state != "revoked":
+            self.say()
+            done = t("setup.windows.now_revoked", number=window.number)
+            self.app.push_screen(RevokeDialog(self.desk, self.supervisor, window), self.after(done))
+
     def action_edit(self) -> None:
         self.say()
+        if self.tab == "windows":
+            self.action_new_code()
+            return
         if self.tab == "centre":
             self.app.push_screen(
                 CentreDialog(self.desk, self.supervisor, focus=self.key_under_cursor("centre")),

@@ -32,6 +32,7 @@ COOKIE = "firstask_window"
 COOKIE_YEARS = 10  # a window PC keeps its enrolment until a supervisor revokes it
 STATIC = Path(textual_serve.__file__).parent / "static"
 REFUSAL_EVERY = 60.0  # seconds: the same refusal from the same place is recorded once a minute, not per request
+AGAIN = 5  # seconds before a page turned away for the caps asks again by itself
 TRIES = 10  # wrong enrolment codes from one address …
 TRIES_MINUTES = 10  # … within this many minutes, then that address waits
 SECURITY_HEADERS = {
@@ -204,13 +205,15 @@ class HallServer:
         policy = self.desk.policy
         if len(self.open) >= policy.hall_desks:
             self.refuse(request, "too_many", window.number)
-            page = plain_page(self.lang, "hall.page.too_many_title", "hall.page.too_many", limit=policy.hall_desks)
+            page = plain_page(
+                self.lang, "hall.page.too_many_title", "hall.page.too_many", again_after=AGAIN, limit=policy.hall_desks
+            )
             return self.page(page, 503)
         at_window = sum(1 for d in self.open.values() if d.window == window.number)
         if at_window >= policy.hall_desks_per_window:
             self.refuse(request, "too_many_window", window.number)
-            limit = policy.hall_desks_per_window
-            page = plain_page(self.lang, "hall.page.too_many_window_title", "hall.page.too_many_window", limit=limit)
+            title, body = "hall.page.too_many_window_title", "hall.page.too_many_window"
+            page = plain_page(self.lang, title, body, again_after=AGAIN, limit=policy.hall_desks_per_window)
             return self.page(page, 503)
         return None
 

@@ -31,13 +31,21 @@ label {{ display: block; margin: 1rem 0 .4rem; }}
 
 
 def plain_page(
-    lang: str, title_key: str, body_key: str, *, link: tuple[str, str] | None = None, **params: object
+    lang: str,
+    title_key: str,
+    body_key: str,
+    *,
+    link: tuple[str, str] | None = None,
+    again_after: int | None = None,
+    **params: object,
 ) -> str:
-    """A page that says one thing (and may offer one link): not enrolled, revoked, too many desks."""
+    """A page that says one thing (and may offer one link): not enrolled, revoked, too many desks. With
+    `again_after`, the browser asks again by itself after that many seconds (a tab reloaded while its window had
+    all its desks open finds its own old desk gone by then)."""
     title = escape(i18n.t(title_key, lang))
     body = escape(i18n.t(body_key, lang, **params))
     more = f'<a href="{escape(link[0])}">{escape(i18n.t(link[1], lang))}</a>' if link else ""
-    return _html(lang, title, f"<h1>{title}</h1><p>{body}</p>{more}")
+    return _html(lang, title, f"<h1>{title}</h1><p>{body}</p>{more}", again_after)
 
 
 def enrol_page(lang: str, *, error: str = "") -> str:
@@ -62,10 +70,11 @@ def enrolled_page(lang: str, number: int, name: str) -> str:
     )
 
 
-def _html(lang: str, title: str, body: str) -> str:
+def _html(lang: str, title: str, body: str, again_after: int | None = None) -> str:
     code = "zh-CN" if lang == "zh" else "en"
+    again = f'<meta http-equiv="refresh" content="{int(again_after)}">' if again_after else ""
     return (
-        f'<!DOCTYPE html><html lang="{code}"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html><html lang="{code}"><head><meta charset="utf-8">{again}'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{title}</title><style>{STYLE}</style></head><body><main>{body}</main></body></html>"
     )

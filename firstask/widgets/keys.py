@@ -15,7 +15,15 @@ from textual.dom import DOMNode
 from firstask.i18n import t
 from firstask.widgets.textual_private import rebind
 
-CATALOGUE_PREFIXES = ("app.key.", "dialog.key.", "follow.key.", "summary.key.", "setup.key.", "guide.")
+CATALOGUE_PREFIXES = (
+    "app.key.",
+    "dialog.key.",
+    "follow.key.",
+    "summary.key.",
+    "setup.key.",
+    "setup.windows.key.",
+    "guide.",
+)
 
 
 def localise(node: DOMNode, confirm: str | None = None) -> None:
