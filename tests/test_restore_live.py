@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -88,19 +89,36 @@ def test_windows_writing_through_two_restores_lose_nothing(tmp_path: Path) -> No
         text=True,
         env={**os.environ, "PYTHONPATH": str(REPO)},
     )
+    lines: list[str] = []
+
+    def read() -> None:
+        assert writer.stdout is not None
+        for line in writer.stdout:
+            lines.append(line.strip())
+
+    def written_after(count: int, seconds: float = 30.0) -> None:
+        """Until the writer acknowledges an action begun after the first `count` lines (a loaded machine may keep
+        it waiting on the file a while): real time, bounded."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and sum(x.startswith("window ") for x in lines[count + 1 :]) < 1:
+            time.sleep(0.05)
+
+    reader = threading.Thread(target=read, daemon=True)
     try:
         assert writer.stdout is not None
         assert writer.stdout.readline().strip() == "ready"
+        reader.start()
         time.sleep(0.7)  # real time by nature: restores while another process writes
         kept = [backup.restore(Path(saved.path), db)[1] for _ in range(2)]  # two in the same second, most likely
         time.sleep(0.7)
         kept.append(backup.restore(Path(saved.path), db)[1])
-        time.sleep(0.7)
+        written_after(len(lines))
         stop.touch()
-        out, _ = writer.communicate(timeout=60)
+        writer.wait(timeout=60)
+        reader.join(timeout=10)
     finally:
         writer.kill()
-    acknowledged = {line for line in out.splitlines() if line.startswith("window ")}
+    acknowledged = {line for line in lines if line.startswith("window ")}
     assert len(acknowledged) > 10
     assert all(k is not None for k in kept) and len({str(k) for k in kept}) == 3  # nothing overwritten
     found = summaries(db).union(*(summaries(k) for k in kept if k is not None))
