@@ -180,17 +180,21 @@ class SetupScreen(DeskScreen):
         self.refresh_bindings()
 
     def show_roster(self) -> None:
-        table = self.query_one("#roster", DataTable)
-        kept = self.key_under_cursor("roster")
         rows = {code: self.staff_row(s) for code, s in sorted(self.staff.items())}
+        self.fill("roster", ROSTER_COLUMNS, rows, "setup.roster.col")
+
+    def fill(self, table_id: str, columns: tuple[str, ...], rows: dict[str, dict[str, Text]], titles: str) -> None:
+        """A tab's table drawn again: each column as wide as its title or widest cell, the cursor kept on its row."""
+        table = self.query_one(f"#{table_id}", DataTable)
+        kept = self.key_under_cursor(table_id)
         table.clear(columns=True)
-        for column in ROSTER_COLUMNS:
-            title = Text(t(f"setup.roster.col.{column}"))
+        for column in columns:
+            title = Text(t(f"{titles}.{column}"))
             table.add_column(
                 title, width=max([title.cell_len] + [r[column].cell_len for r in rows.values()]), key=column
             )
-        for code, row in rows.items():
-            table.add_row(*(row[c] for c in ROSTER_COLUMNS), key=code)
+        for key, row in rows.items():
+            table.add_row(*(row[c] for c in columns), key=key)
         self.keep_cursor(table, kept)
 
     def staff_row(self, s: Staff) -> dict[str, Text]:
@@ -253,8 +257,6 @@ class SetupScreen(DeskScreen):
 
     def show_windows(self) -> None:
         """The hall's registered windows, by number: name, and enrolled, waiting for its code, or revoked."""
-        table = self.query_one("#windows", DataTable)
-        kept = self.key_under_cursor("windows")
         rows = {
             str(w.number): {
                 "number": Text(str(w.number), justify="right"),
@@ -263,15 +265,7 @@ class SetupScreen(DeskScreen):
             }
             for w in self.windows
         }
-        table.clear(columns=True)
-        for column in WINDOW_COLUMNS:
-            title = Text(t(f"setup.windows.col.{column}"))
-            table.add_column(
-                title, width=max([title.cell_len] + [r[column].cell_len for r in rows.values()]), key=column
-            )
-        for key, row in rows.items():
-            table.add_row(*(row[c] for c in WINDOW_COLUMNS), key=key)
-        self.keep_cursor(table, kept)
+        self.fill("windows", WINDOW_COLUMNS, rows, "setup.windows.col")
 
     def centre_value(self, key: str, value: str, width: int) -> Text:
         """A setting's value as set, or, dimmed, what the slips do without it."""
