@@ -110,7 +110,7 @@ def test_revoking_asks_first_then_the_window_is_turned_away(desk: Desk) -> None:
     run(app, script)
 
 
-@pytest.mark.parametrize("typed", ["0", "000", ""])
+@pytest.mark.parametrize("typed", ["0", "000", "", "1000"])
 def test_a_bad_number_is_refused_next_to_its_field_and_nothing_is_written(desk: Desk, typed: str) -> None:
     app = make_app(desk, user="s01", lang="en")
 

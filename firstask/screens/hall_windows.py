@@ -66,7 +66,7 @@ class WindowDialog(FormDialog):
         number = Input(
             str(self.window.number) if self.window else "",
             restrict=r"[0-9]*",
-            max_length=3,
+            max_length=4,  # a fourth digit is typed, and refused with the range, not cut off unseen
             id="number",
             placeholder=t("setup.windows.number_placeholder"),
             disabled=self.window is not None,
