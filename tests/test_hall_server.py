@@ -229,3 +229,26 @@ def test_a_real_desk_process_starts_for_an_enrolled_window_and_ends_with_its_soc
         assert server.open == {}
 
     run(db, test)
+
+
+def test_a_revoked_windows_open_desk_ends(db: Path) -> None:
+    code = code_for(db, 9)
+
+    async def test(client: TestClient[Any, Any], server: HallServer) -> None:
+        token = await enrol(client, code)
+        origin = str(client.make_url("")).rstrip("/")
+        async with ClientSession(cookies={COOKIE: token}) as session:
+            socket = await session.ws_connect(client.make_url("/ws"), headers={"Origin": origin})
+            await asyncio.wait_for(socket.receive(), timeout=60)  # the desk has started: bounded
+            await server.end_revoked()
+            assert len(server.open) == 1  # its window stands: nothing ends
+            with Desk.open(db, create=False) as desk:
+                desk.revoke_window(9, by="s01")
+            await server.end_revoked()
+            for _ in range(100):  # the desk quits and its socket closes: bounded
+                if not server.open:
+                    break
+                await asyncio.sleep(0.1)
+            assert server.open == {}
+
+    run(db, test)

@@ -32,6 +32,7 @@ COOKIE = "firstask_window"
 COOKIE_YEARS = 10  # a window PC keeps its enrolment until a supervisor revokes it
 STATIC = Path(textual_serve.__file__).parent / "static"
 REFUSAL_EVERY = 60.0  # seconds: the same refusal from the same place is recorded once a minute, not per request
+WATCH_SECONDS = 15  # how soon a revoked window's open desks end
 AGAIN = 5  # seconds before a page turned away for the caps asks again by itself
 TRIES = 10  # wrong enrolment codes from one address …
 TRIES_MINUTES = 10  # … within this many minutes, then that address waits
@@ -59,6 +60,7 @@ def to_int(value: str, default: int, low: int, high: int) -> int:
 class OpenDesk:
     window: int
     process: DeskProcess
+    token: str  # the browser's, to see whether its window still stands (`end_revoked`)
     opened: float = field(default_factory=time.monotonic)
 
 
@@ -97,7 +99,30 @@ class HallServer:
             self._desk = Desk.open(self.db, create=False)
         return self._desk
 
+    async def start_watch(self, _app: web.Application) -> None:
+        self.watch = asyncio.create_task(self.watch_windows())
+
+    async def watch_windows(self) -> None:
+        """Every `WATCH_SECONDS`, end the desks of a window revoked (or registered again) meanwhile: the tab's page
+        says its desk ended, and opening it again is refused."""
+        while True:
+            await asyncio.sleep(WATCH_SECONDS)
+            await self.end_revoked()
+
+    async def end_revoked(self) -> None:
+        for open_desk in list(self.open.values()):
+            try:
+                standing = self.desk.window_of_token(open_desk.token)
+            except Exception:  # noqa: BLE001 (the file busy for a moment: look again next time)
+                return
+            if standing is None:
+                log.info("window %s revoked: its desk ends", open_desk.window)
+                await open_desk.process.stop()
+
     async def close(self, _app: web.Application | None = None) -> None:
+        watch = getattr(self, "watch", None)
+        if watch is not None:
+            watch.cancel()
         for open_desk in list(self.open.values()):
             await open_desk.process.stop()
         if self._desk is not None:
@@ -119,6 +144,7 @@ class HallServer:
                 web.static("/static", STATIC),
             ]
         )
+        app.on_startup.append(self.start_watch)
         app.on_cleanup.append(self.close)
         return app
 
@@ -311,7 +337,7 @@ class HallServer:
             close=close,
             download_manager=self.download_manager,
         )
-        self.open[process.app_service_id] = OpenDesk(window.number, process)
+        self.open[process.app_service_id] = OpenDesk(window.number, process, request.cookies.get(COOKIE, ""))
         try:
             await process.start(width, height)
             await self.relay(socket, process)
