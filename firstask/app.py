@@ -155,8 +155,9 @@ class DeskApp(TypedKeys):
             tooltip="app.key.violations_tip",
             show=False,
         ),
-        Binding("f11", "go('setup')", "app.key.setup", id="setup", tooltip="app.key.setup_tip", show=False),
-        Binding("f12", "lock", "app.key.lock", id="lock", tooltip="app.key.lock_tip", priority=True),
+        # F11 and F12 may be a browser's own (full screen, its tools): Alt+S and Alt+L reach a served desk.
+        Binding("f11,alt+s", "go('setup')", "app.key.setup", id="setup", tooltip="app.key.setup_tip", show=False),
+        Binding("f12,alt+l", "lock", "app.key.lock", id="lock", tooltip="app.key.lock_tip", priority=True),
         Binding(
             "ctrl+p",
             "command_palette",

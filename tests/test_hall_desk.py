@@ -171,3 +171,11 @@ def test_the_windows_survive_a_reopen(desk: OpenDesk, clock: Clock) -> None:
     window = desk.window_of_token(token)
     assert window is not None and window.number == 8
     assert window.enrolled_at is not None and window.enrolled_at < (clock.now - timedelta(days=399)).isoformat()
+
+
+def test_a_wrong_code_the_server_records_itself_writes_nothing(desk: OpenDesk) -> None:
+    desk.register_window(1, "一号窗口", by="s01")
+    before = desk.store.scalar("SELECT count(*) FROM events")
+    with pytest.raises(RuleError):
+        desk.enrol_window("WRONGCOD", peer="10.0.0.1", record=False)
+    assert desk.store.scalar("SELECT count(*) FROM events") == before

@@ -198,7 +198,7 @@ def test_public_url_decides_the_origin_and_the_websockets_scheme(db: Path) -> No
 
 def test_a_tab_runs_this_desk_on_this_file_for_its_window_without_a_shell(db: Path) -> None:
     argv = desk_argv(db, "en", 12)
-    assert argv[1:] == ["-m", "firstask", "--db", str(db.resolve()), "--lang", "en", "--window", "12"]
+    assert argv[1:] == ["-P", "-m", "firstask", "--db", str(db.resolve()), "--lang", "en", "--window", "12"]
 
     async def noop(*_: Any) -> None:
         return None
@@ -250,5 +250,28 @@ def test_a_revoked_windows_open_desk_ends(db: Path) -> None:
                     break
                 await asyncio.sleep(0.1)
             assert server.open == {}
+
+    run(db, test)
+
+
+def test_codes_sent_at_once_are_all_counted_and_wrong_codes_write_little(db: Path) -> None:
+    code_for(db, 10)
+
+    async def test(client: TestClient[Any, Any], server: HallServer) -> None:
+        answers = await asyncio.gather(*(client.post("/enrol", data={"code": "AAAA-AAAA"}) for _ in range(25)))
+        statuses = sorted(answer.status for answer in answers)
+        assert statuses.count(400) == 10 and statuses.count(429) == 15
+
+    run(db, test)
+    # One wrong-code record and one too-many-tries record for the address, not one per request.
+    assert sorted(r["reason"] for r in refusals(db)) == ["bad_code", "too_many_tries"]
+
+
+def test_a_full_width_code_typed_through_an_input_method_enrols(db: Path) -> None:
+    code = code_for(db, 11)
+    wide = "".join(chr(ord(ch) + 0xFEE0) for ch in code)  # Ａ…, ２…
+
+    async def test(client: TestClient[Any, Any], server: HallServer) -> None:
+        await enrol(client, wide)
 
     run(db, test)

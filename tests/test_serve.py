@@ -43,7 +43,8 @@ def free_port() -> int:
 
 
 def test_each_tab_runs_this_desk_on_this_file_in_this_language(db: Path) -> None:
-    assert desk_argv(db, "en") == [sys.executable, "-m", "firstask", "--db", str(db.resolve()), "--lang", "en"]
+    argv = [sys.executable, "-P", "-m", "firstask", "--db", str(db.resolve()), "--lang", "en"]
+    assert desk_argv(db, "en") == argv  # -P: nothing in the server's working folder shadows the desk
 
 
 @pytest.mark.parametrize(
@@ -121,6 +122,8 @@ def test_make_cert_writes_a_certificate_for_the_hosts_names_and_never_overwrites
     assert names.get_values_for_type(x509.DNSName) == ["hall.local"]
     assert [str(a) for a in names.get_values_for_type(x509.IPAddress)] == ["10.1.2.3"]
     assert oct(key.stat().st_mode & 0o777) == "0o600"
+    constraints = loaded.extensions.get_extension_for_class(x509.BasicConstraints).value
+    assert constraints.ca is False  # trusted on the window PCs, it vouches for this server and nothing else
     again = firstask("--db", str(tmp_path / "none.db"), *args)
     assert again.returncode == 1 and "Traceback" not in again.stderr and "exists" in again.stderr
     assert x509.load_pem_x509_certificate(cert.read_bytes()) == loaded

@@ -112,3 +112,22 @@ def test_a_desk_at_a_terminal_never_ends_itself(desk: Desk, monkeypatch: pytest.
             assert exited == []
 
     asyncio.run(main())
+
+
+def test_alt_s_and_alt_l_reach_set_up_and_the_lock_as_f11_and_f12_do(make_desk) -> None:  # type: ignore[no-untyped-def]
+    from conftest import SUPERVISOR
+
+    desk = make_desk(*CLERKS, SUPERVISOR)
+    app = make_app(desk, user="s01", lang="zh")
+
+    async def main() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("alt+s")
+            await pilot.pause()
+            assert app.current_mode == "setup"
+            await pilot.press("alt+l")
+            await pilot.pause()
+            assert isinstance(app.screen, LoginScreen) and app.staff is None
+
+    asyncio.run(main())

@@ -148,3 +148,17 @@ def test_the_tab_at_80_columns_in_english(desk: Desk) -> None:
         assert table(app)["12"][2].startswith("code waiting")
 
     run(app, script, size=(80, 24))
+
+
+def test_registering_a_number_already_registered_is_refused_and_changes_nothing(desk: Desk) -> None:
+    _, token = desk.enrol_window(desk.register_window(4, "四号窗口", by="s01"))
+    app = make_app(desk, user="s01", lang="zh")
+
+    async def script(pilot) -> None:  # type: ignore[no-untyped-def]
+        await keys(pilot, "n", *"4", "tab", *"另一个", "ctrl+s")
+        dialog = app.screen
+        assert isinstance(dialog, WindowDialog)
+        assert dialog.refusals() == ["4 号窗口已登记过。要给它新注册码，请在列表中选中它按 c。"]
+        assert desk.window_of_token(token) is not None and desk.hall_windows()[0].name == "四号窗口"
+
+    run(app, script)

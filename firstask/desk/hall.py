@@ -6,8 +6,10 @@ refused connection is an event.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,7 +23,7 @@ from firstask.rules import RuleError
 CODE_LETTERS = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8  # 31**8 ≈ 8.5e11: with the server's attempt limit, not guessed before it expires
 WINDOW_NUMBERS = (1, 999)
-REFUSALS = ("not_enrolled", "revoked", "bad_code", "foreign_origin", "too_many", "too_many_window")
+REFUSALS = ("not_enrolled", "revoked", "bad_code", "too_many_tries", "foreign_origin", "too_many", "too_many_window")
 
 
 def digest(secret: str) -> str:
@@ -29,8 +31,9 @@ def digest(secret: str) -> str:
 
 
 def normal_code(code: str) -> str:
-    """A code as typed (any case, spaces or dashes between its groups) in its one form."""
-    return "".join(ch for ch in str(code).upper() if ch.isalnum())
+    """A code as typed (any case, full-width from a Chinese input method, spaces or dashes between its groups) in its
+    one form."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", str(code)).upper() if ch.isascii() and ch.isalnum())
 
 
 def new_code() -> str:
@@ -110,13 +113,15 @@ class Hall(Oversight):
             self._desk_event("register_window", by, iso(now), detail)
         return code
 
-    def enrol_window(self, code: str, *, peer: str = "") -> tuple[HallWindow, str]:
+    def enrol_window(self, code: str, *, peer: str = "", record: bool = True) -> tuple[HallWindow, str]:
         """A browser enrols with a window's code: the code is spent, and the browser's new token (for its cookie)
-        is returned with the window. A wrong, used or expired code is refused (and recorded)."""
+        is returned with the window. A wrong, used or expired code is refused, and recorded unless `record` is
+        False (the hall's server records refusals itself, a few a minute: a flood of wrong codes must not write)."""
         now = self.now()
         typed = normal_code(code)
-        with self.store.write() as s:
-            row = s.hall_window_by("code_hash", digest(typed)) if len(typed) == CODE_LENGTH else None
+        found = self.store.hall_window_by("code_hash", digest(typed)) if len(typed) == CODE_LENGTH else None
+        with self.store.write() if found is not None else contextlib.nullcontext(self.store) as s:
+            row = s.hall_window_by("code_hash", digest(typed)) if found is not None else None
             if row is not None and row["code_expires"] is not None and row["code_expires"] >= iso(now):
                 token = secrets.token_urlsafe(32)
                 changes = {
@@ -130,7 +135,8 @@ class Hall(Oversight):
                 s.update("hall_windows", "number", row["number"], changes)
                 self._desk_event("enrol_window", None, iso(now), {"number": row["number"], "peer": peer[:64]})
                 return window_of_row({**row, **changes}), token
-        self.refuse_connection("bad_code", peer=peer)  # recorded although the enrolment fails
+        if record:
+            self.refuse_connection("bad_code", peer=peer)  # recorded although the enrolment fails
         raise RuleError("INPUT", "hall.bad_code", field="code")
 
     def revoke_window(self, number: int, *, by: str) -> None:

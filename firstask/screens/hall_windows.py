@@ -83,8 +83,12 @@ class WindowDialog(FormDialog):
         typed = self.value("number").strip()
         if not typed.isdigit():
             raise RuleError("INPUT", "hall.bad_number", field="number", low=1, high=999)
-        self.number = int(typed)
-        self.code = self.desk.register_window(self.number, self.value("name"), by=self.supervisor.code)
+        number = int(typed)
+        if self.window is None and any(w.number == number for w in self.desk.hall_windows()):
+            # A new registration never replaces a window silently: a new code for one is `c`, which says what it does.
+            raise RuleError("INPUT", "hall.registered", field="number", number=number)
+        self.number = number
+        self.code = self.desk.register_window(number, self.value("name"), by=self.supervisor.code)
 
 
 class RevokeDialog(FormDialog):

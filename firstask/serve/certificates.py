@@ -38,10 +38,23 @@ def host_names() -> list[str]:
     except OSError:
         infos = []
     addresses = {str(info[4][0]) for info in infos}
+    if (lan := lan_address()) is not None:  # Debian names the host 127.0.1.1: the LAN's address is asked apart
+        addresses.add(lan)
     for address in sorted(addresses | {"127.0.0.1", "::1"}):
         if address not in names:
             names.append(address)
     return names
+
+
+def lan_address() -> str | None:
+    """The address this machine's default route leaves by (the one the window PCs reach), if it has one."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.254", 9))  # nothing is sent: this only picks the route
+            address = str(probe.getsockname()[0])
+    except OSError:
+        return None
+    return None if ipaddress.ip_address(address).is_loopback else address
 
 
 def _general_name(name: str) -> x509.GeneralName:
@@ -54,8 +67,9 @@ def _general_name(name: str) -> x509.GeneralName:
 def make_certificate(
     cert: Path, key: Path, names: list[str], *, now: datetime.datetime | None = None
 ) -> MadeCertificate:
-    """A self-signed certificate (its own CA, so that a window PC can trust it as a root) for `names`, and its key
-    (owner-only). Neither file may exist yet: a certificate the PCs already trust is never overwritten."""
+    """A self-signed server certificate for `names`, and its key (owner-only). It is no CA (CA:FALSE, server
+    authentication only): a window PC that trusts it trusts this server and nothing that its key could sign. Neither
+    file may exist yet: a certificate the PCs already trust is never overwritten."""
     for path in (cert, key):
         if path.exists():
             raise FileExistsError(str(path))
@@ -77,7 +91,7 @@ def make_certificate(
         .not_valid_before(now - datetime.timedelta(minutes=5))
         .not_valid_after(until)
         .add_extension(x509.SubjectAlternativeName([_general_name(n) for n in names]), critical=False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(
             x509.KeyUsage(
                 digital_signature=True,
@@ -85,7 +99,7 @@ def make_certificate(
                 key_encipherment=False,
                 data_encipherment=False,
                 key_agreement=False,
-                key_cert_sign=True,
+                key_cert_sign=False,
                 crl_sign=False,
                 encipher_only=False,
                 decipher_only=False,

@@ -19,7 +19,8 @@ STOP_SECONDS = 10  # a desk's own exit commits or drops its one open transaction
 
 def desk_argv(db: Path, lang: str, window: int | None = None) -> list[str]:
     """The command each browser tab runs: this Python, this database, this language, its window."""
-    argv = [sys.executable, "-m", "firstask", "--db", str(db.resolve()), "--lang", lang]
+    # -P: the server's working folder is not on the desk's module path (a `firstask` there would shadow the desk).
+    argv = [sys.executable, "-P", "-m", "firstask", "--db", str(db.resolve()), "--lang", lang]
     if window is not None:
         argv += ["--window", str(window)]
     return argv
@@ -67,15 +68,28 @@ class DeskProcess(AppService):
     async def stop(self) -> None:
         """Ask the desk to quit (as textual-serve does), then wait for its process to end: a desk that does not
         within `STOP_SECONDS` (stuck) is killed, so that no tab leaves a process behind."""
-        await super().stop()
-        process = self._process
-        if process is None or process.returncode is not None:
-            return
         try:
-            await asyncio.wait_for(process.wait(), STOP_SECONDS)
+            await asyncio.wait_for(super().stop(), STOP_SECONDS)
         except TimeoutError:
-            process.kill()
-            await process.wait()
+            pass
+        process = self._process
+        if process is not None and process.returncode is None:
+            try:
+                await asyncio.wait_for(process.wait(), STOP_SECONDS)
+            except TimeoutError:
+                process.kill()
+                await process.wait()
+        if self._task is not None:  # its output has ended with the process
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+
+    async def run(self) -> None:
+        """textual-serve's reading of the desk's output; when the desk has ended, however it ended (a crash, a kill,
+        without its exit message), the tab's socket is closed, so that its page says so and its place is freed."""
+        try:
+            await super().run()
+        finally:
+            await self.remote_close()
 
     @property
     def pid(self) -> int | None:

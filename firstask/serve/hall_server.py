@@ -9,13 +9,17 @@ style and font is served from here. Built on textual-serve's protocol and its ap
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
+import socket
 import ssl
 import time
+import uuid
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import textual_serve
@@ -23,19 +27,22 @@ from aiohttp import WSMsgType, web
 from textual_serve.download_manager import DownloadManager
 
 from firstask.desk import Desk, HallWindow, RuleError
-from firstask.serve.desk_process import DeskProcess, desk_argv
+from firstask.serve.desk_process import STOP_SECONDS, DeskProcess, desk_argv
 from firstask.serve.pages import DESK_FONTS, XTERM_FONTS, desk_page, enrol_page, enrolled_page, plain_page
 
 log = logging.getLogger("firstask.serve")
+T = TypeVar("T")
 
 COOKIE = "firstask_window"
-COOKIE_YEARS = 10  # a window PC keeps its enrolment until a supervisor revokes it
+COOKIE_DAYS = 400  # the longest browsers keep a cookie; renewed at every desk opened, so it lasts until revoked
 STATIC = Path(textual_serve.__file__).parent / "static"
 REFUSAL_EVERY = 60.0  # seconds: the same refusal from the same place is recorded once a minute, not per request
 WATCH_SECONDS = 15  # how soon a revoked window's open desks end
 AGAIN = 5  # seconds before a page turned away for the caps asks again by itself
-TRIES = 10  # wrong enrolment codes from one address …
+TRIES = 10  # enrolment codes tried from one address …
 TRIES_MINUTES = 10  # … within this many minutes, then that address waits
+TRIES_ALL = 100  # … and from all addresses together (one proxy in front of them all, or many addresses)
+REFUSALS_PER_MINUTE = 60  # refused connections recorded a minute, in all
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "X-Frame-Options": "DENY",
@@ -59,8 +66,8 @@ def to_int(value: str, default: int, low: int, high: int) -> int:
 @dataclass
 class OpenDesk:
     window: int
-    process: DeskProcess
     token: str  # the browser's, to see whether its window still stands (`end_revoked`)
+    process: DeskProcess | None = None  # None while its slot is held and the process not yet made
     opened: float = field(default_factory=time.monotonic)
 
 
@@ -88,16 +95,24 @@ class HallServer:
         self.open: dict[str, OpenDesk] = {}
         self.refused: dict[tuple[str, str], float] = {}
         self.tries: dict[str, list[float]] = {}
-        self.download_manager = DownloadManager()
+        self.download_manager = DownloadManager()  # textual-serve's; the desk delivers no files to browsers
         self.script = self._desk_script()
+        # Every use of the file on one thread of its own: a write that waits for the file's lock (another window
+        # committing, a backup) must not hold up the event loop that carries every window's keys and screens.
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hall-file")
 
     # --- the desk this server asks (its own connection to the file) -----------------------------------------
 
     @property
     def desk(self) -> Desk:
+        """The server's own desk on the file: used on its file thread only (`ask`)."""
         if self._desk is None:
             self._desk = Desk.open(self.db, create=False)
         return self._desk
+
+    async def ask(self, work: Callable[[Desk], T]) -> T:
+        """`work(desk)` on the file thread."""
+        return await asyncio.get_running_loop().run_in_executor(self.executor, lambda: work(self.desk))
 
     async def start_watch(self, _app: web.Application) -> None:
         self.watch = asyncio.create_task(self.watch_windows())
@@ -107,27 +122,42 @@ class HallServer:
         says its desk ended, and opening it again is refused."""
         while True:
             await asyncio.sleep(WATCH_SECONDS)
-            await self.end_revoked()
+            try:
+                await self.end_revoked()
+            except Exception:  # noqa: BLE001 (the file busy, say: the watch goes on, and looks again)
+                log.exception("could not check the open desks' windows")
+            self.forget_old()
 
     async def end_revoked(self) -> None:
-        for open_desk in list(self.open.values()):
-            try:
-                standing = self.desk.window_of_token(open_desk.token)
-            except Exception:  # noqa: BLE001 (the file busy for a moment: look again next time)
-                return
-            if standing is None:
-                log.info("window %s revoked: its desk ends", open_desk.window)
-                await open_desk.process.stop()
+        tokens = {key: d.token for key, d in self.open.items() if d.process is not None}
+        standing = await self.ask(lambda desk: {key: desk.window_of_token(t) is not None for key, t in tokens.items()})
+        ending = [d for key, d in self.open.items() if key in standing and not standing[key] and d.process]
+        for open_desk in ending:
+            log.info("window %s revoked: its desk ends", open_desk.window)
+        await asyncio.gather(*(d.process.stop() for d in ending if d.process is not None))
+
+    def forget_old(self) -> None:
+        """Refusals and tries older than they count for, forgotten (many addresses would otherwise pile up)."""
+        now = time.monotonic()
+        self.refused = {key: at for key, at in self.refused.items() if now - at < REFUSAL_EVERY}
+        for peer in list(self.tries):
+            self.tries[peer][:] = [t for t in self.tries[peer] if now - t < TRIES_MINUTES * 60]
+            if not self.tries[peer]:
+                del self.tries[peer]
+
+    async def stop_desks(self, _app: web.Application | None = None) -> None:
+        """On shutdown: every desk asked to quit (each commits or drops its open transaction), together."""
+        await asyncio.gather(*(d.process.stop() for d in list(self.open.values()) if d.process is not None))
 
     async def close(self, _app: web.Application | None = None) -> None:
         watch = getattr(self, "watch", None)
         if watch is not None:
             watch.cancel()
-        for open_desk in list(self.open.values()):
-            await open_desk.process.stop()
+        await self.stop_desks()
         if self._desk is not None:
-            self._desk.close()
-            self._desk = None
+            desk, self._desk = self._desk, None
+            await asyncio.get_running_loop().run_in_executor(self.executor, desk.close)
+        self.executor.shutdown(wait=False)
 
     # --- the application ------------------------------------------------------------------------------------
 
@@ -139,12 +169,12 @@ class HallServer:
                 web.get("/ws", self.websocket),
                 web.get("/enrol", self.enrol_form),
                 web.post("/enrol", self.enrol),
-                web.get("/download/{key}", self.download),
                 web.get("/static/js/textual.js", self.textual_js),
                 web.static("/static", STATIC),
             ]
         )
         app.on_startup.append(self.start_watch)
+        app.on_shutdown.append(self.stop_desks)
         app.on_cleanup.append(self.close)
         return app
 
@@ -157,6 +187,7 @@ class HallServer:
             ssl_context=self.tls,
             print=lambda *_: None,
             access_log=None,
+            shutdown_timeout=STOP_SECONDS + 5,
         )
 
     @web.middleware
@@ -183,39 +214,42 @@ class HallServer:
     def origin(self, request: web.Request) -> str:
         """This server's origin as the browser sees it: --public-url's, or the scheme and the Host it asked."""
         if self.public_url:
-            parts = urlsplit(self.public_url)
-            return f"{parts.scheme}://{parts.netloc}"
+            return public_origin(self.public_url)
         return f"{'https' if self.tls is not None else 'http'}://{request.host}"
 
-    def window_of(self, request: web.Request) -> HallWindow | None:
-        return self.desk.window_of_token(request.cookies.get(COOKIE))
+    async def window_of(self, request: web.Request) -> HallWindow | None:
+        token = request.cookies.get(COOKIE)
+        return await self.ask(lambda desk: desk.window_of_token(token)) if token else None
 
-    def refuse(self, request: web.Request, reason: str, window: int | None = None) -> None:
-        """Record a refused connection, once a minute per reason and address."""
+    async def refuse(self, request: web.Request, reason: str, window: int | None = None) -> None:
+        """Record a refused connection, once a minute per reason and address, and at most `REFUSALS_PER_MINUTE`
+        in all (many addresses, or one proxy for all)."""
         peer = request.remote or ""
         now = time.monotonic()
         if now - self.refused.get((reason, peer), -REFUSAL_EVERY) < REFUSAL_EVERY:
             return
+        if sum(1 for at in self.refused.values() if now - at < REFUSAL_EVERY) >= REFUSALS_PER_MINUTE:
+            return
         self.refused[(reason, peer)] = now
         try:
-            self.desk.refuse_connection(reason, peer=peer, window=window)
+            await self.ask(lambda desk: desk.refuse_connection(reason, peer=peer, window=window))
         except Exception:  # noqa: BLE001 (the file busy for a moment: the refusal stands, its record is lost)
             log.warning("could not record a refused connection (%s from %s)", reason, peer)
 
     def page(self, html: str, status: int = 200) -> web.Response:
         return web.Response(text=html, content_type="text/html", charset="utf-8", status=status)
 
-    def turned_away(self, request: web.Request) -> web.Response:
+    async def turned_away(self, request: web.Request) -> web.Response:
         """The page for a browser that has no window: revoked (it holds a token no longer valid) or not enrolled."""
         if request.cookies.get(COOKIE):
-            self.refuse(request, "revoked")
+            await self.refuse(request, "revoked")
             return self.page(
                 plain_page(
                     self.lang, "hall.page.revoked_title", "hall.page.revoked", link=("/enrol", "hall.page.enrol_link")
                 ),
                 403,
             )
-        self.refuse(request, "not_enrolled")
+        await self.refuse(request, "not_enrolled")
         return self.page(
             plain_page(
                 self.lang,
@@ -226,18 +260,23 @@ class HallServer:
             403,
         )
 
-    def over_cap(self, request: web.Request, window: HallWindow) -> web.Response | None:
-        """The page for a desk over the policy's caps, or None when one more may open."""
-        policy = self.desk.policy
-        if len(self.open) >= policy.hall_desks:
-            self.refuse(request, "too_many", window.number)
+    async def over_cap(self, request: web.Request, window: HallWindow, *, hold: str = "") -> web.Response | None:
+        """The page for a desk over the policy's caps, or None when one more may open; with `hold`, its slot is
+        taken under that key in the same step as the count (tabs opening together cannot all slip under a cap)."""
+        policy = await self.ask(lambda desk: desk.policy)
+        full = len(self.open) >= policy.hall_desks
+        at_window = sum(1 for d in self.open.values() if d.window == window.number)
+        if hold and not full and at_window < policy.hall_desks_per_window:
+            self.open[hold] = OpenDesk(window.number, request.cookies.get(COOKIE, ""))
+            return None
+        if full:
+            await self.refuse(request, "too_many", window.number)
             page = plain_page(
                 self.lang, "hall.page.too_many_title", "hall.page.too_many", again_after=AGAIN, limit=policy.hall_desks
             )
             return self.page(page, 503)
-        at_window = sum(1 for d in self.open.values() if d.window == window.number)
         if at_window >= policy.hall_desks_per_window:
-            self.refuse(request, "too_many_window", window.number)
+            await self.refuse(request, "too_many_window", window.number)
             title, body = "hall.page.too_many_window_title", "hall.page.too_many_window"
             page = plain_page(self.lang, title, body, again_after=AGAIN, limit=policy.hall_desks_per_window)
             return self.page(page, 503)
@@ -246,16 +285,29 @@ class HallServer:
     # --- the pages ------------------------------------------------------------------------------------------
 
     async def index(self, request: web.Request) -> web.Response:
-        window = self.window_of(request)
+        window = await self.window_of(request)
         if window is None:
-            return self.turned_away(request)
-        if (full := self.over_cap(request, window)) is not None:
+            return await self.turned_away(request)
+        if (full := await self.over_cap(request, window)) is not None:
             return full
         origin = self.origin(request)
         scheme, rest = origin.split("://", 1)
         websocket_url = f"{'wss' if scheme == 'https' else 'ws'}://{rest}/ws"
         size = to_int(request.query.get("fontsize", "16"), 16, 8, 48)
-        return self.page(desk_page(self.lang, websocket_url=websocket_url, window=window.number, font_size=size))
+        response = self.page(desk_page(self.lang, websocket_url=websocket_url, window=window.number, font_size=size))
+        self.keep_cookie(response, request.cookies[COOKIE])  # browsers cap a cookie's life: renewed at each use
+        return response
+
+    def keep_cookie(self, response: web.Response, token: str) -> None:
+        response.set_cookie(
+            COOKIE,
+            token,
+            max_age=COOKIE_DAYS * 24 * 3600,
+            path="/",
+            httponly=True,
+            secure=self.tls is not None or (self.public_url or "").startswith("https:"),
+            samesite="Strict",
+        )
 
     async def enrol_form(self, _request: web.Request) -> web.Response:
         return self.page(enrol_page(self.lang))
@@ -263,96 +315,78 @@ class HallServer:
     async def enrol(self, request: web.Request) -> web.Response:
         origin = request.headers.get("Origin")
         if origin is not None and origin != self.origin(request):
-            self.refuse(request, "foreign_origin")
+            await self.refuse(request, "foreign_origin")
             raise web.HTTPForbidden()
         peer = request.remote or ""
         now = time.monotonic()
-        recent = [t for t in self.tries.get(peer, []) if now - t < TRIES_MINUTES * 60]
-        self.tries[peer] = recent
-        if len(recent) >= TRIES:
+        # Counted before anything is awaited, in the one list of the address (and of all addresses together): tries
+        # sent at once are all counted.
+        tries = self.tries.setdefault(peer, [])
+        tries[:] = [t for t in tries if now - t < TRIES_MINUTES * 60]
+        everyone = sum(len(t) for t in self.tries.values())
+        if len(tries) >= TRIES or everyone >= TRIES_ALL:
+            await self.refuse(request, "too_many_tries")
             page = plain_page(self.lang, "hall.page.tries_title", "hall.page.tries", minutes=TRIES_MINUTES)
             return self.page(page, 429)
+        tries.append(now)
         form = await request.post()
         code = str(form.get("code", ""))[:64]
         try:
-            window, token = self.desk.enrol_window(code, peer=peer)
+            window, token = await self.ask(lambda desk: desk.enrol_window(code, peer=peer, record=False))
         except RuleError as error:
-            recent.append(now)
+            await self.refuse(request, "bad_code")
             return self.page(enrol_page(self.lang, error=error.message(self.lang)), 400)
+        if now in tries:
+            tries.remove(now)  # a right code is no try against the address
         response = self.page(enrolled_page(self.lang, window.number, window.name))
-        response.set_cookie(
-            COOKIE,
-            token,
-            max_age=COOKIE_YEARS * 365 * 24 * 3600,
-            path="/",
-            httponly=True,
-            secure=self.tls is not None or (self.public_url or "").startswith("https:"),
-            samesite="Strict",
-        )
-        return response
-
-    async def download(self, request: web.Request) -> web.StreamResponse:
-        """A file a desk delivers to its browser (textual-serve's download), for an enrolled window only."""
-        if self.window_of(request) is None:
-            raise web.HTTPForbidden()
-        key = request.match_info["key"]
-        try:
-            meta = await self.download_manager.get_download_metadata(key)
-        except KeyError:
-            raise web.HTTPNotFound() from None
-        response = web.StreamResponse()
-        response.headers["Content-Type"] = meta.mime_type + (f"; charset={meta.encoding}" if meta.encoding else "")
-        disposition = "inline" if meta.open_method == "browser" else "attachment"
-        response.headers["Content-Disposition"] = f'{disposition}; filename="{meta.file_name}"'
-        await response.prepare(request)
-        async for chunk in self.download_manager.download(key):
-            await response.write(chunk)
-        await response.write_eof()
+        self.keep_cookie(response, token)
         return response
 
     # --- the desk's websocket -------------------------------------------------------------------------------
 
     async def websocket(self, request: web.Request) -> web.StreamResponse:
         if request.headers.get("Origin") != self.origin(request):
-            self.refuse(request, "foreign_origin")
+            await self.refuse(request, "foreign_origin")
             raise web.HTTPForbidden()
-        window = self.window_of(request)
+        window = await self.window_of(request)
         if window is None:
-            self.refuse(request, "revoked" if request.cookies.get(COOKIE) else "not_enrolled")
+            await self.refuse(request, "revoked" if request.cookies.get(COOKIE) else "not_enrolled")
             raise web.HTTPForbidden()
-        if self.over_cap(request, window) is not None:
+        slot = uuid.uuid4().hex
+        if await self.over_cap(request, window, hold=slot) is not None:
             raise web.HTTPServiceUnavailable()
-        width = to_int(request.query.get("width", "80"), 80, 20, 500)
-        height = to_int(request.query.get("height", "24"), 24, 10, 200)
-        socket = web.WebSocketResponse(heartbeat=15)
-        await socket.prepare(request)
-
-        async def close() -> None:
-            await socket.close()
-
-        process = DeskProcess(
-            desk_argv(self.db, self.lang, window.number),
-            write_bytes=socket.send_bytes,
-            write_str=socket.send_str,
-            close=close,
-            download_manager=self.download_manager,
-        )
-        self.open[process.app_service_id] = OpenDesk(window.number, process, request.cookies.get(COOKIE, ""))
+        process: DeskProcess | None = None
+        ws = web.WebSocketResponse(heartbeat=15)
         try:
+            width = to_int(request.query.get("width", "80"), 80, 20, 500)
+            height = to_int(request.query.get("height", "24"), 24, 10, 200)
+            await ws.prepare(request)
+
+            async def close() -> None:
+                await ws.close()
+
+            process = DeskProcess(
+                desk_argv(self.db, self.lang, window.number),
+                write_bytes=ws.send_bytes,
+                write_str=ws.send_str,
+                close=close,
+                download_manager=self.download_manager,
+            )
+            self.open[slot].process = process
             await process.start(width, height)
-            await self.relay(socket, process)
-        except asyncio.CancelledError:
-            await socket.close()
+            await self.relay(ws, process)
         except Exception:  # noqa: BLE001 (one tab's failure must not take the hall's server down)
             log.exception("a desk process failed")
         finally:
-            self.open.pop(process.app_service_id, None)
-            await process.stop()
-        return socket
+            self.open.pop(slot, None)
+            if process is not None:
+                await process.stop()
+            await ws.close()
+        return ws
 
-    async def relay(self, socket: web.WebSocketResponse, process: DeskProcess) -> None:
+    async def relay(self, ws: web.WebSocketResponse, process: DeskProcess) -> None:
         """The browser's keys, size and focus to the desk (textual-serve's messages)."""
-        async for message in socket:
+        async for message in ws:
             if message.type != WSMsgType.TEXT:
                 continue
             try:
@@ -367,7 +401,7 @@ class HallServer:
                 height = to_int(str(data.get("height", 24)), 24, 10, 200)
                 await process.set_terminal_size(width, height)
             elif kind == "ping":
-                await socket.send_json(["pong", data])
+                await ws.send_json(["pong", data])
             elif kind == "blur":
                 await process.blur()
             elif kind == "focus":
@@ -375,9 +409,29 @@ class HallServer:
 
 
 def loopback(host: str) -> bool:
-    return host in ("127.0.0.1", "::1", "localhost") or host.startswith("127.")
+    """Whether binding to `host` keeps the server on this machine (a name: every address it resolves to)."""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        pass
+    try:
+        found = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except OSError:
+        return False
+    return bool(found) and all(ipaddress.ip_address(str(a).split("%")[0]).is_loopback for a in found)
 
 
 def check_public_url(url: str) -> bool:
     parts = urlsplit(url)
     return parts.scheme in ("http", "https") and bool(parts.netloc) and parts.path in ("", "/") and not parts.query
+
+
+def public_origin(url: str) -> str:
+    """--public-url as a browser names its origin: scheme and host in lower case, no default port."""
+    parts = urlsplit(url.strip())
+    scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
+    port = parts.port
+    default = {"http": 80, "https": 443}[scheme]
+    return f"{scheme}://{host}" + (f":{port}" if port and port != default else "")
