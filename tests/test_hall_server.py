@@ -5,6 +5,7 @@ Each test runs the aiohttp application in-process on a real loopback socket (aio
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import re
 from collections.abc import Awaitable, Callable
@@ -50,6 +51,7 @@ def run(db: Path, test: Callable[[TestClient[Any, Any], HallServer], Awaitable[N
             await test(client, server)
         finally:
             await client.close()
+            gc.collect()  # the desk processes' pipes closed while their loop still runs (else a warning at exit)
 
     asyncio.run(main())
 
