@@ -31,7 +31,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.widget import AwaitMount
 
-from firstask import i18n, printing
+from firstask import SERVED, i18n, printing
 from firstask.behind import Behind
 from firstask.desk import Desk
 from firstask.i18n import t
@@ -43,7 +43,6 @@ from firstask.screens.desk_screen import DeskScreen
 from firstask.screens.follow_up import FollowUpScreen
 from firstask.screens.login import LoginScreen
 from firstask.store import StoreError
-from firstask.terminal import SERVED
 from firstask.typed_keys import TypedKeys
 from firstask.widgets.keys import localise
 from firstask.widgets.textual_private import mark_styled, notifications_shown

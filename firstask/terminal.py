@@ -42,9 +42,6 @@ from textual.drivers.linux_driver import LinuxDriver
 GRACE_SECONDS = 5.0  # after the terminal is gone, the longest the desk may take to close (it takes well under one)
 HANGUP_CODE = 128 + signal.SIGHUP  # the app's return code when its terminal went away, as a shell reports it
 
-# Set in the environment of a desk that `firstask serve` runs for a browser tab (its keys and its end differ a little).
-SERVED = "FIRSTASK_SERVED"
-
 
 class _Output:
     """The terminal as the output thread writes to it: writes and flushes that fail end the desk and are dropped,

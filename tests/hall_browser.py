@@ -41,6 +41,7 @@ ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)
 
 
 def launch(playwright: Playwright, *args: str) -> Browser:
+    assert Path(CHROMIUM).exists(), f"the browser tests need Debian's chromium at {CHROMIUM}: apt-get install chromium"
     return playwright.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *args])
 
 

@@ -13,10 +13,10 @@ import pytest
 from conftest import CLERKS
 from textual.widgets import Input
 
+from firstask import SERVED
 from firstask.app import make_app
 from firstask.desk import Desk
 from firstask.screens.login import LoginScreen
-from firstask.terminal import SERVED
 
 SIZE = (120, 40)
 

@@ -6,7 +6,6 @@ refused connection is an event.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import secrets
 import unicodedata
@@ -120,21 +119,22 @@ class Hall(Oversight):
         now = self.now()
         typed = normal_code(code)
         found = self.store.hall_window_by("code_hash", digest(typed)) if len(typed) == CODE_LENGTH else None
-        with self.store.write() if found is not None else contextlib.nullcontext(self.store) as s:
-            row = s.hall_window_by("code_hash", digest(typed)) if found is not None else None
-            if row is not None and row["code_expires"] is not None and row["code_expires"] >= iso(now):
-                token = secrets.token_urlsafe(32)
-                changes = {
-                    "code_hash": None,
-                    "code_expires": None,
-                    "token_hash": digest(token),
-                    "enrolled_at": iso(now),
-                    "revoked_at": None,
-                    "updated_at": iso(now),
-                }
-                s.update("hall_windows", "number", row["number"], changes)
-                self._desk_event("enrol_window", None, iso(now), {"number": row["number"], "peer": peer[:64]})
-                return window_of_row({**row, **changes}), token
+        if found is not None:  # read first: a wrong code opens no write
+            with self.store.write() as s:
+                row = s.hall_window_by("code_hash", digest(typed))
+                if row is not None and row["code_expires"] is not None and row["code_expires"] >= iso(now):
+                    token = secrets.token_urlsafe(32)
+                    changes = {
+                        "code_hash": None,
+                        "code_expires": None,
+                        "token_hash": digest(token),
+                        "enrolled_at": iso(now),
+                        "revoked_at": None,
+                        "updated_at": iso(now),
+                    }
+                    s.update("hall_windows", "number", row["number"], changes)
+                    self._desk_event("enrol_window", None, iso(now), {"number": row["number"], "peer": peer[:64]})
+                    return window_of_row({**row, **changes}), token
         if record:
             self.refuse_connection("bad_code", peer=peer)  # recorded although the enrolment fails
         raise RuleError("INPUT", "hall.bad_code", field="code")

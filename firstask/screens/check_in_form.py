@@ -20,12 +20,11 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from firstask import i18n
+from firstask import SERVED, i18n
 from firstask.desk import Desk
 from firstask.i18n import t
 from firstask.rules import Matter, Staff
 from firstask.screens.desk_screen import DeskScreen
-from firstask.terminal import SERVED
 from firstask.widgets.choice import Choice
 
 FIELDS = ("visitor_name", "phone", "id_number", "org", "address", "channel", "kind", "matter", "about_staff", "summary")

@@ -12,7 +12,7 @@ from pathlib import Path
 from textual_serve.app_service import AppService
 from textual_serve.download_manager import DownloadManager
 
-from firstask.terminal import SERVED
+from firstask import SERVED
 
 STOP_SECONDS = 10  # a desk's own exit commits or drops its one open transaction well within this
 

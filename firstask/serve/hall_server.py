@@ -83,7 +83,6 @@ class HallServer:
         port: int,
         tls: ssl.SSLContext | None = None,
         public_url: str | None = None,
-        desk: Desk | None = None,
     ) -> None:
         self.db = db
         self.lang = lang
@@ -91,7 +90,8 @@ class HallServer:
         self.port = port
         self.tls = tls
         self.public_url = public_url.rstrip("/") if public_url else None
-        self._desk = desk
+        self._desk: Desk | None = None
+        self.watch: asyncio.Task[None] | None = None
         self.open: dict[str, OpenDesk] = {}
         self.refused: dict[tuple[str, str], float] = {}
         self.tries: dict[str, list[float]] = {}
@@ -129,12 +129,11 @@ class HallServer:
             self.forget_old()
 
     async def end_revoked(self) -> None:
-        tokens = {key: d.token for key, d in self.open.items() if d.process is not None}
-        standing = await self.ask(lambda desk: {key: desk.window_of_token(t) is not None for key, t in tokens.items()})
-        ending = [d for key, d in self.open.items() if key in standing and not standing[key] and d.process]
-        for open_desk in ending:
-            log.info("window %s revoked: its desk ends", open_desk.window)
-        await asyncio.gather(*(d.process.stop() for d in ending if d.process is not None))
+        running = {key: (d.token, d.process) for key, d in self.open.items() if d.process is not None}
+        gone = await self.ask(lambda desk: [p for t, p in running.values() if desk.window_of_token(t) is None])
+        if gone:
+            log.info("%d desks of revoked windows end", len(gone))
+        await asyncio.gather(*(process.stop() for process in gone))
 
     def forget_old(self) -> None:
         """Refusals and tries older than they count for, forgotten (many addresses would otherwise pile up)."""
@@ -150,9 +149,8 @@ class HallServer:
         await asyncio.gather(*(d.process.stop() for d in list(self.open.values()) if d.process is not None))
 
     async def close(self, _app: web.Application | None = None) -> None:
-        watch = getattr(self, "watch", None)
-        if watch is not None:
-            watch.cancel()
+        if self.watch is not None:
+            self.watch.cancel()
         await self.stop_desks()
         if self._desk is not None:
             desk, self._desk = self._desk, None
