@@ -20,7 +20,7 @@ from statistics import median
 from typing import Any
 
 from firstask.calendar import WorkCalendar
-from firstask.rules import CHANNELS, KINDS, OPEN_STATES, Staff
+from firstask.rules import CHANNELS, KINDS, OPEN_STATES, RATING_CHANNELS, Staff
 
 SATISFIED = ("3", "4", "5")
 RESOLVING = ("answer", "reject", "refer", "resolve")
@@ -101,6 +101,9 @@ def summary(
     for r in figures["ratings"]:
         ratings[str(r["level"])] += r["n"]
     rated = sum(ratings.values())
+    rated_by: dict[str, dict[str, int]] = {c: {str(level): 0 for level in range(1, 6)} for c in RATING_CHANNELS}
+    for r in figures.get("ratings_by_channel", []):
+        rated_by.setdefault(r["channel"], {str(level): 0 for level in range(1, 6)})[str(r["level"])] += r["n"]
 
     by_rule: Counter[str] = Counter()
     by_staff_v: Counter[str] = Counter()
@@ -166,12 +169,14 @@ def summary(
         "due_tomorrow": due_tomorrow,
         "next_working_day": tomorrow,
         "ratings": ratings,
+        "ratings_by_channel": rated_by,
         "satisfaction_rate": _rate(sum(ratings[k] for k in SATISFIED), rated),
         "bad_ratings": [
             {
                 "case": b["case_no"],
                 "level": b["level"],
                 "owner": b["owner"],
+                "channel": b.get("channel", "callback"),
                 "at": b["at"],
                 "remedied_at": b["remedied_at"],
             }

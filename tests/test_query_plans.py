@@ -25,7 +25,7 @@ import pytest
 from firstask.desk import Case, Desk
 from firstask.live import Tidings
 
-LARGE_TABLES = ("cases", "events", "people", "case_states", "violations")
+LARGE_TABLES = ("cases", "events", "people", "case_states", "violations", "ratings")
 TODAY = date(2026, 3, 9)  # conftest's MONDAY_9AM
 NOT_ALIASES = {
     "where",

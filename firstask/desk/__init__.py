@@ -8,7 +8,9 @@ transaction — or raises `RuleError` and writes nothing. Screens, the CLI, scri
 - `lists`: what a window reads — a case, the follow-up lists, searches, previews;
 - `slips`: the documents an action prints;  `actions`: check-in to close;
 - `oversight`: the scan, reviews, purge, the summary, its drill-down and reports;
-- `hall`: the hall's windows on its LAN, enrolled and revoked (`firstask serve`).
+- `asking`: what asks the visitor for a rating inside an action (the pad's request, the slip's link);
+- `hall`: the hall's windows on its LAN, enrolled and revoked (`firstask serve`);
+- `ratings`: 好差评 — the visitor's rating of a service, appeals, the monthly ranking, the pads.
 
 `cases` holds what the desk hands out (Case, CaseLine, Event, Notice, Violation, VisitorHit); `fields` the input
 cleaning. Only the store speaks SQL; only the rules decide.
@@ -21,6 +23,7 @@ from firstask.desk.core import Clock, data_dir, official_calendar
 from firstask.desk.fields import LIMITS, clean, clean_list
 from firstask.desk.hall import Hall, HallWindow, shown_code
 from firstask.desk.pins import LOCKOUT_ATTEMPTS, LOCKOUT_MINUTES, check_pin, hash_pin
+from firstask.desk.ratings import Rating, Ratings
 from firstask.desk.slips import centre_of, forms_place, originals_only, what_about
 from firstask.rules import ConflictError, RuleError
 
@@ -37,6 +40,7 @@ __all__ = [
     "Hall",
     "HallWindow",
     "Notice",
+    "Rating",
     "RuleError",
     "Violation",
     "VisitorHit",
@@ -55,5 +59,5 @@ __all__ = [
 ]
 
 
-class Desk(Hall):
+class Desk(Ratings):
     """One centre's desk on one file: `Desk.open(path, clock)`; every public method is in CONTRACT.md."""

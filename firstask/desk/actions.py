@@ -4,12 +4,12 @@ one transaction (`_act`, `_record`) — or raises `RuleError` and writes nothing
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from firstask import names, printing, rules
+from firstask.desk.asking import Asking
 from firstask.desk.cases import (
     Case,
     case_matter_json,
@@ -18,31 +18,13 @@ from firstask.desk.cases import (
 )
 from firstask.desk.core import Changes, Detail
 from firstask.desk.fields import LIMITS, clean, clean_list
-from firstask.desk.slips import Slips, originals_only
-from firstask.rules import CaseState, Context, RuleError, Verdict
-
-STATE_KEYS = ("status", "owner", "due", "pending_to")
+from firstask.desk.slips import originals_only
+from firstask.rules import CaseState, Context, RuleError
 
 # The rule that makes each printed document part of its action.
 
 
-def _timing(row: Mapping[str, Any], action: str, now: datetime) -> Changes:
-    """What an action settles for the time rules: the first response, the notice, the last word to the visitor."""
-    out: Changes = {}
-    if action in rules.RESPONSES and not row["first_response_at"]:
-        out["first_response_at"] = iso(now)
-    if action == "notify" and not row["notified_at"]:
-        out["notified_at"] = iso(now)
-    if action in ("accept", "feedback", "extend"):
-        out["last_contact_at"] = iso(now)
-    if action == "hand_off":
-        out["pending_since"] = iso(now)
-    elif action in ("accept_handoff", "decline_handoff"):
-        out["pending_since"] = None
-    return out
-
-
-class Actions(Slips):
+class Actions(Asking):
     """Check-in to close."""
 
     # --- actions -----------------------------------------------------------------------------------------------
@@ -155,7 +137,7 @@ class Actions(Slips):
                 if case.matter is None or guide.empty:
                     raise RuleError("INPUT", "guide.none", matter=case.matter.name if case.matter else "")
                 sheet = printing.guide(
-                    self._guide_text(case.matter, guide), self._slip(case, ctx, now), answer=params["text"]
+                    self._guide_text(case.matter, guide), self._slip(case, ctx, now, link=True), answer=params["text"]
                 )
                 detail["guide"] = True
                 detail["document"] = self._print(case, "guide", sheet, required=False)
@@ -201,7 +183,7 @@ class Actions(Slips):
                 "applies": p["applies"],
                 "second": bool(rules.asked_anew(case, p["items"])),
             }
-            text = self._notice_text(case, ctx, now, p["items"], p["presented"])
+            text = self._notice_text(case, ctx, now, p["items"], p["presented"], link=True)
             detail["document"] = self._print(
                 case, "notice", text, required=bool(case.matter and case.matter.written_notice)
             )
@@ -226,7 +208,7 @@ class Actions(Slips):
             limit, immediate = rules.accept_limit(case, days, ctx.policy)
             due = rules.due_date(now.date(), limit, ctx.calendar)
             provisional = not ctx.calendar.is_confirmed(due.year)
-            slip = self._slip(case, ctx, now)
+            slip = self._slip(case, ctx, now, link=True)
             text = printing.receipt(
                 slip,
                 mats,
@@ -267,7 +249,10 @@ class Actions(Slips):
         def apply(case: CaseState, ctx: Context, now: datetime) -> tuple[Changes, Detail]:
             written = bool(case.matter and case.matter.written_notice)
             text = printing.rejection(
-                self._slip(case, ctx, now), params["reason"], licensing=written, body=ctx.policy.reconsideration_body
+                self._slip(case, ctx, now, link=True),
+                params["reason"],
+                licensing=written,
+                body=ctx.policy.reconsideration_body,
             )
             detail = {"reason": params["reason"], "document": self._print(case, "rejection", text, required=written)}
             return (
@@ -286,7 +271,9 @@ class Actions(Slips):
         }
 
         def apply(case: CaseState, ctx: Context, now: datetime) -> tuple[Changes, Detail]:
-            text = printing.referral(self._slip(case, ctx, now), params["agency"], params["contact"], params["bring"])
+            text = printing.referral(
+                self._slip(case, ctx, now, link=True), params["agency"], params["contact"], params["bring"]
+            )
             detail = {
                 "agency": params["agency"],
                 "contact": params["contact"],
@@ -394,11 +381,20 @@ class Actions(Slips):
 
     def rate(self, no: str, by: str, level: int, comment: str = "", *, expect: int | None = None) -> Case:
         """The callback's five-level rating (好差评): resolved -> closed."""
-        params = {"level": level, "comment": clean(comment, "text", multiline=True)}
+        said = clean(comment, "text", multiline=True)
+        params = {"level": level, "comment": said}
 
         def apply(case: CaseState, ctx: Context, now: datetime) -> tuple[Changes, Detail]:
             bad = level in rules.BAD_RATINGS
-            detail = {"level": level, "comment": params["comment"], "bad": bad, "owner": case.owner}
+            rating = self._callback_rating(case.no, case.owner, level, said, now)
+            detail = {
+                "level": level,
+                "comment": params["comment"],
+                "bad": bad,
+                "owner": case.owner,
+                "rating": rating,
+                "channel": "callback",
+            }
             return (
                 {
                     "status": "closed",
@@ -421,7 +417,10 @@ class Actions(Slips):
             by,
             expect,
             params,
-            lambda case, ctx, now: ({"remedied_at": iso(now)}, {"text": params["text"]}),
+            lambda case, ctx, now: (
+                {"remedied_at": iso(now)},
+                {"text": params["text"], "ratings": self._remedy_ratings(case.no, now)},
+            ),
         )
 
     def reopen(self, no: str, by: str, reason: str, *, expect: int | None = None) -> Case:
@@ -468,6 +467,7 @@ class Actions(Slips):
         prepare: Callable[[CaseState], Mapping[str, Any]] | None = None,
     ) -> Case:
         now = self.now()
+        self._new_links.clear()
         with self.store.write() as s:
             row = s.case_row(str(no))
             if row is None:
@@ -482,66 +482,10 @@ class Actions(Slips):
             verdict = rules.check(action, case, ctx, now)
             verdict.raise_first_block()
             changes, detail = apply(case, ctx, now)
-            self._record(row, action, by, now, changes, detail, verdict)
+            seq = self._record(row, action, by, now, changes, detail, verdict)
+            self._link_services(seq, action)
+            self._ask_pad(row["no"], seq, action, by, now)
             # Read inside the transaction: the case as this action left it, never with another window's later
             # change (whose version a screen would then pass as `expect=` without a CONFLICT).
             done = self.case(no)
         return done
-
-    def _record(
-        self,
-        row: Mapping[str, Any],
-        action: str,
-        by: str | None,
-        now: datetime,
-        changes: Changes,
-        detail: Detail,
-        verdict: Verdict,
-    ) -> int:
-        s = self.store
-        status = changes.get("status", row["status"])
-        detail = {"status": [row["status"], status], **detail}
-        recorded = verdict.flags + verdict.warnings
-        if recorded:
-            detail["verdict"] = [f.as_record() for f in recorded]
-        seq = s.append_event(
-            row["no"],
-            action,
-            by,
-            iso(now),
-            self.policy.timezone,
-            self._at_window(detail) if by is not None else detail,
-        )
-        s.update(
-            "cases",
-            "no",
-            row["no"],
-            {**_timing(row, action, now), **changes, "version": row["version"] + 1, "updated_at": iso(now)},
-        )
-        after = {**row, **changes}
-        if any(after[k] != row[k] for k in STATE_KEYS):
-            s.record_state(row["no"], seq, iso(now), after)
-        for finding in recorded:
-            s.insert(
-                "violations",
-                {
-                    "rule": finding.rule,
-                    "staff": finding.staff or by,
-                    "case_no": row["no"],
-                    "at": iso(finding.at or now),
-                    "event_seq": seq,
-                    "recorded_at": iso(now),
-                    "unique_key": finding.unique or f"{finding.rule}:{row['no']}:{seq}",
-                    "detail": json.dumps(
-                        {
-                            "key": finding.key,
-                            "params": dict(finding.params),
-                            "action": action,
-                            "confirmed_warning": finding.severity == "warn",
-                        },
-                        ensure_ascii=False,
-                        default=str,
-                    ),
-                },
-            )
-        return seq

@@ -20,7 +20,18 @@ from firstask.desk.cases import (
     moment_of,
     staff_of_row,
 )
-from firstask.rules import CaseState, ConflictError, Context, Matter, Policy, RuleError, Staff
+from firstask.rules import (
+    QUIET_EVENTS,
+    BadRating,
+    CaseState,
+    ConflictError,
+    Context,
+    Matter,
+    Policy,
+    RuleError,
+    Staff,
+    Verdict,
+)
 from firstask.store import Store
 
 Clock = Callable[[], datetime]
@@ -50,11 +61,31 @@ def official_calendar() -> OfficialYears:
 CALENDAR_KEYS = {"calendar_confirmed_until", "calendar_years", "calendar_extra_closed", "calendar_extra_working"}
 
 
+STATE_KEYS = ("status", "owner", "due", "pending_to")
+
+
+def _timing(row: Mapping[str, Any], action: str, now: datetime) -> Changes:
+    """What an action settles for the time rules: the first response, the notice, the last word to the visitor."""
+    out: Changes = {}
+    if action in rules.RESPONSES and not row["first_response_at"]:
+        out["first_response_at"] = iso(now)
+    if action == "notify" and not row["notified_at"]:
+        out["notified_at"] = iso(now)
+    if action in ("accept", "feedback", "extend"):
+        out["last_contact_at"] = iso(now)
+    if action == "hand_off":
+        out["pending_since"] = iso(now)
+    elif action in ("accept_handoff", "decline_handoff"):
+        out["pending_since"] = None
+    return out
+
+
 class DeskCore:
     """A desk file open with a clock: what every part of the desk stands on."""
 
     def __init__(self, store: Store, clock: Clock | None = None) -> None:
         self.store = store
+        self._new_links: list[int] = []  # the slips' rating links made by the action being written
         self.clock: Clock = clock or datetime.now
         self._policy_key: str | None = None
         self._policy_seen: tuple[int, int] | None = None
@@ -165,10 +196,11 @@ class DeskCore:
         return Context(actor=actor, staff=staff, policy=self.policy, calendar=self.calendar, params=params)
 
     def _check_version(self, row: Mapping[str, Any], expect: int) -> None:
-        """CONFLICT unless everything since `expect` was a scan: a scan records a breach but changes nothing the
-        clerk saw, so a window must not be refused because the minute's scan passed by meanwhile."""
+        """CONFLICT unless everything since `expect` was quiet (a scan; the visitor's rating on the pad, its request
+        expiring; an appeal): none changes what the clerk acts on, so a window must not be refused because the
+        visitor tapped the pad meanwhile. (A rating that closed the case is then refused by its status.)"""
         since = self.store.case_events_after(row["no"], expect) if expect < row["version"] else []
-        changes = [e for e in since if e["action"] != "scan"]
+        changes = [e for e in since if e["action"] not in QUIET_EVENTS]
         if changes or not since:
             raise self._conflict(row, expect, changes[-1] if changes else None)
 
@@ -221,6 +253,16 @@ class DeskCore:
             rated_at=moment_of(row["rated_at"]),
             remedied_at=moment_of(row["remedied_at"]),
             owner_changes=self._owner_changes(row["no"]),
+            bad_ratings=tuple(
+                BadRating(
+                    id=r["id"],
+                    level=r["level"],
+                    staff=r["staff"] or row["owner"],
+                    rated_at=datetime.fromisoformat(r["rated_at"]),
+                    remedied_at=moment_of(r["remedied_at"]),
+                )
+                for r in s.bad_rating_rows(row["no"], sorted(rules.BAD_RATINGS))
+            ),
             receiver_absences=self._absences(row["pending_to"], moment_of(row["pending_since"]))
             if row["status"] == "handoff_pending"
             else (),
@@ -267,3 +309,61 @@ class DeskCore:
 
     def verify(self, anchor: tuple[int, str] | None = None) -> Any:
         return self.store.verify(anchor)
+
+    def _record(
+        self,
+        row: Mapping[str, Any],
+        action: str,
+        by: str | None,
+        now: datetime,
+        changes: Changes,
+        detail: Detail,
+        verdict: Verdict,
+    ) -> int:
+        s = self.store
+        status = changes.get("status", row["status"])
+        detail = {"status": [row["status"], status], **detail}
+        recorded = verdict.flags + verdict.warnings
+        if recorded:
+            detail["verdict"] = [f.as_record() for f in recorded]
+        seq = s.append_event(
+            row["no"],
+            action,
+            by,
+            iso(now),
+            self.policy.timezone,
+            self._at_window(detail) if by is not None else detail,
+        )
+        s.update(
+            "cases",
+            "no",
+            row["no"],
+            {**_timing(row, action, now), **changes, "version": row["version"] + 1, "updated_at": iso(now)},
+        )
+        after = {**row, **changes}
+        if any(after[k] != row[k] for k in STATE_KEYS):
+            s.record_state(row["no"], seq, iso(now), after)
+        for finding in recorded:
+            s.insert(
+                "violations",
+                {
+                    "rule": finding.rule,
+                    "staff": finding.staff or by,
+                    "case_no": row["no"],
+                    "at": iso(finding.at or now),
+                    "event_seq": seq,
+                    "recorded_at": iso(now),
+                    "unique_key": finding.unique or f"{finding.rule}:{row['no']}:{seq}",
+                    "detail": json.dumps(
+                        {
+                            "key": finding.key,
+                            "params": dict(finding.params),
+                            "action": action,
+                            "confirmed_warning": finding.severity == "warn",
+                        },
+                        ensure_ascii=False,
+                        default=str,
+                    ),
+                },
+            )
+        return seq

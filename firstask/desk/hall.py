@@ -6,7 +6,6 @@ refused connection is an event.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import unicodedata
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from typing import Any
 from firstask.desk.cases import iso
 from firstask.desk.fields import clean
 from firstask.desk.oversight import Oversight
+from firstask.desk.slips import digest
 from firstask.rules import RuleError
 
 # No 0/O, 1/I/L: a code is read off a supervisor's screen and typed at another PC.
@@ -23,10 +23,6 @@ CODE_LETTERS = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8  # 31**8 ≈ 8.5e11: with the server's attempt limit, not guessed before it expires
 WINDOW_NUMBERS = (1, 999)
 REFUSALS = ("not_enrolled", "revoked", "bad_code", "too_many_tries", "foreign_origin", "too_many", "too_many_window")
-
-
-def digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def normal_code(code: str) -> str:

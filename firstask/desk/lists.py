@@ -172,6 +172,11 @@ class Lists(Catalogue):
             ctx = self._context(by, {})
         except RuleError as refused:
             return refused
+        if action == "remedy":  # the bad ratings of every channel are not on the line: the case's own state has them
+            try:
+                state = self._state_of(case.no)
+            except RuleError as refused:
+                return refused
         found = rules.may(action, state, ctx)
         return found[0].error() if found else None
 

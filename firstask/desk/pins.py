@@ -74,6 +74,13 @@ class Pins(DeskCore):
             else:
                 ok = row is not None and bool(row["active"]) and check_pin(pin or "", row["pin_hash"])
                 self._desk_event("login" if ok else "login_refused", code if row else None, now, {"code": code[:20]})
+                if ok and self.window is not None and self.window.isdigit():
+                    # Who serves at this window, as its rating pad shows it (a badge).
+                    hall = self.store.hall_window_row(int(self.window))
+                    if hall is not None and hall["serving"] != code:
+                        self.store.update(
+                            "hall_windows", "number", hall["number"], {"serving": code, "serving_at": now}
+                        )
                 if not ok and failures + 1 >= LOCKOUT_ATTEMPTS:  # the lock itself, once, for the record
                     self._desk_event(
                         "lock",

@@ -4,18 +4,21 @@ case and the policy's centre, saved beside the desk file and sent to the printer
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from firstask import i18n, printing, rules
-from firstask.desk.cases import Event, matter_of_row
+from firstask.desk.cases import Event, iso, matter_of_row
 from firstask.desk.fields import clean, clean_list
 from firstask.desk.lists import Lists
 from firstask.rules import CaseState, Context, Matter, Policy, RuleError
 
 PRINT_RULES = {"notice": "NOT-3", "receipt": "TIME-1", "rejection": "REJ-1", "referral": "REF-1"}
 
+TOKEN_BYTES = 32  # a slip's rating link: 43 URL-safe characters, guessed by nobody in its days
 SLIP_SUMMARY_CHARS = 40  # a case with no matter is named on its slips by its kind and its summary, cut to this
 
 
@@ -48,10 +51,16 @@ def centre_of(policy: Policy) -> printing.Centre:
     )
 
 
+def digest(secret: str) -> str:
+    """What the file keeps of a secret (a code, a token, a slip's link): its hash."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
 class Slips(Lists):
     """The documents of a case."""
 
-    def _slip(self, case: CaseState, ctx: Context, now: datetime) -> printing.Slip:
+    def _slip(self, case: CaseState, ctx: Context, now: datetime, *, link: bool = False) -> printing.Slip:
+        """What a slip names; `link`: it is printed for the visitor, with a new QR link to rate the service."""
         row = self.store.slip_names(case.no)
         # The slip names whoever hands it over: the clerk acting at this window (the owner's backup, say).
         return printing.Slip(
@@ -62,15 +71,23 @@ class Slips(Lists):
             window=self.window,
             day=now.date(),
             centre=centre_of(ctx.policy),
+            rating_url=self._rating_link(case.no, ctx.actor.code, now) if link else "",
         )
 
     def _notice_text(
-        self, case: CaseState, ctx: Context, now: datetime, items: Sequence[str], presented: Sequence[str]
+        self,
+        case: CaseState,
+        ctx: Context,
+        now: datetime,
+        items: Sequence[str],
+        presented: Sequence[str],
+        *,
+        link: bool = False,
     ) -> str:
         forms = {d.name: d.form for d in case.matter.documents} if case.matter else {}
         first = self.store.first_event_at(case.no, "notify")
         return printing.notice(
-            self._slip(case, ctx, now),
+            self._slip(case, ctx, now, link=link),
             [(i, forms.get(i)) for i in items],
             forms=forms_place(case.matter, ctx.policy),
             presented=presented,
@@ -162,3 +179,36 @@ class Slips(Lists):
         except OSError as e:
             raise RuleError("PRINT", "print.lp_failed", printer=printer, reason=str(e)) from e
         return True
+
+    # --- the slips' rating links (RATE-5) --------------------------------------------------------------------------
+
+    def hall_url(self) -> str:
+        """Where visitors' phones reach the hall (the slips' QR): the policy's, else the one `serve` last used."""
+        return (self.policy.hall_url or self.store.meta("hall_url") or "").rstrip("/")
+
+    def _rating_link(self, no: str, by: str, now: datetime) -> str:
+        """A new single-use link for rating the service a slip is printed for (its service is filled in when the
+        action's event is written: see `_link_services`). "" where the hall's address is not known."""
+        base = self.hall_url()
+        if not base:
+            return ""
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        link_id = self.store.insert(
+            "ratings",
+            {
+                "case_no": no,
+                "channel": "qr",
+                "window": self.window,
+                "staff": by,
+                "token_hash": digest(token),
+                "asked_at": iso(now),
+                "expires_at": iso(now + timedelta(days=self.policy.rating_link_days)),
+            },
+        )
+        self._new_links.append(link_id)
+        return f"{base}/rate/{token}"
+
+    def _link_services(self, seq: int, action: str) -> None:
+        for link_id in self._new_links:
+            self.store.update("ratings", "id", link_id, {"service_seq": seq, "service": action})
+        self._new_links.clear()

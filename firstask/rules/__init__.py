@@ -64,21 +64,28 @@ from firstask.rules.deadlines import (
 from firstask.rules.guides import Guide, KeptAnswer, Source
 from firstask.rules.model import (
     ALLOWED_FROM,
+    APPEAL_REASONS,
     BAD_RATINGS,
     CALENDAR_YEARS,
     CHANNELS,
     ECHOED,
     FALLBACK_DAYS,
     KINDS,
+    LIST_POLICY,
     MATTER_KINDS,
     OPEN_STATES,
     PIN_MAX,
     POLICY_RANGES,
     POLICY_TEXT_LIMIT,
+    QUIET_EVENTS,
     QUOTED_AT_MOST,
+    RATING_CHANNELS,
+    RATING_LEVELS,
+    SERVICES,
     STATUSES,
     TEXT_POLICY,
     VISITOR_TEXT,
+    BadRating,
     CaseState,
     ConflictError,
     Context,
@@ -86,6 +93,7 @@ from firstask.rules.model import (
     Finding,
     Matter,
     Policy,
+    RatingState,
     RuleError,
     Severity,
     Staff,
@@ -95,9 +103,32 @@ from firstask.rules.model import (
     policy_problem,
     quoted,
 )
+from firstask.rules.ratings import (
+    rate_3,
+    rate_4,
+    rate_4_request,
+    rate_5,
+    rate_6_appeal,
+    rate_6_decide,
+    rate_channel,
+)
 
 __all__ = [
     "ALLOWED_FROM",
+    "APPEAL_REASONS",
+    "LIST_POLICY",
+    "RATING_CHANNELS",
+    "RATING_LEVELS",
+    "SERVICES",
+    "BadRating",
+    "RatingState",
+    "rate_3",
+    "rate_4",
+    "rate_4_request",
+    "rate_5",
+    "rate_6_appeal",
+    "rate_6_decide",
+    "rate_channel",
     "BAD_RATINGS",
     "CALENDAR_YEARS",
     "CHANNELS",
@@ -115,6 +146,7 @@ __all__ = [
     "MATTER_KINDS",
     "Matter",
     "OPEN_STATES",
+    "QUIET_EVENTS",
     "PIN_MAX",
     "POLICY_RANGES",
     "POLICY_TEXT_LIMIT",
@@ -200,7 +232,7 @@ def may(action: str, case: CaseState, ctx: Context) -> list[Finding]:
         found += ho_7_receive(case, ctx.actor.code)
     elif action == "remedy":
         found += remedy_needs_bad_rating(case)
-        if not found and case.remedied_at is not None:
+        if not found and case.bad_ratings is None and case.remedied_at is not None:
             found.append(_block("RATE-2", "rate2.remedied", no=case.no))
     return found
 

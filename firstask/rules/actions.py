@@ -233,9 +233,15 @@ def rate_1(params: Mapping[str, Any]) -> Iterable[Finding]:
 
 
 def remedy_needs_bad_rating(case: CaseState) -> Iterable[Finding]:
-    """RATE-2: a remedy follows a bad rating; there is nothing to remedy otherwise."""
-    if case.rating not in BAD_RATINGS:
+    """RATE-2: a remedy follows a bad rating not yet put right; there is nothing to remedy otherwise."""
+    if case.bad_ratings is None:
+        if case.rating not in BAD_RATINGS:
+            yield _block("RATE-2", "rate2.no_bad_rating", no=case.no)
+        return
+    if not case.bad_ratings:
         yield _block("RATE-2", "rate2.no_bad_rating", no=case.no)
+    elif all(r.remedied_at is not None for r in case.bad_ratings):
+        yield _block("RATE-2", "rate2.remedied", no=case.no)
 
 
 def may_close(case: CaseState, ctx: Context, now: datetime) -> Iterable[Finding]:

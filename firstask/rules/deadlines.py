@@ -12,6 +12,7 @@ from firstask.calendar import WorkCalendar
 from firstask.rules.model import (
     BAD_RATINGS,
     OPEN_STATES,
+    BadRating,
     CaseState,
     Finding,
     Policy,
@@ -118,22 +119,30 @@ def ho_4(case: CaseState, policy: Policy, calendar: WorkCalendar, now: datetime)
 
 
 def rate_2(case: CaseState, policy: Policy, calendar: WorkCalendar, now: datetime) -> Iterable[Finding]:
-    """RATE-2: a bad rating is called back and remedied within N working days, else flagged against the owner."""
-    if case.rating not in BAD_RATINGS or case.rated_at is None:
-        return
-    breach = calendar.deadline(case.rated_at, policy.remedy_days)
-    if case.remedied_at is not None and case.remedied_at <= breach:
-        return
-    if now >= breach:
-        yield from _flag(
-            "RATE-2",
-            "rate2.late",
-            case,
-            case.owner_at(case.rated_at),
-            breach,
-            f"RATE-2:{case.no}:{case.rated_at.isoformat()}",
-            days=policy.remedy_days,
+    """RATE-2: every bad rating not voided, whatever its channel, is called back and remedied within N working days,
+    else flagged against the staff member who served (for a callback's rating, the owner at the time)."""
+    if case.bad_ratings is None:  # only the case's own rating is known
+        if case.rating not in BAD_RATINGS or case.rated_at is None:
+            return
+        ratings: tuple[BadRating, ...] = (
+            BadRating(0, case.rating, case.owner_at(case.rated_at), case.rated_at, case.remedied_at),
         )
+    else:
+        ratings = case.bad_ratings
+    for rating in ratings:
+        breach = calendar.deadline(rating.rated_at, policy.remedy_days)
+        if rating.remedied_at is not None and rating.remedied_at <= breach:
+            continue
+        if now >= breach:
+            yield from _flag(
+                "RATE-2",
+                "rate2.late",
+                case,
+                rating.staff,
+                breach,
+                f"RATE-2:{case.no}:{rating.rated_at.isoformat()}",
+                days=policy.remedy_days,
+            )
 
 
 TIME_RULES = (own_3, not_4, time_2, time_5, ho_4, rate_2)

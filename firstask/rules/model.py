@@ -23,6 +23,14 @@ MATTER_KINDS = ("immediate", "promised", "escalated", "joint", "guide")
 OPEN_STATES = frozenset({"open", "awaiting_documents", "handoff_pending", "in_progress"})
 STATUSES = ("open", "awaiting_documents", "handoff_pending", "in_progress", "resolved", "closed")
 BAD_RATINGS = frozenset({1, 2})
+RATING_LEVELS = (5, 4, 3, 2, 1)
+RATING_CHANNELS = ("pad", "qr", "callback")  # SPEC §12: at the window, from a slip's code, the clerk's callback
+# Events on a case that move its version but not what a clerk at a window acts on: a scan, the visitor's rating on
+# the pad and its request ending, an appeal (`Desk._check_version`; the lists' "declined back to me").
+QUIET_EVENTS = ("scan", "rate_visit", "rating_expired", "appeal", "decide_appeal")
+APPEAL_REASONS = ("mistake", "malicious", "not_me", "other")  # 误评, 恶意差评, 非本人服务, other
+# The services a visitor may rate at the window (一次一评): what a clerk hands over face to face.
+SERVICES = frozenset({"answer", "notify", "accept", "refer", "reject", "resolve"})
 
 # SPEC §4: the statuses each action may start from.
 ALLOWED_FROM: dict[str, frozenset[str]] = {
@@ -38,7 +46,7 @@ ALLOWED_FROM: dict[str, frozenset[str]] = {
     "extend": frozenset({"in_progress"}),
     "resolve": frozenset({"in_progress"}),
     "rate": frozenset({"resolved"}),
-    "remedy": frozenset({"closed"}),
+    "remedy": frozenset(STATUSES),  # a bad rating of a visit is put right while the case is still open
     "close_case": frozenset({"resolved"}),
     "reopen": frozenset({"resolved", "closed"}),
 }
@@ -275,6 +283,31 @@ class Matter:
 
 
 @dataclass(frozen=True)
+class BadRating:
+    """A bad rating as RATE-2 sees it: whom it is against (who served), when, and when it was put right."""
+
+    id: int
+    level: int
+    staff: str
+    rated_at: datetime
+    remedied_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class RatingState:
+    """A rating as RATE-6 sees it: who was rated, when, and where its appeal stands."""
+
+    id: int
+    case_no: str
+    level: int
+    staff: str | None
+    rated_at: datetime
+    voided: bool = False
+    appealed_at: datetime | None = None
+    decided_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class CaseState:
     """What the rules need to know of a case."""
 
@@ -308,6 +341,9 @@ class CaseState:
     rated_at: datetime | None = None
     remedied_at: datetime | None = None
     owner_changes: tuple[tuple[datetime, str], ...] = ()  # (when, new owner), oldest first
+    # The case's bad ratings not voided, from every channel (RATE-2 runs for each); None: only `rating` is known
+    # (a case as it was before per-visit ratings), and RATE-2 reads the case's own rating.
+    bad_ratings: tuple[BadRating, ...] | None = None
     receiver_absences: tuple[tuple[datetime, datetime], ...] = ()  # when the hand-off's receiver was away
 
     def owner_at(self, moment: datetime) -> str:
@@ -353,6 +389,12 @@ class Policy:
     hall_desks_per_window: int = 2  # … and per enrolled window
     locked_grace_minutes: int = 10  # a served desk locked this long past the idle limit ends its process
     min_pin_length: int = 6  # SPEC §13: new PINs have at least this many digits
+    # SPEC §12 (好差评 at the window)
+    rating_request_minutes: int = 3  # RATE-4: the pad's request expires unanswered after this
+    rating_link_days: int = 15  # RATE-5: a slip's QR link expires after this
+    appeal_days: int = 5  # RATE-6: working days the rated staff member has to appeal a bad rating
+    bad_rating_reasons: tuple[str, ...] = ()  # RATE-3: what a bad rating may say was wrong (data/policy.toml)
+    hall_url: str = ""  # the hall's address as visitors' phones reach it (the slips' QR); else the server's own
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> Policy:
@@ -376,7 +418,7 @@ class Policy:
                 continue
             if key not in known:
                 continue
-            if key == "forbidden_phrases":
+            if key in LIST_POLICY:
                 value = tuple(value)
             elif key == "fallback_days":  # a limit not given keeps its default: every kind of case has one
                 value = {**FALLBACK_DAYS, **value}
@@ -404,7 +446,11 @@ POLICY_RANGES: dict[str, tuple[int, int]] = {
     "hall_desks_per_window": (1, 20),
     "locked_grace_minutes": (1, 480),
     "min_pin_length": (6, 12),
+    "rating_request_minutes": (1, 60),
+    "rating_link_days": (1, 90),
+    "appeal_days": (1, 30),
 }
+LIST_POLICY = ("forbidden_phrases", "bad_rating_reasons")
 POLICY_TEXT_LIMIT = 200
 
 
@@ -436,10 +482,12 @@ def policy_problem(key: str, value: Any) -> RuleError | None:
             return RuleError("INPUT", "policy.bad_text", field=key, key=key, limit=POLICY_TEXT_LIMIT)
         if key == "timezone" and not _known_timezone(value):
             return RuleError("INPUT", "policy.timezone", field=key, key=key)
+        if key == "hall_url" and value and not value.startswith(("http://", "https://")):
+            return RuleError("INPUT", "policy.bad_url", field=key, key=key)
         if key == "area_code" and value and not value.isdigit():
             return RuleError("INPUT", "policy.bad_text", field=key, key=key, limit=POLICY_TEXT_LIMIT)
         return None
-    if key == "forbidden_phrases":
+    if key in LIST_POLICY:
         if (
             isinstance(value, str)
             or not isinstance(value, list | tuple)
@@ -557,6 +605,7 @@ TEXT_POLICY = (
     "reconsideration_body",
     "forms_place",
     "pickup",
+    "hall_url",
 )
 
 # TIME-4: limits for a case with no catalogue matter (003 第七条; 003 医院投诉 一; 003 网站咨询).

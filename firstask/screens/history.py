@@ -62,6 +62,15 @@ def detail_summary(event: Event, staff: Mapping[str, Staff]) -> str:
         parts.append(f"← {staff_name(detail['back_to'], staff)}")
     if "level" in detail:
         parts.append(t(f"follow.rate.levels.{detail['level']}"))
+    if event.action == "rate_visit":  # the visitor's own rating: where from, for whom, and what was wrong
+        parts.append(t(f"rate.channel_name.{detail.get('channel')}"))
+        if detail.get("staff"):
+            parts.append(staff_name(str(detail["staff"]), staff))
+        parts += [as_typed(str(reason)) for reason in detail.get("reasons") or ()]
+    elif event.action == "appeal" and detail.get("kind"):
+        parts.append(t(f"rate.appeal_kind.{detail['kind']}"))
+    elif event.action == "decide_appeal":
+        parts.append(t("rate.upheld" if detail.get("uphold") else "rate.voided"))
     if "days" in detail:
         parts.append(f"+{detail['days']}")
     due = detail.get("due")

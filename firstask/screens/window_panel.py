@@ -11,7 +11,7 @@ from typing import Any
 from firstask.desk import Case, notice_of
 from firstask.i18n import t
 from firstask.privacy import mask_phone, mask_text
-from firstask.rules import Staff
+from firstask.rules import QUIET_EVENTS, Staff
 from firstask.screens.check_in_form import NEXT_KEY, limit_text
 from firstask.widgets.naming import staff_name, weekday
 
@@ -64,7 +64,7 @@ def case_lines(c: Case, staff: dict[str, Staff], *, whole: bool, hints: list[str
         line("app.checkin.case_received", items=items)
     elif received is not None:
         line("app.checkin.case_received_none")
-    returned = next((e for e in reversed(c.history) if e.action != "scan"), None)
+    returned = next((e for e in reversed(c.history) if e.action not in QUIET_EVENTS), None)
     if returned is not None and returned.action == "decline_handoff":
         line(
             "app.checkin.case_returned",

@@ -10,7 +10,7 @@ import hashlib
 import hmac
 import json
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -33,6 +33,7 @@ SEALED: Mapping[str, str] = {
     "case_states": "id",
     "violations": "id",
     "hall_windows": "number",
+    "ratings": "id",
 }
 CHECKPOINT_ROWS = 10_000  # rows sealed per checkpoint event (a migration seals what was there before seals)
 
@@ -79,7 +80,7 @@ def personal_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
     return {k: fields.get(k) for k in PERSONAL_FIELDS}
 
 
-def checkpoint(conn: sqlite3.Connection) -> int:
+def checkpoint(conn: sqlite3.Connection, tables: Sequence[str] | None = None) -> int:
     """Seal every row of the sealed tables as it stands, in events of CHECKPOINT_ROWS rows (inside a write
     transaction): for files written before seals, and for data loaded in bulk. Returns the events written."""
     stored_tz = conn.execute("SELECT value FROM policy WHERE key = 'timezone'").fetchone()
@@ -102,10 +103,10 @@ def checkpoint(conn: sqlite3.Connection) -> int:
         written += 1
         part.clear()
 
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     for table, key in SEALED.items():
-        if table not in tables:  # a later migration's table (this one runs inside an earlier migration)
-            continue
+        if table not in present or (tables is not None and table not in tables):
+            continue  # a later migration's table (this one runs inside an earlier migration), or not asked for
         cur = conn.execute(f"SELECT * FROM {table} ORDER BY {key}")
         names = [d[0] for d in cur.description]
         key_at = names.index(key)
@@ -295,7 +296,7 @@ def _said(table: str, action: str, detail: Mapping[str, Any], row: Mapping[str, 
             yield "due", detail.get("due")
         if action == "extend" and isinstance(detail.get("due"), list):
             yield "due", detail["due"][1]
-        if action == "rate":
+        if action == "rate" or (action == "rate_visit" and detail.get("status", [None, None])[1] == "closed"):
             yield "rating", detail.get("level")
     elif table == "staff" and action == "add_staff" and detail.get("code") == row.get("code"):
         yield from ((k, detail.get(k)) for k in ("name", "role", "backup"))

@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from firstask.store.chain import GENESIS
-from firstask.store.reads import Reads
+from firstask.store.ratings import RatingReads
 
 
-class FigureReads(Reads):
+class FigureReads(RatingReads):
     def day_figures(self, start: str, end: str) -> dict[str, Any]:
         """Counts of what happened in [start, end): check-ins, actions, ratings, violations, hand-off times."""
         span = {"start": start, "end": end}
@@ -29,18 +29,15 @@ class FigureReads(Reads):
             "FROM events WHERE at >= :start AND at < :end AND case_no IS NOT NULL GROUP BY action, by_staff",
             span,
         )
-        ratings = self.all(
-            "SELECT json_extract(detail, '$.level') AS level, count(*) AS n FROM events "
-            "WHERE at >= :start AND at < :end AND action = 'rate' GROUP BY level",
-            span,
-        )
+        # Every channel's ratings (the pad's, a slip's QR, the callback's); a voided one counts nowhere (RATE-6).
+        rated = "FROM ratings WHERE rated_at >= :start AND rated_at < :end AND level IS NOT NULL AND voided_at IS NULL"
+        by_channel = self.all(f"SELECT channel, level, count(*) AS n {rated} GROUP BY channel, level", span)
+        ratings = self.all(f"SELECT level, count(*) AS n {rated} GROUP BY level", span)
         bad = self.all(
-            "SELECT e.case_no, json_extract(e.detail, '$.level') AS level, e.at, "
-            "json_extract(e.detail, '$.owner') AS owner, "
-            "(SELECT min(r.at) FROM events r WHERE r.case_no = e.case_no AND r.action = 'remedy' AND r.seq > e.seq "
-            " AND r.at < :end) AS remedied_at "
-            "FROM events e WHERE e.at >= :start AND e.at < :end AND e.action = 'rate' "
-            "AND json_extract(e.detail, '$.level') IN (1, 2) ORDER BY e.seq",
+            "SELECT case_no, level, rated_at AS at, staff AS owner, channel, id, "
+            "CASE WHEN remedied_at < :end THEN remedied_at END AS remedied_at "
+            # `+level`: searched by the day's range, not by every bad rating there ever was
+            f"{rated} AND +level IN (1, 2) ORDER BY rated_at, id",
             span,
         )
         violations = self.all(
@@ -64,6 +61,7 @@ class FigureReads(Reads):
             "received": received,
             "actions": actions,
             "ratings": ratings,
+            "ratings_by_channel": by_channel,
             "bad_ratings": bad,
             "violations": violations,
             "handoff_waits": handoff_waits,
@@ -213,7 +211,11 @@ class FigureReads(Reads):
             levels = (
                 ", ".join(str(int(level)) for level in sorted(bad_levels)) if path == "bad_ratings" else str(int(rest))
             )
-            sql = events + f" AND action = 'rate' AND json_extract(detail, '$.level') IN ({levels})"
+            sql = (
+                "SELECT case_no AS no, rated_at AS at FROM ratings WHERE rated_at >= :start AND rated_at < :end "
+                f"AND +level IN ({levels}) AND voided_at IS NULL ORDER BY rated_at, id"
+            )
+            return [(r["no"], r["at"]) for r in self.all(sql, args)]
         elif path == "violations":
             sql = violations
         elif name == "violations":

@@ -11,6 +11,9 @@ from typing import Any
 
 from firstask.store.chain import GENESIS
 
+# Events that leave a case as the clerk saw it (rules.QUIET_EVENTS), as SQL: the store reads no rules module.
+QUIET = "'scan', 'rate_visit', 'rating_expired', 'appeal', 'decide_appeal'"
+
 
 class Reads:
     """Reads on one connection; `Store` adds transactions and writes."""
@@ -116,8 +119,10 @@ class Reads:
             "AND NOT EXISTS (SELECT 1 FROM violations WHERE unique_key = 'TIME-5:' || no || ':' || last_contact_at) "
             "UNION SELECT no FROM cases WHERE status = 'handoff_pending' AND pending_since <= ? "
             "AND NOT EXISTS (SELECT 1 FROM violations WHERE unique_key = 'HO-4:' || no || ':' || pending_since) "
-            "UNION SELECT no FROM cases WHERE rating IN (1, 2) AND remedied_at IS NULL AND rated_at <= ? "
-            "AND NOT EXISTS (SELECT 1 FROM violations WHERE unique_key = 'RATE-2:' || no || ':' || rated_at) "
+            # (`r.case_no`: inside the subquery a bare case_no would be the violation's own.)
+            "UNION SELECT r.case_no FROM ratings r WHERE r.level IN (1, 2) AND r.remedied_at IS NULL "
+            "AND r.voided_at IS NULL AND r.rated_at <= ? AND NOT EXISTS "
+            "(SELECT 1 FROM violations v WHERE v.unique_key = 'RATE-2:' || r.case_no || ':' || r.rated_at) "
             "ORDER BY no"
         )
         args = [*o, b["own3"], *o, b["not4"], *o, b["today"], b["time5"], b["ho4"], b["rate2"]]
@@ -201,8 +206,8 @@ class Reads:
         return self.all("SELECT * FROM hall_windows ORDER BY number")
 
     def hall_window_by(self, column: str, digest: str) -> dict[str, Any] | None:
-        """The window whose enrolment code or browser token has this hash (`code_hash` or `token_hash`)."""
-        if column not in ("code_hash", "token_hash"):
+        """The window whose enrolment code or browser token (of its desk, or of its pad) has this hash."""
+        if column not in ("code_hash", "token_hash", "pad_code_hash", "pad_token_hash"):
             raise ValueError(column)
         return self.one(f"SELECT * FROM hall_windows WHERE {column} = ?", (digest,))
 
@@ -328,13 +333,14 @@ class Reads:
         """Resolved cases of a staff member (owner or first asker) waiting for the callback, and cases rated at
         one of `bad_levels` waiting for the remedy: bad ratings first (their clock runs), then oldest first."""
         bad = ", ".join(str(int(level)) for level in sorted(bad_levels))
-        # Each branch an indexed search: (owner, status), (first_asker, status), (rating, remedied_at).
+        # Each branch an indexed search: (owner, status), (first_asker, status), the ratings' (level, remedied_at).
         return self._lines(
             "c.no IN (SELECT no FROM cases WHERE owner = ? AND status = 'resolved' AND anonymous = 0 "
             "UNION SELECT no FROM cases WHERE first_asker = ? AND status = 'resolved' AND anonymous = 0 "
-            f"UNION SELECT no FROM cases WHERE rating IN ({bad}) AND remedied_at IS NULL AND status = 'closed' "
-            "AND (owner = ? OR first_asker = ?))",
-            (code, code, code, code),
+            "UNION SELECT r.case_no FROM ratings r JOIN cases k ON k.no = r.case_no "
+            f"WHERE r.level IN ({bad}) AND r.remedied_at IS NULL AND r.voided_at IS NULL "
+            "AND ? IN (r.staff, k.owner, k.first_asker))",
+            (code, code, code),
             order="c.status = 'resolved', c.resolved_at, c.created_at",
         )
 
@@ -351,11 +357,18 @@ class Reads:
     ) -> list[dict[str, Any]]:
         return self.all(
             "SELECT c.no, c.version, c.status, c.channel, c.kind, c.summary, c.matter, c.owner, c.first_asker, "
-            "c.due, c.due_provisional, c.created_at, c.rating, c.remedied_at, c.resolved_at, c.pending_since, "
+            "c.due, c.due_provisional, c.created_at, c.resolved_at, c.pending_since, "
+            # The bad rating still to put right (RATE-2), whatever its channel, else the case's own rating.
+            "coalesce((SELECT r.level FROM ratings r WHERE r.case_no = c.no AND r.level IN (1, 2) "
+            "AND r.remedied_at IS NULL AND r.voided_at IS NULL ORDER BY r.id DESC LIMIT 1), c.rating) AS rating, "
+            "CASE WHEN EXISTS (SELECT 1 FROM ratings r WHERE r.case_no = c.no AND r.level IN (1, 2) "
+            "AND r.remedied_at IS NULL AND r.voided_at IS NULL) THEN NULL ELSE c.remedied_at "
+            "END AS remedied_at, "
             "c.pending_to, c.pending_from, c.anonymous, c.about_staff, p.name AS visitor_name, "
             # A hand-off declined back to its owner shows as such until the owner acts on the case again.
             "(SELECT CASE WHEN e.action = 'decline_handoff' THEN coalesce(json_extract(e.detail, '$.reason'), '') "
-            "END FROM events e WHERE e.case_no = c.no AND e.action != 'scan' ORDER BY e.seq DESC LIMIT 1) AS returned, "
+            "END FROM events e WHERE e.case_no = c.no "
+            f"AND e.action NOT IN ({QUIET}) ORDER BY e.seq DESC LIMIT 1) AS returned, "
             # A waiting hand-off shows what its sender wrote, where the receiver decides.
             "CASE WHEN c.status = 'handoff_pending' THEN (SELECT json_extract(h.detail, '$.note') FROM events h "
             "WHERE h.case_no = c.no AND h.action = 'hand_off' ORDER BY h.seq DESC LIMIT 1) END AS handoff_note "

@@ -293,6 +293,42 @@ def _migration_6(db: sqlite_utils.Database) -> None:
     db.execute("CREATE UNIQUE INDEX idx_hall_windows_code ON hall_windows (code_hash) WHERE code_hash IS NOT NULL")
 
 
+def _migration_7(db: sqlite_utils.Database) -> None:
+    """好差评 at the window (issue 20): every rating of a service, whatever its channel, and what asked for it — the
+    window's pad (a request that is answered or expires) or a slip's QR link (a token's hash, used once) — with its
+    rectification (RATE-2) and its appeal (RATE-6). Each window may have a pad enrolled beside it, and names who is
+    serving there. The callbacks' ratings recorded before are carried over from the history."""
+    db.execute(
+        "CREATE TABLE ratings (id INTEGER PRIMARY KEY, case_no TEXT NOT NULL REFERENCES cases (no), "
+        "service_seq INTEGER, service TEXT, channel TEXT NOT NULL, window TEXT, staff TEXT, "
+        "asked_at TEXT NOT NULL, expires_at TEXT, token_hash TEXT UNIQUE, "
+        "level INTEGER, reasons TEXT, comment TEXT, rated_at TEXT, closed_at TEXT, remedied_at TEXT, "
+        "appeal_kind TEXT, appeal_reason TEXT, appealed_at TEXT, "
+        "decision TEXT, decision_reason TEXT, decided_by TEXT, decided_at TEXT, voided_at TEXT)"
+    )
+    db.execute("CREATE INDEX idx_ratings_case ON ratings (case_no, service_seq)")
+    db.execute("CREATE INDEX idx_ratings_rated ON ratings (rated_at) WHERE level IS NOT NULL")
+    db.execute("CREATE INDEX idx_ratings_remedy ON ratings (level, remedied_at, voided_at, rated_at)")
+    db.execute(
+        "CREATE INDEX idx_ratings_waiting ON ratings (window, asked_at) WHERE level IS NULL AND closed_at IS NULL"
+    )
+    db.execute("CREATE INDEX idx_ratings_appeals ON ratings (appealed_at) WHERE decided_at IS NULL")
+    db.execute(
+        "INSERT INTO ratings (case_no, service, channel, window, staff, asked_at, level, reasons, comment, rated_at, "
+        "remedied_at) SELECT e.case_no, 'rate', 'callback', json_extract(e.detail, '$.window'), "
+        "coalesce(json_extract(e.detail, '$.owner'), e.by_staff), e.at, json_extract(e.detail, '$.level'), '[]', "
+        "coalesce(json_extract(e.detail, '$.comment'), ''), e.at, "
+        "(SELECT min(r.at) FROM events r WHERE r.case_no = e.case_no AND r.action = 'remedy' AND r.seq > e.seq) "
+        "FROM events e WHERE e.action = 'rate' ORDER BY e.seq"
+    )
+    for column in ("pad_code_hash", "pad_code_expires", "pad_token_hash", "pad_enrolled_at", "serving", "serving_at"):
+        db.execute(f"ALTER TABLE hall_windows ADD COLUMN {column} TEXT")
+    db.execute("CREATE UNIQUE INDEX idx_hall_pads_code ON hall_windows (pad_code_hash) WHERE pad_code_hash IS NOT NULL")
+    db.execute("CREATE UNIQUE INDEX idx_hall_pads_token ON hall_windows (pad_token_hash)")
+    if db.execute("SELECT 1 FROM ratings LIMIT 1").fetchone():
+        checkpoint(db.conn, tables=("ratings",))
+
+
 MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migration_1,
     _migration_2,
@@ -300,6 +336,7 @@ MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migration_4,
     _migration_5,
     _migration_6,
+    _migration_7,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
