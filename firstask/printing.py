@@ -48,6 +48,7 @@ BLANK = "＿" * 6  # a space to write in by hand (U+FF3F); drawn as a rule in th
 SIGN_FOR = f"签收人：{BLANK}　　日期：{BLANK}"
 RULE = "─" * 30  # above the centre's address, phone and hours
 ADDRESS, PHONE, HOURS = "地址：", "咨询电话：", "办公时间："
+RATE = "扫码评价（好差评）："  # the QR code for rating the service; its URL follows on the same line
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class Slip:
     window: str | None  # the window number the desk serves (窗口号), None where it has none
     day: date
     centre: Centre = Centre()
+    rating_url: str = ""  # the QR link for rating the service (好差评), where the hall's address is known
 
 
 def _head(title: str, slip: Slip) -> list[str]:
@@ -89,6 +91,8 @@ def _foot(slip: Slip, *, sign_for: bool, seal: bool = True) -> list[str]:
     lines = ["", f"{CLERK}{slip.clerk}{window}", f"日期：{slip.day:%Y年%m月%d日}", *([SEAL] if seal else [])]
     if sign_for:
         lines += ["", SIGN_FOR]
+    if slip.rating_url:
+        lines += ["", f"{RATE}{slip.rating_url}"]
     return lines + _about(slip.centre)
 
 
@@ -453,6 +457,7 @@ MARGIN = 25 * MM
 TITLE_SIZE, MIN_TITLE_SIZE = 20.0, 15.0
 SIZE, LEADING, GAP = 12.0, 21.0, 9.0  # body text; a blank line of the text is a gap, not a whole line
 SMALL, SMALL_LEADING = 10.0, 15.0  # the case number and the centre's address block
+QR_SIDE = 30 * MM  # the rating QR code, quiet zone included: scanned from a phone held over the slip
 SEAL_RADIUS = 21 * MM  # the space for a round seal of 42 mm, the size of a government office's seal
 
 
@@ -585,6 +590,29 @@ class _Page:
             self.text(MARGIN, y, line, SMALL)
             y -= SMALL_LEADING
 
+    def rating_code(self, url: str) -> None:
+        """The QR code for rating the service, with what it is for and its address on one line beside it (the
+        address is also the page's text, so it can be typed where a phone cannot scan)."""
+        from reportlab.graphics import renderPDF
+        from reportlab.graphics.barcode.qr import QrCodeWidget
+        from reportlab.graphics.shapes import Drawing
+
+        side = QR_SIDE
+        self.need(side + GAP)
+        self.y -= side + GAP
+        widget = QrCodeWidget(url, barLevel="M", barBorder=4)
+        x0, y0, x1, y1 = widget.getBounds()
+        drawing = Drawing(side, side, transform=[side / (x1 - x0), 0, 0, side / (y1 - y0), 0, 0])
+        drawing.add(widget)
+        renderPDF.draw(drawing, self.canvas, MARGIN, self.y)
+        left = MARGIN + side + 4 * MM
+        room = self.width - MARGIN - left
+        self.text(left, self.y + side * 0.6, RATE.rstrip("："), SIZE)
+        size = SMALL
+        while size > 5 and self.fonts.width(url, size) > room:
+            size -= 0.25
+        self.text(left, self.y + side * 0.6 - LEADING, url, size, grey=True)
+
     def save(self) -> None:
         self.canvas.save()
 
@@ -613,6 +641,8 @@ def pdf(text: str, path: Path) -> None:
             page.seal(clerk_top if clerk_top is not None else page.y)
         elif line == SIGN_FOR:
             page.sign_for(line)
+        elif line.startswith(RATE):
+            page.rating_code(line.removeprefix(RATE))
         else:
             if line.startswith(CLERK):
                 page.need(2 * SEAL_RADIUS + LEADING)

@@ -5,6 +5,7 @@ text the PDF gives back too; the TrueType Chinese font embedded where the machin
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 import tomllib
@@ -344,3 +345,26 @@ def test_the_font_warning_exists_in_both_languages():
             assert set(tomllib.load(f)) == {"slips"}
         line = i18n.t("slips.font_missing", lang, package=printing.FONT_PACKAGE)
         assert "fonts-wqy-microhei" in line and "\n" not in line
+
+
+# --- the rating QR code (好差评, SPEC §11) ------------------------------------------------------------------------
+
+RATING_URL = "https://192.168.10.23:8443/rate/Ab3-_x9QzAb3-_x9QzAb3-_x9QzAb3-_x9QzKp7Lm2w"
+
+
+def test_every_slip_carries_its_rating_link_whole_on_one_line() -> None:
+    for kind, text in every_slip(dataclasses.replace(slip(), rating_url=RATING_URL)).items():
+        assert f"{printing.RATE}{RATING_URL}\n" in text, kind
+    for kind, text in every_slip(slip()).items():
+        assert printing.RATE not in text, kind  # a desk that does not know the hall's address prints no code
+
+
+def test_the_rating_code_reads_back_from_the_pdf_and_scans(tmp_path: Path) -> None:
+    text = every_slip(dataclasses.replace(slip(), rating_url=RATING_URL))["receipt"]
+    pdf = pdf_of(text, tmp_path)
+    layer = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True)
+    assert RATING_URL in layer.stdout  # a clerk can read it out, a test can follow it
+    subprocess.run(["pdftoppm", "-r", "150", "-png", str(pdf), str(tmp_path / "page")], check=True)
+    [page] = sorted(tmp_path.glob("page*.png"))
+    scanned = subprocess.run(["zbarimg", "-q", "--raw", str(page)], capture_output=True, text=True, check=True)
+    assert scanned.stdout.splitlines()[0] == RATING_URL

@@ -483,7 +483,7 @@ def test_the_summary_counts_every_channel_together_and_apart(desk: OpenDesk, clo
     desk.rate_visit(pad.no, 5, window=3)
     qr = desk.accept(enquiry(desk, kind="application", matter="T3").no, "w01", materials=[("申请表", 1)])
     desk.rate_by_link(link_of(desk, qr), 4)
-    call = desk.answer(enquiry(desk).no, "w02", "答复三")
+    call = desk.answer(enquiry(desk, "w02").no, "w02", "答复三")
     desk.rate(call.no, "w02", 2, "不清楚")
     s = desk.summary(clock().date())
     assert s["ratings"] == {"1": 0, "2": 1, "3": 0, "4": 1, "5": 1}
