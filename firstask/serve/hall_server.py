@@ -26,14 +26,18 @@ import textual_serve
 from aiohttp import WSMsgType, web
 from textual_serve.download_manager import DownloadManager
 
+from firstask import i18n
 from firstask.desk import Desk, HallWindow, RuleError
+from firstask.serve.certificates import lan_address
 from firstask.serve.desk_process import STOP_SECONDS, DeskProcess, desk_argv
 from firstask.serve.pages import DESK_FONTS, XTERM_FONTS, desk_page, enrol_page, enrolled_page, plain_page
+from firstask.serve.rating_pages import PAD_SCRIPT, pad_enrolled_page, pad_page, rate_done, rate_form
 
 log = logging.getLogger("firstask.serve")
 T = TypeVar("T")
 
 COOKIE = "firstask_window"
+PAD_COOKIE = "firstask_pad"  # a window's rating pad (评价器): it gets /pad, never a desk
 COOKIE_DAYS = 400  # the longest browsers keep a cookie; renewed at every desk opened, so it lasts until revoked
 STATIC = Path(textual_serve.__file__).parent / "static"
 REFUSAL_EVERY = 60.0  # seconds: the same refusal from the same place is recorded once a minute, not per request
@@ -116,6 +120,25 @@ class HallServer:
 
     async def start_watch(self, _app: web.Application) -> None:
         self.watch = asyncio.create_task(self.watch_windows())
+        try:
+            await self.ask(self.record_address)
+        except Exception:  # noqa: BLE001 (the file busy: slips keep the address they had)
+            log.warning("could not record the hall's address for the slips' QR codes")
+
+    def record_address(self, desk: Desk) -> None:
+        """Where visitors' phones reach this server, for the QR codes the windows print (unless the policy names
+        one): --public-url, else this host's LAN address and port."""
+        if self.public_url:
+            origin = public_origin(self.public_url)
+        else:
+            host = self.host
+            if host in ("0.0.0.0", "::", ""):  # noqa: S104 (reading the bind address, not binding)
+                host = lan_address() or "127.0.0.1"
+            host = f"[{host}]" if ":" in host else host
+            origin = f"{'https' if self.tls is not None else 'http'}://{host}:{self.port}"
+        if desk.store.meta("hall_url") != origin:
+            with desk.store.write():
+                desk.store.set_meta("hall_url", origin)
 
     async def watch_windows(self) -> None:
         """Every `WATCH_SECONDS`, end the desks of a window revoked (or registered again) meanwhile: the tab's page
@@ -168,6 +191,12 @@ class HallServer:
                 web.get("/enrol", self.enrol_form),
                 web.post("/enrol", self.enrol),
                 web.get("/static/js/textual.js", self.textual_js),
+                web.get("/static/pad.js", self.pad_js),
+                web.get("/pad", self.pad),
+                web.get("/pad/state", self.pad_state),
+                web.post("/pad/rate", self.pad_rate),
+                web.get("/rate/{token}", self.rate_page),
+                web.post("/rate/{token}", self.rate_post),
                 web.static("/static", STATIC),
             ]
         )
@@ -296,9 +325,9 @@ class HallServer:
         self.keep_cookie(response, request.cookies[COOKIE])  # browsers cap a cookie's life: renewed at each use
         return response
 
-    def keep_cookie(self, response: web.Response, token: str) -> None:
+    def keep_cookie(self, response: web.Response, token: str, name: str = COOKIE) -> None:
         response.set_cookie(
-            COOKIE,
+            name,
             token,
             max_age=COOKIE_DAYS * 24 * 3600,
             path="/",
@@ -330,15 +359,131 @@ class HallServer:
         form = await request.post()
         code = str(form.get("code", ""))[:64]
         try:
-            window, token = await self.ask(lambda desk: desk.enrol_window(code, peer=peer, record=False))
+            kind, window, token = await self.ask(lambda desk: desk.enrol(code, peer=peer, record=False))
         except RuleError as error:
             await self.refuse(request, "bad_code")
             return self.page(enrol_page(self.lang, error=error.message(self.lang)), 400)
         if now in tries:
             tries.remove(now)  # a right code is no try against the address
+        if kind == "pad":
+            response = self.page(pad_enrolled_page(self.lang, window.number, window.name))
+            self.keep_cookie(response, token, PAD_COOKIE)
+            return response
         response = self.page(enrolled_page(self.lang, window.number, window.name))
         self.keep_cookie(response, token)
         return response
+
+    # --- the rating pad (评价器) and the slips' QR page (好差评) ---------------------------------------------------
+
+    async def pad_js(self, _request: web.Request) -> web.Response:
+        return web.Response(body=PAD_SCRIPT.read_bytes(), content_type="application/javascript")
+
+    async def pad_of(self, request: web.Request) -> HallWindow | None:
+        token = request.cookies.get(PAD_COOKIE)
+        return await self.ask(lambda desk: desk.pad_of_token(token)) if token else None
+
+    async def pad(self, request: web.Request) -> web.Response:
+        window = await self.pad_of(request)
+        if window is None:
+            await self.refuse(request, "revoked" if request.cookies.get(PAD_COOKIE) else "not_enrolled")
+            link = ("/enrol", "hall.page.enrol_link")
+            return self.page(plain_page(self.lang, "pad.not_enrolled_title", "pad.not_enrolled", link=link), 403)
+        centre = await self.ask(lambda desk: desk.policy.centre_name)
+        response = self.page(pad_page(self.lang, centre))
+        self.keep_cookie(response, request.cookies[PAD_COOKIE], PAD_COOKIE)
+        return response
+
+    async def pad_state(self, request: web.Request) -> web.Response:
+        window = await self.pad_of(request)
+        if window is None:
+            raise web.HTTPForbidden()
+        state = await self.ask(lambda desk: desk.pad_state(window.number))
+        return web.json_response(state)
+
+    async def pad_rate(self, request: web.Request) -> web.Response:
+        if request.headers.get("Origin", self.origin(request)) != self.origin(request):
+            await self.refuse(request, "foreign_origin")
+            raise web.HTTPForbidden()
+        window = await self.pad_of(request)
+        if window is None:
+            raise web.HTTPForbidden()
+        try:
+            sent: Any = await request.json()
+            request_id, level = sent["request"], sent["level"]
+            reasons, comment = sent.get("reasons") or [], sent.get("comment") or ""
+        except (ValueError, TypeError, KeyError):
+            failed = {"ok": False, "rule": "INPUT", "message": i18n.t("pad.failed", self.lang)}
+            return web.json_response(failed, status=400)
+        try:
+            await self.ask(
+                lambda desk: desk.rate_request(
+                    request_id, level, reasons=reasons, comment=comment, window=window.number
+                )
+            )
+        except RuleError as error:
+            return web.json_response({"ok": False, "rule": error.rule, "message": error.message(self.lang)})
+        return web.json_response({"ok": True})
+
+    def counted(self, request: web.Request) -> bool:
+        """A try at a rating link counted against its address (an unknown token is a guess); False when the address
+        (or everyone) has tried too often."""
+        peer = request.remote or ""
+        now = time.monotonic()
+        tries = self.tries.setdefault(peer, [])
+        tries[:] = [t for t in tries if now - t < TRIES_MINUTES * 60]
+        if len(tries) >= TRIES or sum(len(t) for t in self.tries.values()) >= TRIES_ALL:
+            return False
+        tries.append(now)
+        return True
+
+    async def link_refused(self, request: web.Request, error: RuleError) -> web.Response:
+        if error.key == "rate5.unknown":
+            await self.refuse(request, "bad_code")
+            if not self.counted(request):
+                page = plain_page(self.lang, "hall.page.tries_title", "hall.page.tries", minutes=TRIES_MINUTES)
+                return self.page(page, 429)
+        status = 404 if error.key == "rate5.unknown" else 410
+        return self.page(rate_done(self.lang, "pad.not_usable_title", said=error.message(self.lang)), status)
+
+    async def rate_page(self, request: web.Request) -> web.Response:
+        token = request.match_info["token"][:100]
+        try:
+            asked = await self.ask(lambda desk: desk.link_page(token))
+        except RuleError as error:
+            return await self.link_refused(request, error)
+        return self.page(rate_form(self.lang, token, asked))
+
+    async def rate_post(self, request: web.Request) -> web.Response:
+        origin = request.headers.get("Origin")
+        if origin is not None and origin != self.origin(request):
+            await self.refuse(request, "foreign_origin")
+            raise web.HTTPForbidden()
+        token = request.match_info["token"][:100]
+        form = await request.post()
+        chosen = [str(r)[:200] for r in form.getall("reason", [])][:20]
+        comment = str(form.get("comment", ""))[:1000]
+        raw = str(form.get("level", ""))
+        level: Any = int(raw) if raw.isdigit() and len(raw) == 1 else raw
+        try:
+            asked = await self.ask(lambda desk: desk.link_page(token))
+        except RuleError as error:
+            return await self.link_refused(request, error)
+        try:
+            case = await self.ask(lambda desk: desk.rate_by_link(token, level, reasons=chosen, comment=comment))
+        except RuleError as error:
+            if error.rule == "RATE-5":
+                return await self.link_refused(request, error)
+            page = rate_form(
+                self.lang,
+                token,
+                asked,
+                error=error.message(self.lang),
+                level=level if isinstance(level, int) else None,
+                chosen=chosen,
+                comment=comment,
+            )
+            return self.page(page, 400)
+        return self.page(rate_done(self.lang, "pad.done_title", "pad.done", no=case.no))
 
     # --- the desk's websocket -------------------------------------------------------------------------------
 
