@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Static
 
 from firstask.app import DeskApp, make_app
 from firstask.desk import Desk
-from firstask.screens.hall_windows import RevokeDialog, WindowCodeDialog, WindowDialog
+from firstask.screens.hall_windows import PadDialog, RevokeDialog, WindowCodeDialog, WindowDialog
 from firstask.screens.setup import SetupScreen
 
 
@@ -160,5 +160,36 @@ def test_registering_a_number_already_registered_is_refused_and_changes_nothing(
         assert isinstance(dialog, WindowDialog)
         assert dialog.refusals() == ["4 号窗口已登记过。要给它新注册码，请在列表中选中它按 c。"]
         assert desk.window_of_token(token) is not None and desk.hall_windows()[0].name == "四号窗口"
+
+    run(app, script)
+
+
+def test_a_windows_rating_pad_gets_its_code_asked_first_and_shown_once(desk: Desk) -> None:
+    """`p` on a window: Ctrl+S makes the pad's code (a pad enrolled before stops), shown once; the pad enrolled with
+    it shows in the tab's pad column."""
+    desk.enrol_window(desk.register_window(3, "三号窗口", by="s01"))
+    _, _, old_pad = desk.enrol(desk.register_pad(3, by="s01"))
+    app = make_app(desk, user="s01", lang="zh")
+
+    async def script(pilot) -> None:  # type: ignore[no-untyped-def]
+        assert table(app)["3"][3] == "评价器已登记"
+        await keys(pilot, "p")
+        dialog = app.screen
+        assert isinstance(dialog, PadDialog)
+        assert "原先登记的评价器随即失效" in str(dialog.query_one("#header", Static).render())
+        await keys(pilot, "escape")
+        assert desk.pad_of_token(old_pad) is not None  # nothing done
+        await keys(pilot, "p", "ctrl+s")
+        code = shown_code(app)
+        how = str(app.screen.query_one("#code-how", Static).render())
+        assert "评价器" in how and "/enrol" in how
+        assert desk.pad_of_token(old_pad) is None
+        await keys(pilot, "enter")
+        assert "评价器注册码待用" in table(app)["3"][3]
+        kind, window, _ = desk.enrol(code)
+        assert (kind, window.number) == ("pad", 3)
+        app.screen.reread()
+        await pilot.pause()
+        assert table(app)["3"][3] == "评价器已登记"
 
     run(app, script)

@@ -49,6 +49,17 @@ class HallWindow:
     enrolled_at: str | None
     revoked_at: str | None
     code_expires: str | None  # a code given and not yet used
+    pad_enrolled_at: str | None = None  # its rating pad (评价器), enrolled
+    pad_code_expires: str | None = None  # … or a pad's code given and not yet used
+
+    @property
+    def pad(self) -> str:
+        """Its rating pad: "enrolled", "waiting" (a code given) or "none"."""
+        if self.revoked_at is not None:
+            return "none"
+        if self.pad_enrolled_at is not None:
+            return "enrolled"
+        return "waiting" if self.pad_code_expires is not None else "none"
 
     @property
     def state(self) -> str:
@@ -66,6 +77,8 @@ def window_of_row(row: dict[str, Any]) -> HallWindow:
         enrolled_at=row["enrolled_at"] if row["token_hash"] else None,
         revoked_at=row["revoked_at"],
         code_expires=row["code_expires"] if row["code_hash"] else None,
+        pad_enrolled_at=row.get("pad_enrolled_at") if row.get("pad_token_hash") else None,
+        pad_code_expires=row.get("pad_code_expires") if row.get("pad_code_hash") else None,
     )
 
 

@@ -1,6 +1,7 @@
 """The set-up screen's Windows tab dialogs (F11, then 4): the hall's window PCs that `firstask serve` lets in.
 
-A supervisor registers a window (number and name) and is shown its one-time enrolment code, once; a new code for a
+A supervisor registers a window (number and name) and is shown its one-time enrolment code, once (and, with `p`, a code
+for the window's rating pad, the 好差评 tablet beside it); a new code for a
 registered window (a new PC, a cleared browser) turns its enrolled browser away until the code is used; revoking a
 window turns it away at its next connection. Each is confirmed with Ctrl+S, and Esc leaves it undone.
 """
@@ -36,6 +37,15 @@ def state_text(window: HallWindow) -> Text:
     if window.state == "revoked":
         return Text(t("setup.windows.revoked", at=short_time(window.revoked_at or "")), style="dim")
     return Text(t("setup.windows.none"), style="dim")
+
+
+def pad_text(window: HallWindow) -> Text:
+    """Whether the window has its rating pad (评价器)."""
+    if window.pad == "enrolled":
+        return Text(t("setup.windows.pad_enrolled"), style="green")
+    if window.pad == "waiting":
+        return Text(t("setup.windows.pad_waiting", until=short_time(window.pad_code_expires or "")), style="yellow")
+    return Text(t("setup.windows.pad_none"), style="dim")
 
 
 class WindowDialog(FormDialog):
@@ -110,6 +120,26 @@ class RevokeDialog(FormDialog):
         self.desk.revoke_window(self.window.number, by=self.supervisor.code)
 
 
+class PadDialog(FormDialog):
+    """A one-time code for a window's rating pad, asked first (the pad enrolled before stops working)."""
+
+    CONFIRM = "setup.windows.key.make_pad"
+
+    def __init__(self, desk: Desk, supervisor: Staff, window: HallWindow) -> None:
+        super().__init__(desk, supervisor)
+        self.window = window
+        self.code: str | None = None
+
+    def title_text(self) -> str:
+        return t("setup.windows.pad_title", number=self.window.number)
+
+    def header_text(self) -> str:
+        return t("setup.windows.pad_header", number=self.window.number, name=self.window.name)
+
+    def save(self) -> None:
+        self.code = self.desk.register_pad(self.window.number, by=self.supervisor.code)
+
+
 class WindowCodeDialog(FormDialog):
     """The enrolment code, shown once, large, with what to do with it; Enter, Ctrl+S or Esc closes it."""
 
@@ -117,18 +147,21 @@ class WindowCodeDialog(FormDialog):
     CONFIRM = "setup.windows.key.done"
     BINDINGS = [Binding("enter", "confirm", show=False), Binding("escape", "confirm", show=False)]
 
-    def __init__(self, desk: Desk, supervisor: Staff, number: int, code: str) -> None:
+    def __init__(self, desk: Desk, supervisor: Staff, number: int, code: str, *, pad: bool = False) -> None:
         super().__init__(desk, supervisor)
         self.number = number
         self.code = code
+        self.pad = pad  # the code of the window's rating pad, not of its desk
 
     def title_text(self) -> str:
-        return t("setup.windows.code_title", number=self.number)
+        return t("setup.windows.pad_code_title" if self.pad else "setup.windows.code_title", number=self.number)
 
     def compose_body(self) -> ComposeResult:
-        until = next((w.code_expires for w in self.desk.hall_windows() if w.number == self.number), None) or ""
+        window = next((w for w in self.desk.hall_windows() if w.number == self.number), None)
+        until = (window.pad_code_expires if self.pad else window.code_expires) if window else None
+        how = "setup.windows.pad_code_how" if self.pad else "setup.windows.code_how"
         yield Static(Text(f"  {shown_code(self.code)}  ", style="bold reverse"), id="code")
-        yield Static(Text(t("setup.windows.code_how", number=self.number, until=short_time(until))), id="code-how")
+        yield Static(Text(t(how, number=self.number, until=short_time(until or ""))), id="code-how")
 
     def save(self) -> None:
         return None

@@ -37,7 +37,14 @@ from firstask.desk import Desk, HallWindow, centre_of
 from firstask.i18n import t
 from firstask.rules import Matter, RuleError, Staff
 from firstask.screens.desk_screen import DeskScreen
-from firstask.screens.hall_windows import RevokeDialog, WindowCodeDialog, WindowDialog, state_text
+from firstask.screens.hall_windows import (
+    PadDialog,
+    RevokeDialog,
+    WindowCodeDialog,
+    WindowDialog,
+    pad_text,
+    state_text,
+)
 from firstask.screens.setup_forms import (
     CENTRE_FIELDS,
     CentreDialog,
@@ -54,7 +61,7 @@ from firstask.widgets.title_bar import TitleBar
 TABS = ("roster", "catalogue", "centre", "windows")
 ROSTER_COLUMNS = ("code", "name", "role", "backup", "presence", "active", "pin")
 CATALOGUE_COLUMNS = ("code", "name", "kind", "limit", "documents", "written_notice", "active")
-WINDOW_COLUMNS = ("number", "name", "state")
+WINDOW_COLUMNS = ("number", "name", "state", "pad")
 CSV_NAME = "catalogue.csv"
 CELL_PADDING = 2
 SCROLLBAR = 1
@@ -64,6 +71,7 @@ ACTIONS_IN = {
     "new": {"roster", "catalogue", "windows"},
     "new_code": {"windows"},
     "revoke": {"windows"},
+    "pad": {"windows"},
     "edit": {"roster", "catalogue", "centre"},
     "active": {"roster", "catalogue"},
     "presence": {"roster"},
@@ -73,7 +81,7 @@ ACTIONS_IN = {
     "export_csv": {"catalogue"},
     "guide": {"catalogue"},
 }
-NEEDS_ROW = {"edit", "active", "presence", "pin", "unlock", "guide", "new_code", "revoke"}
+NEEDS_ROW = {"edit", "active", "presence", "pin", "unlock", "guide", "new_code", "revoke", "pad"}
 
 
 def cut_text(text: Text, cells: int) -> Text:
@@ -119,6 +127,7 @@ class SetupScreen(DeskScreen):
         Binding("o", "export_csv", "setup.key.export", id="export_csv", tooltip="setup.key.export_tip"),
         Binding("c", "new_code", "setup.windows.key.new_code", id="new_code", tooltip="setup.windows.key.new_code_tip"),
         Binding("r", "revoke", "setup.windows.key.revoke", id="revoke", tooltip="setup.windows.key.revoke_tip"),
+        Binding("p", "pad", "setup.windows.key.pad", id="pad", tooltip="setup.windows.key.pad_tip"),
     ]
 
     def __init__(self, desk: Desk, supervisor: Staff) -> None:
@@ -262,6 +271,7 @@ class SetupScreen(DeskScreen):
                 "number": Text(str(w.number), justify="right"),
                 "name": Text(w.name),
                 "state": state_text(w),
+                "pad": pad_text(w),
             }
             for w in self.windows
         }
@@ -351,7 +361,7 @@ class SetupScreen(DeskScreen):
             key = self.key_under_cursor() if self.is_mounted else None
             if action == "unlock":  # offered only on a code that wrong PINs have locked
                 return key is not None and key in self.locked
-            if action == "revoke":  # a revoked window has nothing left to revoke
+            if action in ("revoke", "pad"):  # a revoked window has nothing left to revoke, and gets no pad
                 window = self.window_under_cursor() if key is not None else None
                 return window is not None and window.state != "revoked"
             return key is not None
@@ -399,6 +409,21 @@ class SetupScreen(DeskScreen):
             self.say()
             done = t("setup.windows.now_revoked", number=window.number)
             self.app.push_screen(RevokeDialog(self.desk, self.supervisor, window), self.after(done))
+
+    def action_pad(self) -> None:
+        """A code for the selected window's rating pad, asked first, then shown once."""
+        window = self.window_under_cursor()
+        if window is None or window.state == "revoked":
+            return
+        self.say()
+        dialog = PadDialog(self.desk, self.supervisor, window)
+
+        def made(saved: bool | None) -> None:
+            self.reread()
+            if saved and dialog.code is not None:
+                self.app.push_screen(WindowCodeDialog(self.desk, self.supervisor, window.number, dialog.code, pad=True))
+
+        self.app.push_screen(dialog, made)
 
     def action_edit(self) -> None:
         self.say()

@@ -40,7 +40,7 @@
       line(S.case, request.case_no),
       line(S.matter, request.matter || S.kinds[request.kind] || ""),
       line(S.service, S.actions[request.service] || ""),
-      line(S.clerk, request.clerk ? request.clerk.name + "（" + request.clerk.code + "）" : "-"),
+      line(S.clerk, request.clerk ? S.badge.replace("{name}", request.clerk.name).replace("{code}", request.clerk.code) : "-"),
     );
     $("prompt").textContent = S.prompt;
     const levels = $("levels");

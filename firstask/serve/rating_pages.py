@@ -105,6 +105,7 @@ def pad_strings(lang: str) -> dict[str, Any]:
         "thanks_more",
         "failed",
         "why_needed",
+        "badge",
     )
     return {
         **{key: i18n.t(f"pad.{key}", lang) for key in keys},
@@ -145,7 +146,10 @@ def _about(lang: str, asked: Mapping[str, Any]) -> str:
         ("pad.case", str(asked.get("case_no") or "")),
         ("pad.matter", str(matter)),
         ("pad.service", i18n.t(f"action.{asked.get('service') or 'answer'}", lang)),
-        ("pad.clerk", f"{clerk.get('name', '')}（{clerk.get('code', '')}）" if clerk else "-"),
+        (
+            "pad.clerk",
+            i18n.t("pad.badge", lang, name=clerk.get("name", ""), code=clerk.get("code", "")) if clerk else "-",
+        ),
     ]
     return "<br>".join(f"<b>{_t(label, lang)}</b>{escape(value)}" for label, value in rows)
 
