@@ -81,6 +81,19 @@ AGENCIES = [
 ]
 MATTERS = ["JZZ", "CJZ", "GLJT", "JMYL", "DSZN", "LSJZ", "SYDJ", "JMYB", "GZF", "FLYZ"]
 LEVELS = (5, 5, 5, 5, 5, 4, 4, 4, 3, 3, 2, 1)
+# 好差评 at the window: how often each window's visitors rate on its pad, and how they rate. The last clerk's window
+# is the hall's weakest (last in the monthly ranking two months running); the first clerk's the most often rated.
+PAD_SHARE = (0.85, 0.7, 0.6, 0.55, 0.4, 0.5)
+PAD_LEVELS = (5, 5, 5, 5, 4, 4, 4, 3, 3, 2)
+WEAK_LEVELS = (5, 4, 4, 3, 3, 3, 2, 2, 1)
+BAD_REASONS = ("服务态度", "办事效率", "一次性告知不到位", "材料要求不合理", "政策解释不清")
+BAD_COMMENTS = ("等了很久才轮到", "", "材料要求讲了两遍都没讲清楚", "")
+APPEALS = (
+    ("mistake", "服务对象当场表示按错了键，本想选择满意。"),
+    ("malicious", "服务对象因不符合条件未能办理，当场表示要给差评。"),
+    ("not_me", "该时段本人在后台整理档案，窗口由同事代班。"),
+)
+HALL_URL = "https://192.168.1.20:8443"  # the demo hall's address on its slips' QR codes
 
 # The demo centre's kept answers (常见问答): what its clerks are asked most about these matters.
 KEPT_ANSWERS = {
@@ -127,6 +140,74 @@ class Month:
         self.supervisor = next(s["code"] for s in staff if s["role"] == "supervisor")
         self.absent: set[str] = set()
         self.names = {m.code: m for m in desk.matters()}
+        # Each clerk serves one numbered window; the window's pad asks after each service there.
+        self.windows = {code: str(n) for n, code in enumerate(self.clerks, 1)}
+
+    def serving(self, clerk: str) -> None:
+        """The desk acts at `clerk`'s window (printed on slips, recorded with events, asked on its pad)."""
+        self.desk.window = self.windows.get(clerk)
+
+    def pad(self, clerk: str) -> None:
+        """The visitor at `clerk`'s window answers the pad's request (or walks away: it expires)."""
+        number = self.windows.get(clerk)
+        asked = self.desk.pad_state(number)["request"] if number else None
+        n = int(number) if number else 1
+        if asked is None or self.rng.random() >= PAD_SHARE[(n - 1) % len(PAD_SHARE)]:
+            return
+        weak = clerk == self.clerks[-1]
+        level = self.rng.choice(WEAK_LEVELS if weak else PAD_LEVELS)
+        reasons, comment = self.why(level)
+        self.desk.rate_request(asked["id"], level, reasons=reasons, comment=comment, window=number)
+        self.after_rating(asked["case_no"], level)
+
+    def why(self, level: int) -> tuple[list[str], str]:
+        if level > 2:
+            return [], ""
+        return self.rng.sample(BAD_REASONS, self.rng.choice((1, 1, 2))), self.rng.choice(BAD_COMMENTS)
+
+    def qr(self, case: Case) -> None:
+        """Now and then the visitor rates later, from the QR code on the slip the service printed."""
+        if self.rng.random() >= 0.12:
+            return
+        printed = [e.detail["document"] for e in self.desk.case(case.no).history if e.detail.get("document")]
+        if not printed:
+            return
+        text = (self.desk.documents_dir / printed[-1]).read_text(encoding="utf-8")
+        token = text.rsplit("/rate/", 1)[-1].split()[0] if "/rate/" in text else ""
+        if not token:
+            return
+
+        def rate() -> None:
+            level = self.rng.choice(PAD_LEVELS)
+            reasons, comment = self.why(level)
+            self.desk.rate_by_link(token, level, reasons=reasons, comment=comment)
+            self.after_rating(case.no, level)
+
+        self.at(self.moment + timedelta(hours=self.rng.choice((2, 5, 20, 30))), rate)
+
+    def after_rating(self, no: str, level: int) -> None:
+        """A bad rating: the rated clerk may appeal it (a supervisor decides), and its remedy is called back."""
+        if level > 2:
+            return
+        rating = self.desk.ratings(no)[-1]
+        if rating.staff and self.rng.random() < 0.3:
+            kind, reason = self.rng.choice(APPEALS)
+            staff = rating.staff
+            self.at(self.later(self.moment, 1), lambda: self.appeal(rating.id, staff, kind, reason))
+        owner = self.desk.case(no).owner
+        self.at(
+            self.later(self.moment, self.rng.choice([1, 3, 6, 18])),
+            lambda: self.desk.remedy(no, owner, "已回访致歉并说明办理要求，群众表示理解。"),
+        )
+
+    def appeal(self, rating_id: int, staff: str, kind: str, reason: str) -> None:
+        self.desk.appeal(rating_id, staff, reason, kind=kind)
+        uphold = self.rng.random() < 0.5
+        decision = "经核查评价器记录，评价有效，维持。" if uphold else "经调阅录像核实，该评价不属实，予以作废。"
+        self.at(
+            self.later(self.moment, 2),
+            lambda: self.desk.decide_appeal(rating_id, self.supervisor, uphold=uphold, reason=decision),
+        )
 
     # --- time ------------------------------------------------------------------------------------------------
 
@@ -226,16 +307,20 @@ class Month:
         self.at(self.moment + timedelta(minutes=self.rng.randrange(3, 12)), lambda: self.answer(c, clerk, answer))
 
     def answer(self, case: Case, clerk: str, text: str) -> None:
+        self.serving(clerk)
         self.desk.answer(case.no, clerk, text)
-        if self.rng.random() < 0.6:  # rated at the window's 好差评 pad, there and then
-            self.desk.rate(case.no, clerk, self.rng.choice((5, 5, 5, 4, 4, 3)))
+        self.pad(clerk)  # rated at the window's 好差评 pad, there and then (or not)
 
     def referral(self, clerk: str) -> None:
         c = self.desk.check_in(clerk, summary="咨询出入境证件及劳动纠纷等事项", **self.visitor())
         agency, contact = self.rng.choice(AGENCIES)
-        self.at(
-            self.moment + timedelta(minutes=8), lambda: self.desk.refer(c.no, clerk, agency=agency, contact=contact)
-        )
+        self.at(self.moment + timedelta(minutes=8), lambda: self.refer(c, clerk, agency, contact))
+
+    def refer(self, case: Case, clerk: str, agency: str, contact: str) -> None:
+        self.serving(clerk)
+        self.desk.refer(case.no, clerk, agency=agency, contact=contact)
+        self.pad(clerk)
+        self.qr(case)
 
     def application(self, clerk: str) -> None:
         code = self.rng.choice(MATTERS)
@@ -251,7 +336,7 @@ class Month:
         required = matter.required()
         step = self.moment + timedelta(minutes=self.rng.randrange(5, 15))
         if self.rng.random() < 0.05:
-            self.at(step, lambda: self.desk.reject(c.no, clerk, "申请人不属于本辖区，依规定不予受理。"))
+            self.at(step, lambda: self.reject(c, clerk))
         elif self.rng.random() < 0.05 and len(required) >= 2:
             # Taken "for review" and the notice only given days later: late (NOT-4).
             self.at(self.later(step, self.rng.choice([6, 7])), lambda: self.notice(c, clerk, required[:1]))
@@ -261,8 +346,15 @@ class Month:
             presented = self.rng.sample(required, self.rng.randrange(0, len(required) - 1))
             self.at(step, lambda: self.notice(c, clerk, presented))
 
+    def reject(self, case: Case, clerk: str) -> None:
+        self.serving(clerk)
+        self.desk.reject(case.no, clerk, "申请人不属于本辖区，依规定不予受理。")
+        self.pad(clerk)
+
     def notice(self, case: Case, clerk: str, presented: list[str]) -> None:
+        self.serving(clerk)
         self.desk.notify(case.no, clerk, presented=presented)
+        self.pad(clerk)
         # The visitor comes back with the documents some working days later; now and then the desk asks for
         # something it forgot the first time (a second notice, NOT-2).
         back = self.later(self.moment, self.rng.choice([1, 1, 2, 2, 3, 4, 6, 8]))
@@ -274,13 +366,18 @@ class Month:
     def second_notice(self, case: Case) -> None:
         owner = self.owner(case)
         required = self.desk.case(case.no).matter_info.required()  # type: ignore[union-attr]
+        self.serving(owner)
         self.desk.notify(case.no, owner, presented=required, extra=["申请人户籍所在地社区出具的情况说明"])
         self.at(self.later(self.moment, self.rng.choice([1, 2, 3])), lambda: self.accept(case, owner))
 
     def accept(self, case: Case, clerk: str) -> None:
         info = self.desk.case(case.no).matter_info
         materials = [(name, self.rng.randrange(1, 5)) for name in (info.required() if info else ["来电记录"])]
+        self.serving(clerk)
         accepted = self.desk.accept(case.no, clerk, materials=materials)
+        if case.channel == "visit":
+            self.pad(clerk)
+            self.qr(case)
         self.work(accepted)
 
     def complaint(self, clerk: str) -> None:
@@ -376,7 +473,9 @@ class Month:
         )
 
     def resolve(self, case: Case) -> None:
-        resolved = self.desk.resolve(case.no, self.owner(case), "已办结，结果已电话告知，请凭回执领取。")
+        owner = self.owner(case)
+        self.serving(owner)
+        resolved = self.desk.resolve(case.no, owner, "已办结，结果已电话告知，请凭回执领取。")
         if resolved.anonymous:
             self.at(self.moment + timedelta(minutes=30), lambda: self.desk.close_case(case.no, resolved.owner))
             return
@@ -384,6 +483,8 @@ class Month:
 
     def callback(self, case: Case) -> None:
         current = self.desk.case(case.no)
+        if current.status != "resolved":
+            return  # rated already (by the slip's QR code) and closed
         level = self.rng.choice(LEVELS)
         self.desk.rate(case.no, current.first_asker, level, "回访满意" if level >= 3 else "办理太慢，多次催问才有结果")
         if level <= 2 and self.rng.random() < 0.8:
@@ -417,7 +518,7 @@ def build(
     # The roster exists before the month begins, so that every past day's report names its staff.
     desk.clock = lambda: datetime.combine(first - timedelta(days=1), time(8, 0))
     try:
-        desk.set_policy(**DEMO_CENTRE)
+        desk.set_policy(**DEMO_CENTRE, hall_url=HALL_URL)
         for s in staff:
             desk.add_staff(s["code"], s["name"], role=s["role"], backup=s.get("backup"), pin=s["pin"])
         supervisor = next(s["code"] for s in staff if s["role"] == "supervisor")
@@ -425,6 +526,11 @@ def build(
             if m.code in KEPT_ANSWERS:
                 kept = [KeptAnswer(q, a) for q, a in KEPT_ANSWERS[m.code]]
                 desk.save_guide(m.code, dataclasses.replace(m.guide, answers=tuple(kept)), by=supervisor)
+        # The hall's windows, each with its rating pad enrolled (the window PCs' browsers enrol at the hall itself).
+        clerks = [s["code"] for s in staff if s["role"] == "clerk"]
+        for number in range(1, len(clerks) + 1):
+            desk.register_window(number, f"{number}号窗口", by=supervisor)
+            desk.enrol(desk.register_pad(number, by=supervisor), peer="demo")
     finally:
         desk.clock = saved_clock
     month = Month(desk, today, now, seed)
@@ -435,4 +541,5 @@ def build(
         month.run()
     finally:
         desk.clock = saved_clock
+        desk.window = None
     return staff

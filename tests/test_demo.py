@@ -217,3 +217,25 @@ def test_init_demo_prints_the_readme_roster_and_verifies(tmp_path):
     assert checked.returncode == 0, checked.stderr
     assert re.fullmatch(r"\d+:[0-9a-f]{64}", checked.stdout.strip())
     assert int(checked.stdout.split(":")[0]) > 1000
+
+
+def test_the_demo_month_is_rated_at_the_windows_by_pad_qr_and_callback(month: Desk) -> None:
+    """好差评 at the window (issue 20): every channel, appeals decided and open, a ranking worth looking at."""
+    this, before = month.ranking("2026-11"), month.ranking("2026-10")
+    both = {
+        channel: sum(r["ratings_by_channel"][channel][level] for r in (this, before) for level in "12345")
+        for channel in ("pad", "qr", "callback")
+    }
+    assert all(n > 0 for n in both.values()), both
+    decided = [r for no in {r.case_no for r in month.open_appeals()} for r in month.ratings(no)]
+    assert month.open_appeals(), "an appeal waits for the supervisor's F10"
+    assert all(r.appealed_at is not None for r in decided if r.decision is not None)
+    voided = [w for w in this["windows"] if w["appeals_voided"]] + [w for w in before["windows"] if w["appeals_voided"]]
+    upheld = [w for w in this["windows"] if w["appeals_upheld"]] + [w for w in before["windows"] if w["appeals_upheld"]]
+    assert voided and upheld
+    windows = this["windows"]
+    assert len(windows) >= 4
+    assert len({w["satisfaction_rate"] for w in windows}) > 1 and len({w["rating_rate"] for w in windows}) > 1
+    assert windows[-1]["last_twice"] and not any(w["last_twice"] for w in windows[:-1])
+    assert any(w["bad"] for w in windows)
+    assert month.verify().ok
