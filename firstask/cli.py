@@ -276,6 +276,9 @@ def report(
     day: Annotated[str | None, typer.Option("--day", help="YYYY-MM-DD (default: today).")] = None,
     first: Annotated[str | None, typer.Option("--from", help="A period's first day (YYYY-MM-DD), with --to.")] = None,
     last: Annotated[str | None, typer.Option("--to", help="The period's last day (YYYY-MM-DD).")] = None,
+    month: Annotated[
+        str | None, typer.Option("--month", help="YYYY-MM: the month's ranking of windows and staff (好差评).")
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="json | csv | xlsx | html | md")] = "json",
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")] = None,
     unmasked: Annotated[
@@ -294,6 +297,9 @@ def report(
     period = _parse_period(first, last)
     if wanted is not None and period is not None:
         raise fail(i18n.t("report.cli.day_and_range"))
+    if month is not None:
+        _month_report(ctx, month, fmt, output, bad_company=wanted is not None or period is not None, unmasked=unmasked)
+        return
     if fmt not in export.FORMATS:
         raise fail(i18n.t("cli.bad_format", None, value=fmt, formats=", ".join(export.FORMATS)))
     if fmt in export.BINARY and output is None:
@@ -332,6 +338,36 @@ def report(
             typer.echo(content.decode("utf-8"), nl=False)
         else:
             # A byte-order mark tells spreadsheet programs that the csv is UTF-8 (Chinese text otherwise garbles).
+            _write_report(output, b"\xef\xbb\xbf" + content if fmt == "csv" else content)
+
+
+def _month_report(
+    ctx: typer.Context, month: str, fmt: str, output: Path | None, *, bad_company: bool, unmasked: bool
+) -> None:
+    """`report --month`: the monthly ranking in any report format, with the history's head."""
+    from firstask import export
+    from firstask.desk import Desk
+    from firstask.export import ranking as month_report
+    from firstask.store import head
+
+    if bad_company:
+        raise fail(i18n.t("report.cli.month_and_day"))
+    if unmasked:
+        raise fail(i18n.t("report.cli.month_unmasked"))
+    if fmt not in export.FORMATS:
+        raise fail(i18n.t("cli.bad_format", None, value=fmt, formats=", ".join(export.FORMATS)))
+    if fmt in export.BINARY and output is None:
+        raise fail(i18n.t("report.cli.xlsx_needs_file"))
+    lang = _report_language(ctx)
+    with user_errors():
+        with Desk.open(_existing_db(), create=False) as desk:
+            _tell_policy_problems(desk)
+            ranking = desk.ranking(month)
+            count, digest = head(desk.store.conn)
+            content = month_report.render(ranking, fmt, lang=lang, anchor=f"{count}:{digest}")
+        if output is None:
+            typer.echo(content.decode("utf-8"), nl=False)
+        else:
             _write_report(output, b"\xef\xbb\xbf" + content if fmt == "csv" else content)
 
 
