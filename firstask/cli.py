@@ -277,7 +277,7 @@ def report(
     first: Annotated[str | None, typer.Option("--from", help="A period's first day (YYYY-MM-DD), with --to.")] = None,
     last: Annotated[str | None, typer.Option("--to", help="The period's last day (YYYY-MM-DD).")] = None,
     month: Annotated[
-        str | None, typer.Option("--month", help="YYYY-MM: the month's ranking of windows and staff (好差评).")
+        str | None, typer.Option("--month", help="YYYY-MM: the month's ranking of windows and staff by their ratings.")
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="json | csv | xlsx | html | md")] = "json",
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")] = None,

@@ -191,6 +191,7 @@ class SummaryScreen(DeskScreen):
         Binding("enter", "drill", "summary.key.drill", id="drill", tooltip="summary.key.drill_tip", priority=True),
         Binding("s", "sort", "summary.key.sort", id="sort", tooltip="summary.key.sort_tip"),
         Binding("S", "reverse", "summary.key.reverse", id="reverse", tooltip="summary.key.reverse_tip", show=False),
+        Binding("m", "ranking", "ranking.key.open", id="ranking", tooltip="ranking.key.open_tip"),
         Binding("escape", "cancel", "summary.key.cancel", id="cancel", tooltip="summary.key.cancel_tip"),
     ]
 
@@ -231,6 +232,7 @@ class SummaryScreen(DeskScreen):
                 yield Static(Text(t("summary.pane.ratings")), classes="subtitle")
                 yield CaseTable(id="ratings", cursor_type="row", show_header=False, classes="bars")
                 yield Static(id="satisfaction", classes="note")
+                yield Static(id="rating-channels", classes="note")
                 yield Static(Text(t("summary.pane.violations")), classes="subtitle")
                 yield CaseTable(id="violations", cursor_type="row", show_header=False, classes="bars")
                 yield Static(id="violations-note", classes="note")
@@ -411,6 +413,11 @@ class SummaryScreen(DeskScreen):
             if rated
             else Text(t("summary.no_ratings"), style="dim"),
         )
+        apart = {c: sum(n.values()) for c, n in s.get("ratings_by_channel", {}).items()}
+        channels_line = t(
+            "summary.by_channel", pad=apart.get("pad", 0), qr=apart.get("qr", 0), callback=apart.get("callback", 0)
+        )
+        self.update_text("#rating-channels", Text(channels_line if rated else "", style="dim"))
         v = s["violations"]
         self.query_one("#violations", DataTable).display = bool(rules)  # the same again is no change
         open_reviews = Text(
@@ -645,6 +652,12 @@ class SummaryScreen(DeskScreen):
         self.sort_by(str(event.column_key.value))
 
     # --- from a number to its cases ----------------------------------------------------------------------------
+
+    def action_ranking(self) -> None:
+        """The month's ranking of windows and staff (好差评), for the month of the day shown."""
+        from firstask.screens.ranking import RankingScreen
+
+        self.app.push_screen(RankingScreen(self.desk, self.day))
 
     def action_drill(self) -> None:
         table = self.focused

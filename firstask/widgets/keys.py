@@ -22,6 +22,7 @@ CATALOGUE_PREFIXES = (
     "summary.key.",
     "setup.key.",
     "setup.windows.key.",
+    "ranking.key.",
     "guide.",
 )
 
