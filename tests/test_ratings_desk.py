@@ -670,3 +670,13 @@ def test_the_store_and_the_rules_agree_on_the_quiet_events() -> None:
     from firstask.store.reads import QUIET
 
     assert QUIET == ", ".join(f"'{action}'" for action in QUIET_EVENTS)
+
+
+def test_the_remedy_dialog_names_the_pad_rating_being_put_right(desk: OpenDesk) -> None:
+    from firstask.screens.follow_actions import last_rating
+
+    case = desk.answer(enquiry(desk).no, "w01", "已答复")
+    desk.rate_visit(case.no, 1, reasons=["服务态度"], comment="态度生硬", window=3)
+    rating = last_rating(desk.case(case.no))
+    assert rating is not None and rating.action == "rate_visit"
+    assert (rating.detail["level"], rating.detail["reasons"], rating.detail["comment"]) == (1, ["服务态度"], "态度生硬")

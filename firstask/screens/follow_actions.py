@@ -16,7 +16,7 @@ from textual.widgets import Input
 from firstask.desk import LIMITS, Case, Event
 from firstask.i18n import t
 from firstask.privacy import mask_text, sees_whole
-from firstask.rules import RuleError
+from firstask.rules import BAD_RATINGS, RuleError
 from firstask.screens.dialog import ActionDialog, label, reason_line
 from firstask.widgets.naming import weekday
 from firstask.widgets.prose import Prose
@@ -99,8 +99,12 @@ class ResolveDialog(TextDialog):
 
 
 def last_rating(case: Case) -> Event | None:
-    """The callback's rating of the case (its last `rate` event), if it was rated."""
-    return next((event for event in reversed(case.history) if event.action == "rate"), None)
+    """The rating being put right: the case's last bad rating, whatever its channel (the callback's `rate`, the
+    visitor's own `rate_visit` on the pad or by QR); else its last rating."""
+    rated = [event for event in case.history if event.action in ("rate", "rate_visit")]
+    bad = [event for event in rated if event.detail.get("level") in BAD_RATINGS]
+    chosen = bad or rated
+    return chosen[-1] if chosen else None
 
 
 class RemedyDialog(TextDialog):
@@ -117,7 +121,10 @@ class RemedyDialog(TextDialog):
         if rating is None:
             return
         level = rating.detail.get("level")
-        comment = str(rating.detail.get("comment") or "").strip()
+        # The visitor's reasons (pad, QR) and words, as they gave them.
+        said = [str(reason) for reason in rating.detail.get("reasons") or ()]
+        said.append(str(rating.detail.get("comment") or "").strip())
+        comment = t("common.list_sep").join(part for part in said if part)
         yield Prose(
             t(
                 "dialog.remedy.rating",
