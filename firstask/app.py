@@ -31,7 +31,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.widget import AwaitMount
 
-from firstask import SERVED, i18n, printing
+from firstask import SERVED, i18n, printing, rules
 from firstask.behind import Behind
 from firstask.desk import Desk
 from firstask.i18n import t
@@ -184,6 +184,7 @@ class DeskApp(TypedKeys):
         self.staff = staff
         self.last_input = time.monotonic()
         self.data_version = 0
+        self.pad_seen = 0  # the last of this window's pad requests told about (`tell_pad`)
         self.tidings: Tidings | None = None
         self.behind = Behind(desk)  # the reading and scanning no key asked for, off the UI thread
         self.locked: tuple[str, str] | None = None  # who locked the desk, and the mode they were in
@@ -239,6 +240,8 @@ class DeskApp(TypedKeys):
     async def on_mount(self) -> None:
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
         self.data_version = self.desk.changed()
+        # The pad's requests before this desk started are not news (`tell_pad`).
+        self.pad_seen = self.desk.pad_last(self.desk.window) if self.desk.window is not None else 0
         self.set_interval(WATCH_SECONDS, self.watch_file)
         self.set_interval(SCAN_SECONDS, self.scan)
         # The first start of the day backs the file up, in a thread, once the desk is on screen.
@@ -394,6 +397,29 @@ class DeskApp(TypedKeys):
             if isinstance(screen, DeskScreen):
                 screen.desk_changed()
         self.tell()
+        self.tell_pad()
+
+    def tell_pad(self) -> None:
+        """What became of this window's pad requests (好差评): the visitor's rating arrived, or none came (the request
+        expired, or the next service replaced it). Told once each, in order; one still waiting holds the rest."""
+        window = self.desk.window
+        if window is None or self.staff is None:
+            return
+        try:
+            news = self.desk.pad_news(window, self.pad_seen)
+        except (StoreError, sqlite3.Error):
+            return
+        for item in news:
+            if item["ended"] is None:
+                break
+            self.pad_seen = int(item["id"])
+            level = item["level"]
+            if level is None:
+                self.notify(t("rate.notice.none", no=item["case_no"]), title=t("rate.notice.title"), severity="warning")
+            else:
+                words = t("rate.notice.rated", no=item["case_no"], level=t(f"rate.level.{level}"))
+                bad = level in rules.BAD_RATINGS
+                self.notify(words, title=t("rate.notice.title"), severity="error" if bad else "information")
 
     def scan(self) -> None:
         """The time rules, every minute while someone is logged in (a cron `firstask scan` may run as well)."""

@@ -292,6 +292,11 @@ class Ratings(Hall):
             "request": self._asking(waiting[0]) if waiting else None,
         }
 
+    def pad_last(self, window: Any) -> int:
+        """The newest pad request of this window so far (0: none): what `pad_news` starts after."""
+        number = window_text(window)
+        return self.store.last_request(number) if number else 0
+
     def pad_news(self, window: Any, since: int) -> list[dict[str, Any]]:
         """What became of this window's pad requests after request `since` (the clerk's screen: a rating arrived,
         or none came): each {"id", "case_no", "level" (None: not rated), "ended" (None: still waiting)}."""

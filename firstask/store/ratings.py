@@ -60,6 +60,9 @@ class RatingReads(Reads):
             "SELECT * FROM ratings WHERE window = ? AND channel = 'pad' AND id > ? ORDER BY id", (window, since)
         )
 
+    def last_request(self, window: str) -> int:
+        return int(self.scalar("SELECT max(id) FROM ratings WHERE window = ? AND channel = 'pad'", (window,)) or 0)
+
     def open_appeal_rows(self) -> list[dict[str, Any]]:
         return self.all(
             "SELECT * FROM ratings WHERE appealed_at IS NOT NULL AND decided_at IS NULL ORDER BY appealed_at"
