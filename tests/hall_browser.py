@@ -220,3 +220,26 @@ def status_of(url: str, **options: Any) -> int:
             return int(response.status)
     except urllib.error.HTTPError as error:
         return int(error.code)
+
+
+def watch_for(page: Page, text: str) -> None:
+    """Note in the page the moment (its own clock, this machine's) `text` first appears in it: Playwright's waits
+    look only every half second after the first few tries, too coarse to time a page by. Read with `seen_at`."""
+    page.evaluate(
+        """(text) => {
+            window.__seen = window.__seen || {};
+            const look = () => {
+                const there = document.body.innerText.includes(text);
+                if (there && !(text in window.__seen)) window.__seen[text] = Date.now();
+            };
+            new MutationObserver(look).observe(document.body, {childList: true, subtree: true, characterData: true});
+            look();
+        }""",
+        text,
+    )
+
+
+def seen_at(page: Page, text: str) -> float:
+    """When `text` appeared in the page (`watch_for`), in seconds since the epoch, as `time.time()` counts."""
+    page.wait_for_function("(text) => window.__seen && text in window.__seen", arg=text, timeout=WAIT_SECONDS * 1000)
+    return float(page.evaluate("(text) => window.__seen[text]", text)) / 1000

@@ -35,6 +35,13 @@ def _justify(kind: str) -> JustifyMethod:
     return "left" if kind == "text" else "right"
 
 
+def channels_text(summary: dict[str, Any]) -> Text:
+    """The day's ratings by channel (the pad, a slip's QR code, the callback), for the summary's ratings pane."""
+    apart = {channel: sum(levels.values()) for channel, levels in summary.get("ratings_by_channel", {}).items()}
+    counts = {channel: apart.get(channel, 0) for channel in ("pad", "qr", "callback")}
+    return Text(t("summary.by_channel", **counts), style="dim")
+
+
 def month_after(first: date, step: int) -> date:
     index = first.year * 12 + first.month - 1 + step
     return date(index // 12, index % 12 + 1, 1)

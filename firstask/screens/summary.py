@@ -31,8 +31,10 @@ from firstask.i18n import t
 from firstask.report import percent as rounded_percent
 from firstask.rules import CHANNELS, KINDS, Staff
 from firstask.screens.desk_screen import DeskScreen
+from firstask.screens.ranking import RankingScreen, channels_text
 from firstask.screens.summary_cases import SummaryCasesScreen
 from firstask.store import StoreError
+from firstask.widgets.bars import bar, spark
 from firstask.widgets.case_table import CaseTable
 from firstask.widgets.cells import cut
 from firstask.widgets.key_bar import KeyBar
@@ -42,9 +44,6 @@ from firstask.widgets.title_bar import TitleBar
 
 TREND_DAYS = 30
 CELL_PADDING = 2  # DataTable pads each cell by one cell on either side
-BLOCKS = " ▁▂▃▄▅▆▇█"
-BAR = "█"
-PARTS = " ▏▎▍▌▋▊▉"
 
 # The day's work, in the order a supervisor reads it: (figure path for the drill-down, label key).
 FIGURES = (
@@ -85,31 +84,6 @@ RATING_STYLE = {5: "green", 4: "green", 3: "yellow", 2: "red", 1: "bold red"}
 def percent(rate: float | None) -> str:
     """A rate as the reports print it (`report.percent`: half up from the exact fraction, 13/16 is 81.3 %)."""
     return t("summary.none") if rate is None else t("summary.rate", value=str(rounded_percent(rate)))
-
-
-def bar(value: int, most: int, cells: int, style: str) -> Text:
-    """`value` as a horizontal bar out of `most` over `cells` cells, in eighths of a cell."""
-    if most <= 0 or value <= 0 or cells <= 0:
-        return Text("")
-    eighths = max(1, round(value / most * cells * 8))
-    return Text(BAR * (eighths // 8) + (PARTS[eighths % 8] if eighths % 8 else ""), style=style)
-
-
-def spark(values: Sequence[int], cells: int, rows: int, style: str) -> list[Text]:
-    """`values` as columns of blocks `rows` lines high spread over `cells` cells, the last value (the chosen day)
-    in bold; a value above nought always shows at least its lowest block."""
-    most = max(values, default=0)
-    lines = [Text() for _ in range(rows)]
-    for i in range(cells if values else 0):
-        index = i * len(values) // cells
-        level = round(values[index] / most * rows * 8) if most else 0
-        level = max(level, 1) if values[index] else level
-        for row in range(rows):
-            filled = level - (rows - 1 - row) * 8  # eighths of this line; the bottom line is the last
-            lines[row].append(
-                BLOCKS[max(0, min(8, filled))], style=f"bold {style}" if index == len(values) - 1 else style
-            )
-    return lines
 
 
 def warm(desk: Desk) -> None:
@@ -413,11 +387,7 @@ class SummaryScreen(DeskScreen):
             if rated
             else Text(t("summary.no_ratings"), style="dim"),
         )
-        apart = {c: sum(n.values()) for c, n in s.get("ratings_by_channel", {}).items()}
-        channels_line = t(
-            "summary.by_channel", pad=apart.get("pad", 0), qr=apart.get("qr", 0), callback=apart.get("callback", 0)
-        )
-        self.update_text("#rating-channels", Text(channels_line if rated else "", style="dim"))
+        self.update_text("#rating-channels", channels_text(s) if rated else Text(""))
         v = s["violations"]
         self.query_one("#violations", DataTable).display = bool(rules)  # the same again is no change
         open_reviews = Text(
@@ -654,10 +624,7 @@ class SummaryScreen(DeskScreen):
     # --- from a number to its cases ----------------------------------------------------------------------------
 
     def action_ranking(self) -> None:
-        """The month's ranking of windows and staff (好差评), for the month of the day shown."""
-        from firstask.screens.ranking import RankingScreen
-
-        self.app.push_screen(RankingScreen(self.desk, self.day))
+        self.app.push_screen(RankingScreen(self.desk, self.day))  # the month's ranking (好差评), of the day's month
 
     def action_drill(self) -> None:
         table = self.focused

@@ -4,7 +4,8 @@ of an enrolled window, on the centre's database file, every asset served from he
 - `hall_server`: the pages, enrolment, the gate (windows, origin, caps) and the websocket to each desk;
 - `desk_process`: a tab's desk, started directly with its window's number;
 - `certificates`: a certificate for the host (`--make-cert`) and the server's TLS context;
-- `pages`: the HTML it sends.
+- `pages`: the HTML it sends the windows;
+- `rating_pages` (with `pad.js`): the window's rating pad (评价器) and the page a slip's QR code opens on a phone.
 """
 
 from __future__ import annotations

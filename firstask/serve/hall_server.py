@@ -4,6 +4,10 @@ A browser without a window's token (the cookie `/enrol` gives it) gets a plain p
 window is turned away at its next connection; the websocket that drives a desk must come from this server's own
 page (its Origin); the server runs at most the policy's number of desks, overall and per window. Every page, script,
 style and font is served from here. Built on textual-serve's protocol and its app service (`DeskProcess`).
+
+The visitors' side of 好差评 (issue 20) is served here too: a window's rating pad (a tablet enrolled with a pad's code,
+`/pad`, which asks `/pad/state` a few times a second and posts the tap to `/pad/rate`) and the page a slip's QR code
+opens on a phone (`/rate/<token>`, a plain form; unknown tokens count as guesses against the address).
 """
 
 from __future__ import annotations
@@ -27,17 +31,18 @@ from aiohttp import WSMsgType, web
 from textual_serve.download_manager import DownloadManager
 
 from firstask import i18n
-from firstask.desk import Desk, HallWindow, RuleError
+from firstask.desk import Clock, Desk, HallWindow, RuleError
 from firstask.serve.certificates import lan_address
 from firstask.serve.desk_process import STOP_SECONDS, DeskProcess, desk_argv
 from firstask.serve.pages import DESK_FONTS, XTERM_FONTS, desk_page, enrol_page, enrolled_page, plain_page
-from firstask.serve.rating_pages import PAD_SCRIPT, pad_enrolled_page, pad_page, rate_done, rate_form
+from firstask.serve.rating_pages import PAD_SCRIPT, PAD_STYLE, STRICT_CSP, pad_page, rate_form, rate_said
 
 log = logging.getLogger("firstask.serve")
 T = TypeVar("T")
 
 COOKIE = "firstask_window"
 PAD_COOKIE = "firstask_pad"  # a window's rating pad (评价器): it gets /pad, never a desk
+TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")  # a rating link's
 COOKIE_DAYS = 400  # the longest browsers keep a cookie; renewed at every desk opened, so it lasts until revoked
 STATIC = Path(textual_serve.__file__).parent / "static"
 REFUSAL_EVERY = 60.0  # seconds: the same refusal from the same place is recorded once a minute, not per request
@@ -87,6 +92,7 @@ class HallServer:
         port: int,
         tls: ssl.SSLContext | None = None,
         public_url: str | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self.db = db
         self.lang = lang
@@ -94,6 +100,7 @@ class HallServer:
         self.port = port
         self.tls = tls
         self.public_url = public_url.rstrip("/") if public_url else None
+        self.clock = clock  # the desk's time (None: the wall clock); tests move it to expire a pad's request
         self._desk: Desk | None = None
         self.watch: asyncio.Task[None] | None = None
         self.open: dict[str, OpenDesk] = {}
@@ -111,7 +118,7 @@ class HallServer:
     def desk(self) -> Desk:
         """The server's own desk on the file: used on its file thread only (`ask`)."""
         if self._desk is None:
-            self._desk = Desk.open(self.db, create=False)
+            self._desk = Desk.open(self.db, self.clock, create=False)
         return self._desk
 
     async def ask(self, work: Callable[[Desk], T]) -> T:
@@ -126,8 +133,10 @@ class HallServer:
             log.warning("could not record the hall's address for the slips' QR codes")
 
     def record_address(self, desk: Desk) -> None:
-        """Where visitors' phones reach this server, for the QR codes the windows print (unless the policy names
-        one): --public-url, else this host's LAN address and port."""
+        """Where visitors' phones reach this server, for the QR codes the windows print, unless the policy names
+        one: --public-url, else this host's LAN address and port."""
+        if desk.policy.hall_url:
+            return
         if self.public_url:
             origin = public_origin(self.public_url)
         else:
@@ -192,6 +201,7 @@ class HallServer:
                 web.post("/enrol", self.enrol),
                 web.get("/static/js/textual.js", self.textual_js),
                 web.get("/static/pad.js", self.pad_js),
+                web.get("/static/pad.css", self.pad_css),
                 web.get("/pad", self.pad),
                 web.get("/pad/state", self.pad_state),
                 web.post("/pad/rate", self.pad_rate),
@@ -223,7 +233,10 @@ class HallServer:
     ) -> web.StreamResponse:
         response = await handler(request)
         if not isinstance(response, web.WebSocketResponse) and not response.prepared:
+            own = response.headers.get("Content-Security-Policy")  # a page's stricter policy (`page(strict=True)`)
             response.headers.update(SECURITY_HEADERS)
+            if own:
+                response.headers["Content-Security-Policy"] = own
             if self.tls is not None:
                 response.headers["Strict-Transport-Security"] = "max-age=31536000"
         return response
@@ -263,8 +276,36 @@ class HallServer:
         except Exception:  # noqa: BLE001 (the file busy for a moment: the refusal stands, its record is lost)
             log.warning("could not record a refused connection (%s from %s)", reason, peer)
 
-    def page(self, html: str, status: int = 200) -> web.Response:
-        return web.Response(text=html, content_type="text/html", charset="utf-8", status=status)
+    def page(self, html: str, status: int = 200, *, strict: bool = False) -> web.Response:
+        """An HTML page; `strict`: it runs no inline script or style (the pads' and the phones' pages), and says so
+        to the browser."""
+        response = web.Response(text=html, content_type="text/html", charset="utf-8", status=status)
+        if strict:
+            response.headers["Content-Security-Policy"] = STRICT_CSP
+        return response
+
+    def lang_of(self, request: web.Request) -> str:
+        """The language a pad or a phone asked for (`?lang=en`), else the server's."""
+        asked = request.query.get("lang", "")
+        return asked if asked in i18n.LANGUAGES else self.lang
+
+    def try_from(self, peer: str) -> float | None:
+        """A try at a code or a link, counted against its address before anything is awaited (tries sent at once
+        are all counted), and against all addresses together (one proxy in front of them all, or many addresses);
+        None when the address, or everyone, has tried too often in the last `TRIES_MINUTES`."""
+        now = time.monotonic()
+        tries = self.tries.setdefault(peer, [])
+        tries[:] = [t for t in tries if now - t < TRIES_MINUTES * 60]
+        if len(tries) >= TRIES or sum(len(t) for t in self.tries.values()) >= TRIES_ALL:
+            return None
+        tries.append(now)
+        return now
+
+    def forgive(self, peer: str, at: float) -> None:
+        """A right code, a link that exists: no try against the address."""
+        tries = self.tries.get(peer, [])
+        if at in tries:
+            tries.remove(at)
 
     async def turned_away(self, request: web.Request) -> web.Response:
         """The page for a browser that has no window: revoked (it holds a token no longer valid) or not enrolled."""
@@ -345,17 +386,11 @@ class HallServer:
             await self.refuse(request, "foreign_origin")
             raise web.HTTPForbidden()
         peer = request.remote or ""
-        now = time.monotonic()
-        # Counted before anything is awaited, in the one list of the address (and of all addresses together): tries
-        # sent at once are all counted.
-        tries = self.tries.setdefault(peer, [])
-        tries[:] = [t for t in tries if now - t < TRIES_MINUTES * 60]
-        everyone = sum(len(t) for t in self.tries.values())
-        if len(tries) >= TRIES or everyone >= TRIES_ALL:
+        now = self.try_from(peer)
+        if now is None:
             await self.refuse(request, "too_many_tries")
             page = plain_page(self.lang, "hall.page.tries_title", "hall.page.tries", minutes=TRIES_MINUTES)
             return self.page(page, 429)
-        tries.append(now)
         form = await request.post()
         code = str(form.get("code", ""))[:64]
         try:
@@ -363,10 +398,9 @@ class HallServer:
         except RuleError as error:
             await self.refuse(request, "bad_code")
             return self.page(enrol_page(self.lang, error=error.message(self.lang)), 400)
-        if now in tries:
-            tries.remove(now)  # a right code is no try against the address
-        if kind == "pad":
-            response = self.page(pad_enrolled_page(self.lang, window.number, window.name))
+        self.forgive(peer, now)
+        if kind == "pad":  # a tablet beside the window: straight to its pad, which names the window
+            response = web.Response(status=303, headers={"Location": "/pad"})
             self.keep_cookie(response, token, PAD_COOKIE)
             return response
         response = self.page(enrolled_page(self.lang, window.number, window.name))
@@ -378,112 +412,165 @@ class HallServer:
     async def pad_js(self, _request: web.Request) -> web.Response:
         return web.Response(body=PAD_SCRIPT.read_bytes(), content_type="application/javascript")
 
-    async def pad_of(self, request: web.Request) -> HallWindow | None:
-        token = request.cookies.get(PAD_COOKIE)
-        return await self.ask(lambda desk: desk.pad_of_token(token)) if token else None
+    async def pad_css(self, _request: web.Request) -> web.Response:
+        return web.Response(text=PAD_STYLE, content_type="text/css", charset="utf-8")
 
     async def pad(self, request: web.Request) -> web.Response:
-        window = await self.pad_of(request)
-        if window is None:
-            await self.refuse(request, "revoked" if request.cookies.get(PAD_COOKIE) else "not_enrolled")
-            link = ("/enrol", "hall.page.enrol_link")
-            return self.page(plain_page(self.lang, "pad.not_enrolled_title", "pad.not_enrolled", link=link), 403)
-        centre = await self.ask(lambda desk: desk.policy.centre_name)
-        response = self.page(pad_page(self.lang, centre))
-        self.keep_cookie(response, request.cookies[PAD_COOKIE], PAD_COOKIE)
+        """The pad's page, for a browser enrolled as a window's pad (its cookie renewed), else a page saying so."""
+        lang = self.lang_of(request)
+        token = request.cookies.get(PAD_COOKIE)
+
+        def look(desk: Desk) -> tuple[HallWindow | None, str]:
+            return (desk.pad_of_token(token) if token else None), desk.policy.centre_name
+
+        window, centre = await self.ask(look)
+        if window is None or token is None:
+            await self.refuse(request, "revoked" if token else "not_enrolled")
+            said = rate_said(
+                lang,
+                "pad.not_enrolled_title",
+                "pad.not_enrolled",
+                refused=True,
+                link=("/enrol", "pad.enrol_link"),
+            )
+            return self.page(said, 403, strict=True)
+        response = self.page(pad_page(lang, centre), strict=True)
+        self.keep_cookie(response, token, PAD_COOKIE)  # browsers cap a cookie's life: renewed at each use
         return response
 
     async def pad_state(self, request: web.Request) -> web.Response:
-        window = await self.pad_of(request)
-        if window is None:
+        """What the pad shows now (`Desk.pad_state`), asked a few times a second: one visit to the file thread."""
+        token = request.cookies.get(PAD_COOKIE)
+        if not token:
             raise web.HTTPForbidden()
-        state = await self.ask(lambda desk: desk.pad_state(window.number))
+
+        def look(desk: Desk) -> dict[str, Any] | None:
+            window = desk.pad_of_token(token)
+            return None if window is None else desk.pad_state(window.number)
+
+        state = await self.ask(look)
+        if state is None:
+            raise web.HTTPForbidden()
         return web.json_response(state)
 
     async def pad_rate(self, request: web.Request) -> web.Response:
-        if request.headers.get("Origin", self.origin(request)) != self.origin(request):
+        """The visitor's tap: {request, level, reasons, comment} → {"ok": true}, or {"ok": false, "rule",
+        "message"} in the pad's language (RATE-3: a bad level with no reason; RATE-4: the request gone)."""
+        if request.headers.get("Origin") != self.origin(request):  # pad.js's fetch always says where it runs
             await self.refuse(request, "foreign_origin")
             raise web.HTTPForbidden()
-        window = await self.pad_of(request)
-        if window is None:
+        token = request.cookies.get(PAD_COOKIE)
+        if not token:
             raise web.HTTPForbidden()
+        lang = self.lang_of(request)
         try:
-            sent: Any = await request.json()
-            request_id, level = sent["request"], sent["level"]
-            reasons, comment = sent.get("reasons") or [], sent.get("comment") or ""
-        except (ValueError, TypeError, KeyError):
-            failed = {"ok": False, "rule": "INPUT", "message": i18n.t("pad.failed", self.lang)}
+            tap = tap_of(await request.json())
+        except ValueError:
+            tap = None
+        if tap is None:
+            failed = {"ok": False, "rule": "INPUT", "message": i18n.t("pad.failed", lang)}
             return web.json_response(failed, status=400)
+        request_id, level, reasons, comment = tap
+
+        def rate(desk: Desk) -> bool:
+            window = desk.pad_of_token(token)
+            if window is None:
+                return False
+            desk.rate_request(request_id, level, reasons=reasons, comment=comment, window=window.number)
+            return True
+
         try:
-            await self.ask(
-                lambda desk: desk.rate_request(
-                    request_id, level, reasons=reasons, comment=comment, window=window.number
-                )
-            )
+            if not await self.ask(rate):
+                raise web.HTTPForbidden()
         except RuleError as error:
-            return web.json_response({"ok": False, "rule": error.rule, "message": error.message(self.lang)})
+            return web.json_response({"ok": False, "rule": error.rule, "message": error.message(lang)})
         return web.json_response({"ok": True})
 
-    def counted(self, request: web.Request) -> bool:
-        """A try at a rating link counted against its address (an unknown token is a guess); False when the address
-        (or everyone) has tried too often."""
-        peer = request.remote or ""
-        now = time.monotonic()
-        tries = self.tries.setdefault(peer, [])
-        tries[:] = [t for t in tries if now - t < TRIES_MINUTES * 60]
-        if len(tries) >= TRIES or sum(len(t) for t in self.tries.values()) >= TRIES_ALL:
-            return False
-        tries.append(now)
-        return True
-
-    async def link_refused(self, request: web.Request, error: RuleError) -> web.Response:
+    async def link_refused(self, request: web.Request, error: RuleError, lang: str) -> web.Response:
+        """A rating link that cannot be used (RATE-5): unknown 404 (a guess: recorded, and counted), used or
+        expired 410; in the refusal's own words."""
         if error.key == "rate5.unknown":
             await self.refuse(request, "bad_code")
-            if not self.counted(request):
-                page = plain_page(self.lang, "hall.page.tries_title", "hall.page.tries", minutes=TRIES_MINUTES)
-                return self.page(page, 429)
         status = 404 if error.key == "rate5.unknown" else 410
-        return self.page(rate_done(self.lang, "pad.not_usable_title", said=error.message(self.lang)), status)
+        said = rate_said(lang, "pad.not_usable_title", said=error.message(lang), refused=True)
+        return self.page(said, status, strict=True)
+
+    async def too_many_tries(self, request: web.Request, lang: str) -> web.Response:
+        await self.refuse(request, "too_many_tries")
+        said = rate_said(lang, "pad.tries_title", "pad.tries", refused=True, minutes=TRIES_MINUTES)
+        return self.page(said, 429, strict=True)
+
+    def link_token(self, request: web.Request) -> str:
+        """The token in the path, or "" for anything a link never holds (no file read for those)."""
+        token = request.match_info["token"]
+        return token if 0 < len(token) <= 100 and set(token) <= TOKEN_CHARS else ""
 
     async def rate_page(self, request: web.Request) -> web.Response:
-        token = request.match_info["token"][:100]
+        """What a slip's QR code opens: the service, who gave it, and the form; a try until the link is known."""
+        lang, peer, token = self.lang_of(request), request.remote or "", self.link_token(request)
+        at = self.try_from(peer)
+        if at is None:
+            return await self.too_many_tries(request, lang)
+
+        def look(desk: Desk) -> tuple[dict[str, Any], str]:
+            return desk.link_page(token), desk.policy.centre_name  # no token (""): refused as unknown
+
         try:
-            asked = await self.ask(lambda desk: desk.link_page(token))
+            asked, centre = await self.ask(look)
         except RuleError as error:
-            return await self.link_refused(request, error)
-        return self.page(rate_form(self.lang, token, asked))
+            if error.key != "rate5.unknown":
+                self.forgive(peer, at)
+            return await self.link_refused(request, error, lang)
+        self.forgive(peer, at)
+        return self.page(rate_form(lang, token, asked, centre=centre), strict=True)
 
     async def rate_post(self, request: web.Request) -> web.Response:
+        """The phone's rating, recorded once (RATE-5); a bad level with no reason shows the form again, RATE-3's
+        words above it, and records nothing."""
         origin = request.headers.get("Origin")
         if origin is not None and origin != self.origin(request):
             await self.refuse(request, "foreign_origin")
             raise web.HTTPForbidden()
-        token = request.match_info["token"][:100]
+        lang, peer, token = self.lang_of(request), request.remote or "", self.link_token(request)
+        at = self.try_from(peer)
+        if at is None:
+            return await self.too_many_tries(request, lang)
         form = await request.post()
         chosen = [str(r)[:200] for r in form.getall("reason", [])][:20]
         comment = str(form.get("comment", ""))[:1000]
         raw = str(form.get("level", ""))
         level: Any = int(raw) if raw.isdigit() and len(raw) == 1 else raw
+
+        def rate(desk: Desk) -> tuple[str, dict[str, Any] | None, str]:
+            """The case rated; or, refused for what was sent (not for the link), the form's contents again."""
+            try:
+                return desk.rate_by_link(token, level, reasons=chosen, comment=comment).no, None, ""
+            except RuleError as error:
+                if error.key.startswith("rate5."):  # the link itself: unknown, used or expired
+                    raise
+                return "", desk.link_page(token), error.message(lang)
+
         try:
-            asked = await self.ask(lambda desk: desk.link_page(token))
+            no, asked, said = await self.ask(rate)
         except RuleError as error:
-            return await self.link_refused(request, error)
-        try:
-            case = await self.ask(lambda desk: desk.rate_by_link(token, level, reasons=chosen, comment=comment))
-        except RuleError as error:
-            if error.rule == "RATE-5":
-                return await self.link_refused(request, error)
-            page = rate_form(
-                self.lang,
+            if error.key != "rate5.unknown":
+                self.forgive(peer, at)
+            return await self.link_refused(request, error, lang)
+        self.forgive(peer, at)
+        if asked is not None:
+            centre = await self.ask(lambda desk: desk.policy.centre_name)
+            again = rate_form(
+                lang,
                 token,
                 asked,
-                error=error.message(self.lang),
+                centre=centre,
+                error=said,
                 level=level if isinstance(level, int) else None,
                 chosen=chosen,
                 comment=comment,
             )
-            return self.page(page, 400)
-        return self.page(rate_done(self.lang, "pad.done_title", "pad.done", no=case.no))
+            return self.page(again, 400, strict=True)
+        return self.page(rate_said(lang, "pad.done_title", "pad.done", no=no), strict=True)
 
     # --- the desk's websocket -------------------------------------------------------------------------------
 
@@ -549,6 +636,17 @@ class HallServer:
                 await process.blur()
             elif kind == "focus":
                 await process.focus()
+
+
+def tap_of(sent: Any) -> tuple[Any, Any, list[str], str] | None:
+    """A pad's tap as pad.js sends it: (request, level, reasons, comment), or None for anything else (the request and
+    the level are the desk's to judge)."""
+    if not isinstance(sent, dict) or "request" not in sent or "level" not in sent:
+        return None
+    reasons, comment = sent.get("reasons") or [], sent.get("comment") or ""
+    if not isinstance(reasons, list) or not all(isinstance(r, str) for r in reasons) or not isinstance(comment, str):
+        return None
+    return sent["request"], sent["level"], reasons, comment
 
 
 def loopback(host: str) -> bool:

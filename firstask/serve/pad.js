@@ -1,79 +1,106 @@
 // The window's rating pad (评价器): asks /pad/state a few times a second; shows who serves (idle), the service to
-// rate with five levels, the reasons after a bad level, then thanks. Text is set with textContent only.
+// rate with five levels, the reasons after a bad level, then thanks. Text is set with textContent only; written for
+// the stock browsers of older tablets too (no replaceChildren, no optional chaining).
 "use strict";
 (function () {
-  const S = JSON.parse(document.getElementById("strings").textContent);
-  const $ = (id) => document.getElementById(id);
-  const POLL_MS = 400;
-  const THANKS_MS = 4000;
-  let shown = null; // the request on screen
-  let level = null; // a bad level waiting for its reasons
-  let chosen = new Set();
-  let thanksUntil = 0;
-  let sending = false;
+  var S = JSON.parse(document.getElementById("strings").textContent);
+  var POLL_MS = 400;
+  var THANKS_MS = 4000;
+  var shown = null; // the request on screen
+  var level = null; // a bad level waiting for its reasons
+  var chosen = {};
+  var thanksUntil = 0;
+  var sending = false;
+
+  function $(id) {
+    return document.getElementById(id);
+  }
+
+  function clear(node) {
+    while (node.firstChild) node.removeChild(node.firstChild);
+  }
+
+  function fill(text, params) {
+    return text.replace(/\{(\w+)\}/g, function (all, name) {
+      return params[name] === undefined ? all : String(params[name]);
+    });
+  }
 
   function view(name) {
-    for (const id of ["idle", "asking", "reasons", "thanks"]) $(id).classList.toggle("hidden", id !== name);
+    ["idle", "asking", "reasons", "thanks"].forEach(function (id) {
+      $(id).classList.toggle("hidden", id !== name);
+    });
   }
 
   function line(label, value) {
-    const row = document.createElement("div");
-    const b = document.createElement("b");
+    var row = document.createElement("div");
+    var b = document.createElement("b");
     b.textContent = label;
     row.appendChild(b);
     row.appendChild(document.createTextNode(value));
     return row;
   }
 
+  function chosenReasons() {
+    return Object.keys(chosen).filter(function (r) {
+      return chosen[r];
+    });
+  }
+
   function idle(state) {
-    const who = state.serving;
+    var who = state.serving;
+    $("card").classList.toggle("closed", !who);
     $("serving-label").textContent = who ? S.serving : "";
     $("serving-name").textContent = who ? who.name : S.not_serving;
-    $("serving-code").textContent = who ? who.code : "";
-    $("welcome").textContent = who ? S.welcome : "";
+    $("serving-code").textContent = who ? fill(S.staff_code, { code: who.code }) : "";
+    $("welcome").textContent = who ? S.welcome : S.closed;
     view("idle");
   }
 
   function ask(request) {
-    const about = $("about");
-    about.replaceChildren(
-      line(S.case, request.case_no),
-      line(S.matter, request.matter || S.kinds[request.kind] || ""),
-      line(S.service, S.actions[request.service] || ""),
-      line(S.clerk, request.clerk ? S.badge.replace("{name}", request.clerk.name).replace("{code}", request.clerk.code) : "-"),
-    );
+    var about = $("about");
+    clear(about);
+    about.appendChild(line(S.case, request.case_no));
+    about.appendChild(line(S.matter, request.matter || S.kinds[request.kind] || ""));
+    about.appendChild(line(S.service, S.actions[request.service] || ""));
+    about.appendChild(line(S.clerk, request.clerk ? fill(S.badge, request.clerk) : "-"));
     $("prompt").textContent = S.prompt;
-    const levels = $("levels");
-    levels.replaceChildren();
-    for (const n of ["5", "4", "3", "2", "1"]) {
-      const button = document.createElement("button");
+    $("ask-error").textContent = "";
+    var levels = $("levels");
+    clear(levels);
+    ["5", "4", "3", "2", "1"].forEach(function (n) {
+      var button = document.createElement("button");
       button.type = "button";
-      button.dataset.level = n;
+      button.className = "level-" + n;
+      button.setAttribute("data-level", n);
       button.textContent = S.levels[n];
-      button.style.background = S.colours[n];
-      button.addEventListener("click", () => tap(Number(n)));
+      button.addEventListener("click", function () {
+        tap(Number(n));
+      });
       levels.appendChild(button);
-    }
+    });
     view("asking");
   }
 
   function reasons(request) {
+    var chosenLevel = $("chosen-level");
+    chosenLevel.className = "chosen level-" + level; // the level tapped, in its colour, above its reasons
+    chosenLevel.textContent = S.levels[String(level)];
     $("why").textContent = S.why;
-    const list = $("reason-list");
-    list.replaceChildren();
-    for (const reason of request.reasons) {
-      const chip = document.createElement("button");
+    var list = $("reason-list");
+    clear(list);
+    request.reasons.forEach(function (reason) {
+      var chip = document.createElement("button");
       chip.type = "button";
       chip.textContent = reason;
-      chip.setAttribute("aria-pressed", chosen.has(reason) ? "true" : "false");
-      chip.addEventListener("click", () => {
-        if (chosen.has(reason)) chosen.delete(reason);
-        else chosen.add(reason);
-        chip.setAttribute("aria-pressed", chosen.has(reason) ? "true" : "false");
+      chip.setAttribute("aria-pressed", chosen[reason] ? "true" : "false");
+      chip.addEventListener("click", function () {
+        chosen[reason] = !chosen[reason];
+        chip.setAttribute("aria-pressed", chosen[reason] ? "true" : "false");
         $("error").textContent = "";
       });
       list.appendChild(chip);
-    }
+    });
     $("comment").placeholder = S.comment;
     $("back").textContent = S.back;
     $("submit").textContent = S.submit;
@@ -87,88 +114,103 @@
     thanksUntil = Date.now() + THANKS_MS;
     shown = null;
     level = null;
-    chosen = new Set();
+    chosen = {};
     $("comment").value = "";
     view("thanks");
   }
 
-  async function send(request, n, why, comment) {
+  function refused(message) {
+    // Where the visitor is looking: the reasons' screen after a bad level, else under the five levels.
+    $(level !== null ? "error" : "ask-error").textContent = message || S.failed;
+  }
+
+  function send(request, n, why, comment) {
     if (sending) return;
     sending = true;
-    try {
-      const response = await fetch("/pad/rate", {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        credentials: "same-origin",
-        body: JSON.stringify({ request: request.id, level: n, reasons: why, comment: comment }),
-      });
-      const answer = await response.json();
-      if (answer.ok) {
-        thanks();
-      } else if (n <= 2 && level !== null) {
-        $("error").textContent = answer.message || S.failed;
-      } else {
-        shown = null; // the request is gone (expired, answered): the next poll shows what stands
-      }
-    } catch (e) {
-      $("error").textContent = S.failed;
-    } finally {
+    var done = function () {
       sending = false;
-    }
+    };
+    fetch("/pad/rate?lang=" + encodeURIComponent(S.lang), {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      credentials: "same-origin",
+      body: JSON.stringify({ request: request.id, level: n, reasons: why, comment: comment }),
+    })
+      .then(function (response) {
+        return response.json();
+      })
+      .then(function (answer) {
+        done();
+        if (answer.ok) thanks();
+        else refused(answer.message);
+      })
+      .catch(function () {
+        done();
+        refused(S.failed);
+      });
   }
 
   function tap(n) {
     if (!shown) return;
     if (n <= 2) {
       level = n;
-      chosen = new Set();
+      chosen = {};
       reasons(shown);
     } else {
+      level = null;
       send(shown, n, [], "");
     }
   }
 
-  $("back").addEventListener("click", () => {
+  $("back").addEventListener("click", function () {
     level = null;
     if (shown) ask(shown);
   });
-  $("submit").addEventListener("click", () => {
+  $("submit").addEventListener("click", function () {
     if (!shown || level === null) return;
-    const comment = $("comment").value.trim();
-    if (chosen.size === 0 && comment === "") {
-      $("error").textContent = S.why_needed;
+    var comment = $("comment").value.trim();
+    var why = chosenReasons();
+    if (why.length === 0 && comment === "") {
+      $("error").textContent = S.why_needed; // RATE-3, before anything is sent (the server says the same)
       return;
     }
-    send(shown, level, Array.from(chosen), comment);
+    send(shown, level, why, comment);
   });
 
-  async function poll() {
-    try {
-      const response = await fetch("/pad/state", { credentials: "same-origin", cache: "no-store" });
-      if (response.status === 403) {
-        window.location.href = "/pad";
-        return;
-      }
-      const state = await response.json();
-      const number = S.window.replace("{number}", state.window);
-      $("window").textContent = state.name && state.name !== number ? number + " · " + state.name : number;
-      if (Date.now() < thanksUntil) return;
-      const request = state.request;
-      if (!request) {
-        shown = null;
-        level = null;
-        idle(state);
-      } else if (!shown || shown.id !== request.id) {
-        shown = request;
-        level = null;
-        chosen = new Set();
-        ask(request);
-      }
-    } catch (e) {
-      // the host restarting, the Wi-Fi dropping: the next poll tries again
-    } finally {
-      setTimeout(poll, POLL_MS);
+  function show(state) {
+    var number = fill(S.window, { number: state.window });
+    $("window").textContent = state.name && state.name !== number ? number + " · " + state.name : number;
+    if (Date.now() < thanksUntil) return;
+    var request = state.request;
+    if (!request) {
+      // No request, or it expired or was answered elsewhere: idle (the reasons half chosen are dropped).
+      shown = null;
+      level = null;
+      idle(state);
+    } else if (!shown || shown.id !== request.id) {
+      shown = request; // a new service at this window replaces one still waiting
+      level = null;
+      chosen = {};
+      ask(request);
     }
+  }
+
+  function poll() {
+    fetch("/pad/state", { credentials: "same-origin", cache: "no-store" })
+      .then(function (response) {
+        if (response.status === 403) {
+          window.location.href = "/pad" + window.location.search; // no longer this window's pad: say so
+          return null;
+        }
+        return response.json();
+      })
+      .then(function (state) {
+        if (state) show(state);
+        setTimeout(poll, POLL_MS);
+      })
+      .catch(function () {
+        setTimeout(poll, POLL_MS); // the host restarting, the Wi-Fi dropping: the next poll tries again
+      });
   }
   poll();
 })();
