@@ -3,6 +3,12 @@
 A small event simulation: each visitor's story is a chain of actions scheduled at realistic moments on the
 working-day calendar; the desk's clock is set to each moment in turn, and the time rules are scanned every
 evening and morning, so the violations of the month are those its stories produce.
+
+好差评 (issue 20): each clerk serves visitors at a numbered window whose rating pad asks after every service there
+(phone, post and online work is done at the back office's desk, without a pad). Visitors rate on the pad, or walk
+away (the request expires), or rate later from the slip's QR code; the rest are rated by the callback. Bad ratings
+are rectified (one late), some appealed and decided, the last still open; the weakest window ranks last in this
+month and the one before.
 """
 
 from __future__ import annotations
@@ -85,9 +91,21 @@ LEVELS = (5, 5, 5, 5, 5, 4, 4, 4, 3, 3, 2, 1)
 # is the hall's weakest (last in the monthly ranking two months running); the first clerk's the most often rated.
 PAD_SHARE = (0.85, 0.7, 0.6, 0.55, 0.4, 0.5)
 PAD_LEVELS = (5, 5, 5, 5, 4, 4, 4, 3, 3, 2)
-WEAK_LEVELS = (5, 4, 4, 3, 3, 3, 2, 2, 1)
+WEAK_LEVELS = (4, 2, 3, 5, 1, 4, 3, 2)  # dealt in this order: a bad rating every few, even in a month's first days
+QR_SHARE = 0.15  # of the visitors who walked away from the pad, those who rate later from the slip's QR code
 BAD_REASONS = ("服务态度", "办事效率", "一次性告知不到位", "材料要求不合理", "政策解释不清")
 BAD_COMMENTS = ("等了很久才轮到", "", "材料要求讲了两遍都没讲清楚", "")
+# RATE-2: a bad rating is rectified within 15 working days: mostly at once or within days, and once late.
+REMEDY_DAYS = (0, 0, 1, 1, 2, 3, 5, 8)
+LATE_REMEDY_DAYS = 16
+# 申诉复核: the rated clerk appeals a bad rating now and then (the weakest window's more often); a supervisor
+# decides within days, upholding some and voiding others, so the last are still open.
+APPEAL_SHARE = 0.06
+WEAK_APPEAL_SHARE = 0.12
+DECISIONS = (
+    (True, "经核查评价器记录和现场录像，评价反映了服务对象的真实感受，维持该评价。"),
+    (False, "经调阅现场录像核实，该评价与实际服务情况不符，予以作废。"),
+)
 APPEALS = (
     ("mistake", "服务对象当场表示按错了键，本想选择满意。"),
     ("malicious", "服务对象因不符合条件未能办理，当场表示要给差评。"),
@@ -142,23 +160,50 @@ class Month:
         self.names = {m.code: m for m in desk.matters()}
         # Each clerk serves one numbered window; the window's pad asks after each service there.
         self.windows = {code: str(n) for n, code in enumerate(self.clerks, 1)}
+        self.request_minutes = desk.policy.rating_request_minutes
+        self.late_case: str | None = None  # the case whose bad rating is rectified late, at `late_remedy`
+        self.late_remedy = self.moment
+        self.appeals = 0
+        self.decks: dict[str, list[int]] = {}
 
-    def serving(self, clerk: str) -> None:
-        """The desk acts at `clerk`'s window (printed on slips, recorded with events, asked on its pad)."""
-        self.desk.window = self.windows.get(clerk)
+    def serving(self, clerk: str | None) -> None:
+        """The desk acts at `clerk`'s window (printed on slips, recorded with events, asked on its pad); None: at the
+        back office's desk, which has no pad (the post, the phone and online cases are worked there)."""
+        self.desk.window = self.windows.get(clerk) if clerk else None
 
-    def pad(self, clerk: str) -> None:
-        """The visitor at `clerk`'s window answers the pad's request (or walks away: it expires)."""
-        number = self.windows.get(clerk)
+    def face_to_face(self, case: Case, clerk: str, *, present: bool = True) -> bool:
+        """The visitor stands at `clerk`'s window for this step (a visit, `present` still), or the step is back-office
+        work. True at the window."""
+        here = present and case.channel == "visit"
+        self.serving(clerk if here else None)
+        return here
+
+    def pad(self, clerk: str) -> bool:
+        """The visitor at the window answers its pad's request, or walks away (the request expires after the policy's
+        minutes, recorded as not rated). True if rated."""
+        number = self.desk.window
         asked = self.desk.pad_state(number)["request"] if number else None
-        n = int(number) if number else 1
-        if asked is None or self.rng.random() >= PAD_SHARE[(n - 1) % len(PAD_SHARE)]:
-            return
-        weak = clerk == self.clerks[-1]
-        level = self.rng.choice(WEAK_LEVELS if weak else PAD_LEVELS)
+        if number is None or asked is None:
+            return False
+        if self.rng.random() >= PAD_SHARE[(int(number) - 1) % len(PAD_SHARE)]:
+            self.at(self.moment + timedelta(minutes=self.request_minutes + 1), self.desk.expire_requests)
+            return False
+        level = self.level(f"pad {clerk}", WEAK_LEVELS if clerk == self.clerks[-1] else PAD_LEVELS)
         reasons, comment = self.why(level)
         self.desk.rate_request(asked["id"], level, reasons=reasons, comment=comment, window=number)
         self.after_rating(asked["case_no"], level)
+        return True
+
+    def level(self, who: str, levels: tuple[int, ...]) -> int:
+        """The next level `who` is rated: dealt from a deck of `levels` (shuffled, but the weakest window's in its
+        order), dealt out before it is made again, so that even a short month rates each window much as its levels
+        say (the ranking stays readable)."""
+        deck = self.decks.setdefault(who, [])
+        if not deck:
+            deck.extend(reversed(levels))
+            if levels != WEAK_LEVELS:
+                self.rng.shuffle(deck)
+        return deck.pop()
 
     def why(self, level: int) -> tuple[list[str], str]:
         if level > 2:
@@ -166,8 +211,8 @@ class Month:
         return self.rng.sample(BAD_REASONS, self.rng.choice((1, 1, 2))), self.rng.choice(BAD_COMMENTS)
 
     def qr(self, case: Case) -> None:
-        """Now and then the visitor rates later, from the QR code on the slip the service printed."""
-        if self.rng.random() >= 0.12:
+        """Now and then a visitor who left the pad unanswered rates later, from the QR code on the slip just printed."""
+        if self.rng.random() >= QR_SHARE:
             return
         printed = [e.detail["document"] for e in self.desk.case(case.no).history if e.detail.get("document")]
         if not printed:
@@ -178,7 +223,7 @@ class Month:
             return
 
         def rate() -> None:
-            level = self.rng.choice(PAD_LEVELS)
+            level = self.level("qr", PAD_LEVELS)
             reasons, comment = self.why(level)
             self.desk.rate_by_link(token, level, reasons=reasons, comment=comment)
             self.after_rating(case.no, level)
@@ -186,28 +231,57 @@ class Month:
         self.at(self.moment + timedelta(hours=self.rng.choice((2, 5, 20, 30))), rate)
 
     def after_rating(self, no: str, level: int) -> None:
-        """A bad rating: the rated clerk may appeal it (a supervisor decides), and its remedy is called back."""
+        """A bad rating is rectified (RATE-2), and the rated clerk may appeal it (a supervisor decides)."""
         if level > 2:
             return
         rating = self.desk.ratings(no)[-1]
-        if rating.staff and self.rng.random() < 0.3:
+        self.rectify(no, "已回访致歉并说明办理要求，群众表示理解。")
+        share = WEAK_APPEAL_SHARE if rating.staff == self.clerks[-1] else APPEAL_SHARE
+        if rating.staff and no != self.late_case and self.rng.random() < share:
             kind, reason = self.rng.choice(APPEALS)
             staff = rating.staff
-            self.at(self.later(self.moment, 1), lambda: self.appeal(rating.id, staff, kind, reason))
-        owner = self.desk.case(no).owner
-        self.at(
-            self.later(self.moment, self.rng.choice([1, 3, 6, 18])),
-            lambda: self.desk.remedy(no, owner, "已回访致歉并说明办理要求，群众表示理解。"),
-        )
+            self.at(
+                self.later(self.moment, self.rng.choice((0, 1))), lambda: self.appeal(rating.id, staff, kind, reason)
+            )
+
+    def rectify(self, no: str, text: str, *, may_be_late: bool = True) -> None:
+        """The case's owner rectifies a bad rating and calls the visitor back: mostly within days, and once after
+        RATE-2's limit (the first bad rating whose late remedy has happened by today; until then, that remedy puts
+        right the case's other bad ratings too, and the rating is not appealed)."""
+        if no == self.late_case and self.moment < self.late_remedy:
+            return
+        days = self.rng.choice(REMEDY_DAYS)
+        if self.late_case is None and may_be_late:
+            if self.desk.calendar.add_working_days(self.moment.date(), LATE_REMEDY_DAYS) < self.today:
+                days, self.late_case = LATE_REMEDY_DAYS, no
+        moment = self.later(self.moment, days)
+        if no == self.late_case:
+            self.late_remedy = moment
+        self.at(moment, lambda: self.desk.remedy(no, self.desk.case(no).owner, text))
 
     def appeal(self, rating_id: int, staff: str, kind: str, reason: str) -> None:
         self.desk.appeal(rating_id, staff, reason, kind=kind)
-        uphold = self.rng.random() < 0.5
-        decision = "经核查评价器记录，评价有效，维持。" if uphold else "经调阅录像核实，该评价不属实，予以作废。"
+        uphold, decision = DECISIONS[self.appeals % len(DECISIONS)]  # some upheld, some voided
+        self.appeals += 1
         self.at(
-            self.later(self.moment, 2),
+            self.later(self.moment, 1),  # the supervisor decides the next working day
             lambda: self.desk.decide_appeal(rating_id, self.supervisor, uphold=uphold, reason=decision),
         )
+
+    def appeal_last(self) -> None:
+        """If no appeal is waiting when the month ends, the clerk last rated badly by a visitor appeals that rating
+        (the supervisor's F10 then has one to decide)."""
+        if self.desk.open_appeals():
+            return
+        week = self.desk.ratings_between(self.moment - timedelta(days=7), self.now)
+        bad = [r for r in week if r.channel != "callback" and r.bad and not r.voided and r.appealed_at is None]
+        if bad and bad[-1].staff:
+            self.moment = min(self.moment + timedelta(minutes=5), self.now)
+            kind, reason = APPEALS[0]
+            try:
+                self.desk.appeal(bad[-1].id, bad[-1].staff, reason, kind=kind)
+            except RuleError as e:
+                self.overtaken[e.rule] = self.overtaken.get(e.rule, 0) + 1
 
     # --- time ------------------------------------------------------------------------------------------------
 
@@ -219,20 +293,12 @@ class Month:
         while self.queue:
             moment, _, task = heapq.heappop(self.queue)
             self.moment = max(self.moment, moment)
+            self.desk.window = None  # each step says where it is done (`serving`)
             try:
                 task()
             except RuleError as e:
                 # A story overtaken by another (the case moved on): as at a real window, it just stops.
                 self.overtaken[e.rule] = self.overtaken.get(e.rule, 0) + 1
-
-    def working_days(self, first: date, count: int) -> list[date]:
-        days: list[date] = []
-        d = first
-        while len(days) < count:
-            if self.desk.calendar.is_working_day(d):
-                days.append(d)
-            d += timedelta(days=1)
-        return days
 
     def later(self, start: datetime, working_days: int, *, hour: int | None = None) -> datetime:
         """A moment during desk hours `working_days` working days after `start` (0: later the same day)."""
@@ -300,6 +366,7 @@ class Month:
 
     def enquiry(self, clerk: str) -> None:
         channel = self.rng.choice(["visit", "visit", "visit", "phone", "online"])
+        self.serving(clerk if channel == "visit" else None)
         c = self.desk.check_in(clerk, channel=channel, summary=self.rng.choice(ENQUIRIES), **self.visitor())
         answer = self.rng.choice(ANSWERS)
         if self.rng.random() < 0.03:
@@ -307,11 +374,13 @@ class Month:
         self.at(self.moment + timedelta(minutes=self.rng.randrange(3, 12)), lambda: self.answer(c, clerk, answer))
 
     def answer(self, case: Case, clerk: str, text: str) -> None:
-        self.serving(clerk)
+        here = self.face_to_face(case, clerk)
         self.desk.answer(case.no, clerk, text)
-        self.pad(clerk)  # rated at the window's 好差评 pad, there and then (or not)
+        if here:
+            self.pad(clerk)  # rated at the window's 好差评 pad, there and then (or not)
 
     def referral(self, clerk: str) -> None:
+        self.serving(clerk)
         c = self.desk.check_in(clerk, summary="咨询出入境证件及劳动纠纷等事项", **self.visitor())
         agency, contact = self.rng.choice(AGENCIES)
         self.at(self.moment + timedelta(minutes=8), lambda: self.refer(c, clerk, agency, contact))
@@ -319,12 +388,13 @@ class Month:
     def refer(self, case: Case, clerk: str, agency: str, contact: str) -> None:
         self.serving(clerk)
         self.desk.refer(case.no, clerk, agency=agency, contact=contact)
-        self.pad(clerk)
-        self.qr(case)
+        if not self.pad(clerk):
+            self.qr(case)
 
     def application(self, clerk: str) -> None:
         code = self.rng.choice(MATTERS)
         matter = self.names[code]
+        self.serving(clerk)
         c = self.desk.check_in(
             clerk,
             kind="application",
@@ -368,15 +438,16 @@ class Month:
         required = self.desk.case(case.no).matter_info.required()  # type: ignore[union-attr]
         self.serving(owner)
         self.desk.notify(case.no, owner, presented=required, extra=["申请人户籍所在地社区出具的情况说明"])
+        self.pad(owner)
         self.at(self.later(self.moment, self.rng.choice([1, 2, 3])), lambda: self.accept(case, owner))
 
-    def accept(self, case: Case, clerk: str) -> None:
+    def accept(self, case: Case, clerk: str, *, present: bool = True) -> None:
+        """`present`: the visitor is still at the window (not after a hand-off, which takes a while)."""
         info = self.desk.case(case.no).matter_info
         materials = [(name, self.rng.randrange(1, 5)) for name in (info.required() if info else ["来电记录"])]
-        self.serving(clerk)
+        here = self.face_to_face(case, clerk, present=present)
         accepted = self.desk.accept(case.no, clerk, materials=materials)
-        if case.channel == "visit":
-            self.pad(clerk)
+        if here and not self.pad(clerk):
             self.qr(case)
         self.work(accepted)
 
@@ -386,6 +457,7 @@ class Month:
             clerk = self.present_clerk(but=about)
         channel = self.rng.choice(["phone", "phone", "visit", "letter", "online"])
         anonymous = channel in ("phone", "letter") and self.rng.random() < 0.15
+        self.serving(clerk if channel == "visit" else None)
         c = self.desk.check_in(
             clerk,
             channel=channel,
@@ -403,6 +475,7 @@ class Month:
 
     def hand_off(self, case: Case, clerk: str) -> None:
         about = self.desk.case(case.no).about_staff
+        self.face_to_face(case, clerk)
         to = self.rng.choice([c for c in self.clerks if c not in (clerk, about)])
         handed = self.desk.hand_off(case.no, clerk, to, "已记录来电内容并核实地址，移交片区负责同事跟进。")
         receiver = handed.pending_to or to
@@ -414,11 +487,11 @@ class Month:
 
     def decline(self, case: Case, receiver: str, sender: str) -> None:
         self.desk.decline_handoff(case.no, receiver, "该片区不属于本人负责，请移交网格员。")
-        self.at(self.moment + timedelta(minutes=10), lambda: self.accept(case, sender))
+        self.at(self.moment + timedelta(minutes=10), lambda: self.accept(case, sender, present=False))
 
     def take(self, case: Case, receiver: str) -> None:
         self.desk.accept_handoff(case.no, receiver)
-        self.at(self.moment + timedelta(minutes=5), lambda: self.accept(case, receiver))
+        self.at(self.moment + timedelta(minutes=5), lambda: self.accept(case, receiver, present=False))
 
     def report(self, clerk: str) -> None:
         kind = self.rng.choice(["report", "suggestion"])
@@ -473,25 +546,30 @@ class Month:
         )
 
     def resolve(self, case: Case) -> None:
+        """Most results are told by phone (a callback asks for the rating later); an application's result is often
+        handed over at the owner's window, where the pad asks and a rating closes the case."""
         owner = self.owner(case)
-        self.serving(owner)
-        resolved = self.desk.resolve(case.no, owner, "已办结，结果已电话告知，请凭回执领取。")
+        handed = case.kind == "application" and case.channel == "visit" and self.rng.random() < 0.5
+        self.serving(owner if handed else None)
+        text = "已办结，办理结果已当面交付申请人。" if handed else "已办结，结果已电话告知，请凭回执领取。"
+        resolved = self.desk.resolve(case.no, owner, text)
         if resolved.anonymous:
             self.at(self.moment + timedelta(minutes=30), lambda: self.desk.close_case(case.no, resolved.owner))
             return
+        if handed and self.pad(owner):
+            return  # rated at the window: the case is closed, no callback needed
         self.at(self.later(self.moment, self.rng.choice([1, 2, 3, 4])), lambda: self.callback(case))
 
     def callback(self, case: Case) -> None:
         current = self.desk.case(case.no)
         if current.status != "resolved":
             return  # rated already (by the slip's QR code) and closed
-        level = self.rng.choice(LEVELS)
+        level = self.level(f"callback {current.owner}", WEAK_LEVELS if current.owner == self.clerks[-1] else LEVELS)
         self.desk.rate(case.no, current.first_asker, level, "回访满意" if level >= 3 else "办理太慢，多次催问才有结果")
-        if level <= 2 and self.rng.random() < 0.8:
-            self.at(
-                self.later(self.moment, self.rng.choice([2, 5, 9, 18])),
-                lambda: self.desk.remedy(case.no, current.owner, "已上门致歉并说明办理进度，群众表示理解。"),
-            )
+        if level <= 2:
+            # Rectified late only if the rating counts at a window (its figures show it).
+            at_window = self.desk.ratings(case.no)[-1].window is not None
+            self.rectify(case.no, "已上门致歉并说明办理进度，群众表示理解。", may_be_late=at_window)
 
 
 # A made-up centre for the demo's slips (the real one is set at `init` or in F11 → Centre).
@@ -505,6 +583,18 @@ DEMO_CENTRE = {
 }
 
 
+def span(desk: Desk, today: date, days: int, *, month_before: int = 5) -> list[date]:
+    """The demo's working days: the last `days` up to `today`, reaching at least `month_before` working days into
+    the month before (so that this month's ranking has one to be compared with: `last_twice`)."""
+    found: list[date] = []
+    d = today
+    while len(found) < days or sum(1 for w in found if w < today.replace(day=1)) < month_before:
+        if desk.calendar.is_working_day(d):
+            found.append(d)
+        d -= timedelta(days=1)
+    return found[::-1]
+
+
 def build(
     desk: Desk, today: date | None = None, *, seed: int = 7, days: int = 22, per_day: int = 40
 ) -> list[dict[str, Any]]:
@@ -514,7 +604,8 @@ def build(
     today = today or real_now.date()
     now = real_now if today == real_now.date() else datetime.combine(today, time(23, 59))
     saved_clock = desk.clock
-    first = today - timedelta(days=days * 7 // 5 + 7)
+    working = span(desk, today, days)
+    first = min(today - timedelta(days=days * 7 // 5 + 7), working[0])
     # The roster exists before the month begins, so that every past day's report names its staff.
     desk.clock = lambda: datetime.combine(first - timedelta(days=1), time(8, 0))
     try:
@@ -536,9 +627,10 @@ def build(
     month = Month(desk, today, now, seed)
     desk.clock = lambda: month.moment
     try:
-        for d in [d for d in month.working_days(first, days + 10) if d <= today][-days:]:
+        for d in working:
             month.day(d, per_day + month.rng.randrange(-6, 7))
         month.run()
+        month.appeal_last()
     finally:
         desk.clock = saved_clock
         desk.window = None

@@ -680,3 +680,11 @@ def test_the_remedy_dialog_names_the_pad_rating_being_put_right(desk: OpenDesk) 
     rating = last_rating(desk.case(case.no))
     assert rating is not None and rating.action == "rate_visit"
     assert (rating.detail["level"], rating.detail["reasons"], rating.detail["comment"]) == (1, ["服务态度"], "态度生硬")
+
+
+def test_a_service_on_the_phone_asks_no_pad(desk: OpenDesk, windows: Callable[[str], Desk]) -> None:
+    pad_for(desk, 3)
+    w3 = windows("3")
+    call = w3.check_in("w01", visitor_name="张三", summary="电话咨询", channel="phone", phone="13800138000")
+    w3.answer(call.no, "w01", "已电话答复")
+    assert desk.pad_state(3)["request"] is None

@@ -484,7 +484,8 @@ class Actions(Asking):
             changes, detail = apply(case, ctx, now)
             seq = self._record(row, action, by, now, changes, detail, verdict)
             self._link_services(seq, action)
-            self._ask_pad(row["no"], seq, action, by, now)
+            if row["channel"] == "visit":  # a caller on the phone, a letter, a message: nobody stands at the pad
+                self._ask_pad(row["no"], seq, action, by, now)
             # Read inside the transaction: the case as this action left it, never with another window's later
             # change (whose version a screen would then pass as `expect=` without a CONFLICT).
             done = self.case(no)

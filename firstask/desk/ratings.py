@@ -415,12 +415,14 @@ class Ratings(Hall):
                     on_time += int(r.remedied_at is not None and r.remedied_at <= deadline)
             with_due = [g for g in given if g["action"] == "resolve" and g["due"]]
             visitor_rated = sum(1 for r in rated if r.channel in ("pad", "qr"))
+            at_windows = [g for g in given if g["window"] is not None]
             return {
                 key: value,
                 "services": len(given),
                 "ratings": len(rated),
                 "rated": visitor_rated,
-                "rating_rate": _rate(min(visitor_rated, len(given)), len(given)),
+                # 主动评价率 is of the services given at the windows (SPEC §12), not of back-office work.
+                "rating_rate": _rate(min(visitor_rated, len(at_windows)), len(at_windows)),
                 "satisfaction_rate": _rate(sum(1 for r in rated if r.level in SATISFIED), len(rated)),
                 "levels": {str(level): sum(1 for r in rated if r.level == level) for level in rules.RATING_LEVELS},
                 "bad": len(bad),
