@@ -382,6 +382,8 @@ class DeskApp(TypedKeys):
             await self.switch_to(HOME)
 
     def watch_file(self) -> None:
+        if not self.screen_stack:  # the tick came as the app was closing (its screens already gone)
+            return
         self.show_held()
         try:
             version = self.desk.changed()
