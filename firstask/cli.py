@@ -300,10 +300,7 @@ def report(
     if month is not None:
         _month_report(ctx, month, fmt, output, bad_company=wanted is not None or period is not None, unmasked=unmasked)
         return
-    if fmt not in export.FORMATS:
-        raise fail(i18n.t("cli.bad_format", None, value=fmt, formats=", ".join(export.FORMATS)))
-    if fmt in export.BINARY and output is None:
-        raise fail(i18n.t("report.cli.xlsx_needs_file"))
+    _check_format(fmt, output)
     if unmasked and not as_code:
         raise fail(i18n.t("report.cli.unmasked_needs_as"))
     if as_code and not unmasked:
@@ -341,11 +338,20 @@ def report(
             _write_report(output, b"\xef\xbb\xbf" + content if fmt == "csv" else content)
 
 
+def _check_format(fmt: str, output: Path | None) -> None:
+    """A report's format is one the exports know, and a binary one goes to a file."""
+    from firstask import export
+
+    if fmt not in export.FORMATS:
+        raise fail(i18n.t("cli.bad_format", None, value=fmt, formats=", ".join(export.FORMATS)))
+    if fmt in export.BINARY and output is None:
+        raise fail(i18n.t("report.cli.xlsx_needs_file"))
+
+
 def _month_report(
     ctx: typer.Context, month: str, fmt: str, output: Path | None, *, bad_company: bool, unmasked: bool
 ) -> None:
     """`report --month`: the monthly ranking in any report format, with the history's head."""
-    from firstask import export
     from firstask.desk import Desk
     from firstask.export import ranking as month_report
     from firstask.store import head
@@ -354,10 +360,7 @@ def _month_report(
         raise fail(i18n.t("report.cli.month_and_day"))
     if unmasked:
         raise fail(i18n.t("report.cli.month_unmasked"))
-    if fmt not in export.FORMATS:
-        raise fail(i18n.t("cli.bad_format", None, value=fmt, formats=", ".join(export.FORMATS)))
-    if fmt in export.BINARY and output is None:
-        raise fail(i18n.t("report.cli.xlsx_needs_file"))
+    _check_format(fmt, output)
     lang = _report_language(ctx)
     with user_errors():
         with Desk.open(_existing_db(), create=False) as desk:

@@ -29,6 +29,7 @@ from firstask.desk import Case, Desk
 from firstask.rules import RuleError
 
 if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Playwright
     from textual.app import App
     from textual.pilot import Pilot
     from textual.screen import Screen
@@ -386,3 +387,23 @@ def one_clear_line(result: subprocess.CompletedProcess[str]) -> str:
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, result.stderr
     return lines[0]
+
+
+# --- a real browser (the hall's pages): Debian's Chromium driven by Playwright, one per test module ----------------
+
+
+@pytest.fixture(scope="module")
+def playwright() -> Iterator[Playwright]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    from hall_browser import launch
+
+    chromium = launch(playwright)
+    yield chromium
+    chromium.close()

@@ -23,7 +23,7 @@ from conftest import PINS, furnish
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from hall_browser import Hall, Screen, enrol, lan_address, launch, open_desk, serving, status_of
-from playwright.sync_api import Browser, Playwright, Route, sync_playwright
+from playwright.sync_api import Browser, Playwright, Route
 
 from firstask.desk import Desk
 
@@ -51,19 +51,6 @@ def elsewhere() -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
-
-
-@pytest.fixture(scope="module")
-def playwright() -> Iterator[Playwright]:
-    with sync_playwright() as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    chromium = launch(playwright)
-    yield chromium
-    chromium.close()
 
 
 @pytest.fixture(scope="module")

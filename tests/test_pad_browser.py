@@ -19,25 +19,12 @@ from pathlib import Path
 
 import pytest
 from conftest import PINS, furnish
-from hall_browser import WAIT_SECONDS, Hall, launch, seen_at, serving, watch_for
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from hall_browser import WAIT_SECONDS, Hall, seen_at, serving, watch_for
+from playwright.sync_api import Browser, BrowserContext, Page
 
 from firstask.desk import Case, Desk
 
 SHOTS = Path("/tmp")  # the pad's screenshots, looked at before saying done (README)
-
-
-@pytest.fixture(scope="module")
-def playwright() -> Iterator[Playwright]:
-    with sync_playwright() as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    chromium = launch(playwright)
-    yield chromium
-    chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -19,11 +19,11 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from firstask import rules
-from firstask.desk.cases import Case, iso, moment_of
+from firstask.desk.cases import Case, iso, moment_of, staff_of_row
 from firstask.desk.fields import clean, clean_list
 from firstask.desk.hall import Hall, HallWindow, new_code, normal_code, window_of_row
 from firstask.desk.slips import digest
-from firstask.rules import RatingState, RuleError, Verdict
+from firstask.rules import RatingState, RuleError, Staff, Verdict
 
 SATISFIED = frozenset({3, 4, 5})
 
@@ -263,7 +263,7 @@ class Ratings(Hall):
         """A request (or a link) as the pad or the phone shows it."""
         case_row = self.store.case_row(request["case_no"]) or {}
         matter = json.loads(case_row["matter"]) if case_row.get("matter") else None
-        clerk = self.staff().get(request["staff"] or "")
+        clerk = self._one_staff(request["staff"])
         return {
             "id": int(request["id"]),
             "case_no": request["case_no"],
@@ -277,13 +277,18 @@ class Ratings(Hall):
             "reasons": list(self.policy.bad_rating_reasons),
         }
 
+    def _one_staff(self, code: str | None) -> Staff | None:
+        """One staff member by code, read alone: a pad asks a few times a second, the roster need not come along."""
+        row = self.store.staff_row(code) if code else None
+        return staff_of_row(row) if row else None
+
     def pad_state(self, window: Any) -> dict[str, Any]:
         """What window `window`'s pad shows now: who serves there, and the request waiting (None: idle). Requests
         past their minutes are closed first."""
         number = window_text(window)
         self.expire_requests()
         hall = self.store.hall_window_row(int(number)) if number and number.isdigit() else None
-        serving = self.staff().get(hall["serving"]) if hall and hall["serving"] else None
+        serving = self._one_staff(hall["serving"]) if hall else None
         waiting = self.store.waiting_requests(number) if number else []
         return {
             "window": number,
