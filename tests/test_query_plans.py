@@ -224,7 +224,13 @@ def test_the_hot_queries_scan_no_large_table(busy: Any) -> None:
     assert desk.my_cases("w01") and desk.waiting_for("w01") and desk.tracking("w01")
     assert {line.status for line in desk.callbacks("w01")} == {"resolved", "closed"}
     assert desk.find_visitors("1380") and desk.find_visitors("张") and desk.find_visitors("zs")
-    reads = {**hot_reads(desk), "case": lambda: desk.case(desk.my_cases("w01")[0].no)}
+    reads = {
+        **hot_reads(desk),
+        "case": lambda: desk.case(desk.my_cases("w01")[0].no),
+        # opened by a key (F8 b, F10 p), over a month or a quarter: by index, though not the same work every day
+        "bad ratings": lambda: desk.bad_ratings_of("w01"),
+        "appeals": lambda: desk.appeals(),
+    }
     problems = []
     for name, call in reads.items():
         for sql in capture(desk, call):

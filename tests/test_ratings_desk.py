@@ -453,6 +453,30 @@ def test_rate_6_only_a_supervisor_decides_with_a_reason(
     assert desk.open_appeals() == []
 
 
+def test_a_staff_members_bad_ratings_and_the_appeals_listed(
+    desk: OpenDesk, clock: Clock, bad: int, windows: Callable[[str], Desk]
+) -> None:
+    """F8 b lists my bad ratings of the last month (not a colleague's, not a good one), and an appeal still waiting
+    however old; F10 p lists the appeals waiting and the quarter's decided ones."""
+    w4 = windows("4")
+    theirs = w4.answer(enquiry(w4, "w02").no, "w02", "可以办理。")
+    desk.rate_visit(theirs.no, 2, reasons=["服务态度"], window=4)
+    good = windows("3").answer(enquiry(windows("3")).no, "w01", "可以办理。")
+    desk.rate_visit(good.no, 5, window=3)
+    assert [r.id for r in desk.bad_ratings_of("w01")] == [bad]
+    assert desk.appeal_until(desk.rating(bad)) == datetime(2026, 3, 17)  # Monday 9th + 5 working days, at its end
+    desk.appeal(bad, "w01", "按错了", kind="mistake")
+    assert [r.id for r in desk.appeals()] == [bad]
+    clock.advance(days=40)
+    assert [r.id for r in desk.bad_ratings_of("w01")] == [bad]  # a month on: still listed while its appeal waits
+    assert [r.id for r in desk.appeals()] == [bad]
+    desk.decide_appeal(bad, "s01", uphold=True, reason="属实")
+    assert desk.bad_ratings_of("w01") == []
+    assert [(r.id, r.decision) for r in desk.appeals()] == [(bad, "uphold")]
+    clock.advance(days=93)
+    assert desk.appeals() == []
+
+
 def test_a_voided_rating_leaves_every_figure_and_needs_no_remedy(
     desk: OpenDesk, clock: Clock, bad: int, windows: Callable[[str], Desk]
 ) -> None:

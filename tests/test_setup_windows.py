@@ -193,3 +193,19 @@ def test_a_windows_rating_pad_gets_its_code_asked_first_and_shown_once(desk: Des
         assert table(app)["3"][3] == "评价器已登记"
 
     run(app, script)
+
+
+def test_a_code_not_used_in_time_shows_as_expired(desk: Desk, clock: Clock) -> None:
+    """A window's code and a pad's code left unused past their time say so (and which key gives a new one), not
+    "waiting" until a date gone by."""
+    desk.register_window(5, "五号窗口", by="s01")
+    desk.register_pad(5, by="s01")
+    clock.advance(days=3)
+    app = make_app(desk, user="s01", lang="zh")
+
+    async def script(pilot) -> None:  # type: ignore[no-untyped-def]
+        row = table(app)["5"]
+        assert row[2].startswith("注册码已过期") and "按 c" in row[2]
+        assert row[3].startswith("评价器注册码已过期") and "按 p" in row[3]
+
+    run(app, script, size=(160, 30))

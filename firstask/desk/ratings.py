@@ -26,6 +26,11 @@ from firstask.desk.slips import digest
 from firstask.rules import RatingState, RuleError, Staff, Verdict
 
 SATISFIED = frozenset({3, 4, 5})
+BAD_RATINGS_LISTED_DAYS = 31  # a month back: the appeal window (policy appeal_days) and what became of the appeals
+APPEALS_LISTED_DAYS = 92  # decided appeals a supervisor sees beside the waiting ones: the quarter
+# The longest an appeal can come after its rating: the policy's most working days (30) with weekends and the longest
+# holidays, in calendar days, with room to spare.
+APPEAL_AT_MOST_DAYS = 62
 
 
 @dataclass(frozen=True)
@@ -133,6 +138,24 @@ class Ratings(Hall):
     def open_appeals(self) -> list[Rating]:
         """Appeals waiting for a supervisor's decision, oldest first."""
         return [rating_of_row(r) for r in self.store.open_appeal_rows()]
+
+    def appeals(self, days: int = APPEALS_LISTED_DAYS) -> list[Rating]:
+        """Appeals made in the last `days` days, decided or not, and every one still waiting, newest first."""
+        since = self.now() - timedelta(days=days)
+        rated_since = since - timedelta(days=APPEAL_AT_MOST_DAYS)
+        return [rating_of_row(r) for r in self.store.appeal_rows(iso(since), iso(rated_since))]
+
+    def bad_ratings_of(self, code: str, days: int = BAD_RATINGS_LISTED_DAYS) -> list[Rating]:
+        """A staff member's bad ratings of the last `days` days (voided ones too, marked), and any older one whose
+        appeal still waits, newest first: what they may appeal, and what became of their appeals."""
+        since = self.now() - timedelta(days=days)
+        rows = self.store.staff_bad_rating_rows(str(code), sorted(rules.BAD_RATINGS), iso(since))
+        return [rating_of_row(r) for r in rows]
+
+    def appeal_until(self, rating: Rating) -> datetime:
+        """The moment the rated staff member's time to appeal the rating ends (RATE-6): the end of the policy's last
+        working day (midnight after it)."""
+        return self.calendar.deadline(rating.at, self.policy.appeal_days)
 
     # --- the visitor's rating --------------------------------------------------------------------------------------
 

@@ -8,8 +8,9 @@ rating, and bad ratings waiting for the remedy callback (RATE-2).
 
 From any row: Enter shows the case's full history; `h` hands it off, `f` feedback, `e` extend, `v` resolve,
 `c` callback and rating (resolved cases), `m` remedy after a bad rating, `o` reopen (supervisors); `p` marks me
-absent or back (AB角). Every action is taken on the version of the case the list shows (`expect=`), so a change made
-meanwhile in another window is refused and said, never overwritten. The lists follow the file: the app calls
+absent or back (AB角); `b` lists my bad ratings of the last month, to appeal one (差评申诉). Every action is taken
+on the version of the case the list shows (`expect=`), so a change made meanwhile in another window is refused and
+said, never overwritten. The lists follow the file: the app calls
 `desk_changed` when another window has written, and the screen reads them again.
 """
 
@@ -169,6 +170,7 @@ class FollowUpScreen(DeskScreen):
         Binding("o", "open('reopen')", "follow.key.reopen", id="reopen", tooltip="follow.key.reopen_tip"),
         Binding("w", "to_window", "follow.key.to_window", id="to_window", tooltip="follow.key.to_window_tip"),
         Binding("p", "presence", "follow.key.presence", id="presence", tooltip="follow.key.presence_tip"),
+        Binding("b", "bad_ratings", "follow.key.bad_ratings", id="bad_ratings", tooltip="follow.key.bad_ratings_tip"),
         # Pressed where it cannot act, a case key says why (Textual tries these when the key's own action may not run).
         *(
             Binding(key, f"why('{name}')", show=False)
@@ -628,6 +630,14 @@ class FollowUpScreen(DeskScreen):
             self.reread()
 
         return after
+
+    def action_bad_ratings(self) -> None:
+        """My bad ratings of the last month and their appeals (差评申诉, RATE-6), on their own screen; the cursor
+        starts on the bad rating of the case under the cursor here, when it has one."""
+        from firstask.screens.bad_ratings import BadRatingsScreen
+
+        line = self.line_under_cursor()
+        self.app.push_screen(BadRatingsScreen(self.desk, self.clerk, on_case=line.no if line else None))
 
     def action_presence(self) -> None:
         """Mark me absent (my hand-offs and cases go to my backup) or back (AB角)."""

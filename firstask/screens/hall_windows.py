@@ -1,13 +1,14 @@
 """The set-up screen's Windows tab dialogs (F11, then 4): the hall's window PCs that `firstask serve` lets in.
 
-A supervisor registers a window (number and name) and is shown its one-time enrolment code, once (and, with `p`, a code
-for the window's rating pad, the 好差评 tablet beside it); a new code for a
-registered window (a new PC, a cleared browser) turns its enrolled browser away until the code is used; revoking a
-window turns it away at its next connection. Each is confirmed with Ctrl+S, and Esc leaves it undone.
+A supervisor registers a window (number and name) and is shown its one-time enrolment code, once (and, with `p`, a
+code for the window's rating pad, the 好差评 tablet beside it); a new code for a registered window (a new PC, a cleared
+browser) turns its enrolled browser away until the code is used; revoking a window turns it away at its next
+connection. A code not used in time shows as expired. Each is confirmed with Ctrl+S, and Esc leaves it undone.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar
 
 from rich.text import Text
@@ -28,23 +29,33 @@ def short_time(iso: str) -> str:
     return iso[:16].replace("T", " ")
 
 
-def state_text(window: HallWindow) -> Text:
-    """Where a window stands, as the tab's last column shows it."""
+def expired(until: str | None, now: datetime) -> bool:
+    """A code's time is up (`until`: ISO, the desk's local time)."""
+    return until is not None and until[:19] < now.isoformat(timespec="seconds")[:19]
+
+
+def state_text(window: HallWindow, now: datetime) -> Text:
+    """Where a window stands, as the tab's last column shows it: a code not used in time says so (c gives another)."""
     if window.state == "enrolled":
         return Text(t("setup.windows.enrolled", at=short_time(window.enrolled_at or "")), style="green")
     if window.state == "waiting":
+        if expired(window.code_expires, now):
+            return Text(t("setup.windows.expired", until=short_time(window.code_expires or "")), style="red")
         return Text(t("setup.windows.waiting", until=short_time(window.code_expires or "")), style="yellow")
     if window.state == "revoked":
         return Text(t("setup.windows.revoked", at=short_time(window.revoked_at or "")), style="dim")
     return Text(t("setup.windows.none"), style="dim")
 
 
-def pad_text(window: HallWindow) -> Text:
-    """Whether the window has its rating pad (评价器)."""
+def pad_text(window: HallWindow, now: datetime) -> Text:
+    """Whether the window has its rating pad (评价器); a pad's code not used in time says so (p gives another)."""
     if window.pad == "enrolled":
         return Text(t("setup.windows.pad_enrolled"), style="green")
     if window.pad == "waiting":
-        return Text(t("setup.windows.pad_waiting", until=short_time(window.pad_code_expires or "")), style="yellow")
+        until = short_time(window.pad_code_expires or "")
+        if expired(window.pad_code_expires, now):
+            return Text(t("setup.windows.pad_expired", until=until), style="red")
+        return Text(t("setup.windows.pad_waiting", until=until), style="yellow")
     return Text(t("setup.windows.pad_none"), style="dim")
 
 

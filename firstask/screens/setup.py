@@ -266,12 +266,13 @@ class SetupScreen(DeskScreen):
 
     def show_windows(self) -> None:
         """The hall's registered windows, by number: name, and enrolled, waiting for its code, or revoked."""
+        now = self.desk.now()
         rows = {
             str(w.number): {
                 "number": Text(str(w.number), justify="right"),
                 "name": Text(w.name),
-                "state": state_text(w),
-                "pad": pad_text(w),
+                "state": state_text(w, now),
+                "pad": pad_text(w, now),
             }
             for w in self.windows
         }

@@ -97,12 +97,22 @@ class FormDialog(ModalScreen[bool | None]):
         self.dismiss(True)
 
     def refuse(self, refused: RuleError) -> None:
-        widget_id = self.FIELDS.get(refused.field or "")
-        if widget_id and self.query(f"#{widget_id}-reason"):
-            self.say(f"#{widget_id}-reason", refused.message())
-            self.query_one(f"#{widget_id}").focus()
-        else:
-            self.say("#message", refused.message())
+        """Every reason the desk found, each under the field it is about (or under the form), at once; the field of
+        the first gets the focus."""
+        reasons: dict[str, list[str]] = {}
+        focus: str | None = None
+        for problem in refused.problems:
+            widget_id = self.FIELDS.get(problem.field or "")
+            line = f"#{widget_id}-reason" if widget_id and self.query(f"#{widget_id}-reason") else "#message"
+            if line != "#message":
+                focus = focus or f"#{widget_id}"
+            said = reasons.setdefault(line, [])
+            if problem.message() not in said:
+                said.append(problem.message())
+        for line, said in reasons.items():
+            self.say(line, "\n".join(said))
+        if focus is not None:
+            self.query_one(focus).focus()
 
     def say(self, selector: str, text: str) -> None:
         line = self.query_one(selector, Prose)

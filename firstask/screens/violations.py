@@ -67,6 +67,7 @@ class ViolationsScreen(DeskScreen):
         Binding("s", "by_staff", "setup.key.by_staff", id="by_staff", tooltip="setup.key.by_staff_tip"),
         Binding("r", "by_rule", "setup.key.by_rule", id="by_rule", tooltip="setup.key.by_rule_tip"),
         Binding("t", "record", "setup.key.record", id="record", tooltip="setup.key.record_tip"),
+        Binding("p", "appeals", "setup.key.appeals", id="appeals", tooltip="setup.key.appeals_tip"),
     ]
     ACTS_ON_ROW: ClassVar[set[str]] = {"history", "review", "record"}
     NOTIFIES_ERRORS = False
@@ -80,6 +81,7 @@ class ViolationsScreen(DeskScreen):
         self.all = False
         self.staff_filter: str | None = None
         self.rule_filter: str | None = None
+        self.appeals_waiting = 0  # appeals of bad ratings waiting for a decision (p opens them)
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -106,6 +108,7 @@ class ViolationsScreen(DeskScreen):
     def reread(self) -> None:
         self.staff = self.desk.staff()
         self.everything = self.desk.violations()
+        self.appeals_waiting = len(self.desk.open_appeals())
         self.show()
 
     def pool(self) -> list[Violation]:
@@ -124,7 +127,10 @@ class ViolationsScreen(DeskScreen):
             key=lambda v: (v.staff or "", v.rule, v.at, v.id),
         )
         open_count = sum(1 for v in self.everything if v.review is None)
-        bar = Text(t("setup.violations.bar", open=open_count, total=len(self.everything)), style="bold")
+        bar = Text()
+        if self.appeals_waiting:  # first: on a narrow screen the end of the bar is cut
+            bar.append(t("setup.violations.appeals", count=self.appeals_waiting) + "  ·  ", style="bold yellow")
+        bar.append(t("setup.violations.bar", open=open_count, total=len(self.everything)), style="bold")
         bar.append("  ·  " + t("setup.violations.showing_all" if self.all else "setup.violations.showing_open"))
         bar.append(
             "  ·  "
@@ -275,6 +281,12 @@ class ViolationsScreen(DeskScreen):
                 self.app.push_screen(StaffRecordScreen(self.desk, v.staff))
             except RuleError as refused:
                 self.say(refused.message(), error=True)
+
+    def action_appeals(self) -> None:
+        """The appeals of bad ratings (申诉复核, RATE-6), decided on their own screen over this one."""
+        from firstask.screens.appeals import AppealsScreen
+
+        self.app.push_screen(AppealsScreen(self.desk, self.supervisor))
 
     @on(DataTable.RowSelected)
     def row_chosen(self, event: DataTable.RowSelected) -> None:

@@ -68,6 +68,30 @@ class RatingReads(Reads):
             "SELECT * FROM ratings WHERE appealed_at IS NOT NULL AND decided_at IS NULL ORDER BY appealed_at"
         )
 
+    def appeal_rows(self, since: str, rated_since: str) -> list[dict[str, Any]]:
+        """Appeals made since `since`, decided or not, and every appeal still waiting, newest first. An appeal
+        comes within the policy's days of its rating: the ratings given since `rated_since` are searched (by when
+        they were given), not every rating ever appealed."""
+        return self.all(
+            "SELECT * FROM ratings WHERE rated_at >= ? AND level IS NOT NULL AND appealed_at >= ? "
+            "UNION SELECT * FROM ratings WHERE appealed_at IS NOT NULL AND decided_at IS NULL "
+            "ORDER BY appealed_at DESC, id DESC",
+            (rated_since, since),
+        )
+
+    def staff_bad_rating_rows(self, code: str, bad_levels: Sequence[int], since: str) -> list[dict[str, Any]]:
+        """A staff member's bad ratings given since `since`, and any older one whose appeal waits, newest first.
+        The month's ratings are searched by when they were given (`+level` keeps the planner off the remedy index,
+        which would walk every bad rating ever given)."""
+        marks = ", ".join(str(int(level)) for level in sorted(bad_levels))
+        return self.all(
+            "SELECT * FROM ratings WHERE rated_at >= ? AND level IS NOT NULL AND +level IN "
+            f"({marks}) AND staff = ? "
+            "UNION SELECT * FROM ratings WHERE appealed_at IS NOT NULL AND decided_at IS NULL AND staff = ? "
+            "ORDER BY rated_at DESC, id DESC",
+            (since, code, code),
+        )
+
     def rated_between(self, start: str, end: str) -> list[dict[str, Any]]:
         """The ratings given in [start, end) (voided ones too: the caller leaves them out of every figure)."""
         return self.all(

@@ -23,6 +23,7 @@ CATALOGUE_PREFIXES = (
     "setup.key.",
     "setup.windows.key.",
     "ranking.key.",
+    "appeals.key.",
     "guide.",
 )
 
