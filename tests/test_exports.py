@@ -685,8 +685,8 @@ def test_html_is_one_self_contained_printable_page_with_svg_charts(day, tmp_path
     for external in ("<script", "<link", "<img", "src=", "@import", "url("):
         assert external not in text, external
     assert [u for u in re.findall(r"https?://[^\"' )]+", text) if u != "http://www.w3.org/2000/svg"] == []
-    # Bars for channels, kinds, ratings, violations by rule and by staff member, and the 30-day trend.
-    assert text.count("<svg") == 6
+    # Bars for channels, kinds, ratings, ratings by channel, violations by rule and by staff member, and the trend.
+    assert text.count("<svg") == 7
     assert lang("report.section.trend") in text
     channel_chart = text.split(f"<h2>{lang('report.section.by_channel')}</h2>", 1)[1].split("</svg>", 1)[0]
     assert f">{lang('channel.visit')}</text>" in channel_chart and ">117</text>" in channel_chart
@@ -963,7 +963,7 @@ def test_english_headings_and_labels_with_lang_en(day, tmp_path):
             "Summary",
             "By channel",
             "By kind",
-            "Callback ratings",
+            "Ratings (every channel)",
             "Violations by rule",
             "Violations by staff member",
         )
@@ -971,6 +971,11 @@ def test_english_headings_and_labels_with_lang_en(day, tmp_path):
     }
     for key, value in EXPECTED.items():
         assert found[label_of(key, "en")] == str(value), key
+    # Ratings together and apart: the pad, a slip's QR code, the callback.
+    apart = {row["Item"]: int(row["Value"]) for row in md_table(sections["Ratings by channel"])}
+    assert set(apart) == {"Pad", "QR code", "Callback"}
+    together = sum(int(row["Value"]) for row in md_table(sections["Ratings (every channel)"]))
+    assert sum(apart.values()) == together
     assert "## Staff" in text and "## Cases" in text
     assert not re.search(r"^## .*[\u4e00-\u9fff]", text, flags=re.M), "no Chinese heading"
 

@@ -159,6 +159,14 @@ def sections(report: Report) -> list[Section]:
             [Figure(f"ratings.{level}", f(f"rating.{level}"), s["ratings"].get(level, 0)) for level in RATING_LEVELS],
         ),
         Section(
+            "ratings_by_channel",
+            f("section.ratings_by_channel"),
+            [
+                Figure(f"ratings_by_channel.{c}", f(f"rating_channel.{c}"), sum(levels.values()))
+                for c, levels in s.get("ratings_by_channel", {}).items()
+            ],
+        ),
+        Section(
             "violations_by_rule",
             f("section.violations_by_rule"),
             [Figure(f"violations.by_rule.{rule}", rule_label(report, rule), n) for rule, n in v["by_rule"].items()],
@@ -217,6 +225,7 @@ def bad_ratings_table(report: Report) -> Table:
         [
             b["case"],
             f(f"rating.{b['level']}"),
+            f(f"rating_channel.{b.get('channel', 'callback')}"),
             staff_label(report, b["owner"]),
             _moment(b["at"]),
             _moment(b["remedied_at"]) if b["remedied_at"] else f("bad.pending"),
@@ -226,9 +235,9 @@ def bad_ratings_table(report: Report) -> Table:
     return Table(
         "bad_ratings",
         f("section.bad_ratings"),
-        [f("bad.case"), f("bad.level"), f("bad.owner"), f("bad.at"), f("bad.remedied")],
+        [f("bad.case"), f("bad.level"), f("bad.channel"), f("bad.owner"), f("bad.at"), f("bad.remedied")],
         rows,
-        ["text"] * 5,
+        ["text"] * 6,
     )
 
 

@@ -69,7 +69,7 @@ def to_html(report: Report) -> str:
 
     by_key = {s.key: s for s in sections(report)}
     add(_html_section(report, by_key["figures"]))
-    for key in ("by_channel", "by_kind", "ratings", "violations_by_rule", "violations_by_staff"):
+    for key in ("by_channel", "by_kind", "ratings", "ratings_by_channel", "violations_by_rule", "violations_by_staff"):
         section = by_key[key]
         chart = _svg_bars([(fig.label, fig.value or 0) for fig in section.figures], section.title)
         add(f'<section class="pair">\n{_html_section(report, section)}<div>{chart}</div>\n</section>\n')
