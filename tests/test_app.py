@@ -239,6 +239,7 @@ def test_english_starts_on_the_cases_screen(desk, cases):
             "Resolve",
             "Away/back",
             "To window",
+            "Bad ratings",
         }
 
     run(app, script)
@@ -343,6 +344,7 @@ def test_every_action_is_in_the_command_palette(desk, cases):
                     "resolve",
                     "presence",
                     "to_window",
+                    "bad_ratings",
                 )
             },
         }
