@@ -407,3 +407,48 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     chromium = launch(playwright)
     yield chromium
     chromium.close()
+
+
+# --- a real PostgreSQL server (issue 21): one throwaway server per test run, a fresh database per test --------------
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[Any]:
+    from pg_server import running
+
+    with running() as server:
+        yield server
+
+
+@pytest.fixture
+def pg_database(pg_server: Any) -> Iterator[str]:
+    """A new, empty database on the session's server (dropped afterwards): its name."""
+    import uuid
+
+    import psycopg
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_server.url(), autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    yield name
+    with psycopg.connect(pg_server.url(), autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def pg_connect(pg_server: Any) -> Iterator[Callable[..., Any]]:
+    """`pg_connect(database, role=...)`: a psycopg connection (the server's superuser unless a role is named),
+    closed at the end of the test if the test did not close it."""
+    import psycopg
+    from pg_server import SUPERUSER
+
+    opened: list[psycopg.Connection[Any]] = []
+
+    def connect(database: str, role: str = SUPERUSER) -> psycopg.Connection[Any]:
+        conn = psycopg.connect(pg_server.url(database, role))
+        opened.append(conn)
+        return conn
+
+    yield connect
+    for conn in opened:
+        conn.close()
