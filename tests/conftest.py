@@ -452,3 +452,59 @@ def pg_connect(pg_server: Any) -> Iterator[Callable[..., Any]]:
     yield connect
     for conn in opened:
         conn.close()
+
+
+# --- the desk suites on PostgreSQL (issue 21) -------------------------------------------------------------------
+# FIRSTASK_TEST_ENGINE=postgresql runs the tests that open desks through `Desk.open` on the session's throwaway
+# server instead: each file path a test opens becomes a database of its own, centre C01, opened as a login role of
+# the desk's group role (never a superuser: row-level security would not apply).
+
+ENGINE = os.environ.get("FIRSTASK_TEST_ENGINE", "sqlite")
+
+
+@pytest.fixture(autouse=ENGINE == "postgresql")
+def desks_on_postgresql(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    if ENGINE != "postgresql":
+        yield
+        return
+    import uuid
+
+    import psycopg
+
+    import firstask.desk.core
+    import firstask.store
+    from firstask.store import StoreError, pg_schema
+
+    server = request.getfixturevalue("pg_server")
+    databases: dict[str, str] = {}
+    real = firstask.store.open_store
+
+    def open_store(address: Any, *, create: bool = True, migrate: bool = True) -> Any:
+        if str(address).startswith("postgresql://"):
+            return real(address, create=create, migrate=migrate)
+        key = str(Path(address).resolve())
+        if key not in databases:
+            if not create:
+                raise StoreError("store.missing", path=key)
+            name = f"d_{uuid.uuid4().hex[:12]}"
+            with psycopg.connect(server.url(), autocommit=True) as admin:
+                admin.execute(f"CREATE DATABASE {name}")
+            real(server.url(name) + "?centre=C01").close()  # the schema and the centre, made by the owner
+            with psycopg.connect(server.url(name), autocommit=True) as admin:
+                admin.execute(
+                    "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'window_pc') THEN "
+                    f"CREATE ROLE window_pc LOGIN IN ROLE {pg_schema.DESK_ROLE}; END IF; END $$"
+                )
+            databases[key] = name
+        documents = Path(key).with_name(Path(key).stem + "-documents")
+        store = real(
+            server.url(databases[key], "window_pc") + f"?centre=C01&documents={documents}",
+            create=create,
+            migrate=migrate,
+        )
+        store.path = Path(key)  # a test that opens `desk.store.path` again opens this database again
+        return store
+
+    monkeypatch.setattr(firstask.store, "open_store", open_store)
+    monkeypatch.setattr(firstask.desk.core, "open_store", open_store)
+    yield

@@ -32,7 +32,7 @@ from firstask.rules import (
     Staff,
     Verdict,
 )
-from firstask.store import Store
+from firstask.store import Store, open_store
 
 Clock = Callable[[], datetime]
 Changes = dict[str, Any]
@@ -96,14 +96,15 @@ class DeskCore:
         # other PIN (SPEC §13: wrong PINs slow the window that typed them before they lock a code).
         self._wrong_pins = 0
         self._pin_wait_until: datetime | None = None
-        self.documents_dir = store.path.with_name(store.path.stem + "-documents")
+        self.documents_dir = store.documents_dir()
         # The window (窗口) this desk process serves: printed on slips, recorded with every event it writes.
         self.window: str | None = None
 
     @classmethod
     def open(cls, path: str | Path, clock: Clock | None = None, *, create: bool = True) -> Self:
-        """Open (or, with `create`, make) a desk file, migrating it; another application's file is refused."""
-        return cls(Store.open(path, create=create), clock)
+        """Open (or, with `create`, make) a desk file, migrating it; another application's file is refused. A
+        `postgresql://…?centre=C01` address opens that centre of a district's database (issue 21)."""
+        return cls(open_store(path, create=create), clock)
 
     def close(self) -> None:
         self.store.close()
@@ -305,7 +306,7 @@ class DeskCore:
     def written(self) -> tuple[int, int]:
         """A mark that changes whenever anyone, this window included, has written to the file: a screen that read
         its lists at one mark need not read them again while the mark stands."""
-        return self.store.data_version(), self.store.conn.total_changes
+        return self.store.data_version(), self.store.total_changes()
 
     def verify(self, anchor: tuple[int, str] | None = None) -> Any:
         return self.store.verify(anchor)

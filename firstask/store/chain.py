@@ -240,7 +240,7 @@ def _check_table(conn: sqlite3.Connection, table: str, key: str) -> tuple[str, i
         if not known:
             return "verify.row_unrecorded", None, where
         if seal != row_hash(table, row):
-            column = _column_hint(conn, table, row)
+            column = column_hint(conn, table, row)
             return (
                 "verify.row_changed_column" if column else "verify.row_changed",
                 int(seq),
@@ -256,8 +256,9 @@ def _check_table(conn: sqlite3.Connection, table: str, key: str) -> tuple[str, i
     return None
 
 
-def _column_hint(conn: sqlite3.Connection, table: str, row: Mapping[str, Any]) -> str | None:
-    """Which column disagrees, where the last event about the row says what it set (read on a failure only)."""
+def column_hint(conn: sqlite3.Connection, table: str, row: Mapping[str, Any]) -> str | None:
+    """Which column disagrees, where the last event about the row says what it set (read on a failure only).
+    `conn`: anything with `execute(sql, params)` in SQLite's dialect (the PostgreSQL store passes itself)."""
     if table == "cases":
         events = _rows(
             conn, "SELECT action, by_staff, detail FROM events WHERE case_no = ? ORDER BY seq DESC", (row["no"],)

@@ -132,6 +132,14 @@ class Store(FigureReads):
     def close(self) -> None:
         self.conn.close()
 
+    def documents_dir(self) -> Path:
+        """Where the documents printed for visitors are kept: beside the file, in `<name>-documents/`."""
+        return self.path.with_name(self.path.stem + "-documents")
+
+    def total_changes(self) -> int:
+        """Rows this connection has changed since it opened: with `data_version`, whether a write was its own."""
+        return self.conn.total_changes
+
     @contextlib.contextmanager
     def write(self) -> Iterator[Self]:
         """One write transaction: everything inside commits together or not at all."""

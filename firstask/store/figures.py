@@ -94,14 +94,14 @@ class FigureReads(RatingReads):
             f"({count} AND valid_to >= at AND valid_from < at AND due < day) FROM moments"
         )
         args = [value for pair in days for value in pair] + [*statuses, *statuses]
-        return {day: int(n) for day, n in self.conn.execute(sql, args)}
+        return {day: int(n) for day, n in self.execute(sql, args)}
 
     def staff_codes_at(self, moment: str) -> set[str]:
-        return {r[0] for r in self.conn.execute("SELECT code FROM staff WHERE created_at < ?", (moment,))}
+        return {r[0] for r in self.execute("SELECT code FROM staff WHERE created_at < ?", (moment,))}
 
     def chain_at(self, moment: str) -> tuple[int, str]:
         """The chain's head as it stood at a moment: its last event written before then."""
-        row = self.conn.execute(
+        row = self.execute(
             "SELECT seq, hash FROM events WHERE seq = (SELECT max(seq) FROM events WHERE at < ?)", (moment,)
         ).fetchone()
         return (0, GENESIS) if row is None else (int(row[0]), str(row[1]))

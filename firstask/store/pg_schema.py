@@ -21,6 +21,7 @@ one list (`schema.MIGRATIONS`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 BASELINE_VERSION = 7
@@ -148,12 +149,77 @@ INDEXES: tuple[str, ...] = (
 
 APPEND_ONLY = (
     "CREATE FUNCTION firstask_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    "IF TG_OP = 'UPDATE' AND OLD.hash = '' AND NEW.hash != '' AND (NEW.centre, NEW.seq, NEW.case_no, NEW.action, "
+    "NEW.by_staff, NEW.at, NEW.tz, NEW.detail) IS NOT DISTINCT FROM (OLD.centre, OLD.seq, OLD.case_no, OLD.action, "
+    "OLD.by_staff, OLD.at, OLD.tz, OLD.detail) THEN RETURN NEW; END IF; "
     "RAISE EXCEPTION 'the history (events) is append-only' USING ERRCODE = 'insufficient_privilege'; END $$",
     "CREATE TRIGGER events_no_change BEFORE UPDATE OR DELETE ON events "
     "FOR EACH ROW EXECUTE FUNCTION firstask_append_only()",
     "CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events "
     "FOR EACH STATEMENT EXECUTE FUNCTION firstask_append_only()",
 )
+
+
+# SQLite's json_extract as the store's reads use it (store/pg_sql.py): a scalar of a JSON document by a path such as
+# '$.a', '$.a[1]' or '$[0]', as text; true and false as 1 and 0, as SQLite answers.
+JSON_FUNCTION = (
+    "CREATE FUNCTION firstask_json(doc text, path text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ "
+    "SELECT CASE jsonb_typeof(v) WHEN 'boolean' THEN CASE WHEN v = 'true'::jsonb THEN '1' ELSE '0' END "
+    "WHEN 'string' THEN v #>> '{}' WHEN 'number' THEN v #>> '{}' WHEN 'null' THEN NULL ELSE v::text END "
+    "FROM (SELECT doc::jsonb #> string_to_array(ltrim(regexp_replace(substr(path, 2), "
+    "'\\[(\\d+)\\]', '.\\1', 'g'), '.'), '.') AS v) AS found $$"
+)
+
+# SQLite sums comparisons as numbers (`sum(action = 'resolve')`); so does this aggregate, NULL when all are NULL.
+SUM_OF_TRUTHS = (
+    "CREATE FUNCTION firstask_count_true(total bigint, truth boolean) RETURNS bigint LANGUAGE sql IMMUTABLE "
+    "PARALLEL SAFE AS $$ SELECT CASE WHEN truth IS NULL THEN total ELSE coalesce(total, 0) + truth::int END $$",
+    "CREATE AGGREGATE sum(boolean) (SFUNC = firstask_count_true, STYPE = bigint)",
+)
+
+# SQLite's json_group_array: the values as one JSON array, as text ('[]' when there are none).
+JSON_ARRAY = (
+    "CREATE FUNCTION firstask_json_append(items jsonb, item json) RETURNS jsonb LANGUAGE sql IMMUTABLE "
+    "PARALLEL SAFE AS $$ SELECT items || jsonb_build_array(item) $$",
+    "CREATE FUNCTION firstask_json_text(items jsonb) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE "
+    "AS $$ SELECT items::text $$",
+    "CREATE AGGREGATE json_group_array(json) (SFUNC = firstask_json_append, STYPE = jsonb, INITCOND = '[]', "
+    "FINALFUNC = firstask_json_text)",
+)
+
+# The seals of a transaction (store/chain.py): the rows of the sealed tables it changed, noted by triggers into the
+# session's own temporary table when it has one (a desk's connection makes it; an administrator's has none), and
+# each event's hash filled once, when the transaction commits, by a function that runs as the schema's owner — the
+# desk's role has no UPDATE on the history, and the trigger lets only an empty hash (an event of a transaction
+# still open) be filled, and nothing else be changed.
+SEALING = (
+    "CREATE FUNCTION firstask_touched() RETURNS trigger LANGUAGE plpgsql AS $$ "
+    "DECLARE k text; BEGIN "
+    "IF to_regclass('pg_temp.seal_touched') IS NULL THEN RETURN NULL; END IF; "
+    "k := to_jsonb(CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END) ->> TG_ARGV[0]; "
+    "INSERT INTO pg_temp.seal_touched (tbl, key) VALUES (TG_TABLE_NAME, k) ON CONFLICT DO NOTHING; "
+    "RETURN NULL; END $$",
+    "CREATE FUNCTION firstask_seal(event_seq bigint, event_hash text, event_seals text) RETURNS void "
+    "LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS $$ "
+    "UPDATE events SET hash = event_hash, seals = event_seals "
+    f"WHERE centre = {_CENTRE} AND seq = event_seq AND hash = '' $$",
+)
+
+
+def _sealed_triggers() -> list[str]:
+    from firstask.store.chain import SEALED
+
+    return [
+        f"CREATE TRIGGER seal_{table} AFTER INSERT OR UPDATE OR DELETE ON {table} "
+        f"FOR EACH ROW EXECUTE FUNCTION firstask_touched('{key}')"
+        for table, key in SEALED.items()
+    ]
+
+
+def _collated(columns: str) -> str:
+    """Every text column compared byte by byte, as SQLite's are (the prefix searches are ranges `>= p AND < p…`),
+    whatever the database's own locale."""
+    return re.sub(r"\bTEXT\b", 'TEXT COLLATE "C"', columns)
 
 
 def _roles() -> list[str]:
@@ -205,11 +271,18 @@ def baseline() -> list[str]:
         *_roles(),
         "CREATE TABLE schema_version (version INTEGER NOT NULL)",
         f"INSERT INTO schema_version (version) VALUES ({BASELINE_VERSION})",
-        *(f"CREATE TABLE {name} ({columns})" for name, columns in TABLES.items()),
+        *(f"CREATE TABLE {name} ({_collated(columns)})" for name, columns in TABLES.items()),
         *INDEXES,
         *APPEND_ONLY,
+        JSON_FUNCTION,
+        *SUM_OF_TRUTHS,
+        *JSON_ARRAY,
+        *SEALING,
+        *_sealed_triggers(),
         *_security(),
         f"GRANT SELECT ON schema_version TO {DESK_ROLE}, {DISTRICT_ROLE}",
+        "REVOKE ALL ON FUNCTION firstask_seal(bigint, text, text) FROM PUBLIC",
+        f"GRANT EXECUTE ON FUNCTION firstask_seal(bigint, text, text) TO {DESK_ROLE}",
     ]
 
 

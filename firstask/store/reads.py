@@ -22,20 +22,24 @@ class Reads:
 
     # --- any query (the migrations, tests and tools) -------------------------------------------------------
 
+    def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Any:
+        """A statement in SQLite's dialect, on this store's database (the PostgreSQL store translates it)."""
+        return self.conn.execute(sql, params)
+
     def one(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> dict[str, Any] | None:
-        cur = self.conn.execute(sql, params)
+        cur = self.execute(sql, params)
         row = cur.fetchone()
         if row is None:
             return None
         return dict(zip([d[0] for d in cur.description], row, strict=True))
 
     def all(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[dict[str, Any]]:
-        cur = self.conn.execute(sql, params)
+        cur = self.execute(sql, params)
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
     def scalar(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Any:
-        row = self.conn.execute(sql, params).fetchone()
+        row = self.execute(sql, params).fetchone()
         return None if row is None else row[0]
 
     # --- the file -----------------------------------------------------------------------------------------
@@ -52,7 +56,7 @@ class Reads:
         return {r["key"]: json.loads(r["value"]) for r in self.all("SELECT key, value FROM policy")}
 
     def head(self) -> tuple[int, str]:
-        row = self.conn.execute("SELECT seq, hash FROM events WHERE seq = (SELECT max(seq) FROM events)").fetchone()
+        row = self.execute("SELECT seq, hash FROM events WHERE seq = (SELECT max(seq) FROM events)").fetchone()
         return (0, GENESIS) if row is None else (int(row[0]), str(row[1]))
 
     # --- cases and their history ---------------------------------------------------------------------------
@@ -126,7 +130,7 @@ class Reads:
             "ORDER BY no"
         )
         args = [*o, b["own3"], *o, b["not4"], *o, b["today"], b["time5"], b["ho4"], b["rate2"]]
-        return [r[0] for r in self.conn.execute(sql, args)]
+        return [r[0] for r in self.execute(sql, args)]
 
     # --- searches ------------------------------------------------------------------------------------------
 
@@ -165,7 +169,7 @@ class Reads:
         marks = ", ".join("?" * len(open_states))
         return [
             r[0]
-            for r in self.conn.execute(
+            for r in self.execute(
                 f"SELECT no FROM cases WHERE status IN ({marks}) AND substr(no, 10) = ? "
                 "UNION SELECT no FROM cases WHERE no = ? ORDER BY no DESC LIMIT 20",
                 [*open_states, tail, f"{today_prefix}-{tail}"],
@@ -289,7 +293,7 @@ class Reads:
 
     def violation_keys(self, no: str) -> frozenset[str]:
         """The breaches already recorded on a case (each once: the time rules ask before flagging again)."""
-        return frozenset(r[0] for r in self.conn.execute("SELECT unique_key FROM violations WHERE case_no = ?", (no,)))
+        return frozenset(r[0] for r in self.execute("SELECT unique_key FROM violations WHERE case_no = ?", (no,)))
 
     # --- what a case's history says ------------------------------------------------------------------------
 

@@ -1,0 +1,400 @@
+"""The store on PostgreSQL (issue 21): one centre of a district's database, through psycopg 3, with the same named
+reads and writes as the SQLite file (`Store`), so the desk above it is the same desk.
+
+The connection names its centre (`firstask.centre`) and row-level security does the rest: every read and write of
+the store is within that centre (store/pg_schema.py). A write transaction first locks the centre's row in `centres`,
+where its history ends: a centre's writes take turns, as on its SQLite file, and its events are numbered without
+gaps. The events get their hashes when the transaction commits, through the schema's `firstask_seal` (the desk's role
+may not update the history); the rows changed are noted by the schema's triggers into this session's temporary
+`seal_touched`, as the SQLite store's temporary triggers do, so the seals — and the chain — are byte for byte what
+the SQLite store would have written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import secrets
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Self
+
+import psycopg
+from psycopg import errors
+from psycopg.pq import TransactionStatus
+
+from firstask.store import pg_schema
+from firstask.store.address import PostgresAddress, parse_postgres
+from firstask.store.chain import GENESIS, SEALED, VerifyResult, column_hint, dumps, row_hash, verify_chain
+from firstask.store.core import Store
+from firstask.store.errors import StoreError
+from firstask.store.pg_reads import PgReads
+from firstask.store.pg_sql import translate
+
+WRITE_RETRIES = 6
+INTEGER_KEYS = frozenset(table for table, key in SEALED.items() if key in ("id", "number"))
+IDENTITY_TABLES = frozenset({"presence", "people", "case_states", "violations", "ratings"})
+
+
+class PgStore(PgReads, Store):
+    """One centre of a district's PostgreSQL database, open."""
+
+    engine = "postgresql"
+
+    def __init__(self, address: PostgresAddress, conn: psycopg.Connection[Any]) -> None:
+        super().__init__(Path(address.shown()), conn)  # type: ignore[arg-type]
+        self.address = address
+        self.centre = address.centre
+        self.pg: psycopg.Connection[Any] = conn
+        self._writes = 0  # transactions this connection committed (SQLite's total_changes, for `Desk.written`)
+
+    # --- opening -----------------------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Any, *, create: bool = True, migrate: bool = True) -> Self:
+        address = path if isinstance(path, PostgresAddress) else parse_postgres(str(path))
+        try:
+            conn = psycopg.connect(address.conninfo, autocommit=True)
+        except psycopg.Error as e:
+            raise StoreError("store.pg_cannot_connect", address=address.shown(), reason=_reason(e)) from e
+        store = cls(address, conn)
+        try:
+            conn.execute("SELECT set_config(%s, %s, false)", (pg_schema.CENTRE_SETTING, address.centre))
+            version = store.user_version()
+            if version == 0:
+                if not create:
+                    raise StoreError("store.pg_not_desk", address=address.shown())
+                try:
+                    store._make_schema()
+                except errors.InsufficientPrivilege as e:  # only the database's owner sets it up
+                    raise StoreError("store.pg_not_desk", address=address.shown()) from e
+            elif version > pg_schema.BASELINE_VERSION:
+                raise StoreError(
+                    "store.pg_newer", address=address.shown(), version=version, supported=pg_schema.BASELINE_VERSION
+                )
+            if store.scalar("SELECT count(*) FROM centres WHERE code = ?", (address.centre,)) == 0:
+                if not create:
+                    raise StoreError("store.pg_no_such_centre", address=address.shown(), centre=address.centre)
+                try:
+                    store._add_centre()
+                except errors.InsufficientPrivilege as e:  # a window's role registers no centre
+                    raise StoreError("store.pg_no_such_centre", address=address.shown(), centre=address.centre) from e
+            conn.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS seal_touched (tbl TEXT NOT NULL, key TEXT NOT NULL, "
+                "PRIMARY KEY (tbl, key))"
+            )
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    def _make_schema(self) -> None:
+        """An empty database becomes a district's (only an owner of the database may: the roles it makes too)."""
+        with self.pg.transaction():
+            for statement in pg_schema.baseline():
+                self.pg.execute(statement)
+
+    def _add_centre(self) -> None:
+        from datetime import datetime
+
+        at = datetime.now().isoformat(timespec="seconds")  # noqa: DTZ005 (local time, as every event)
+        with self.pg.transaction():
+            self.pg.execute(
+                "INSERT INTO centres (code, name, created_at, head_seq, head_hash) VALUES (%s, '', %s, 0, %s)",
+                (self.centre, at, GENESIS),
+            )
+            # The desk's identity, as a new SQLite file's (schema migration 4): its backups and anchors name it.
+            self.pg.execute(
+                "INSERT INTO meta (centre, key, value) VALUES (%s, 'desk_id', %s)", (self.centre, secrets.token_hex(16))
+            )
+
+    def user_version(self) -> int:
+        exists = self.pg.execute("SELECT to_regclass('schema_version') IS NOT NULL").fetchone()
+        if not exists or not exists[0]:
+            return 0
+        row = self.pg.execute("SELECT version FROM schema_version").fetchone()
+        return int(row[0]) if row else 0
+
+    def documents_dir(self) -> Path:
+        """Where the slips this desk prints are kept: the address's `documents`, else the user's data folder, one
+        per centre."""
+        if self.address.documents:
+            return Path(self.address.documents)
+        import platformdirs
+
+        return Path(platformdirs.user_data_dir("firstask")) / f"{self.centre}-documents"
+
+    def close(self) -> None:
+        self.pg.close()
+
+    # --- reading -------------------------------------------------------------------------------------------------
+
+    def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Any:
+        """A statement of the store's (SQLite's dialect), translated once (store/pg_sql.py)."""
+        return self.pg.execute(translate(sql), params if isinstance(params, Mapping) else tuple(params))
+
+    def run(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> int:
+        """A statement that returns no rows (the writes): the rows it changed."""
+        return int(self.execute(sql, params).rowcount)
+
+    def data_version(self) -> int:
+        """Where the centre's history ends: it moves with every write of any window (the SQLite store's
+        data_version)."""
+        return int(self.scalar("SELECT head_seq FROM centres WHERE code = ?", (self.centre,)) or 0)
+
+    def total_changes(self) -> int:
+        return self._writes
+
+    def head(self) -> tuple[int, str]:
+        row = self.one("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")
+        return (0, GENESIS) if row is None else (int(row["seq"]), str(row["hash"]))
+
+    # --- transactions ----------------------------------------------------------------------------------------
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.pg.info.transaction_status != TransactionStatus.IDLE
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Self]:
+        """One write transaction, the centre's history locked at its head from the start (as SQLite's BEGIN
+        IMMEDIATE takes the file's write lock): everything inside commits together or not at all."""
+        if self.in_transaction:
+            yield self
+            return
+        self._begin()
+        self._pending = []
+        try:
+            yield self
+            self._seal()
+            self.pg.execute("COMMIT")
+        except BaseException:
+            self._pending = []
+            if self.in_transaction:
+                self.pg.execute("ROLLBACK")
+            raise
+        self._writes += 1
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Self]:
+        """Several reads that see one moment of the database (a report), while windows write."""
+        if self.in_transaction:
+            yield self
+            return
+        self.pg.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        try:
+            yield self
+        finally:
+            if self.in_transaction:
+                self.pg.execute("COMMIT")
+
+    def _begin(self) -> None:
+        delay = 0.05
+        for attempt in range(WRITE_RETRIES):
+            self.pg.execute("BEGIN")
+            try:
+                self.pg.execute("DELETE FROM seal_touched")
+                locked = self.pg.execute(
+                    "SELECT head_seq FROM centres WHERE code = %s FOR UPDATE", (self.centre,)
+                ).fetchone()
+                if locked is None:
+                    raise StoreError("store.pg_no_such_centre", address=self.address.shown(), centre=self.centre)
+                return
+            except (errors.LockNotAvailable, errors.DeadlockDetected) as e:
+                self.pg.execute("ROLLBACK")
+                if attempt == WRITE_RETRIES - 1:
+                    raise StoreError("store.busy", path=self.address.shown()) from e
+                time.sleep(delay)
+                delay *= 2
+            except BaseException:
+                self.pg.execute("ROLLBACK")
+                raise
+
+    def _seal(self) -> None:
+        """Chain the transaction's events (the last holding the seals of the rows it changed) and move the
+        centre's head to the last of them."""
+        touched = self._touched()
+        if not self._pending:
+            if touched:
+                raise RuntimeError(f"a change with no event: {touched[:3]}")
+            return
+        seals = [[table, key, self._row_hash(table, key)] for table, key in touched]
+        first, last = self._pending[0], self._pending[-1]
+        prev = self.scalar("SELECT hash FROM events WHERE seq = ?", (first - 1,)) or GENESIS
+        from firstask.store.chain import event_hash
+
+        rows = self.all(
+            "SELECT seq, case_no, action, by_staff, at, tz, detail FROM events WHERE seq >= ? AND seq <= ? "
+            "ORDER BY seq",
+            (first, last),
+        )
+        for r in rows:
+            sealed = dumps(seals) if r["seq"] == last and seals else None
+            prev = event_hash(
+                prev, r["seq"], r["case_no"], r["action"], r["by_staff"], r["at"], r["tz"], r["detail"], sealed
+            )
+            self.pg.execute("SELECT firstask_seal(%s, %s, %s)", (r["seq"], prev, sealed))
+        self.pg.execute("UPDATE centres SET head_seq = %s, head_hash = %s WHERE code = %s", (last, prev, self.centre))
+        self._pending = []
+
+    def _touched(self) -> list[tuple[str, Any]]:
+        rows = self.pg.execute("SELECT tbl, key FROM seal_touched").fetchall()
+        keyed = [(str(t), int(k) if t in INTEGER_KEYS else str(k)) for t, k in rows]
+        return sorted(keyed, key=lambda tk: (tk[0], _sort_key(tk[1])))
+
+    def _forget_touched(self) -> None:
+        self.pg.execute("DELETE FROM seal_touched")
+
+    def _row_hash(self, table: str, key: Any) -> str | None:
+        row = self.one(f"SELECT * FROM {table} WHERE {SEALED[table]} = ?", (key,))
+        if row is None:
+            return None
+        row.pop("centre", None)  # the SQLite file's row, exactly: its centre is where it lives, not what it says
+        return row_hash(table, row)
+
+    # --- verifying ---------------------------------------------------------------------------------------------
+
+    def verify(self, anchor: tuple[int, str] | None = None, *, state: bool = True) -> VerifyResult:
+        """As the SQLite store's: the centre's chain (each hash, in order, from 1), then each sealed row against
+        the last seal of it in the history."""
+        chain = verify_chain(self.pg, anchor, sealed=True)  # type: ignore[arg-type]
+        if not chain.ok or not state:
+            return chain
+        latest: dict[tuple[str, str], tuple[str | None, int]] = {}
+        for seq, seals in self.execute("SELECT seq, seals FROM events WHERE seals IS NOT NULL ORDER BY seq"):
+            for table, key, digest in json.loads(seals):
+                latest[(str(table), str(key))] = (digest, int(seq))
+        for table, key in SEALED.items():
+            found = self._check_table(table, key, latest)
+            if found is not None:
+                return VerifyResult(False, chain.count, chain.head, found[1], found[0], found[2])
+        return chain
+
+    def _check_table(
+        self, table: str, key: str, latest: Mapping[tuple[str, str], tuple[str | None, int]]
+    ) -> tuple[str, int | None, dict[str, Any]] | None:
+        seen: set[str] = set()
+        for row in self.all(f"SELECT * FROM {table} ORDER BY {key}"):
+            row.pop("centre", None)
+            seen.add(str(row[key]))
+            where = {"table": table, "key": row[key]}
+            seal = latest.get((table, str(row[key])))
+            if seal is None:
+                return "verify.row_unrecorded", None, where
+            if seal[0] != row_hash(table, row):
+                column = column_hint(self, table, row)  # type: ignore[arg-type]
+                return (
+                    "verify.row_changed_column" if column else "verify.row_changed",
+                    seal[1],
+                    {**where, "column": column or "", "seq": seal[1]},
+                )
+        gone = sorted(
+            k for (t, k), (digest, _) in latest.items() if t == table and digest is not None and k not in seen
+        )
+        if gone:
+            seq = latest[(table, gone[0])][1]
+            return "verify.row_missing", seq, {"table": table, "key": gone[0], "seq": seq}
+        return None
+
+    # --- writing (inside `write()`) --------------------------------------------------------------------------
+
+    def append_event(
+        self, case_no: str | None, action: str, by: str | None, at: str, tz: str, detail: Mapping[str, Any]
+    ) -> int:
+        if not self.in_transaction:
+            raise RuntimeError("an event outside a write transaction")
+        seq = int(self.scalar("SELECT coalesce(max(seq), 0) FROM events")) + 1
+        self.run(
+            "INSERT INTO events (seq, case_no, action, by_staff, at, tz, detail, hash) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, '')",
+            (seq, case_no, action, by, at, tz, dumps(dict(detail))),
+        )
+        self._pending.append(seq)
+        return seq
+
+    def record_state(self, case_no: str, seq: int, at: str, state: Mapping[str, Any]) -> None:
+        self.run("UPDATE case_states SET valid_to = ? WHERE case_no = ? AND valid_to IS NULL", (at, case_no))
+        self.run(
+            "INSERT INTO case_states (case_no, seq, valid_from, status, owner, due, pending_to) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (case_no, seq, at, state["status"], state["owner"], state.get("due"), state.get("pending_to")),
+        )
+
+    def insert(self, table: str, row: Mapping[str, Any]) -> int:
+        cols = list(row)
+        returning = " RETURNING id" if table in IDENTITY_TABLES else ""
+        found = (
+            self.one(
+                f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)}){returning}",
+                [row[c] for c in cols],
+            )
+            if returning
+            else None
+        )
+        if not returning:
+            self.run(
+                f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+                [row[c] for c in cols],
+            )
+        return int(found["id"]) if found else 0
+
+    def update(self, table: str, key: str, value: Any, changes: Mapping[str, Any]) -> None:
+        cols = list(changes)
+        self.run(
+            f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in cols)} WHERE {key} = ?",
+            [*[changes[c] for c in cols], value],
+        )
+
+    def upsert(self, table: str, key: str, row: Mapping[str, Any]) -> None:
+        cols = list(row)
+        sets = ", ".join(f"{c} = excluded.{c}" for c in cols if c != key)
+        self.run(
+            f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)}) "
+            f"ON CONFLICT ({key}) DO UPDATE SET {sets}",
+            [row[c] for c in cols],
+        )
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.run(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    def put_guide(self, guide: Mapping[str, Any]) -> str:
+        import hashlib
+
+        text = dumps(dict(guide))
+        guide_hash = hashlib.sha256(text.encode()).hexdigest()[:32]
+        self.run("INSERT OR IGNORE INTO guides (hash, guide) VALUES (?, ?)", (guide_hash, text))
+        return guide_hash
+
+    def set_policy(self, values: Mapping[str, Any]) -> None:
+        for k, v in values.items():
+            self.run(
+                "INSERT INTO policy (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (k, dumps(v)),
+            )
+
+    def purge_people(self, closed_before: str, now: str) -> list[str]:
+        rows = self.all(
+            "SELECT c.no, c.person_id FROM cases c JOIN people p ON p.id = c.person_id "
+            "WHERE c.status = 'closed' AND c.closed_at < ? AND p.purged_at IS NULL",
+            (closed_before,),
+        )
+        ids = sorted({r["person_id"] for r in rows})
+        if ids:
+            self.run(
+                "UPDATE people SET salt = NULL, name = NULL, phone = NULL, id_number = NULL, org = NULL, "
+                "address = NULL, initials = NULL, phone_digits = NULL, purged_at = ? WHERE id = ANY(?)",
+                (now, ids),
+            )
+        return sorted(r["no"] for r in rows)
+
+
+def _sort_key(key: Any) -> tuple[int, Any]:
+    return (0, key) if isinstance(key, int) else (1, str(key))
+
+
+def _reason(error: BaseException) -> str:
+    return " ".join(str(error).split()) or type(error).__name__
