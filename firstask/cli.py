@@ -242,6 +242,31 @@ def verify(
     typer.echo(result.anchor)
 
 
+@cli.command("migrate-to")
+def migrate_to(
+    address: Annotated[str, typer.Argument(help="postgresql://user@host/dbname?centre=C01 (the database's owner).")],
+) -> None:
+    """Copy this desk's file into a district's PostgreSQL database as one centre, verified on arrival."""
+    from firstask.store.address import is_postgres
+
+    if not is_postgres(address):
+        raise fail(i18n.t("cli.migrate.not_postgres", None, address=address))
+    with user_errors():
+        from firstask.store.pg_migrate import migrate
+
+        moved = migrate(_existing_db(), address)
+    typer.echo(
+        i18n.t(
+            "cli.migrate.done",
+            None,
+            path=OPTIONS.db,
+            cases=moved.rows.get("cases", 0),
+            events=moved.rows.get("events", 0),
+            anchor=moved.anchor,
+        )
+    )
+
+
 def _parse_day(text: str | None) -> date | None:
     """A day as written, within the years the desk's calendar knows (2000-2100): the desk counts working days and
     due dates from it, and a day near the ends of Python's dates (year 1, year 9999) overflows that arithmetic."""

@@ -336,3 +336,25 @@ def test_the_store_speaks_postgresql_where_sqlite_is_spelled_otherwise() -> None
     )
     assert translate("SELECT window FROM r WHERE r.window = ?") == 'SELECT "window" FROM r WHERE r.window = %s'
     assert translate("SELECT value FROM json_each(?)") == "SELECT value FROM jsonb_array_elements_text(%s::jsonb)"
+
+
+# --- live between windows ----------------------------------------------------------------------------------------
+
+
+def test_a_hand_off_is_heard_in_the_other_window_within_a_second(district: OpenAt, clock: Clock) -> None:
+    """LISTEN/NOTIFY: the receiving window's mark moves when the hand-off commits (its own writes do not move it,
+    nor another centre's), and its list then holds the case. Real time by nature: polled, bounded."""
+    import time
+
+    sender = furnished(district("C01", clock))
+    receiver = district("C01", clock)
+    elsewhere = district("C02", clock)
+    marks = (receiver.changed(), elsewhere.changed(), sender.changed())
+    no = sender.check_in("w01", visitor_name="张三", summary="咨询").no
+    sender.hand_off(no, "w01", to="w02", note="请接办")
+    started = time.monotonic()
+    while receiver.changed() == marks[0] and time.monotonic() - started < 1.0:
+        time.sleep(0.02)
+    assert receiver.changed() != marks[0], "not heard within a second"
+    assert [line.no for line in receiver.waiting_for("w02")] == [no]
+    assert elsewhere.changed() == marks[1] and sender.changed() == marks[2]

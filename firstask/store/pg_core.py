@@ -7,7 +7,8 @@ where its history ends: a centre's writes take turns, as on its SQLite file, and
 gaps. The events get their hashes when the transaction commits, through the schema's `firstask_seal` (the desk's role
 may not update the history); the rows changed are noted by the schema's triggers into this session's temporary
 `seal_touched`, as the SQLite store's temporary triggers do, so the seals — and the chain — are byte for byte what
-the SQLite store would have written.
+the SQLite store would have written. Each commit notifies the centre's channel; the other windows hear it
+(`data_version`) instead of reading the tables.
 """
 
 from __future__ import annotations
@@ -48,6 +49,9 @@ class PgStore(PgReads, Store):
         self.centre = address.centre
         self.pg: psycopg.Connection[Any] = conn
         self._writes = 0  # transactions this connection committed (SQLite's total_changes, for `Desk.written`)
+        self._listener: psycopg.Connection[Any] | None = None  # LISTENs to the centre's channel (`data_version`)
+        self._others = 0  # other windows' commits heard of
+        self._privileged = False  # the session's own role passes over row-level security (`_as_desk_role`)
 
     # --- opening -----------------------------------------------------------------------------------------------
 
@@ -80,6 +84,7 @@ class PgStore(PgReads, Store):
                     store._add_centre()
                 except errors.InsufficientPrivilege as e:  # a window's role registers no centre
                     raise StoreError("store.pg_no_such_centre", address=address.shown(), centre=address.centre) from e
+            store._as_desk_role()
             conn.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS seal_touched (tbl TEXT NOT NULL, key TEXT NOT NULL, "
                 "PRIMARY KEY (tbl, key))"
@@ -88,6 +93,29 @@ class PgStore(PgReads, Store):
             conn.close()
             raise
         return store
+
+    def _as_desk_role(self) -> None:
+        """A session that passes over row-level security (a superuser, or a BYPASSRLS role: the owner setting the
+        database up) works as the desk's role from here on, so that it too sees its one centre only."""
+        row = self.pg.execute("SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user").fetchone()
+        self._privileged = bool(row and row[0])
+        if self._privileged:
+            try:
+                self.pg.execute(f"SET ROLE {pg_schema.DESK_ROLE}")
+            except errors.InsufficientPrivilege as e:
+                raise StoreError("store.pg_bypasses", address=self.address.shown()) from e
+
+    @contextlib.contextmanager
+    def as_owner(self) -> Iterator[None]:
+        """The session's own role again for a moment (an administrator's step, such as moving a sequence on)."""
+        if not self._privileged:
+            yield
+            return
+        self.pg.execute("RESET ROLE")
+        try:
+            yield
+        finally:
+            self.pg.execute(f"SET ROLE {pg_schema.DESK_ROLE}")
 
     def _make_schema(self) -> None:
         """An empty database becomes a district's (only an owner of the database may: the roles it makes too)."""
@@ -126,6 +154,8 @@ class PgStore(PgReads, Store):
         return Path(platformdirs.user_data_dir("firstask")) / f"{self.centre}-documents"
 
     def close(self) -> None:
+        if self._listener is not None:
+            self._listener.close()
         self.pg.close()
 
     # --- reading -------------------------------------------------------------------------------------------------
@@ -139,9 +169,22 @@ class PgStore(PgReads, Store):
         return int(self.execute(sql, params).rowcount)
 
     def data_version(self) -> int:
-        """Where the centre's history ends: it moves with every write of any window (the SQLite store's
-        data_version)."""
-        return int(self.scalar("SELECT head_seq FROM centres WHERE code = ?", (self.centre,)) or 0)
+        """A number that moves when another window of this centre has committed (the SQLite store's
+        data_version): each write notifies the centre's channel as it commits (LISTEN/NOTIFY), and a connection of
+        this store's own listens to it — nothing is read from the tables, nothing is asked of the server but the
+        notifications waiting on the socket."""
+        if self._listener is None:
+            self._listener = psycopg.connect(self.address.conninfo, autocommit=True)
+            self._listener.execute(f'LISTEN "{self.channel}"')
+        own = self.pg.info.backend_pid
+        for note in self._listener.notifies(timeout=0):
+            if note.pid != own:
+                self._others += 1
+        return self._others
+
+    @property
+    def channel(self) -> str:
+        return f"firstask.{self.centre}"
 
     def total_changes(self) -> int:
         return self._writes
@@ -236,6 +279,7 @@ class PgStore(PgReads, Store):
             )
             self.pg.execute("SELECT firstask_seal(%s, %s, %s)", (r["seq"], prev, sealed))
         self.pg.execute("UPDATE centres SET head_seq = %s, head_hash = %s WHERE code = %s", (last, prev, self.centre))
+        self.pg.execute("SELECT pg_notify(%s, %s)", (self.channel, str(last)))  # heard when it commits
         self._pending = []
 
     def _touched(self) -> list[tuple[str, Any]]:

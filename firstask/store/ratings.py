@@ -105,7 +105,7 @@ class RatingReads(Reads):
         marks = ", ".join("?" * len(services))
         return self.all(
             "SELECT e.seq, e.case_no, e.action, e.by_staff, json_extract(e.detail, '$.window') AS window, "
-            "CASE WHEN e.action = 'resolve' THEN json_extract(e.detail, '$.on_time') END AS on_time, "
+            "CASE WHEN e.action = 'resolve' THEN CAST(json_extract(e.detail, '$.on_time') AS INTEGER) END AS on_time, "
             "CASE WHEN e.action = 'resolve' THEN (SELECT c.due FROM cases c WHERE c.no = e.case_no) END AS due "
             f"FROM events e WHERE e.at >= ? AND e.at < ? AND e.action IN ({marks})",
             (start, end, *services),
