@@ -25,8 +25,17 @@ run: $(VENV)/.installed $(DB)
 	@$(BIN)/python -m compileall -q firstask > /dev/null
 	$(BIN)/firstask --db $(DB) --window $(WINDOW)
 
+# The desk's suites again on PostgreSQL (issue 21), on a throwaway server of the tests' own (tests/pg_server.py):
+# each desk a test opens through Desk.open becomes a centre of a database there. (The suites that read a SQLite
+# file directly, and the snapshots, run on files only.)
+PG_SUITES := tests/test_handoff.py tests/test_rules_accept.py tests/test_rules_checkin.py tests/test_rules_close.py \
+	tests/test_rules_notice.py tests/test_summary.py tests/test_scenarios.py tests/test_working_days_desk.py \
+	tests/test_pins.py tests/test_purge.py tests/test_history.py tests/test_privacy_text.py tests/test_rates.py \
+	tests/test_dialogs.py tests/test_follow_up.py
+
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest
+	FIRSTASK_TEST_ENGINE=postgresql $(BIN)/python -m pytest $(PG_SUITES) -k "not snapshot"
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check firstask tests bench tools

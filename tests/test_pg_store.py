@@ -336,6 +336,7 @@ def test_the_store_speaks_postgresql_where_sqlite_is_spelled_otherwise() -> None
     )
     assert translate("SELECT window FROM r WHERE r.window = ?") == 'SELECT "window" FROM r WHERE r.window = %s'
     assert translate("SELECT value FROM json_each(?)") == "SELECT value FROM jsonb_array_elements_text(%s::jsonb)"
+    assert translate("SELECT 1 FROM p CROSS JOIN c ON c.p = p.id") == "SELECT 1 FROM p JOIN c ON c.p = p.id"
 
 
 # --- live between windows ----------------------------------------------------------------------------------------

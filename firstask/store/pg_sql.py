@@ -6,6 +6,7 @@ few constructs PostgreSQL spells otherwise are rewritten here, outside string li
 - `INSERT OR IGNORE` becomes `INSERT … ON CONFLICT DO NOTHING`;
 - `ON CONFLICT (key)` becomes `ON CONFLICT (centre, key)`: every key is a key within a centre;
 - `json_each(x)` becomes `jsonb_array_elements_text(x::jsonb)` (its column is `value`, as SQLite's);
+- `CROSS JOIN t ON …` (SQLite's way of fixing the join order) becomes `JOIN t ON …`;
 - `a IS b` and `a IS NOT b` become `IS [NOT] DISTINCT FROM`; `json_object` becomes `json_build_object`, gathered
   by the schema's `json_group_array` into text as SQLite's is;
 - `json_extract(doc, '$.a')` becomes `firstask_json(doc, '$.a')`, a function of the schema that answers as SQLite's
@@ -82,6 +83,8 @@ _IS_NOT = re.compile(r"\bIS\s+NOT\s+(?!NULL\b|DISTINCT\b|TRUE\b|FALSE\b)", re.IG
 # A column named `window` (the hall's): a reserved word in PostgreSQL, quoted (the store writes SQL's own words in
 # capitals, its names in lower case).
 _WINDOW = re.compile(r"(?<![\w.\"])window\b")
+# SQLite's CROSS JOIN … ON is an inner join that fixes the planner's order: PostgreSQL's planner chooses its own.
+_CROSS_JOIN_ON = re.compile(r"\bCROSS\s+JOIN\s+(\w+(?:\s+(?!ON\b)\w+)?)\s+ON\b", re.IGNORECASE)
 _IS = re.compile(r"\bIS\s+(?!NOT\b|NULL\b|DISTINCT\b|TRUE\b|FALSE\b)", re.IGNORECASE)
 # firstask_json(...) = 1 → firstask_json(...) = '1' (a closing parenthesis, then a comparison with a bare integer)
 _INT_COMPARED = re.compile(r"(firstask_json\([^()]*\))\s*(=|!=|<>)\s*(-?\d+)\b")
@@ -106,6 +109,7 @@ def translate(sql: str) -> str:
         code = _IS_NOT.sub("IS DISTINCT FROM ", code)
         code = _IS.sub("IS NOT DISTINCT FROM ", code)
         code = _WINDOW.sub('"window"', code)
+        code = _CROSS_JOIN_ON.sub(r"JOIN \1 ON", code)
         parts.append(code)
     out = "".join(parts)
     out = _INT_COMPARED.sub(lambda m: f"{m.group(1)} {m.group(2)} '{m.group(3)}'", out)

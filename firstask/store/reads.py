@@ -345,7 +345,7 @@ class Reads:
             f"WHERE r.level IN ({bad}) AND r.remedied_at IS NULL AND r.voided_at IS NULL "
             "AND ? IN (r.staff, k.owner, k.first_asker))",
             (code, code, code),
-            order="c.status = 'resolved', c.resolved_at, c.created_at",
+            order="c.status = 'resolved', c.resolved_at, c.created_at, c.no",
         )
 
     def lines_tracked_by(self, code: str) -> list[dict[str, Any]]:
@@ -357,7 +357,7 @@ class Reads:
         return self._lines("c.no IN (SELECT value FROM json_each(?))", (json.dumps(list(numbers)),), order="c.no")
 
     def _lines(
-        self, where: str, args: Sequence[Any], order: str = "c.due IS NULL, c.due, c.created_at"
+        self, where: str, args: Sequence[Any], order: str = "c.due IS NULL, c.due, c.created_at, c.no"
     ) -> list[dict[str, Any]]:
         return self.all(
             "SELECT c.no, c.version, c.status, c.channel, c.kind, c.summary, c.matter, c.owner, c.first_asker, "
