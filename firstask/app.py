@@ -246,12 +246,14 @@ class DeskApp(TypedKeys):
         self.set_interval(SCAN_SECONDS, self.scan)
         # The first start of the day backs the file up, in a thread, once the desk is on screen.
         # Its arguments are read here, on this thread: the worker must not use the desk's connection.
-        backup_job = partial(
-            self.daily_backup, self.desk.store.path, self.desk.now().date(), self.desk.policy.backups_kept
-        )
-        self.call_after_refresh(
-            lambda: self.run_worker(backup_job, thread=True, exclusive=True, group="backup", exit_on_error=False)
-        )
+        # A desk on PostgreSQL is backed up by the district's own tools (README "A district on PostgreSQL").
+        if self.desk.store.engine == "sqlite":
+            backup_job = partial(
+                self.daily_backup, self.desk.store.path, self.desk.now().date(), self.desk.policy.backups_kept
+            )
+            self.call_after_refresh(
+                lambda: self.run_worker(backup_job, thread=True, exclusive=True, group="backup", exit_on_error=False)
+            )
         if self.staff is not None:
             await self.switch_to(HOME)
             self.start_news()

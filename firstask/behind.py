@@ -25,7 +25,7 @@ T = TypeVar("T")
 
 class Behind:
     def __init__(self, desk: Desk) -> None:
-        self.path = Path(desk.store.path)
+        self.path: Path | str = desk.store.location()  # a file's path, or a district database's address
         self.clock = desk.clock
         self.window = desk.window
         self.pool = ThreadPoolExecutor(1, thread_name_prefix="firstask-behind")

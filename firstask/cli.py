@@ -26,7 +26,7 @@ cli = typer.Typer(
 
 
 class Options:
-    db: Path
+    db: Path | str  # a desk file, or a district's PostgreSQL address (`postgresql://…?centre=C01`)
     lang: str
     window: str | None
 
@@ -62,7 +62,10 @@ def user_errors() -> Iterator[None]:
 @cli.callback(invoke_without_command=True)
 def main_options(
     ctx: typer.Context,
-    db: Annotated[Path | None, typer.Option("--db", help="The desk's database file.")] = None,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="The desk's database file, or postgresql://user@host/dbname?centre=C01."),
+    ] = None,
     lang: Annotated[str | None, typer.Option("--lang", help="zh or en (default: from the locale).")] = None,
     window: Annotated[
         str | None,
@@ -77,7 +80,12 @@ def main_options(
     OPTIONS.window = window or None
     OPTIONS.lang = lang or i18n.default_language()
     i18n.set_language(OPTIONS.lang)
-    OPTIONS.db = db or default_db()
+    from firstask.store.address import is_postgres
+
+    if db is not None and is_postgres(db):
+        OPTIONS.db = db
+    else:
+        OPTIONS.db = Path(db) if db else default_db()
     if ctx.invoked_subcommand is None:
         run_desk()
 
@@ -141,9 +149,20 @@ def _tell_policy_problems(desk: Desk) -> None:
         typer.echo(problem, err=True)
 
 
-def _existing_db() -> Path:
+def _existing_db() -> Path | str:
+    """The desk's file, which must be there, or its PostgreSQL address (the store says what is wrong with it)."""
+    if isinstance(OPTIONS.db, str):
+        return OPTIONS.db
     if not OPTIONS.db.exists():
         raise fail(i18n.t("store.missing", None, path=OPTIONS.db))
+    return OPTIONS.db
+
+
+def _desk_file(command: str) -> Path:
+    """The desk's file, for the commands that copy or replace a file; a PostgreSQL desk is backed up and restored
+    with PostgreSQL's own tools."""
+    if isinstance(OPTIONS.db, str):
+        raise fail(i18n.t("cli.file_only", None, command=command))
     return OPTIONS.db
 
 
@@ -171,12 +190,14 @@ def init(
 
     if not demo and not (supervisor and name):
         raise fail(i18n.t("cli.init_needs"))
-    if OPTIONS.db.exists() and OPTIONS.db.stat().st_size > 0:
+    if isinstance(OPTIONS.db, Path) and OPTIONS.db.exists() and OPTIONS.db.stat().st_size > 0:
         raise fail(i18n.t("cli.exists", None, path=OPTIONS.db))
     with user_errors():
         pin = None if demo else _read_pin()
         try:
             with Desk.open(OPTIONS.db) as desk, desk.store.write():
+                if desk.staff():  # a centre of a district's database that has its desk already
+                    raise fail(i18n.t("cli.exists", None, path=OPTIONS.db))
                 # One transaction: a desk that could not be set up completely is not left half made.
                 desk.load_defaults()
                 if demo:
@@ -199,7 +220,8 @@ def init(
                 if centre:  # the centre's identity on every slip; a supervisor can change it in F11 → Centre
                     desk.set_policy(**centre)
         except BaseException:
-            _remove_database(OPTIONS.db)
+            if isinstance(OPTIONS.db, Path):  # on PostgreSQL the one transaction left nothing behind
+                _remove_database(OPTIONS.db)
             raise
     if demo:
         typer.echo(i18n.t("cli.demo_ready", None, path=OPTIONS.db))
@@ -225,11 +247,11 @@ def verify(
     anchor: Annotated[str | None, typer.Option("--anchor", help="COUNT:HASH from a report or a backup.")] = None,
 ) -> None:
     """Check the history's hash chain (and, with an anchor, that nothing was recomputed or cut off)."""
-    from firstask.store import SCHEMA_VERSION, Store, parse_anchor
+    from firstask.store import SCHEMA_VERSION, open_store, parse_anchor
 
     with user_errors():
         wanted = parse_anchor(anchor) if anchor else None
-        store = Store.open(_existing_db(), create=False, migrate=False)
+        store = open_store(_existing_db(), create=False, migrate=False)
         try:
             result = store.verify(wanted)
             version = store.user_version()
@@ -254,7 +276,8 @@ def migrate_to(
     with user_errors():
         from firstask.store.pg_migrate import migrate
 
-        moved = migrate(_existing_db(), address)
+        _existing_db()
+        moved = migrate(_desk_file("migrate-to"), address)
     typer.echo(
         i18n.t(
             "cli.migrate.done",
@@ -508,7 +531,8 @@ def backup_command(
     from firstask.store import backup
 
     with user_errors():
-        info = backup.make(_existing_db(), dest)
+        _existing_db()
+        info = backup.make(_desk_file("backup"), dest)
     typer.echo(i18n.t("backup.made", None, path=info.path, events=info.events, anchor=info.anchor))
 
 
@@ -526,11 +550,12 @@ def restore_command(
     from firstask.rules import RuleError
     from firstask.store import StoreError, backup, parse_anchor
 
+    target = _desk_file("restore")
     try:
         wanted = parse_anchor(anchor) if anchor else None
-        if OPTIONS.db.exists() and not OPTIONS.db.is_file():
-            raise StoreError("store.not_regular", path=str(OPTIONS.db))
-        info, kept = backup.restore(source, OPTIONS.db, anchor=wanted, other_desk=other_desk)
+        if target.exists() and not target.is_file():
+            raise StoreError("store.not_regular", path=str(target))
+        info, kept = backup.restore(source, target, anchor=wanted, other_desk=other_desk)
     except (StoreError, RuleError) as e:
         raise fail(str(e), 1) from None
     except OSError as e:

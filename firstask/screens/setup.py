@@ -525,7 +525,7 @@ class SetupScreen(DeskScreen):
         self.reread()
 
     def csv_path(self) -> Path:
-        return self.desk.store.path.parent / CSV_NAME
+        return self.desk.documents_dir.parent / CSV_NAME  # beside the desk's file (its documents' folder)
 
     def action_import_csv(self) -> None:
         self.say()

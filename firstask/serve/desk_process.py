@@ -17,10 +17,11 @@ from firstask import SERVED
 STOP_SECONDS = 10  # a desk's own exit commits or drops its one open transaction well within this
 
 
-def desk_argv(db: Path, lang: str, window: int | None = None) -> list[str]:
+def desk_argv(db: Path | str, lang: str, window: int | None = None) -> list[str]:
     """The command each browser tab runs: this Python, this database, this language, its window."""
     # -P: the server's working folder is not on the desk's module path (a `firstask` there would shadow the desk).
-    argv = [sys.executable, "-P", "-m", "firstask", "--db", str(db.resolve()), "--lang", lang]
+    where = db if isinstance(db, str) else str(db.resolve())  # a file by its whole path; a PostgreSQL address as is
+    argv = [sys.executable, "-P", "-m", "firstask", "--db", where, "--lang", lang]
     if window is not None:
         argv += ["--window", str(window)]
     return argv

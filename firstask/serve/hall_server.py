@@ -85,7 +85,7 @@ class HallServer:
 
     def __init__(
         self,
-        db: Path,
+        db: Path | str,
         lang: str,
         *,
         host: str,

@@ -22,6 +22,13 @@ class PostgresAddress:
     centre: str
     documents: str | None = None  # where this desk keeps the slips it prints (default: the user's data folder)
 
+    def full(self) -> str:
+        """The address as given: another connection of the same desk opens it (the app's background reader)."""
+        extra = [("centre", self.centre)] + ([("documents", self.documents)] if self.documents else [])
+        parts = urlsplit(self.conninfo)
+        query = "&".join(q for q in (parts.query, urlencode(extra)) if q)
+        return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
+
     def shown(self) -> str:
         """The address for messages and logs: its password left out."""
         parts = urlsplit(self.conninfo)

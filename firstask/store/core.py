@@ -45,6 +45,8 @@ WRITE_RETRIES = 6
 class Store(FigureReads):
     """A desk file, open: its transactions, its writes and its named reads (`Reads`, `FigureReads`)."""
 
+    engine = "sqlite"
+
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
         self.conn = conn
@@ -131,6 +133,10 @@ class Store(FigureReads):
 
     def close(self) -> None:
         self.conn.close()
+
+    def location(self) -> Path | str:
+        """What opens this desk again (another connection: the app's background reader): the file's path."""
+        return self.path
 
     def documents_dir(self) -> Path:
         """Where the documents printed for visitors are kept: beside the file, in `<name>-documents/`."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import secrets
+import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -51,6 +52,8 @@ class PgStore(PgReads, Store):
         self._writes = 0  # transactions this connection committed (SQLite's total_changes, for `Desk.written`)
         self._listener: psycopg.Connection[Any] | None = None  # LISTENs to the centre's channel (`data_version`)
         self._others = 0  # other windows' commits heard of
+        self._listening = threading.Lock()
+        self._lost = False  # the listener was lost: notifications may have gone unheard
         self._privileged = False  # the session's own role passes over row-level security (`_as_desk_role`)
 
     # --- opening -----------------------------------------------------------------------------------------------
@@ -144,6 +147,9 @@ class PgStore(PgReads, Store):
         row = self.pg.execute("SELECT version FROM schema_version").fetchone()
         return int(row[0]) if row else 0
 
+    def location(self) -> Path | str:
+        return self.address.full()
+
     def documents_dir(self) -> Path:
         """Where the slips this desk prints are kept: the address's `documents`, else the user's data folder, one
         per centre."""
@@ -173,13 +179,27 @@ class PgStore(PgReads, Store):
         data_version): each write notifies the centre's channel as it commits (LISTEN/NOTIFY), and a connection of
         this store's own listens to it — nothing is read from the tables, nothing is asked of the server but the
         notifications waiting on the socket."""
-        if self._listener is None:
-            self._listener = psycopg.connect(self.address.conninfo, autocommit=True)
-            self._listener.execute(f'LISTEN "{self.channel}"')
-        own = self.pg.info.backend_pid
-        for note in self._listener.notifies(timeout=0):
-            if note.pid != own:
-                self._others += 1
+        with self._listening:  # the screens' reads on the app's background thread ask too
+            return self._heard()
+
+    def _heard(self) -> int:
+        try:
+            if self._listener is None:
+                self._listener = psycopg.connect(self.address.conninfo, autocommit=True)
+                self._listener.execute(f'LISTEN "{self.channel}"')
+                if self._lost:  # what was said while no one listened is not known: read everything again
+                    self._others += 1
+                    self._lost = False
+            own = self.pg.info.backend_pid
+            for note in self._listener.notifies(timeout=0):
+                if note.pid != own:
+                    self._others += 1
+        except psycopg.Error as e:  # the server went away for a moment: the window asks again at its next tick
+            if self._listener is not None:
+                self._listener.close()
+                self._listener = None
+            self._lost = True
+            raise StoreError("store.pg_cannot_connect", address=self.address.shown(), reason=_reason(e)) from e
         return self._others
 
     @property
