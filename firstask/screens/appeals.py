@@ -34,8 +34,8 @@ from firstask.widgets.rating_text import appeal_lines, appeal_text, channel_text
 from firstask.widgets.title_bar import TitleBar
 
 COLUMNS = ("appealed", "staff", "case", "level", "channel", "kind", "reason", "state")
-NARROW = 100  # below this width the channel and the kind of appeal are left to the panel under the list
-NARROW_DROPS = ("channel", "kind")
+NARROW = 100  # below this width the channel, the kind and the time of the appeal are left to the panel
+NARROW_DROPS = ("channel", "kind", "appealed")
 FLEXIBLE = "reason"
 REASON_AT_LEAST = 10
 CELL_PADDING = 2
