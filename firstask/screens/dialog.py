@@ -11,9 +11,9 @@ the clerk is asked again.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -47,6 +47,26 @@ def reason_line(field: str) -> Prose:
 
 def visitor_of(case: Case) -> str:
     return case.visitor_name if case.visitor_name is not None else t("dialog.anonymous")
+
+
+def refusal_lines(
+    screen: ModalScreen[Any], fields: Mapping[str, str], refused: RuleError
+) -> tuple[dict[str, list[str]], str | None]:
+    """Every reason the desk found, by the line it is shown on — under the field it is about (`fields`: the desk's
+    field names -> widget ids), or the form's own `#message` — in the desk's order; and the field of the first."""
+    reasons: dict[str, list[str]] = {}
+    focus: str | None = None
+    for problem in refused.problems:
+        widget_id = fields.get(problem.field or "")
+        if widget_id and screen.query(f"#{widget_id}-reason"):
+            line = f"#{widget_id}-reason"
+            focus = focus or f"#{widget_id}"
+        else:
+            line = "#message"
+        said = reasons.setdefault(line, [])
+        if problem.message() not in said:
+            said.append(problem.message())
+    return reasons, focus
 
 
 def printed(desk: Desk, case: Case) -> Path | None:
@@ -159,18 +179,7 @@ class ActionDialog(ModalScreen[Case | None]):
         if isinstance(refused, ConflictError):
             self.catch_up(refused)
             return
-        reasons: dict[str, list[str]] = {}  # selector of the line -> its reasons, in the desk's order
-        focus: str | None = None
-        for problem in refused.problems:
-            widget_id = self.FIELDS.get(problem.field or "")
-            if widget_id and self.query(f"#{widget_id}-reason"):
-                line = f"#{widget_id}-reason"
-                focus = focus or f"#{widget_id}"
-            else:
-                line = "#message"
-            said = reasons.setdefault(line, [])
-            if problem.message() not in said:
-                said.append(problem.message())
+        reasons, focus = refusal_lines(self, self.FIELDS, refused)
         for line, said in reasons.items():
             self.say(line, "\n".join(said))
         if focus is not None:

@@ -22,7 +22,7 @@ from firstask import catalogue_csv, printing
 from firstask.desk import LIMITS, Desk, Violation
 from firstask.i18n import t
 from firstask.rules import MATTER_KINDS, Document, Matter, RuleError, Staff
-from firstask.screens.dialog import label, reason_line
+from firstask.screens.dialog import label, reason_line, refusal_lines
 from firstask.widgets.key_bar import KeyBar
 from firstask.widgets.keys import localise
 from firstask.widgets.naming import who
@@ -99,16 +99,7 @@ class FormDialog(ModalScreen[bool | None]):
     def refuse(self, refused: RuleError) -> None:
         """Every reason the desk found, each under the field it is about (or under the form), at once; the field of
         the first gets the focus."""
-        reasons: dict[str, list[str]] = {}
-        focus: str | None = None
-        for problem in refused.problems:
-            widget_id = self.FIELDS.get(problem.field or "")
-            line = f"#{widget_id}-reason" if widget_id and self.query(f"#{widget_id}-reason") else "#message"
-            if line != "#message":
-                focus = focus or f"#{widget_id}"
-            said = reasons.setdefault(line, [])
-            if problem.message() not in said:
-                said.append(problem.message())
+        reasons, focus = refusal_lines(self, self.FIELDS, refused)
         for line, said in reasons.items():
             self.say(line, "\n".join(said))
         if focus is not None:

@@ -138,6 +138,10 @@ class Store(FigureReads):
         """What opens this desk again (another connection: the app's background reader): the file's path."""
         return self.path
 
+    @property
+    def in_transaction(self) -> bool:
+        return self.conn.in_transaction
+
     def documents_dir(self) -> Path:
         """Where the documents printed for visitors are kept: beside the file, in `<name>-documents/`."""
         return self.path.with_name(self.path.stem + "-documents")
@@ -250,7 +254,7 @@ class Store(FigureReads):
         ids = sorted({r["person_id"] for r in rows})
         for chunk in range(0, len(ids), 500):
             part = ids[chunk : chunk + 500]
-            self.conn.execute(
+            self.execute(
                 "UPDATE people SET salt = NULL, name = NULL, phone = NULL, id_number = NULL, org = NULL, "
                 "address = NULL, initials = NULL, phone_digits = NULL, purged_at = ? "
                 f"WHERE id IN ({', '.join('?' * len(part))})",
@@ -259,7 +263,7 @@ class Store(FigureReads):
         return sorted(r["no"] for r in rows)
 
     def set_meta(self, key: str, value: str) -> None:
-        self.conn.execute(
+        self.execute(
             "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
@@ -269,7 +273,7 @@ class Store(FigureReads):
         by. The hash is of its canonical text, so the same guide is one row however many matters and cases use it."""
         text = dumps(dict(guide))
         guide_hash = hashlib.sha256(text.encode()).hexdigest()[:32]
-        self.conn.execute("INSERT OR IGNORE INTO guides (hash, guide) VALUES (?, ?)", (guide_hash, text))
+        self.execute("INSERT OR IGNORE INTO guides (hash, guide) VALUES (?, ?)", (guide_hash, text))
         return guide_hash
 
     def set_policy(self, values: Mapping[str, Any]) -> None:
@@ -282,10 +286,10 @@ class Store(FigureReads):
         self, case_no: str | None, action: str, by: str | None, at: str, tz: str, detail: Mapping[str, Any]
     ) -> int:
         """Append an event to the open transaction; its hash is set when the transaction commits (`_seal`)."""
-        if not self.conn.in_transaction:
+        if not self.in_transaction:
             raise RuntimeError("an event outside a write transaction")
         seq = int(self.scalar("SELECT coalesce(max(seq), 0) FROM events")) + 1
-        self.conn.execute(
+        self.execute(
             "INSERT INTO events (seq, case_no, action, by_staff, at, tz, detail, hash) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, '')",
             (seq, case_no, action, by, at, tz, dumps(dict(detail))),
@@ -295,8 +299,8 @@ class Store(FigureReads):
 
     def record_state(self, case_no: str, seq: int, at: str, state: Mapping[str, Any]) -> None:
         """Close the case's current stretch and open the next: what stood when, for reports of past days."""
-        self.conn.execute("UPDATE case_states SET valid_to = ? WHERE case_no = ? AND valid_to IS NULL", (at, case_no))
-        self.conn.execute(
+        self.execute("UPDATE case_states SET valid_to = ? WHERE case_no = ? AND valid_to IS NULL", (at, case_no))
+        self.execute(
             "INSERT INTO case_states (case_no, seq, valid_from, status, owner, due, pending_to) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             (case_no, seq, at, state["status"], state["owner"], state.get("due"), state.get("pending_to")),
@@ -311,7 +315,7 @@ class Store(FigureReads):
 
     def update(self, table: str, key: str, value: Any, changes: Mapping[str, Any]) -> None:
         cols = list(changes)
-        self.conn.execute(
+        self.execute(
             f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in cols)} WHERE {key} = ?",
             [*[changes[c] for c in cols], value],
         )
@@ -319,7 +323,7 @@ class Store(FigureReads):
     def upsert(self, table: str, key: str, row: Mapping[str, Any]) -> None:
         cols = list(row)
         sets = ", ".join(f"{c} = excluded.{c}" for c in cols if c != key)
-        self.conn.execute(
+        self.execute(
             f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)}) "
             f"ON CONFLICT ({key}) DO UPDATE SET {sets}",
             [row[c] for c in cols],

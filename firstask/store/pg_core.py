@@ -363,97 +363,22 @@ class PgStore(PgReads, Store):
 
     # --- writing (inside `write()`) --------------------------------------------------------------------------
 
-    def append_event(
-        self, case_no: str | None, action: str, by: str | None, at: str, tz: str, detail: Mapping[str, Any]
-    ) -> int:
-        if not self.in_transaction:
-            raise RuntimeError("an event outside a write transaction")
-        seq = int(self.scalar("SELECT coalesce(max(seq), 0) FROM events")) + 1
-        self.run(
-            "INSERT INTO events (seq, case_no, action, by_staff, at, tz, detail, hash) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, '')",
-            (seq, case_no, action, by, at, tz, dumps(dict(detail))),
-        )
-        self._pending.append(seq)
-        return seq
-
-    def record_state(self, case_no: str, seq: int, at: str, state: Mapping[str, Any]) -> None:
-        self.run("UPDATE case_states SET valid_to = ? WHERE case_no = ? AND valid_to IS NULL", (at, case_no))
-        self.run(
-            "INSERT INTO case_states (case_no, seq, valid_from, status, owner, due, pending_to) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (case_no, seq, at, state["status"], state["owner"], state.get("due"), state.get("pending_to")),
-        )
-
     def insert(self, table: str, row: Mapping[str, Any]) -> int:
+        """As the file's: the new row's id where the table numbers its rows (SQLite's lastrowid), else 0."""
         cols = list(row)
-        returning = " RETURNING id" if table in IDENTITY_TABLES else ""
-        found = (
-            self.one(
-                f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)}){returning}",
-                [row[c] for c in cols],
-            )
-            if returning
-            else None
-        )
-        if not returning:
-            self.run(
-                f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
-                [row[c] for c in cols],
-            )
-        return int(found["id"]) if found else 0
-
-    def update(self, table: str, key: str, value: Any, changes: Mapping[str, Any]) -> None:
-        cols = list(changes)
-        self.run(
-            f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in cols)} WHERE {key} = ?",
-            [*[changes[c] for c in cols], value],
-        )
-
-    def upsert(self, table: str, key: str, row: Mapping[str, Any]) -> None:
-        cols = list(row)
-        sets = ", ".join(f"{c} = excluded.{c}" for c in cols if c != key)
-        self.run(
-            f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)}) "
-            f"ON CONFLICT ({key}) DO UPDATE SET {sets}",
-            [row[c] for c in cols],
-        )
-
-    def set_meta(self, key: str, value: str) -> None:
-        self.run(
-            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (key, value),
-        )
-
-    def put_guide(self, guide: Mapping[str, Any]) -> str:
-        import hashlib
-
-        text = dumps(dict(guide))
-        guide_hash = hashlib.sha256(text.encode()).hexdigest()[:32]
-        self.run("INSERT OR IGNORE INTO guides (hash, guide) VALUES (?, ?)", (guide_hash, text))
-        return guide_hash
+        sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
+        if table not in IDENTITY_TABLES:
+            self.run(sql, [row[c] for c in cols])
+            return 0
+        made = self.one(sql + " RETURNING id", [row[c] for c in cols])
+        return int(made["id"]) if made else 0
 
     def set_policy(self, values: Mapping[str, Any]) -> None:
-        for k, v in values.items():
+        for k, v in values.items():  # psycopg's connections run one statement at a time (no executemany)
             self.run(
                 "INSERT INTO policy (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (k, dumps(v)),
             )
-
-    def purge_people(self, closed_before: str, now: str) -> list[str]:
-        rows = self.all(
-            "SELECT c.no, c.person_id FROM cases c JOIN people p ON p.id = c.person_id "
-            "WHERE c.status = 'closed' AND c.closed_at < ? AND p.purged_at IS NULL",
-            (closed_before,),
-        )
-        ids = sorted({r["person_id"] for r in rows})
-        if ids:
-            self.run(
-                "UPDATE people SET salt = NULL, name = NULL, phone = NULL, id_number = NULL, org = NULL, "
-                "address = NULL, initials = NULL, phone_digits = NULL, purged_at = ? WHERE id = ANY(?)",
-                (now, ids),
-            )
-        return sorted(r["no"] for r in rows)
 
 
 def _sort_key(key: Any) -> tuple[int, Any]:

@@ -13,6 +13,20 @@ from firstask.store.chain import GENESIS
 
 # Events that leave a case as the clerk saw it (rules.QUIET_EVENTS), as SQL: the store reads no rules module.
 QUIET = "'scan', 'rate_visit', 'rating_expired', 'appeal', 'decide_appeal'"
+# A returning visitor's open cases, gathered as one JSON list per visitor (`find_people`'s last column, `top` being
+# the visitors listed and `hits` their people rows).
+OPEN_CASES = (
+    "SELECT top.*, (SELECT json_group_array(json_object("
+    "'no', c.no, 'version', c.version, 'status', c.status, 'channel', c.channel, 'kind', c.kind, "
+    "'summary', c.summary, 'matter', json_extract(c.matter, '$.name'), "
+    "'matter_kind', json_extract(c.matter, '$.kind'), 'owner', c.owner, 'first_asker', c.first_asker, "
+    "'due', c.due, 'due_provisional', c.due_provisional, 'created_at', c.created_at, "
+    "'pending_to', c.pending_to, 'pending_from', c.pending_from, 'pending_since', c.pending_since, "
+    "'anonymous', c.anonymous, 'about_staff', c.about_staff)) "
+    "FROM hits h JOIN cases c ON c.person_id = h.id "
+    "WHERE h.name = top.name AND h.phone IS top.phone AND c.status IN ({marks})) AS open_cases "
+    "FROM top ORDER BY last_seen DESC"
+)
 
 
 class Reads:
@@ -149,17 +163,7 @@ class Reads:
             f"(SELECT id FROM people WHERE {column} >= ? AND {column} < ? AND name IS NOT NULL "
             "ORDER BY id DESC LIMIT 500)), "
             "top AS (SELECT name, phone, id_number, org, address, count(*) AS visits, max(created_at) AS last_seen "
-            "FROM hits GROUP BY name, phone ORDER BY last_seen DESC LIMIT ?) "
-            "SELECT top.*, (SELECT json_group_array(json_object("
-            "'no', c.no, 'version', c.version, 'status', c.status, 'channel', c.channel, 'kind', c.kind, "
-            "'summary', c.summary, 'matter', json_extract(c.matter, '$.name'), "
-            "'matter_kind', json_extract(c.matter, '$.kind'), 'owner', c.owner, 'first_asker', c.first_asker, "
-            "'due', c.due, 'due_provisional', c.due_provisional, 'created_at', c.created_at, "
-            "'pending_to', c.pending_to, 'pending_from', c.pending_from, 'pending_since', c.pending_since, "
-            "'anonymous', c.anonymous, 'about_staff', c.about_staff)) "
-            "FROM hits h JOIN cases c ON c.person_id = h.id "
-            f"WHERE h.name = top.name AND h.phone IS top.phone AND c.status IN ({marks})) AS open_cases "
-            "FROM top ORDER BY last_seen DESC",
+            "FROM hits GROUP BY name, phone ORDER BY last_seen DESC LIMIT ?) " + OPEN_CASES.format(marks=marks),
             (prefix, prefix + "\U0010ffff", limit, *open_states),
         )
 
