@@ -146,7 +146,18 @@ def snapshot(folder: Path) -> dict[str, bytes | None]:
     return out
 
 
-def differences(before: dict[str, bytes | None], after: dict[str, bytes | None]) -> list[str]:
+def stored(path: Path) -> dict[str, Any]:
+    """On PostgreSQL (FIRSTASK_TEST_ENGINE), every row of the desk's centre, by table, read on a connection of its
+    own: what the file's bytes are to `snapshot` (a refused action must change neither). On files: nothing more."""
+    if ENGINE != "postgresql":
+        return {}
+    from firstask.store.pg_schema import TABLES
+
+    with Desk.open(path, create=False) as desk:
+        return {f"{table} (database)": repr(desk.store.all(f"SELECT * FROM {table} ORDER BY 1, 2")) for table in TABLES}
+
+
+def differences(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     added = [f"added {n}" for n in after if n not in before]
     removed = [f"removed {n}" for n in before if n not in after]
     changed = [f"changed {n}" for n in before if n in after and before[n] != after[n]]
@@ -196,7 +207,7 @@ def refused(desk: OpenDesk) -> Callable[..., RuleError]:
 
     def attempt_refused(rule: str | None, attempt: Callable[[Desk], object]) -> RuleError:
         desk.shut()
-        before = snapshot(desk.folder)
+        before = {**snapshot(desk.folder), **stored(desk.path)}
         caught: RuleError | None = None
         try:
             with Desk.open(desk.path, clock=desk.clock) as fresh:
@@ -205,7 +216,7 @@ def refused(desk: OpenDesk) -> Callable[..., RuleError]:
                 except RuleError as err:
                     caught = err
         finally:
-            after = snapshot(desk.folder)
+            after = {**snapshot(desk.folder), **stored(desk.path)}
             desk.reopen()
         assert caught is not None, f"not refused (expected {rule})"
         if rule is not None:
