@@ -8,10 +8,10 @@ clerk's list when the file changes; an appeal too late is not offered. Both lang
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 from conftest import TEAM, Clock, keys, run_app, screen_text, with_pins
+from test_ratings_desk import written
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select
 
@@ -53,19 +53,6 @@ def refusals(app: DeskApp) -> list[str]:
     dialog = app.screen
     assert isinstance(dialog, FormDialog), type(dialog)
     return dialog.refusals()
-
-
-def written(path: Path) -> tuple[object, ...]:
-    import sqlite3
-
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return (
-            conn.execute("SELECT max(seq) FROM events").fetchone(),
-            conn.execute("SELECT * FROM ratings ORDER BY id").fetchall(),
-        )
-    finally:
-        conn.close()
 
 
 async def choose_kind(pilot: Pilot[None], steps: int) -> None:

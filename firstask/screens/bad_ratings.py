@@ -54,6 +54,7 @@ class BadRatingsScreen(RatingListScreen):
         super().__init__(desk)
         self.clerk = clerk
         self.on_case = on_case  # the case whose latest bad rating the cursor starts on, if it has one
+        self.now = desk.now()
 
     def viewer(self) -> Staff:
         return self.clerk
@@ -61,10 +62,11 @@ class BadRatingsScreen(RatingListScreen):
     def reread(self) -> None:
         self.staff = self.desk.staff()
         self.shown = self.desk.bad_ratings_of(self.clerk.code)
+        self.now = self.desk.now()  # once per reading: every row's "may appeal until" is against the same moment
         self.show()
 
     def may_appeal(self, rating: Rating) -> bool:
-        return not rating.voided and rating.appealed_at is None and self.desk.now() <= self.desk.appeal_until(rating)
+        return not rating.voided and rating.appealed_at is None and self.now <= self.desk.appeal_until(rating)
 
     def bar(self) -> Text:
         open_ = sum(1 for r in self.shown if self.may_appeal(r))
@@ -83,7 +85,7 @@ class BadRatingsScreen(RatingListScreen):
             "channel": channel_text(rating),
             "said": Text(said(rating)),
             "remedy": remedy_text(rating),
-            "appeal": appeal_text(rating, self.desk.appeal_until(rating), self.desk.now()),
+            "appeal": appeal_text(rating, self.desk.appeal_until(rating), self.now),
         }
 
     def starting_row(self) -> Rating | None:
@@ -98,7 +100,7 @@ class BadRatingsScreen(RatingListScreen):
             or [
                 t(
                     "appeals.detail.not_appealed",
-                    state=appeal_text(rating, self.desk.appeal_until(rating), self.desk.now()).plain,
+                    state=appeal_text(rating, self.desk.appeal_until(rating), self.now).plain,
                 )
             ]
         )

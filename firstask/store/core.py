@@ -189,17 +189,27 @@ class Store(FigureReads):
         seals = [[table, key, self._row_hash(table, key)] for table, key in touched]
         first = self._pending[0]
         prev = self.scalar("SELECT hash FROM events WHERE seq = ?", (first - 1,)) or GENESIS
-        rows = self.conn.execute(
+        last = self._pending[-1]
+        rows = self.execute(
             "SELECT seq, case_no, action, by_staff, at, tz, detail FROM events "
             "WHERE seq >= ? AND seq <= ? ORDER BY seq",
-            (first, self._pending[-1]),
+            (first, last),
         ).fetchall()
         for seq, case_no, action, by, at, tz, detail in rows:
-            sealed = dumps(seals) if seq == self._pending[-1] and seals else None
+            sealed = dumps(seals) if seq == last and seals else None
             prev = event_hash(prev, seq, case_no, action, by, at, tz, detail, sealed)
-            self.conn.execute("UPDATE events SET hash = ?, seals = ? WHERE seq = ?", (prev, sealed, seq))
+            self._set_hash(seq, prev, sealed)
+        self._sealed(last, prev)
         self._pending = []
         self._forget_touched()
+
+    def _set_hash(self, seq: int, digest: str, seals: str | None) -> None:
+        """An event's hash (and the last one's seals), filled once as its transaction commits."""
+        self.conn.execute("UPDATE events SET hash = ?, seals = ? WHERE seq = ?", (digest, seals, seq))
+
+    def _sealed(self, seq: int, digest: str) -> None:
+        """The history now ends at `seq`: the file needs no note of it (the PostgreSQL store moves its centre's
+        head and tells the other windows)."""
 
     def _touched(self) -> list[tuple[str, Any]]:
         try:

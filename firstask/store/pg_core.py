@@ -209,10 +209,6 @@ class PgStore(PgReads, Store):
     def total_changes(self) -> int:
         return self._writes
 
-    def head(self) -> tuple[int, str]:
-        row = self.one("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")
-        return (0, GENESIS) if row is None else (int(row["seq"]), str(row["hash"]))
-
     # --- transactions ----------------------------------------------------------------------------------------
 
     @property
@@ -274,33 +270,12 @@ class PgStore(PgReads, Store):
                 self.pg.execute("ROLLBACK")
                 raise
 
-    def _seal(self) -> None:
-        """Chain the transaction's events (the last holding the seals of the rows it changed) and move the
-        centre's head to the last of them."""
-        touched = self._touched()
-        if not self._pending:
-            if touched:
-                raise RuntimeError(f"a change with no event: {touched[:3]}")
-            return
-        seals = [[table, key, self._row_hash(table, key)] for table, key in touched]
-        first, last = self._pending[0], self._pending[-1]
-        prev = self.scalar("SELECT hash FROM events WHERE seq = ?", (first - 1,)) or GENESIS
-        from firstask.store.chain import event_hash
+    def _set_hash(self, seq: int, digest: str, seals: str | None) -> None:
+        self.pg.execute("SELECT firstask_seal(%s, %s, %s)", (seq, digest, seals))  # the desk may not UPDATE events
 
-        rows = self.all(
-            "SELECT seq, case_no, action, by_staff, at, tz, detail FROM events WHERE seq >= ? AND seq <= ? "
-            "ORDER BY seq",
-            (first, last),
-        )
-        for r in rows:
-            sealed = dumps(seals) if r["seq"] == last and seals else None
-            prev = event_hash(
-                prev, r["seq"], r["case_no"], r["action"], r["by_staff"], r["at"], r["tz"], r["detail"], sealed
-            )
-            self.pg.execute("SELECT firstask_seal(%s, %s, %s)", (r["seq"], prev, sealed))
-        self.pg.execute("UPDATE centres SET head_seq = %s, head_hash = %s WHERE code = %s", (last, prev, self.centre))
-        self.pg.execute("SELECT pg_notify(%s, %s)", (self.channel, str(last)))  # heard when it commits
-        self._pending = []
+    def _sealed(self, seq: int, digest: str) -> None:
+        self.pg.execute("UPDATE centres SET head_seq = %s, head_hash = %s WHERE code = %s", (seq, digest, self.centre))
+        self.pg.execute("SELECT pg_notify(%s, %s)", (self.channel, str(seq)))  # heard when it commits
 
     def _touched(self) -> list[tuple[str, Any]]:
         rows = self.pg.execute("SELECT tbl, key FROM seal_touched").fetchall()

@@ -18,7 +18,6 @@ from firstask.store.chain import SEALED
 from firstask.store.core import Store
 from firstask.store.errors import StoreError
 from firstask.store.pg_core import IDENTITY_TABLES, PgStore
-from firstask.store.pg_schema import TABLES
 
 # Parents before children (the foreign keys), then the rest.
 ORDER = (
@@ -89,7 +88,7 @@ def _copy(source: Store, target: PgStore, anchor: tuple[int, str]) -> Moved:
 
 
 def _copy_table(source: Store, target: PgStore, table: str) -> int:
-    wanted = _columns(table)
+    wanted = {d.name for d in target.execute(f"SELECT * FROM {table} LIMIT 0").description} - {"centre"}
     cur = source.conn.execute(f"SELECT * FROM {table} ORDER BY {SEALED.get(table, _first_key(table))}")
     names = [d[0] for d in cur.description]
     kept = [n for n in names if n in wanted]
@@ -101,16 +100,6 @@ def _copy_table(source: Store, target: PgStore, table: str) -> int:
             out.executemany(sql, [[row[i] for i in at] for row in batch])
             total += len(batch)
     return total
-
-
-def _columns(table: str) -> set[str]:
-    """The PostgreSQL table's columns, from its definition (store/pg_schema.py)."""
-    out: set[str] = set()
-    for part in TABLES[table].split(", "):
-        word = part.split()[0].strip('"')
-        if word.upper() not in ("PRIMARY", "FOREIGN", "UNIQUE") and not word.startswith("("):
-            out.add(word)
-    return out - {"centre"}
 
 
 def _first_key(table: str) -> str:
