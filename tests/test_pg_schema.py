@@ -13,6 +13,7 @@ import pytest
 from psycopg import errors
 
 from firstask.store import pg_schema
+from firstask.store.schema import SCHEMA_VERSION
 
 Connect = Callable[..., psycopg.Connection]
 
@@ -22,7 +23,7 @@ def district(pg_database: str, pg_connect: Connect) -> Iterator[Connect]:
     """A database made a district's (the baseline, two centres C01 and C02), and `connect(role, centre)`: a
     connection as a login role of that group role, with the centre set as the desk sets it."""
     with pg_connect(pg_database) as admin:
-        for statement in pg_schema.baseline():
+        for statement in pg_schema.statements_for(0):
             admin.execute(statement)
         admin.execute(
             "INSERT INTO centres (code, name, created_at, head_hash) VALUES "
@@ -67,9 +68,9 @@ def cases(conn: psycopg.Connection) -> list[tuple[str, str]]:
     return [(str(c), str(n)) for c, n in conn.execute("SELECT centre, no FROM cases ORDER BY centre, no").fetchall()]
 
 
-def test_the_baseline_is_the_sqlite_files_version(district: Connect) -> None:
+def test_the_schema_is_the_sqlite_files_version(district: Connect) -> None:
     with district("window_pc", "C01") as conn:
-        assert conn.execute("SELECT version FROM schema_version").fetchone() == (pg_schema.BASELINE_VERSION,)
+        assert conn.execute("SELECT version FROM schema_version").fetchone() == (SCHEMA_VERSION,)
         tables = {r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'").fetchall()}
     assert tables == {*pg_schema.TABLES, "schema_version"}
 
@@ -142,3 +143,39 @@ def test_the_district_reads_every_centres_figures_not_its_visitors(district: Con
         with pytest.raises(errors.InsufficientPrivilege):
             seat.execute("UPDATE cases SET status = 'closed'")
         seat.rollback()
+    with district("district_pc", "C02") as looking_into:  # a look into one centre sees that centre only
+        assert cases(looking_into) == [("C02", "20261205-0007")]
+        assert looking_into.execute("SELECT code FROM centres").fetchall() == [("C02",)]
+
+
+def test_a_database_at_the_baseline_is_brought_up_to_date_by_its_owner_only(
+    pg_database: str, pg_connect: Connect, pg_server: object
+) -> None:
+    """The steps after the baseline come from the one list of migrations: a window's role is refused (it may not
+    change the schema) with a message naming who can, and the owner's first opening takes the database there."""
+    from firstask.desk import Desk
+    from firstask.store import StoreError
+
+    with pg_connect(pg_database) as admin:
+        for statement in pg_schema.baseline():
+            admin.execute(statement)
+        admin.execute(
+            "INSERT INTO centres (code, name, created_at, head_hash) VALUES ('C01', '', '2026-12-05T09:00:00', '')"
+        )
+        admin.execute(
+            "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'window_pc') THEN "
+            f"CREATE ROLE window_pc LOGIN IN ROLE {pg_schema.DESK_ROLE}; END IF; END $$"
+        )
+        admin.commit()
+    url = pg_server.url(pg_database)  # type: ignore[attr-defined]
+    with pytest.raises(StoreError) as refused:
+        Desk.open(pg_server.url(pg_database, "window_pc") + "?centre=C01", create=False)  # type: ignore[attr-defined]
+    assert refused.value.key == "store.pg_old_schema"
+    with Desk.open(url + "?centre=C01", create=False):
+        pass
+    with pg_connect(pg_database) as admin:
+        assert admin.execute("SELECT version FROM schema_version").fetchone() == (SCHEMA_VERSION,)
+        policy = admin.execute(
+            "SELECT qual FROM pg_policies WHERE tablename = 'cases' AND policyname = 'district_reads'"
+        ).fetchone()
+        assert policy is not None and "firstask.centre" in policy[0]

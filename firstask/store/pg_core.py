@@ -33,6 +33,7 @@ from firstask.store.core import Store
 from firstask.store.errors import StoreError
 from firstask.store.pg_reads import PgReads
 from firstask.store.pg_sql import translate
+from firstask.store.schema import SCHEMA_VERSION
 
 WRITE_RETRIES = 6
 INTEGER_KEYS = frozenset(table for table, key in SEALED.items() if key in ("id", "number"))
@@ -76,10 +77,10 @@ class PgStore(PgReads, Store):
                     store._make_schema()
                 except errors.InsufficientPrivilege as e:  # only the database's owner sets it up
                     raise StoreError("store.pg_not_desk", address=address.shown()) from e
-            elif version > pg_schema.BASELINE_VERSION:
-                raise StoreError(
-                    "store.pg_newer", address=address.shown(), version=version, supported=pg_schema.BASELINE_VERSION
-                )
+            elif version > SCHEMA_VERSION:
+                raise StoreError("store.pg_newer", address=address.shown(), version=version, supported=SCHEMA_VERSION)
+            elif version < SCHEMA_VERSION and migrate:
+                store._migrate(version)
             if store.scalar("SELECT count(*) FROM centres WHERE code = ?", (address.centre,)) == 0:
                 if not create:
                     raise StoreError("store.pg_no_such_centre", address=address.shown(), centre=address.centre)
@@ -123,8 +124,22 @@ class PgStore(PgReads, Store):
     def _make_schema(self) -> None:
         """An empty database becomes a district's (only an owner of the database may: the roles it makes too)."""
         with self.pg.transaction():
-            for statement in pg_schema.baseline():
+            for statement in pg_schema.statements_for(0):
                 self.pg.execute(statement)
+
+    def _migrate(self, version: int) -> None:
+        """The steps after `version`, in one transaction; another window migrating at once waits, then finds it
+        done. Only the database's owner may change its schema: a window's role is told to have it opened so."""
+        try:
+            with self.pg.transaction():
+                self.pg.execute("LOCK TABLE schema_version IN EXCLUSIVE MODE")
+                now = self.user_version()
+                for statement in pg_schema.statements_for(now) if now < SCHEMA_VERSION else ():
+                    self.pg.execute(statement)
+        except errors.InsufficientPrivilege as e:
+            raise StoreError(
+                "store.pg_old_schema", address=self.address.shown(), version=version, supported=SCHEMA_VERSION
+            ) from e
 
     def _add_centre(self) -> None:
         from datetime import datetime

@@ -22,7 +22,6 @@ one list (`schema.MIGRATIONS`).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 BASELINE_VERSION = 7
 DESK_ROLE = "firstask_desk"
@@ -286,7 +285,22 @@ def baseline() -> list[str]:
     ]
 
 
-def statements_for(version: int) -> Sequence[str]:
-    """What brings a database at `version` (0: empty) to the baseline; later versions come from the one list of
-    migrations (none yet after the baseline)."""
-    return baseline() if version == 0 else ()
+def district_scoping() -> list[str]:
+    """Migration 8: the district's reads see every centre while the connection names none, and only the centre it
+    names once it does — so a district supervisor's look into one centre runs the desk's own reads of that centre."""
+    every = "coalesce(" + _CENTRE + ", '') = ''"
+    return [f"ALTER POLICY district_reads ON {table} USING ({every})" for table in TABLES]
+
+
+def statements_for(version: int) -> list[str]:
+    """What brings a database at `version` (0: empty) to the schema's latest version: the baseline, then the steps of
+    the one list of migrations (`schema.MIGRATIONS`) after it, each followed by the version it reaches."""
+    from firstask.store.schema import MIGRATIONS
+
+    out = baseline() if version == 0 else []
+    for number, migration in enumerate(MIGRATIONS, start=1):
+        if number > max(version, BASELINE_VERSION):
+            if migration.postgresql is not None:
+                out += migration.postgresql()
+            out.append(f"UPDATE schema_version SET version = {number}")
+    return out

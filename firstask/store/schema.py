@@ -12,6 +12,7 @@ import os
 import secrets
 import sqlite3
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -329,14 +330,39 @@ def _migration_7(db: sqlite_utils.Database) -> None:
         checkpoint(db.conn, tables=("ratings",))
 
 
-MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
-    _migration_1,
-    _migration_2,
-    _migration_3,
-    _migration_4,
-    _migration_5,
-    _migration_6,
-    _migration_7,
+def _migration_8(db: sqlite_utils.Database) -> None:
+    """A district supervisor may look into one centre (issue 21): on PostgreSQL the district's reads see every centre
+    only while the connection names none. A file is one centre's: nothing in it changes."""
+
+
+def _district_scoping() -> Sequence[str]:
+    from firstask.store import pg_schema
+
+    return pg_schema.district_scoping()
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One numbered step of the schema, for both engines. `sqlite` changes a desk file; `postgresql` gives the
+    statements for a district's database — none up to PostgreSQL's baseline (`pg_schema.BASELINE_VERSION`), whose
+    schema is every step until then at once. Called, it is the file's step (as the steps were before PostgreSQL)."""
+
+    sqlite: Callable[[sqlite_utils.Database], None]
+    postgresql: Callable[[], Sequence[str]] | None = None
+
+    def __call__(self, db: sqlite_utils.Database) -> None:
+        self.sqlite(db)
+
+
+MIGRATIONS: Sequence[Migration] = (
+    Migration(_migration_1),
+    Migration(_migration_2),
+    Migration(_migration_3),
+    Migration(_migration_4),
+    Migration(_migration_5),
+    Migration(_migration_6),
+    Migration(_migration_7),
+    Migration(_migration_8, _district_scoping),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
