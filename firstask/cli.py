@@ -336,6 +336,16 @@ def report(
     as_code: Annotated[
         str | None, typer.Option("--as", help="The supervisor asking for --unmasked (PIN from FIRSTASK_PIN, or asked).")
     ] = None,
+    district: Annotated[
+        bool,
+        typer.Option(
+            "--district", help="Every centre of a district's PostgreSQL database side by side (--db: no centre)."
+        ),
+    ] = False,
+    replica: Annotated[
+        str | None,
+        typer.Option("--read-replica", help="With --district: read from this replica of the database instead."),
+    ] = None,
 ) -> None:
     """A day's summary (SPEC §9) or a period's, with the chain's head: json, csv, xlsx, html or md."""
     from firstask import export
@@ -345,6 +355,13 @@ def report(
     period = _parse_period(first, last)
     if wanted is not None and period is not None:
         raise fail(i18n.t("report.cli.day_and_range"))
+    if replica is not None and not district:
+        raise fail(i18n.t("district.replica_needs_district"))
+    if district:
+        if month is not None and (wanted is not None or period is not None):
+            raise fail(i18n.t("report.cli.month_and_day"))
+        _district_report(ctx, wanted, period, month, fmt, output, replica=replica, unmasked=unmasked or bool(as_code))
+        return
     if month is not None:
         _month_report(ctx, month, fmt, output, bad_company=wanted is not None or period is not None, unmasked=unmasked)
         return
@@ -416,6 +433,40 @@ def _month_report(
             ranking = desk.ranking(month)
             count, digest = head(desk.store.conn)
             content = month_report.render(ranking, fmt, lang=lang, anchor=f"{count}:{digest}")
+        if output is None:
+            typer.echo(content.decode("utf-8"), nl=False)
+        else:
+            _write_report(output, b"\xef\xbb\xbf" + content if fmt == "csv" else content)
+
+
+def _district_report(
+    ctx: typer.Context,
+    day: date | None,
+    period: tuple[date, date] | None,
+    month: str | None,
+    fmt: str,
+    output: Path | None,
+    *,
+    replica: str | None,
+    unmasked: bool,
+) -> None:
+    """`report --district`: every centre side by side for a day (today by default), a period or a month."""
+    from firstask.district import District
+    from firstask.export import district as district_report
+
+    if unmasked:
+        raise fail(i18n.t("district.unmasked"))
+    _check_format(fmt, output)
+    lang = _report_language(ctx)
+    with user_errors():
+        with District.open(str(OPTIONS.db), replica=replica) as seat:
+            if month is not None:
+                summary = seat.month(month)
+            elif period is not None:
+                summary = seat.summary(*period)
+            else:
+                summary = seat.summary(day or seat.today())
+            content = district_report.render(summary, fmt, lang=lang, source=seat.store.shown())
         if output is None:
             typer.echo(content.decode("utf-8"), nl=False)
         else:

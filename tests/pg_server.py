@@ -79,14 +79,45 @@ class Server:
             self.run("pg_ctl", "-D", str(self.folder / "data"), "-m", "immediate", "-w", "stop")
 
 
-def start() -> Server:
-    user = server_user()
-    folder = Path(tempfile.mkdtemp(prefix="firstask-pg-"))
+def _folder(user: str | None, prefix: str) -> Path:
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
     if user is not None:
         entry = pwd.getpwnam(user)
         os.chown(folder, entry.pw_uid, entry.pw_gid)
+    return folder
+
+
+def start() -> Server:
+    user = server_user()
+    folder = _folder(user, "firstask-pg-")
     server = Server(folder, free_port(), user, binaries())
     server.run("initdb", "-D", str(folder / "data"), "-U", SUPERUSER, "-A", "trust", "-E", "UTF8", "--no-locale")
+    return _launch(server)
+
+
+def standby_of(primary: Server) -> Server:
+    """A hot standby of `primary`, streaming its changes (`pg_basebackup -R`): a district's read replica."""
+    folder = _folder(primary.user, "firstask-pg-standby-")
+    server = Server(folder, free_port(), primary.user, primary.bin)
+    server.run(
+        "pg_basebackup",
+        "-h",
+        "127.0.0.1",
+        "-p",
+        str(primary.port),
+        "-U",
+        SUPERUSER,
+        "-D",
+        str(folder / "data"),
+        "-R",
+        "-c",
+        "fast",
+    )
+    return _launch(server)
+
+
+def _launch(server: Server) -> Server:
+    folder = server.folder
     options = (
         f"-p {server.port} -c listen_addresses=127.0.0.1 -k {folder} -c fsync=off -c synchronous_commit=off "
         "-c full_page_writes=off -c max_connections=200"

@@ -596,7 +596,6 @@ def test_ratings_are_sealed(desk: OpenDesk, bad: int) -> None:
 
 def test_a_file_with_callback_ratings_is_carried_over(tmp_path: Path, clock: Clock) -> None:
     """A desk file from before this wave (schema 6) keeps its callbacks' ratings as ratings, sealed."""
-    from firstask.store import schema
 
     path = tmp_path / "old.db"
     with Desk.open(path, clock=clock) as d:

@@ -20,7 +20,8 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from firstask.desk import Desk
-from firstask.export.ranking import COLUMNS, cell, shown
+from firstask.export.ranking import COLUMNS, cell
+from firstask.export.tables import shown
 from firstask.i18n import language, t
 from firstask.widgets.key_bar import KeyBar
 from firstask.widgets.keys import localise
@@ -108,7 +109,7 @@ class RankingScreen(ModalScreen[None]):
             style = "bold red" if entry.get("last_twice") else ""
             out.append(
                 [
-                    Text(shown(cell(entry, key, kind, lang), kind, lang), style=style, justify=_justify(kind))
+                    Text(shown(cell(entry, key, kind, lang), kind), style=style, justify=_justify(kind))
                     for key, kind in columns
                 ]
             )

@@ -31,12 +31,29 @@ class PostgresAddress:
 
     def shown(self) -> str:
         """The address for messages and logs: its password left out."""
-        parts = urlsplit(self.conninfo)
-        host = parts.hostname or ""
-        netloc = f"{parts.username}@{host}" if parts.username else host
-        if parts.port:
-            netloc += f":{parts.port}"
-        return urlunsplit((parts.scheme, netloc, parts.path, "", "")) + f" (centre {self.centre})"
+        return shown_conninfo(self.conninfo) + f" (centre {self.centre})"
+
+
+def shown_conninfo(conninfo: str) -> str:
+    """A server's address for messages: user, host, port and database, no password and no options."""
+    parts = urlsplit(conninfo)
+    host = parts.hostname or ""
+    netloc = f"{parts.username}@{host}" if parts.username else host
+    if parts.port:
+        netloc += f":{parts.port}"
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def district_conninfo(address: str) -> str:
+    """A district's connection (`report --district`, the district's screen): the address with no centre — it reads
+    every centre, looking into one at a time by naming it — and no documents folder."""
+    if not is_postgres(address):
+        raise StoreError("store.pg_district_only", address=_without_password(str(address)))
+    parts = urlsplit(address)
+    rest = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in ("centre", "documents")]
+    )
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, rest, parts.fragment))
 
 
 def is_postgres(address: object) -> bool:

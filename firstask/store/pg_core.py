@@ -56,17 +56,24 @@ class PgStore(PgReads, Store):
         self._listening = threading.Lock()
         self._lost = False  # the listener was lost: notifications may have gone unheard
         self._privileged = False  # the session's own role passes over row-level security (`_as_desk_role`)
+        self._looking = False  # a district supervisor's look into this centre (`open(looking=True)`)
 
     # --- opening -----------------------------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Any, *, create: bool = True, migrate: bool = True) -> Self:
+    def open(cls, path: Any, *, create: bool = True, migrate: bool = True, looking: bool = False) -> Self:
+        """A centre's desk store. `looking`: a district supervisor's look into the centre — its reads only, as
+        `firstask_district` (no visitor's personal data), on a replica if the address is one; nothing is made or
+        migrated and nothing listens."""
         address = path if isinstance(path, PostgresAddress) else parse_postgres(str(path))
+        if looking:
+            create = migrate = False
         try:
             conn = psycopg.connect(address.conninfo, autocommit=True)
         except psycopg.Error as e:
             raise StoreError("store.pg_cannot_connect", address=address.shown(), reason=_reason(e)) from e
         store = cls(address, conn)
+        store._looking = looking
         try:
             conn.execute("SELECT set_config(%s, %s, false)", (pg_schema.CENTRE_SETTING, address.centre))
             version = store.user_version()
@@ -80,7 +87,7 @@ class PgStore(PgReads, Store):
             elif version > SCHEMA_VERSION:
                 raise StoreError("store.pg_newer", address=address.shown(), version=version, supported=SCHEMA_VERSION)
             elif version < SCHEMA_VERSION and migrate:
-                store._migrate(version)
+                store._migrate()
             if store.scalar("SELECT count(*) FROM centres WHERE code = ?", (address.centre,)) == 0:
                 if not create:
                     raise StoreError("store.pg_no_such_centre", address=address.shown(), centre=address.centre)
@@ -89,6 +96,8 @@ class PgStore(PgReads, Store):
                 except errors.InsufficientPrivilege as e:  # a window's role registers no centre
                     raise StoreError("store.pg_no_such_centre", address=address.shown(), centre=address.centre) from e
             store._as_desk_role()
+            if looking:
+                return store
             conn.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS seal_touched (tbl TEXT NOT NULL, key TEXT NOT NULL, "
                 "PRIMARY KEY (tbl, key))"
@@ -105,9 +114,13 @@ class PgStore(PgReads, Store):
         self._privileged = bool(row and row[0])
         if self._privileged:
             try:
-                self.pg.execute(f"SET ROLE {pg_schema.DESK_ROLE}")
+                self.pg.execute(f"SET ROLE {self._role}")
             except errors.InsufficientPrivilege as e:
                 raise StoreError("store.pg_bypasses", address=self.address.shown()) from e
+
+    @property
+    def _role(self) -> str:
+        return pg_schema.DISTRICT_ROLE if self._looking else pg_schema.DESK_ROLE
 
     @contextlib.contextmanager
     def as_owner(self) -> Iterator[None]:
@@ -119,7 +132,7 @@ class PgStore(PgReads, Store):
         try:
             yield
         finally:
-            self.pg.execute(f"SET ROLE {pg_schema.DESK_ROLE}")
+            self.pg.execute(f"SET ROLE {self._role}")
 
     def _make_schema(self) -> None:
         """An empty database becomes a district's (only an owner of the database may: the roles it makes too)."""
@@ -127,7 +140,7 @@ class PgStore(PgReads, Store):
             for statement in pg_schema.statements_for(0):
                 self.pg.execute(statement)
 
-    def _migrate(self, version: int) -> None:
+    def _migrate(self) -> None:
         """The steps after `version`, in one transaction; another window migrating at once waits, then finds it
         done. Only the database's owner may change its schema: a window's role is told to have it opened so."""
         try:
@@ -138,7 +151,10 @@ class PgStore(PgReads, Store):
                     self.pg.execute(statement)
         except errors.InsufficientPrivilege as e:
             raise StoreError(
-                "store.pg_old_schema", address=self.address.shown(), version=version, supported=SCHEMA_VERSION
+                "store.pg_old_schema",
+                address=self.address.shown(),
+                version=self.user_version(),
+                supported=SCHEMA_VERSION,
             ) from e
 
     def _add_centre(self) -> None:
@@ -194,6 +210,8 @@ class PgStore(PgReads, Store):
         data_version): each write notifies the centre's channel as it commits (LISTEN/NOTIFY), and a connection of
         this store's own listens to it — nothing is read from the tables, nothing is asked of the server but the
         notifications waiting on the socket."""
+        if self._looking:  # a district's look reads afresh when asked to; a standby could not LISTEN anyway
+            return 0
         with self._listening:  # the screens' reads on the app's background thread ask too
             return self._heard()
 
