@@ -143,6 +143,25 @@ def open_desk() -> None:
         raise typer.Exit(app.return_code)
 
 
+@cli.command("district")
+def district_screen(
+    replica: Annotated[
+        str | None, typer.Option("--read-replica", help="Read from this replica of the district's database instead.")
+    ] = None,
+) -> None:
+    """The district supervisor's screen: every centre side by side, day or month; Enter opens a centre's summary."""
+    from firstask.district import District
+    from firstask.screens.district import DistrictApp
+
+    with user_errors():
+        seat = District.open(str(OPTIONS.db), replica=replica)
+    try:
+        with typed_ahead_unseen():
+            DistrictApp(seat, OPTIONS.lang).run()
+    finally:
+        seat.close()
+
+
 def _tell_policy_problems(desk: Desk) -> None:
     """A policy value stored out of range runs on its default; each is one line on stderr."""
     for problem in desk.policy_problems():

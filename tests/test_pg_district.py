@@ -271,3 +271,64 @@ def test_report_district_says_what_is_wrong_in_one_line(district: str, pg_server
     desk_file = tmp_path / "desk.db"
     done = firstask("--db", str(desk_file), "report", "--district")
     assert done.returncode != 0 and "postgresql://" in done.stderr and not desk_file.exists()
+
+
+# --- the district supervisor's screen -------------------------------------------------------------------------
+
+
+def centre_rows(app: Any) -> list[list[str]]:
+    from textual.widgets import DataTable
+
+    table = app.screen.query_one("#centres", DataTable)
+    return [[c.plain for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+@pytest.mark.parametrize(("lang", "size"), [("zh", (120, 40)), ("en", (80, 24))])
+def test_the_district_supervisor_steps_days_and_months_and_looks_into_a_centre(
+    district: str, pg_server: Any, lang: str, size: tuple[int, int]
+) -> None:
+    from conftest import keys, run_app, screen_text
+
+    from firstask.screens.district import CentreSummaryScreen, DistrictApp, DistrictScreen
+    from firstask.screens.summary import SummaryScreen
+
+    seat = District.open(pg_server.url(district, "district_pc"), clock=lambda: EVENING)
+    app = DistrictApp(seat, lang)
+    total = "全区合计" if lang == "zh" else "District total"
+
+    async def script(pilot: Any) -> None:
+        assert isinstance(app.screen, DistrictScreen)
+        assert "2026-11-20" in screen_text(app, size)
+        await keys(pilot, "right_square_bracket")  # tomorrow has not come: said, nothing moves
+        assert ("还没到那一天" if lang == "zh" else "has not come yet") in screen_text(app, size)
+        await keys(pilot, "left", "left")
+        shown = centre_rows(app)
+        assert "2026-11-18" in screen_text(app, size)
+        c02 = next(r for r in shown if r[1] == "C02")
+        assert c02[2] == "4"  # received: the four check-ins of that morning
+        assert shown[-1][1] == total and shown[-1][0] == ""
+        await keys(pilot, "m")
+        assert "2026-11" in screen_text(app, size) and centre_rows(app)[-1][1] == total
+        month = seat.month("2026-11")
+        assert [r[1].split()[0] for r in centre_rows(app)[:-1]] == [c["centre"] for c in month["centres"]]
+        await keys(pilot, "m")  # back to the day
+        row = [r[1] for r in centre_rows(app)].index("C02")
+        await keys(pilot, *(["down"] * row), "enter")
+        assert isinstance(app.screen, CentreSummaryScreen)
+        text = screen_text(app, size)
+        assert "2026-11-18" in text and "C02" in text
+        await keys(pilot, "enter")  # the cases behind a figure name visitors: not the district's
+        assert ("不看来访人的案件明细" if lang == "zh" else "not its visitors' cases") in screen_text(app, size)
+        assert isinstance(app.screen, SummaryScreen)
+        await keys(pilot, "escape")
+        assert isinstance(app.screen, DistrictScreen)
+        await keys(pilot, *(["down"] * 5), "enter")  # the total (the last line) is no centre
+        assert isinstance(app.screen, DistrictScreen)
+        assert ("合计行不是一个中心" if lang == "zh" else "The total is not a centre") in screen_text(app, size)
+        await keys(pilot, "t")
+        assert "2026-11-20" in screen_text(app, size)
+
+    try:
+        run_app(app, script, size=size)
+    finally:
+        seat.close()

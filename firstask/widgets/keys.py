@@ -24,6 +24,7 @@ CATALOGUE_PREFIXES = (
     "setup.windows.key.",
     "ranking.key.",
     "appeals.key.",
+    "district.key.",
     "guide.",
 )
 
