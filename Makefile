@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 DB     ?= demo/firstask.db
 WINDOW ?= 1
 
-.PHONY: run test lint install clean-demo bench
+.PHONY: run test lint install clean-demo bench bench-pg
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,8 @@ run: $(VENV)/.installed $(DB)
 PG_SUITES := tests/test_handoff.py tests/test_rules_accept.py tests/test_rules_checkin.py tests/test_rules_close.py \
 	tests/test_rules_notice.py tests/test_summary.py tests/test_scenarios.py tests/test_working_days_desk.py \
 	tests/test_pins.py tests/test_purge.py tests/test_history.py tests/test_privacy_text.py tests/test_rates.py \
-	tests/test_dialogs.py tests/test_follow_up.py
+	tests/test_dialogs.py tests/test_follow_up.py tests/test_bad_input.py tests/test_time_rules.py \
+	tests/test_concurrency.py tests/test_access.py tests/test_check_in.py
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest
@@ -58,3 +59,9 @@ bench: $(VENV)/.installed
 	$(BIN)/python -m bench.run --cases $(BENCH_N)
 	$(BIN)/python -m bench.keys --cases $(BENCH_N)
 	$(BIN)/python -m bench.hall
+
+# A district on PostgreSQL (issue 21): each bench starts a throwaway server of its own with PostgreSQL's default
+# durability (FIRSTASK_BENCH_PG names a database instead).
+bench-pg: $(VENV)/.installed
+	$(BIN)/python -m bench.pg_writes
+	$(BIN)/python -m bench.pg_district

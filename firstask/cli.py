@@ -143,25 +143,6 @@ def open_desk() -> None:
         raise typer.Exit(app.return_code)
 
 
-@cli.command("district")
-def district_screen(
-    replica: Annotated[
-        str | None, typer.Option("--read-replica", help="Read from this replica of the district's database instead.")
-    ] = None,
-) -> None:
-    """The district supervisor's screen: every centre side by side, day or month; Enter opens a centre's summary."""
-    from firstask.district import District
-    from firstask.screens.district import DistrictApp
-
-    with user_errors():
-        seat = District.open(str(OPTIONS.db), replica=replica)
-    try:
-        with typed_ahead_unseen():
-            DistrictApp(seat, OPTIONS.lang).run()
-    finally:
-        seat.close()
-
-
 def _tell_policy_problems(desk: Desk) -> None:
     """A policy value stored out of range runs on its default; each is one line on stderr."""
     for problem in desk.policy_problems():
@@ -283,32 +264,6 @@ def verify(
     typer.echo(result.anchor)
 
 
-@cli.command("migrate-to")
-def migrate_to(
-    address: Annotated[str, typer.Argument(help="postgresql://user@host/dbname?centre=C01 (the database's owner).")],
-) -> None:
-    """Copy this desk's file into a district's PostgreSQL database as one centre, verified on arrival."""
-    from firstask.store.address import is_postgres
-
-    if not is_postgres(address):
-        raise fail(i18n.t("cli.migrate.not_postgres", None, address=address))
-    with user_errors():
-        from firstask.store.pg_migrate import migrate
-
-        _existing_db()
-        moved = migrate(_desk_file("migrate-to"), address)
-    typer.echo(
-        i18n.t(
-            "cli.migrate.done",
-            None,
-            path=OPTIONS.db,
-            cases=moved.rows.get("cases", 0),
-            events=moved.rows.get("events", 0),
-            anchor=moved.anchor,
-        )
-    )
-
-
 def _parse_day(text: str | None) -> date | None:
     """A day as written, within the years the desk's calendar knows (2000-2100): the desk counts working days and
     due dates from it, and a day near the ends of Python's dates (year 1, year 9999) overflows that arithmetic."""
@@ -379,7 +334,9 @@ def report(
     if district:
         if month is not None and (wanted is not None or period is not None):
             raise fail(i18n.t("report.cli.month_and_day"))
-        _district_report(ctx, wanted, period, month, fmt, output, replica=replica, unmasked=unmasked or bool(as_code))
+        from firstask.cli_district import district_report
+
+        district_report(ctx, wanted, period, month, fmt, output, replica=replica, unmasked=unmasked or bool(as_code))
         return
     if month is not None:
         _month_report(ctx, month, fmt, output, bad_company=wanted is not None or period is not None, unmasked=unmasked)
@@ -452,40 +409,6 @@ def _month_report(
             ranking = desk.ranking(month)
             count, digest = head(desk.store.conn)
             content = month_report.render(ranking, fmt, lang=lang, anchor=f"{count}:{digest}")
-        if output is None:
-            typer.echo(content.decode("utf-8"), nl=False)
-        else:
-            _write_report(output, b"\xef\xbb\xbf" + content if fmt == "csv" else content)
-
-
-def _district_report(
-    ctx: typer.Context,
-    day: date | None,
-    period: tuple[date, date] | None,
-    month: str | None,
-    fmt: str,
-    output: Path | None,
-    *,
-    replica: str | None,
-    unmasked: bool,
-) -> None:
-    """`report --district`: every centre side by side for a day (today by default), a period or a month."""
-    from firstask.district import District
-    from firstask.export import district as district_report
-
-    if unmasked:
-        raise fail(i18n.t("district.unmasked"))
-    _check_format(fmt, output)
-    lang = _report_language(ctx)
-    with user_errors():
-        with District.open(str(OPTIONS.db), replica=replica) as seat:
-            if month is not None:
-                summary = seat.month(month)
-            elif period is not None:
-                summary = seat.summary(*period)
-            else:
-                summary = seat.summary(day or seat.today())
-            content = district_report.render(summary, fmt, lang=lang, source=seat.store.shown())
         if output is None:
             typer.echo(content.decode("utf-8"), nl=False)
         else:
@@ -734,3 +657,6 @@ def _make_cert(cert: Path, key: Path, names: list[str]) -> None:
 
 def main() -> None:
     cli(prog_name="firstask")
+
+
+from firstask import cli_district  # noqa: E402, F401  (its commands register on `cli`: issue 21's, apart)

@@ -165,13 +165,15 @@ def differences(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
 
 
 def row_counts(path: Path) -> dict[str, int]:
-    """Rows per table, read beside the desk (WAL lets a reader in while the desk holds the file)."""
+    """Rows per table, read beside the desk (WAL lets a reader in while the desk holds the file; on PostgreSQL, a
+    connection of its own to the desk's centre)."""
+    tables = ("cases", "events", "people", "violations")
+    if ENGINE == "postgresql":
+        with Desk.open(path, create=False) as beside:
+            return {t: int(beside.store.scalar(f"SELECT count(*) FROM {t}")) for t in tables}
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        return {
-            t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-            for t in ("cases", "events", "people", "violations")
-        }
+        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
     finally:
         conn.close()
 

@@ -88,7 +88,8 @@ class DeskCore:
         self._new_links: list[int] = []  # the slips' rating links made by the action being written
         self.clock: Clock = clock or datetime.now
         self._policy_key: str | None = None
-        self._policy_seen: tuple[int, int] | None = None
+        self._policy_seen: Any = None
+        self._staff_kept: tuple[Any, dict[str, Staff]] | None = None  # the roster, and the settings mark it was read at
         self._policy = Policy()
         self._policy_problems: list[RuleError] = []
         self._calendar = WorkCalendar(official=official_calendar())
@@ -126,9 +127,9 @@ class DeskCore:
         return moment.replace(microsecond=0)
 
     def _load_policy(self) -> None:
-        # Read the policy table again only when the file may have changed: another connection committed
-        # (data_version) or this one wrote (total_changes). Three reads per action otherwise add up.
-        seen = self.written()
+        # Read the policy table again only when it may have changed: another connection committed (data_version)
+        # or this one wrote (to the policy or the staff, on PostgreSQL). Three reads per action otherwise add up.
+        seen = self.store.settings_mark()
         if seen == self._policy_seen:
             return
         self._policy_seen = seen
@@ -165,7 +166,11 @@ class DeskCore:
     # --- people ----------------------------------------------------------------------------------------------
 
     def staff(self) -> dict[str, Staff]:
-        return {r["code"]: staff_of_row(r) for r in self.store.staff_rows()}
+        """The roster, read again only when it may have changed (`Store.settings_mark`); a copy to keep."""
+        mark = self.store.settings_mark()
+        if self._staff_kept is None or self._staff_kept[0] != mark:
+            self._staff_kept = (mark, {r["code"]: staff_of_row(r) for r in self.store.staff_rows()})
+        return dict(self._staff_kept[1])
 
     def supervisor_only(self, by: str, what: str) -> Staff:
         """A supervisor screen or call (`what` names it): allowed for supervisors; for anyone else the refusal is

@@ -49,11 +49,9 @@ class Lists(Catalogue):
     def case(self, no: str) -> Case:
         s = self.store
         with s.read():  # one moment of the file: the version must match the history another window may extend
-            row = s.case_row(str(no))
+            row, person, events = s.case_parts(str(no))
             if row is None:
                 raise RuleError("INPUT", "input.unknown_case", no=str(no))
-            person = s.person(row["person_id"]) if row["person_id"] else None
-            events = s.case_events(row["no"])
             matter = self._kept_matter(s, row["matter"])
         history = [
             Event(

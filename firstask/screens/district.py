@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import App, ComposeResult
@@ -50,7 +51,9 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 TOTAL = "-"  # the row key of the district's own line
 # Dropped when the terminal is narrow (80 columns), first to last: what the day's overdue and satisfaction outrank.
 NARROW_DROPS = ("open", "resolved", "on_spot_rate")
-WIDE = 112  # the columns' cells at full width, with their padding
+CENTRE_AT_LEAST = 12  # the centre's code and the start of its name
+CELL_PADDING = 2  # DataTable pads each cell by one cell on either side
+FRAME = 3  # the screen's edge and the table's scrollbar
 
 
 def cell(line: dict[str, Any], key: str, kind: str) -> Text:
@@ -128,20 +131,31 @@ class DistrictScreen(Screen[None]):
         table = self.query_one("#centres", DataTable)
         row = table.cursor_row
         table.clear(columns=True)
-        columns = self.columns()
+        lines = [*f["centres"], f["district"]]
+        # Widths given, not left to the table (columns made again after a clear kept their first width); the
+        # least needed columns dropped while the rest would not fit.
+        widths = {
+            key: max(cell_len(t(f"district.col.{key}")), *(cell(line, key, kind).cell_len for line in lines))
+            for key, kind in COLUMNS
+        }
+        columns = list(COLUMNS)
+
+        def over() -> int:
+            return sum(widths[key] + CELL_PADDING for key, _ in columns) + FRAME - self.size.width
+
+        for dropped in NARROW_DROPS:
+            if over() <= 0:
+                break
+            columns = [(key, kind) for key, kind in columns if key != dropped]
+        # Still too wide: the centres' names are cut short before the figures go.
+        widths["centre"] = max(CENTRE_AT_LEAST, widths["centre"] - max(0, over()))
         for key, _ in columns:
-            table.add_column(t(f"district.col.{key}"), key=key)
-        for line in f["centres"]:
-            table.add_row(*(cell(line, key, kind) for key, kind in columns), key=line["centre"])
-        table.add_row(*(cell(f["district"], key, kind) for key, kind in columns), key=TOTAL)
+            table.add_column(t(f"district.col.{key}"), key=key, width=widths[key])
+        for line in lines:
+            table.add_row(*(cell(line, key, kind) for key, kind in columns), key=line.get("centre", TOTAL))
         table.move_cursor(row=min(row, table.row_count - 1))
         self.query_one("#note", Static).update(Text(t("district.ranked_by"), style="dim"))
         table.focus()
-
-    def columns(self) -> list[tuple[str, str]]:
-        """The columns that fit the screen's width, the least needed dropped first."""
-        dropped = NARROW_DROPS[: max(0, min(len(NARROW_DROPS), (WIDE - self.size.width + 9) // 10))]
-        return [(key, kind) for key, kind in COLUMNS if key not in dropped]
 
     def on_resize(self) -> None:
         if self.figures:

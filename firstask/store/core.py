@@ -14,7 +14,7 @@ import os
 import secrets
 import sqlite3
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
@@ -186,15 +186,9 @@ class Store(FigureReads):
             if touched:
                 raise RuntimeError(f"a change with no event: {touched[:3]}")
             return
-        seals = [[table, key, self._row_hash(table, key)] for table, key in touched]
-        first = self._pending[0]
-        prev = self.scalar("SELECT hash FROM events WHERE seq = ?", (first - 1,)) or GENESIS
-        last = self._pending[-1]
-        rows = self.execute(
-            "SELECT seq, case_no, action, by_staff, at, tz, detail FROM events "
-            "WHERE seq >= ? AND seq <= ? ORDER BY seq",
-            (first, last),
-        ).fetchall()
+        first, last = self._pending[0], self._pending[-1]
+        hashes, prev, rows = self._sealing_reads(touched, first, last)
+        seals = [[table, key, digest] for (table, key), digest in zip(touched, hashes, strict=True)]
         for seq, case_no, action, by, at, tz, detail in rows:
             sealed = dumps(seals) if seq == last and seals else None
             prev = event_hash(prev, seq, case_no, action, by, at, tz, detail, sealed)
@@ -202,6 +196,19 @@ class Store(FigureReads):
         self._sealed(last, prev)
         self._pending = []
         self._forget_touched()
+
+    def _sealing_reads(
+        self, touched: Sequence[tuple[str, Any]], first: int, last: int
+    ) -> tuple[list[str | None], str, list[Any]]:
+        """What sealing reads: the touched rows' hashes, the hash the transaction's events follow, its events."""
+        hashes = [self._row_hash(table, key) for table, key in touched]
+        prev = self.scalar("SELECT hash FROM events WHERE seq = ?", (first - 1,)) or GENESIS
+        rows = self.execute(
+            "SELECT seq, case_no, action, by_staff, at, tz, detail FROM events "
+            "WHERE seq >= ? AND seq <= ? ORDER BY seq",
+            (first, last),
+        ).fetchall()
+        return hashes, str(prev), list(rows)
 
     def _set_hash(self, seq: int, digest: str, seals: str | None) -> None:
         """An event's hash (and the last one's seals), filled once as its transaction commits."""
@@ -298,7 +305,7 @@ class Store(FigureReads):
         """Append an event to the open transaction; its hash is set when the transaction commits (`_seal`)."""
         if not self.in_transaction:
             raise RuntimeError("an event outside a write transaction")
-        seq = int(self.scalar("SELECT coalesce(max(seq), 0) FROM events")) + 1
+        seq = self._next_seq()
         self.execute(
             "INSERT INTO events (seq, case_no, action, by_staff, at, tz, detail, hash) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, '')",
@@ -306,6 +313,14 @@ class Store(FigureReads):
         )
         self._pending.append(seq)
         return seq
+
+    def _next_seq(self) -> int:
+        return int(self.scalar("SELECT coalesce(max(seq), 0) FROM events")) + 1
+
+    def settings_mark(self) -> Any:
+        """A mark that moves whenever the staff or the policy may have changed (the desk keeps both while it
+        stands): on a file, any write."""
+        return self.data_version(), self.total_changes()
 
     def record_state(self, case_no: str, seq: int, at: str, state: Mapping[str, Any]) -> None:
         """Close the case's current stretch and open the next: what stood when, for reports of past days."""

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
+import re
 import secrets
 import threading
 import time
@@ -25,6 +27,7 @@ from typing import Any, Self
 import psycopg
 from psycopg import errors
 from psycopg.pq import TransactionStatus
+from psycopg.rows import dict_row
 
 from firstask.store import pg_schema
 from firstask.store.address import PostgresAddress, parse_postgres
@@ -35,7 +38,19 @@ from firstask.store.pg_reads import PgReads
 from firstask.store.pg_sql import translate
 from firstask.store.schema import SCHEMA_VERSION
 
+
+class _PipelineEnding(logging.Filter):
+    """psycopg warns, on stderr where no logging is set up, when a pipeline left by an error cannot end cleanly:
+    the error itself is raised and told to the user in one line; the warning would be a second, stray one."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("error ignored terminating")
+
+
+logging.getLogger("psycopg").addFilter(_PipelineEnding())
+
 WRITE_RETRIES = 6
+SETTINGS_WRITE = re.compile(r"\s*(INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+(staff|policy)\b", re.IGNORECASE)
 INTEGER_KEYS = frozenset(table for table, key in SEALED.items() if key in ("id", "number"))
 IDENTITY_TABLES = frozenset({"presence", "people", "case_states", "violations", "ratings"})
 
@@ -51,6 +66,10 @@ class PgStore(PgReads, Store):
         self.centre = address.centre
         self.pg: psycopg.Connection[Any] = conn
         self._writes = 0  # transactions this connection committed (SQLite's total_changes, for `Desk.written`)
+        self._settings = 0  # statements of this connection's that wrote to the staff or the policy (`settings_mark`)
+        self._head: tuple[int, str] = (0, GENESIS)  # the centre's history's head, as the write transaction locked it
+        self._queued: list[tuple[str, tuple[Any, ...]]] = []  # sent with the COMMIT, in one round trip
+        self._pipe: psycopg.Pipeline | None = None  # the write transaction's pipeline (`write`)
         self._listener: psycopg.Connection[Any] | None = None  # LISTENs to the centre's channel (`data_version`)
         self._others = 0  # other windows' commits heard of
         self._listening = threading.Lock()
@@ -63,7 +82,7 @@ class PgStore(PgReads, Store):
     @classmethod
     def open(cls, path: Any, *, create: bool = True, migrate: bool = True, looking: bool = False) -> Self:
         """A centre's desk store. `looking`: a district supervisor's look into the centre — its reads only, as
-        `firstask_district` (no visitor's personal data), on a replica if the address is one; nothing is made or
+        `firstask_look` (no visitor's personal data), on a replica if the address is one; nothing is made or
         migrated and nothing listens."""
         address = path if isinstance(path, PostgresAddress) else parse_postgres(str(path))
         if looking:
@@ -95,12 +114,18 @@ class PgStore(PgReads, Store):
                     store._add_centre()
                 except errors.InsufficientPrivilege as e:  # a window's role registers no centre
                     raise StoreError("store.pg_no_such_centre", address=address.shown(), centre=address.centre) from e
-            store._as_desk_role()
             if looking:
+                try:
+                    conn.execute(f"SET ROLE {pg_schema.LOOK_ROLE}")
+                except errors.InsufficientPrivilege as e:
+                    raise StoreError("store.pg_not_district", address=address.shown()) from e
                 return store
+            store._as_desk_role()
             conn.execute(
+                # Emptied by every commit: nothing to delete at the next transaction's start, and no dead rows
+                # piling up over a window's day (autovacuum never visits a session's temporary tables).
                 "CREATE TEMP TABLE IF NOT EXISTS seal_touched (tbl TEXT NOT NULL, key TEXT NOT NULL, "
-                "PRIMARY KEY (tbl, key))"
+                "PRIMARY KEY (tbl, key)) ON COMMIT DELETE ROWS"
             )
         except BaseException:
             conn.close()
@@ -120,7 +145,7 @@ class PgStore(PgReads, Store):
 
     @property
     def _role(self) -> str:
-        return pg_schema.DISTRICT_ROLE if self._looking else pg_schema.DESK_ROLE
+        return pg_schema.LOOK_ROLE if self._looking else pg_schema.DESK_ROLE
 
     @contextlib.contextmanager
     def as_owner(self) -> Iterator[None]:
@@ -199,11 +224,48 @@ class PgStore(PgReads, Store):
 
     def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Any:
         """A statement of the store's (SQLite's dialect), translated once (store/pg_sql.py)."""
+        self._note(sql)
         return self.pg.execute(translate(sql), params if isinstance(params, Mapping) else tuple(params))
 
+    def _note(self, sql: str) -> None:
+        if SETTINGS_WRITE.match(sql):
+            self._settings += 1
+
+    def one(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> dict[str, Any] | None:
+        return self._dicts(sql, params).fetchone()
+
+    def all(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[dict[str, Any]]:
+        return self._dicts(sql, params).fetchall()
+
+    def _dicts(self, sql: str, params: Sequence[Any] | Mapping[str, Any]) -> psycopg.Cursor[dict[str, Any]]:
+        """Rows as dicts, the column names taken once per answer (and, in a pipeline, once it has come)."""
+        self._note(sql)
+        cursor = self.pg.cursor(row_factory=dict_row)
+        return cursor.execute(translate(sql), params if isinstance(params, Mapping) else tuple(params))
+
+    def case_parts(self, no: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None, list[dict[str, Any]]]:
+        """As the file's, the three asked together: one round trip."""
+        with self.pg.pipeline():
+            row = self._dicts("SELECT * FROM cases WHERE no = ?", (no,))
+            person = self._dicts("SELECT * FROM people WHERE id = (SELECT person_id FROM cases WHERE no = ?)", (no,))
+            events = self._dicts(
+                "SELECT seq, case_no, action, by_staff, at, tz, detail FROM events WHERE case_no = ? ORDER BY seq",
+                (no,),
+            )
+        found = row.fetchone()
+        return (found, person.fetchone(), events.fetchall()) if found else (None, None, [])
+
+    def settings_mark(self) -> Any:
+        """Other windows' commits (heard), and this connection's own writes to the staff or the policy: the desk
+        keeps both while the mark stands, two round trips fewer per action than reading them every time."""
+        return self.data_version(), self._settings
+
     def run(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> int:
-        """A statement that returns no rows (the writes): the rows it changed."""
-        return int(self.execute(sql, params).rowcount)
+        """A statement that returns no rows (the writes): the rows it changed (waited for, in a pipeline)."""
+        cursor = self.execute(sql, params)
+        if self._pipe is not None:
+            self._pipe.sync()
+        return int(cursor.rowcount)
 
     def data_version(self) -> int:
         """A number that moves when another window of this centre has committed (the SQLite store's
@@ -257,15 +319,27 @@ class PgStore(PgReads, Store):
             return
         self._begin()
         self._pending = []
+        self._queued = []
         try:
-            yield self
-            self._seal()
-            self.pg.execute("COMMIT")
+            # Pipeline mode: a write goes out without waiting for its answer, which comes with the next read's (a
+            # read waits for everything sent before it), and an error with it — the transaction then fails as a
+            # whole, as it would at the statement. The hashes, the head moved on, the notification and COMMIT go
+            # out together at the end.
+            with self.pg.pipeline() as self._pipe:
+                yield self
+                self._seal()
+                for statement, args in self._queued:
+                    self.pg.execute(statement, args)
+                self.pg.execute("COMMIT")
         except BaseException:
             self._pending = []
+            self._settings += 1  # what was written to the staff or the policy is undone: read them again
             if self.in_transaction:
                 self.pg.execute("ROLLBACK")
             raise
+        finally:
+            self._queued = []
+            self._pipe = None
         self._writes += 1
 
     @contextlib.contextmanager
@@ -284,14 +358,16 @@ class PgStore(PgReads, Store):
     def _begin(self) -> None:
         delay = 0.05
         for attempt in range(WRITE_RETRIES):
-            self.pg.execute("BEGIN")
             try:
-                self.pg.execute("DELETE FROM seal_touched")
-                locked = self.pg.execute(
-                    "SELECT head_seq FROM centres WHERE code = %s FOR UPDATE", (self.centre,)
-                ).fetchone()
+                with self.pg.pipeline():  # BEGIN and the lock in one round trip
+                    self.pg.execute("BEGIN")
+                    head = self.pg.execute(
+                        "SELECT head_seq, head_hash FROM centres WHERE code = %s FOR UPDATE", (self.centre,)
+                    )
+                locked = head.fetchone()
                 if locked is None:
                     raise StoreError("store.pg_no_such_centre", address=self.address.shown(), centre=self.centre)
+                self._head = (int(locked[0]), str(locked[1]))
                 return
             except (errors.LockNotAvailable, errors.DeadlockDetected) as e:
                 self.pg.execute("ROLLBACK")
@@ -304,11 +380,47 @@ class PgStore(PgReads, Store):
                 raise
 
     def _set_hash(self, seq: int, digest: str, seals: str | None) -> None:
-        self.pg.execute("SELECT firstask_seal(%s, %s, %s)", (seq, digest, seals))  # the desk may not UPDATE events
+        # The desk's role may not UPDATE events: a function fills an empty hash once.
+        self._queued.append(("SELECT firstask_seal(%s, %s, %s)", (seq, digest, seals)))
 
     def _sealed(self, seq: int, digest: str) -> None:
-        self.pg.execute("UPDATE centres SET head_seq = %s, head_hash = %s WHERE code = %s", (seq, digest, self.centre))
-        self.pg.execute("SELECT pg_notify(%s, %s)", (self.channel, str(seq)))  # heard when it commits
+        self._queued += [
+            ("UPDATE centres SET head_seq = %s, head_hash = %s WHERE code = %s", (seq, digest, self.centre)),
+            ("SELECT pg_notify(%s, %s)", (self.channel, str(seq))),  # heard when it commits
+        ]
+
+    def _next_seq(self) -> int:
+        """After the head this transaction locked: no other window of the centre writes meanwhile."""
+        return self._head[0] + len(self._pending) + 1
+
+    def _sealing_reads(
+        self, touched: Sequence[tuple[str, Any]], first: int, last: int
+    ) -> tuple[list[str | None], str, list[Any]]:
+        """As the file's, in one round trip: every touched row and the transaction's events read together; the hash
+        the events follow is the head this transaction locked."""
+        with self.pg.pipeline():  # inside the transaction's own: these answers are waited for together, here
+            reads = [
+                self.pg.execute(f"SELECT * FROM {table} WHERE {SEALED[table]} = %s", (key,)) for table, key in touched
+            ]
+            events = self.pg.execute(
+                "SELECT seq, case_no, action, by_staff, at, tz, detail FROM events "
+                "WHERE seq >= %s AND seq <= %s ORDER BY seq",
+                (first, last),
+            )
+        hashes: list[str | None] = []
+        for (table, _), cursor in zip(touched, reads, strict=True):
+            found = cursor.fetchone()
+            if found is None or cursor.description is None:
+                hashes.append(None)
+                continue
+            row = dict(zip([c.name for c in cursor.description], found, strict=True))
+            row.pop("centre", None)  # the SQLite file's row, exactly: its centre is where it lives, not what it says
+            hashes.append(row_hash(table, row))
+        if first == self._head[0] + 1:
+            prev = self._head[1] or GENESIS
+        else:  # not after the locked head (never, while only the desk writes): as the file reads it
+            prev = str(self.scalar("SELECT hash FROM events WHERE seq = ?", (first - 1,)) or GENESIS)
+        return hashes, prev, events.fetchall()
 
     def _touched(self) -> list[tuple[str, Any]]:
         rows = self.pg.execute("SELECT tbl, key FROM seal_touched").fetchall()
@@ -316,7 +428,7 @@ class PgStore(PgReads, Store):
         return sorted(keyed, key=lambda tk: (tk[0], _sort_key(tk[1])))
 
     def _forget_touched(self) -> None:
-        self.pg.execute("DELETE FROM seal_touched")
+        """Nothing to do: the touched rows go with each commit (`ON COMMIT DELETE ROWS`) or rollback."""
 
     def _row_hash(self, table: str, key: Any) -> str | None:
         row = self.one(f"SELECT * FROM {table} WHERE {SEALED[table]} = ?", (key,))

@@ -26,6 +26,7 @@ import re
 BASELINE_VERSION = 7
 DESK_ROLE = "firstask_desk"
 DISTRICT_ROLE = "firstask_district"
+LOOK_ROLE = "firstask_look"  # the district's look into one centre (migration 8)
 CENTRE_SETTING = "firstask.centre"
 
 # The connection's centre, as every row's default and every policy's test. `true`: a connection that set none sees
@@ -285,11 +286,17 @@ def baseline() -> list[str]:
     ]
 
 
-def district_scoping() -> list[str]:
-    """Migration 8: the district's reads see every centre while the connection names none, and only the centre it
-    names once it does — so a district supervisor's look into one centre runs the desk's own reads of that centre."""
-    every = "coalesce(" + _CENTRE + ", '') = ''"
-    return [f"ALTER POLICY district_reads ON {table} USING ({every})" for table in TABLES]
+def district_look() -> list[str]:
+    """Migration 8: a district supervisor's look into one centre reads as `firstask_look` — the centre its
+    connection names, every table but `people` — so that row-level security there is the windows' own test, the
+    centre's indexes serve it, and no visitor is read. The district's role may take it (`SET ROLE`)."""
+    return [
+        f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{LOOK_ROLE}') THEN "
+        f"CREATE ROLE {LOOK_ROLE} NOLOGIN NOBYPASSRLS; END IF; END $$",
+        f"GRANT USAGE ON SCHEMA public TO {LOOK_ROLE}",
+        f"GRANT SELECT ON {', '.join(t for t in TABLES if t != 'people')}, schema_version TO {LOOK_ROLE}",
+        f"GRANT {LOOK_ROLE} TO {DISTRICT_ROLE}",
+    ]
 
 
 def statements_for(version: int) -> list[str]:

@@ -81,6 +81,14 @@ class Reads:
     def person(self, person_id: int) -> dict[str, Any] | None:
         return self.one("SELECT * FROM people WHERE id = ?", (person_id,))
 
+    def case_parts(self, no: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None, list[dict[str, Any]]]:
+        """A case's row, its visitor's and its history (`Desk.case`): None, None, [] for no such case."""
+        row = self.case_row(no)
+        if row is None:
+            return None, None, []
+        person = self.person(row["person_id"]) if row["person_id"] else None
+        return row, person, self.case_events(row["no"])
+
     def case_events(self, no: str) -> list[dict[str, Any]]:
         return self.all(
             "SELECT seq, case_no, action, by_staff, at, tz, detail FROM events WHERE case_no = ? ORDER BY seq", (no,)

@@ -331,14 +331,14 @@ def _migration_7(db: sqlite_utils.Database) -> None:
 
 
 def _migration_8(db: sqlite_utils.Database) -> None:
-    """A district supervisor may look into one centre (issue 21): on PostgreSQL the district's reads see every centre
-    only while the connection names none. A file is one centre's: nothing in it changes."""
+    """A district supervisor may look into one centre (issue 21): on PostgreSQL a role for it, reading one centre as
+    its windows do, never its visitors. A file is one centre's: nothing in it changes."""
 
 
-def _district_scoping() -> Sequence[str]:
+def _district_look() -> Sequence[str]:
     from firstask.store import pg_schema
 
-    return pg_schema.district_scoping()
+    return pg_schema.district_look()
 
 
 @dataclass(frozen=True)
@@ -362,7 +362,7 @@ MIGRATIONS: Sequence[Migration] = (
     Migration(_migration_5),
     Migration(_migration_6),
     Migration(_migration_7),
-    Migration(_migration_8, _district_scoping),
+    Migration(_migration_8, _district_look),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
