@@ -163,6 +163,11 @@ def test_each_centres_line_is_its_own_summary_every_day_and_over_the_month(
             assert line(report, "C02") == expected(c02.summary(day)), day
             total = report["district"]
             assert total["received"] == sum(c["received"] for c in report["centres"])
+        # A period after every event of the file (its set-up was written at the real clock's now, its month before):
+        # the head is the centre's own, whatever order the clock wrote the history in.
+        late = date(2026, 12, 31)
+        assert line(seat.summary(late), "C01")["anchor"] == expected(on_file.summary(late))["anchor"]
+        assert line(seat.summary(late), "C01")["anchor"] == "{}:{}".format(*on_file.store.head())
         month = seat.month("2026-11")
         first, last = month_days("2026-11", TODAY)
         assert (month["from"], month["to"], month["month"]) == ("2026-11-01", "2026-11-20", "2026-11")

@@ -15,7 +15,7 @@ from firstask import i18n
 from firstask.export.tables import Document, Table
 from firstask.export.tables import render as tables_render
 
-# Each column: its key in a centre's line, and how it is shown ("count", "rate", "text").
+# Each column: its key in a centre's line, and how it is shown ("count", "rate", "text", "code").
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("rank", "count"),
     ("centre", "text"),
@@ -32,7 +32,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("rectified_rate", "rate"),
     ("on_time_rate", "rate"),
     ("violations", "count"),
-    ("anchor", "text"),
+    ("anchor", "code"),
 )
 
 

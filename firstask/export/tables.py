@@ -1,7 +1,7 @@
 """A report made of titled tables (the monthly ranking, the district's day) in csv, xlsx, html or md: the same
 document in each, its text escaped (html, md) and never a formula (csv and xlsx hold values as they are).
 
-Each column has a kind: "count" and "text" are shown as they are, "rate" as a per cent to one decimal
+Each column has a kind: "count", "text" and "code" are shown as they are, "rate" as a per cent to one decimal
 (`report.percent`) — kept as the rate itself in csv and xlsx, where a machine or a spreadsheet reads it.
 """
 
@@ -21,7 +21,7 @@ from firstask.report import percent
 class Table:
     name: str
     headers: Sequence[str]
-    kinds: Sequence[str]  # per column: "count", "rate" or "text"
+    kinds: Sequence[str]  # per column: "count", "rate", "text" or "code"
     rows: list[list[Any]]
     marked: set[int] = field(default_factory=set)  # rows (by index) drawn out in html: last twice, the district's own
 
@@ -32,6 +32,11 @@ class Document:
     said: Sequence[str]  # lines under the title
     tables: Sequence[Table]
     lang: str
+
+
+# How html sets each kind of cell: counts and rates right-aligned, text on one line, a code (a history's head)
+# small and broken anywhere rather than stretching the table.
+CELL_CLASS = {"text": "t", "code": "c"}
 
 
 def shown(value: Any, kind: str) -> str:
@@ -85,7 +90,8 @@ def _html(doc: Document) -> str:
         f'<!DOCTYPE html><html lang="{"zh-CN" if doc.lang == "zh" else "en"}"><head><meta charset="utf-8">',
         f"<title>{escape(doc.title)}</title><style>body{{font-family:sans-serif;margin:2rem}}"
         "table{border-collapse:collapse;margin-bottom:2rem}td,th{border:1px solid #999;padding:.3rem .6rem}"
-        "td.n{text-align:right}tr.last td{color:#b3261e;font-weight:bold}</style></head><body>",
+        "td.n{text-align:right}td.t{white-space:nowrap}td.c{font-family:monospace;font-size:.8em;word-break:break-all;"
+        "min-width:16em}tr.last td{color:#b3261e;font-weight:bold}</style></head><body>",
         f"<h1>{escape(doc.title)}</h1>",
         *(f"<p>{escape(line)}</p>" for line in doc.said),
     ]
@@ -95,7 +101,7 @@ def _html(doc: Document) -> str:
         parts.append("</tr>")
         for n, row in enumerate(table.rows):
             cells = "".join(
-                f"<td{' class=n' if kind != 'text' else ''}>{escape(shown(v, kind))}</td>"
+                f"<td class={CELL_CLASS.get(kind, 'n')}>{escape(shown(v, kind))}</td>"
                 for v, kind in zip(row, table.kinds, strict=True)
             )
             mark = ' class="last"' if n in table.marked else ""

@@ -67,10 +67,17 @@ CROSS JOIN LATERAL (
   FROM ratings WHERE centre = c.code AND rated_at >= %(start)s AND rated_at < %(end)s
     AND level IS NOT NULL AND voided_at IS NULL
 ) r
+CROSS JOIN LATERAL (SELECT max(at) AS latest FROM events WHERE centre = c.code) l
 LEFT JOIN LATERAL (
-  -- the history's head at the end: its last event written before then (events are written in time order, so the
-  -- latest by time is the latest by number, found from the index on time rather than by walking back the numbers)
-  SELECT seq, hash FROM events WHERE centre = c.code AND at < %(end)s ORDER BY at DESC, seq DESC LIMIT 1
+  -- the history's head at the end (its last event written before then, as `chain_at` reads it): a period that ends
+  -- after the centre's latest event has the head the centre keeps; an earlier one, the latest event before its end
+  -- by time, found in the index on time (walking back the numbers past every later event would read a centre's
+  -- whole recent history). Where a clock went back, that is an earlier head than `chain_at`'s — an anchor all the
+  -- same: `verify --anchor` checks the history up to it.
+  SELECT c.head_seq AS seq, c.head_hash AS hash WHERE l.latest < %(end)s
+  UNION ALL
+  (SELECT seq, hash FROM events WHERE centre = c.code AND at < %(end)s AND l.latest >= %(end)s
+   ORDER BY at DESC, seq DESC LIMIT 1)
 ) h ON true
 ORDER BY c.code
 """

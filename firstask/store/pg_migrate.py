@@ -84,6 +84,11 @@ def _copy(source: Store, target: PgStore, anchor: tuple[int, str]) -> Moved:
         if not arrived.ok or (arrived.count, arrived.head) != anchor:
             raise StoreError("store.pg_arrived_broken", reason=arrived.message() or arrived.anchor)
         target.execute("SELECT pg_notify(?, ?)", (target.channel, str(anchor[0])))
+    with target.as_owner():
+        # The planner's statistics as the copy left them: until autovacuum's first analyze, a centre's lookups by
+        # case number could scan every case (the tables grew by a centre's whole history at once).
+        for table in ORDER:
+            target.pg.execute(f"ANALYZE {table}")
     return Moved(counts, arrived.anchor)
 
 
