@@ -32,7 +32,8 @@ PG_SUITES := tests/test_handoff.py tests/test_rules_accept.py tests/test_rules_c
 	tests/test_rules_notice.py tests/test_summary.py tests/test_scenarios.py tests/test_working_days_desk.py \
 	tests/test_pins.py tests/test_purge.py tests/test_history.py tests/test_privacy_text.py tests/test_rates.py \
 	tests/test_dialogs.py tests/test_follow_up.py tests/test_bad_input.py tests/test_time_rules.py \
-	tests/test_concurrency.py tests/test_access.py tests/test_check_in.py
+	tests/test_concurrency.py tests/test_access.py tests/test_check_in.py tests/test_live.py tests/test_guides.py \
+	tests/test_pad_notice.py tests/test_setup_centre.py tests/test_window.py tests/test_supervisor_screens.py
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest

@@ -215,12 +215,12 @@ def test_a_windows_role_is_not_the_district(district: str, pg_server: Any) -> No
 
 
 def test_the_reads_run_on_a_replica_and_leave_the_primary_alone(district: str, pg_server: Any, seat: District) -> None:
-    from pg_server import standby_of
+    from pg_server import free_port, standby_of
 
     replica = standby_of(pg_server)
     try:
         on_primary = seat.summary(SCRIPTED)
-        dead = f"postgresql://district_pc@127.0.0.1:{pg_server.port + 1 if pg_server.port < 65535 else 1}/{district}"
+        dead = f"postgresql://district_pc@127.0.0.1:{free_port()}/{district}"  # a primary that is not there
         with District.open(dead, replica=replica.url(district, "district_pc"), clock=lambda: EVENING) as far:
             assert far.store.pg.execute("SELECT pg_is_in_recovery() AS standby").fetchone() == {"standby": True}
             assert far.summary(SCRIPTED) == on_primary

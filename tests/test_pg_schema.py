@@ -182,6 +182,8 @@ def test_a_database_at_the_baseline_is_brought_up_to_date_by_its_owner_only(
     with pg_connect(pg_database) as admin:
         assert admin.execute("SELECT version FROM schema_version").fetchone() == (SCHEMA_VERSION,)
         granted = admin.execute(
-            "SELECT pg_has_role(%s, %s, 'MEMBER')", (pg_schema.DISTRICT_ROLE, pg_schema.LOOK_ROLE)
+            "SELECT pg_has_role(%s, %s, 'MEMBER'), has_table_privilege(%s, 'cases', 'SELECT'), "
+            "has_table_privilege(%s, 'people', 'SELECT')",
+            (pg_schema.DISTRICT_ROLE, pg_schema.LOOK_ROLE, pg_schema.LOOK_ROLE, pg_schema.LOOK_ROLE),
         ).fetchone()
-        assert granted == (True,)
+        assert granted == (True, True, False)  # granted in this database by the step, and never the visitors

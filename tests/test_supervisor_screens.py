@@ -326,7 +326,7 @@ def test_presence_and_deactivation(desk):
     run(app, "f11", script)
     presence = desk.store.all("SELECT staff, absent, by FROM presence")
     assert presence == [{"staff": "w01", "absent": 1, "by": "s01"}]
-    actions = [r["action"] for r in desk.store.all("SELECT action FROM events WHERE case_no IS NULL")]
+    actions = [r["action"] for r in desk.store.all("SELECT action FROM events WHERE case_no IS NULL ORDER BY seq")]
     assert actions[-3:] == ["set_absent", "set_active", "set_active"]
 
 

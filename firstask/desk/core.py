@@ -166,7 +166,11 @@ class DeskCore:
     # --- people ----------------------------------------------------------------------------------------------
 
     def staff(self) -> dict[str, Staff]:
-        """The roster, read again only when it may have changed (`Store.settings_mark`); a copy to keep."""
+        """The roster: kept for the screens while it stands (`Store.settings_mark`), read afresh inside a transaction
+        — an action decides who may act on the roster as its own transaction sees it (under its lock), never on a
+        copy kept from before another window's change was heard."""
+        if self.store.in_transaction:
+            return {r["code"]: staff_of_row(r) for r in self.store.staff_rows()}
         mark = self.store.settings_mark()
         if self._staff_kept is None or self._staff_kept[0] != mark:
             self._staff_kept = (mark, {r["code"]: staff_of_row(r) for r in self.store.staff_rows()})

@@ -22,6 +22,7 @@ from psycopg.rows import dict_row
 from firstask.store import pg_schema
 from firstask.store.address import PostgresAddress, district_conninfo, shown_conninfo
 from firstask.store.errors import StoreError
+from firstask.store.schema import SCHEMA_VERSION
 
 # Counted per centre: the period is [start, end) in local ISO time; `first`/`last` its first and last day; `open`
 # the statuses of a case still open; `resolving` the actions that may resolve one.
@@ -44,8 +45,10 @@ SELECT c.code AS centre,
        AND valid_to >= %(first_end)s AND valid_from < %(end)s AND due < %(last)s
    ) s
    -- open at the end of some day d of the period with its due date before d (SPEC §9's overdue, day by day)
-   WHERE greatest(%(first)s::date, left(s.valid_from, 10)::date, s.due::date + 1)
-         <= least(%(last)s::date, coalesce(left(s.valid_to, 10)::date - 1, %(last)s::date))) AS overdue,
+   -- (a due date as the desk writes it; anything else is no date to pass, and no cast to fail)
+   WHERE CASE WHEN s.due ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN
+     greatest(%(first)s::date, left(s.valid_from, 10)::date, s.due::date + 1)
+       <= least(%(last)s::date, coalesce(left(s.valid_to, 10)::date - 1, %(last)s::date)) END) AS overdue,
   r.rated, r.satisfied, r.bad, r.rectified,
   h.seq AS head_seq, h.hash AS head_hash
 FROM centres c
@@ -102,7 +105,9 @@ class DistrictStore:
     def open(cls, address: str, replica: str | None = None) -> Self:
         """The district at `address` — read at `replica` instead when one is named (the primary is not contacted).
         A role that is not the district's is refused: it would see nothing, and say so as an empty district."""
-        conninfo = district_conninfo(replica or address)
+        conninfo = district_conninfo(address)  # a district's address, even when its replica is read
+        if replica is not None:
+            conninfo = district_conninfo(replica)
         try:
             conn = psycopg.connect(conninfo, autocommit=True, row_factory=dict_row)
         except psycopg.Error as e:
@@ -111,6 +116,10 @@ class DistrictStore:
             ready = conn.execute("SELECT to_regclass('schema_version') IS NOT NULL AS ok").fetchone()
             if not ready or not ready["ok"]:
                 raise StoreError("store.pg_not_desk", address=shown_conninfo(conninfo))
+            version = int(conn.execute("SELECT version FROM schema_version").fetchone()["version"])  # type: ignore[index]
+            if version != SCHEMA_VERSION:  # the district reads what this program's schema holds, no more, no less
+                key = "store.pg_newer" if version > SCHEMA_VERSION else "store.pg_old_schema"
+                raise StoreError(key, address=shown_conninfo(conninfo), version=version, supported=SCHEMA_VERSION)
             row = conn.execute(
                 "SELECT rolsuper OR rolbypassrls AS privileged, pg_has_role(current_user, %s, 'MEMBER') AS district "
                 "FROM pg_roles WHERE rolname = current_user",
