@@ -95,6 +95,9 @@ class PgStore(PgReads, Store):
         store._looking = looking
         try:
             conn.execute("SELECT set_config(%s, %s, false)", (pg_schema.CENTRE_SETTING, address.centre))
+            # The desk's reads are many and short: PostgreSQL's JIT, which compiles a query it estimates dear, spent
+            # 0.7 s compiling the district's day that runs in 0.3 s (bench/pg_district.py); never worth it here.
+            conn.execute("SET jit = off")
             version = store.user_version()
             if version == 0:
                 if not create:

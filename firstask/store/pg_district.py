@@ -37,18 +37,17 @@ SELECT c.code AS centre,
   + (SELECT count(*) FROM case_states s WHERE s.centre = c.code AND s.status = ANY(%(open)s)
      AND s.valid_to >= %(end)s AND s.valid_from < %(end)s) AS open,
   (SELECT count(DISTINCT s.case_no) FROM (
-     -- two index ranges (the stretches still current, those that ended after the first day), as `states_at`
+     -- two index ranges (the stretches still current, those that ended after the first day), as `states_at`; a due
+     -- date is one the desk wrote (YYYY-MM-DD: an empty one is no date to pass, nor to cast), tested in the index
      SELECT case_no, valid_from, valid_to, due FROM case_states WHERE centre = c.code AND status = ANY(%(open)s)
-       AND valid_to IS NULL AND valid_from < %(end)s AND due < %(last)s
+       AND valid_to IS NULL AND valid_from < %(end)s AND due >= %(dates)s AND due < %(last)s
      UNION ALL
      SELECT case_no, valid_from, valid_to, due FROM case_states WHERE centre = c.code AND status = ANY(%(open)s)
-       AND valid_to >= %(first_end)s AND valid_from < %(end)s AND due < %(last)s
+       AND valid_to >= %(first_end)s AND valid_from < %(end)s AND due >= %(dates)s AND due < %(last)s
    ) s
    -- open at the end of some day d of the period with its due date before d (SPEC §9's overdue, day by day)
-   -- (a due date as the desk writes it; anything else is no date to pass, and no cast to fail)
-   WHERE CASE WHEN s.due ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN
-     greatest(%(first)s::date, left(s.valid_from, 10)::date, s.due::date + 1)
-       <= least(%(last)s::date, coalesce(left(s.valid_to, 10)::date - 1, %(last)s::date)) END) AS overdue,
+   WHERE greatest(%(first)s::date, left(s.valid_from, 10)::date, s.due::date + 1)
+         <= least(%(last)s::date, coalesce(left(s.valid_to, 10)::date - 1, %(last)s::date))) AS overdue,
   r.rated, r.satisfied, r.bad, r.rectified,
   h.seq AS head_seq, h.hash AS head_hash
 FROM centres c
@@ -130,6 +129,7 @@ class DistrictStore:
             if row["privileged"]:  # the owner reads as the district does: figures, no visitors
                 conn.execute(f"SET ROLE {pg_schema.DISTRICT_ROLE}")
             conn.execute("SELECT set_config(%s, '', false)", (pg_schema.CENTRE_SETTING,))
+            conn.execute("SET jit = off")  # see PgStore.open: compiling the district's query cost more than running it
             conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
             conn.read_only = True
         except psycopg.Error as e:
@@ -168,6 +168,7 @@ class DistrictStore:
             "open": list(open_states),
             "resolving": list(resolving),
             "counted": ["answer", *resolving],
+            "dates": "0001-01-01",
         }
         try:
             with self.pg.transaction():
