@@ -28,7 +28,7 @@ from typing import Any
 
 import psycopg
 
-from bench.pg_writes import ENVIRONMENT, SETTINGS, durable_server, existing
+from bench.pg_writes import ENVIRONMENT, SETTINGS, durable_server, existing, machine
 from bench.run import Line, note
 from firstask.district import District, month_days
 from firstask.store import pg_schema
@@ -163,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
         print("server: " + ", ".join(f"{k} {v}" for k, v in settings.items()), flush=True)
-        print(f"machine: {os.cpu_count()} cores, psycopg {psycopg.__version__}", flush=True)
+        print(f"machine: {machine()}", flush=True)
         line = Line([])
         address = owner.replace("firstask_admin@", f"{DISTRICT_ROLE}@", 1)
         with District.open(address, clock=lambda: evening) as seat:

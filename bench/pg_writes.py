@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import pwd
 import secrets
 import shutil
@@ -39,6 +38,7 @@ import psycopg
 from psycopg.rows import dict_row
 
 from bench.run import Line, median_ms, note, shown
+from bench.run import machine as run_machine
 from firstask.desk import Case, Desk
 from firstask.store import pg_schema
 from firstask.store.chain import event_hash
@@ -416,19 +416,8 @@ def p95_ms(samples: Sequence[float]) -> float:
 
 
 def machine() -> str:
-    cpu = "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
     libpq = psycopg.pq.version()
-    return (
-        f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, psycopg {psycopg.__version__} "
-        f"({psycopg.pq.__impl__}, libpq {libpq // 10000}.{libpq % 100}), {platform.system()} {platform.release()}"
-    )
+    return run_machine(f"psycopg {psycopg.__version__} ({psycopg.pq.__impl__}, libpq {libpq // 10000}.{libpq % 100})")
 
 
 def scalar(conn: psycopg.Connection[Any], sql: str) -> Any:

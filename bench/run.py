@@ -346,18 +346,21 @@ def busiest_clerk(store: Any) -> str:
     return str(row["owner"]) if row else "w01"
 
 
-def machine() -> str:
-    cpu = "?"
+def cpu() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
+                return line.split(":", 1)[1].strip()
     except OSError:
         pass
+    return "?"
+
+
+def machine(engine: str = "") -> str:
+    """The machine a figure was measured on; `engine`: the database library's words (SQLite's by default)."""
     return (
-        f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
-        f"{platform.system()} {platform.release()}"
+        f"{os.cpu_count()} cores ({cpu()}), Python {platform.python_version()}, "
+        f"{engine or f'SQLite {sqlite3.sqlite_version}'}, {platform.system()} {platform.release()}"
     )
 
 

@@ -426,6 +426,23 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="session")
+def demo_month(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo month to 2026-11-20 as a desk file, built once per run (the PostgreSQL tests move it into a district:
+    keep it as it is, or copy it first)."""
+    from datetime import date
+
+    from firstask import demo
+
+    path = tmp_path_factory.mktemp("demo-month") / "demo.db"
+    desk = Desk.open(path)
+    with desk.store.write():
+        desk.load_defaults()
+        demo.build(desk, today=date(2026, 11, 20))
+    desk.close()
+    return path
+
+
+@pytest.fixture(scope="session")
 def pg_server() -> Iterator[Any]:
     from pg_server import running
 

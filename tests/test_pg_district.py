@@ -23,7 +23,6 @@ import psycopg
 import pytest
 from conftest import MATTERS, PINS, ROSTER, firstask
 
-from firstask import demo
 from firstask.desk import Desk
 from firstask.district import District, month_days
 from firstask.store import StoreError, pg_schema
@@ -32,17 +31,6 @@ from firstask.store.pg_migrate import migrate
 TODAY = date(2026, 11, 20)
 EVENING = datetime.combine(TODAY, time(23, 59))
 SCRIPTED = date(2026, 11, 18)
-
-
-@pytest.fixture(scope="module")
-def month_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    desk = Desk.open(path)
-    with desk.store.write():
-        desk.load_defaults()
-        demo.build(desk, today=TODAY)
-    desk.close()
-    return path
 
 
 def small_centre(desk: Desk) -> None:
@@ -63,14 +51,14 @@ def small_centre(desk: Desk) -> None:
 
 
 @pytest.fixture(scope="module")
-def district(month_file: Path, pg_server: Any) -> Iterator[str]:
+def district(demo_month: Path, pg_server: Any) -> Iterator[str]:
     """The district's database (dropped afterwards): its name. Login roles: window_pc (desk), district_pc."""
     name = "district_day"
     with psycopg.connect(pg_server.url(), autocommit=True) as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         admin.execute(f"CREATE DATABASE {name}")
     url = pg_server.url(name)
-    migrate(month_file, url + "?centre=C01")
+    migrate(demo_month, url + "?centre=C01")
     moment = [datetime.combine(SCRIPTED, time(9, 0))]
 
     def clock() -> datetime:
@@ -142,9 +130,9 @@ def expected_keys() -> tuple[str, ...]:
 
 
 def test_each_centres_line_is_its_own_summary_every_day_and_over_the_month(
-    seat: District, month_file: Path, district: str, pg_server: Any, tmp_path: Path
+    seat: District, demo_month: Path, district: str, pg_server: Any, tmp_path: Path
 ) -> None:
-    on_file = Desk.open(month_file, clock=lambda: EVENING, create=False)
+    on_file = Desk.open(demo_month, clock=lambda: EVENING, create=False)
     c02 = Desk.open(
         pg_server.url(district, "window_pc") + f"?centre=C02&documents={tmp_path}", clock=lambda: EVENING, create=False
     )
@@ -187,8 +175,8 @@ def test_each_centres_line_is_its_own_summary_every_day_and_over_the_month(
     assert scripted["C03"]["rank"] == 3  # no rating: after the centres that were rated
 
 
-def test_the_look_into_a_centre_is_its_own_summary_and_never_its_visitors(seat: District, month_file: Path) -> None:
-    on_file = Desk.open(month_file, clock=lambda: EVENING, create=False)
+def test_the_look_into_a_centre_is_its_own_summary_and_never_its_visitors(seat: District, demo_month: Path) -> None:
+    on_file = Desk.open(demo_month, clock=lambda: EVENING, create=False)
     look = seat.centre("C01")
     try:
         for day in (date(2026, 11, 2), SCRIPTED, TODAY):

@@ -16,24 +16,12 @@ import psycopg
 import pytest
 from conftest import firstask
 
-from firstask import demo
 from firstask.desk import Desk
 from firstask.store import StoreError, pg_schema
 from firstask.store.pg_migrate import migrate
 
 TODAY = date(2026, 11, 20)
 EVENING = datetime.combine(TODAY, time(23, 59))
-
-
-@pytest.fixture(scope="module")
-def month_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    desk = Desk.open(path)
-    with desk.store.write():
-        desk.load_defaults()
-        demo.build(desk, today=TODAY)
-    desk.close()
-    return path
 
 
 @pytest.fixture
@@ -54,10 +42,10 @@ def days_with_cases(desk: Desk) -> list[date]:
 
 
 def test_the_demo_month_moves_with_its_anchor_and_equal_summaries(
-    month_file: Path, pg_server: Any, pg_database: str, window_role: str, tmp_path: Path
+    demo_month: Path, pg_server: Any, pg_database: str, window_role: str, tmp_path: Path
 ) -> None:
     copy = tmp_path / "demo.db"
-    copy.write_bytes(month_file.read_bytes())
+    copy.write_bytes(demo_month.read_bytes())
     result = firstask("--db", str(copy), "migrate-to", pg_server.url(pg_database) + "?centre=C01")
     assert result.returncode == 0, result.stderr
     on_file = Desk.open(copy, clock=lambda: EVENING, create=False)
@@ -90,13 +78,13 @@ def test_the_demo_month_moves_with_its_anchor_and_equal_summaries(
 
 
 def test_a_centre_with_a_history_takes_no_second_migration(
-    month_file: Path, pg_server: Any, pg_database: str, window_role: str
+    demo_month: Path, pg_server: Any, pg_database: str, window_role: str
 ) -> None:
     address = pg_server.url(pg_database) + "?centre=C02"
-    moved = migrate(month_file, address)
+    moved = migrate(demo_month, address)
     assert moved.rows["cases"] > 500
     with pytest.raises(StoreError) as again:
-        migrate(month_file, address)
+        migrate(demo_month, address)
     assert "C02" in again.value.message("en")
     with psycopg.connect(pg_server.url(pg_database), autocommit=True) as admin:
         events = admin.execute("SELECT count(*) FROM events WHERE centre = 'C02'").fetchone()
@@ -104,10 +92,10 @@ def test_a_centre_with_a_history_takes_no_second_migration(
 
 
 def test_a_file_whose_history_is_broken_is_not_carried(
-    month_file: Path, pg_server: Any, pg_database: str, window_role: str, tmp_path: Path
+    demo_month: Path, pg_server: Any, pg_database: str, window_role: str, tmp_path: Path
 ) -> None:
     broken = tmp_path / "broken.db"
-    broken.write_bytes(month_file.read_bytes())
+    broken.write_bytes(demo_month.read_bytes())
     conn = sqlite3.connect(broken)
     conn.execute("DROP TRIGGER events_no_update")
     conn.execute("UPDATE events SET detail = '{}' WHERE seq = 40")
