@@ -15,6 +15,7 @@ from firstask.desk.cases import (
     case_matter_json,
     iso,
     matter_of_row,
+    staff_of_row,
 )
 from firstask.desk.core import Changes, Detail
 from firstask.desk.fields import LIMITS, clean, clean_list
@@ -469,16 +470,17 @@ class Actions(Asking):
         now = self.now()
         self._new_links.clear()
         with self.store.write() as s:
-            row = s.case_row(str(no))
+            read = s.action_reads(str(no), sorted(rules.BAD_RATINGS))
+            row = read.row
             if row is None:
                 raise RuleError("INPUT", "input.unknown_case", no=str(no))
             if expect is not None and (not isinstance(expect, int) or isinstance(expect, bool)):
                 raise RuleError("INPUT", "input.version", field="expect")
             if expect is not None and row["version"] != expect:
                 self._check_version(row, expect)
-            case = self._state(row)
+            case = self._state(row, read)
             all_params = {**params, **(prepare(case) if prepare else {})}
-            ctx = self._context(by, all_params)
+            ctx = self._context(by, all_params, {r["code"]: staff_of_row(r) for r in read.staff})
             verdict = rules.check(action, case, ctx, now)
             verdict.raise_first_block()
             changes, detail = apply(case, ctx, now)

@@ -33,6 +33,7 @@ from firstask.rules import (
     Verdict,
 )
 from firstask.store import Store, open_store
+from firstask.store.reads import ActionReads
 
 Clock = Callable[[], datetime]
 Changes = dict[str, Any]
@@ -198,8 +199,9 @@ class DeskCore:
         """An event's detail with the window it came from (SPEC §11), when this desk serves one."""
         return {**detail, "window": self.window} if self.window is not None else dict(detail)
 
-    def _context(self, by: str, params: Mapping[str, Any]) -> Context:
-        staff = self.staff()
+    def _context(self, by: str, params: Mapping[str, Any], staff: dict[str, Staff] | None = None) -> Context:
+        """Who acts and on what terms; `staff`: the roster when the action has read it already (`action_reads`)."""
+        staff = self.staff() if staff is None else staff
         actor = staff.get(by) if isinstance(by, str) else None
         if actor is None or not actor.active:
             raise RuleError("INPUT", "input.unknown_staff", code=str(by))
@@ -229,10 +231,21 @@ class DeskCore:
             now=row["version"],
         )
 
-    def _state(self, row: Mapping[str, Any]) -> CaseState:
+    def _state(self, row: Mapping[str, Any], read: ActionReads | None = None) -> CaseState:
+        """The case as the rules see it; `read`: what the action has read of it already (else it is read here)."""
         s = self.store
-        notices = tuple((e["by_staff"], tuple(json.loads(e["detail"])["items"])) for e in s.notify_events(row["no"]))
-        flagged = s.violation_keys(row["no"])
+        no = row["no"]
+        if read is None:
+            read = ActionReads(
+                dict(row),
+                s.notify_events(no),
+                s.violation_keys(no),
+                s.handoff_acceptances(no),
+                s.bad_rating_rows(no, sorted(rules.BAD_RATINGS)),
+                [],
+            )
+        notices = tuple((e["by_staff"], tuple(json.loads(e["detail"])["items"])) for e in read.notices)
+        flagged = read.flagged
         return CaseState(
             no=row["no"],
             version=row["version"],
@@ -262,7 +275,9 @@ class DeskCore:
             pending_since=moment_of(row["pending_since"]),
             rated_at=moment_of(row["rated_at"]),
             remedied_at=moment_of(row["remedied_at"]),
-            owner_changes=self._owner_changes(row["no"]),
+            owner_changes=tuple(
+                (datetime.fromisoformat(r["at"]), json.loads(r["detail"])["owner"]) for r in read.handoffs
+            ),
             bad_ratings=tuple(
                 BadRating(
                     id=r["id"],
@@ -271,16 +286,12 @@ class DeskCore:
                     rated_at=datetime.fromisoformat(r["rated_at"]),
                     remedied_at=moment_of(r["remedied_at"]),
                 )
-                for r in s.bad_rating_rows(row["no"], sorted(rules.BAD_RATINGS))
+                for r in read.bad
             ),
             receiver_absences=self._absences(row["pending_to"], moment_of(row["pending_since"]))
             if row["status"] == "handoff_pending"
             else (),
         )
-
-    def _owner_changes(self, no: str) -> tuple[tuple[datetime, str], ...]:
-        rows = self.store.handoff_acceptances(no)
-        return tuple((datetime.fromisoformat(r["at"]), json.loads(r["detail"])["owner"]) for r in rows)
 
     def _absences(self, code: str | None, since: datetime | None) -> tuple[tuple[datetime, datetime], ...]:
         """When a staff member was away since a moment: HO-4 counts only the time they were present."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from firstask.store.reads import Reads
+from firstask.store.reads import Reads, bad_ratings_sql
 
 
 class RatingReads(Reads):
@@ -25,12 +25,7 @@ class RatingReads(Reads):
 
     def bad_rating_rows(self, case_no: str, bad_levels: Sequence[int]) -> list[dict[str, Any]]:
         """A case's bad ratings not voided (RATE-2 runs for each), oldest first."""
-        marks = ", ".join(str(int(level)) for level in sorted(bad_levels))
-        return self.all(
-            f"SELECT * FROM ratings WHERE case_no = ? AND level IN ({marks}) AND voided_at IS NULL "
-            "ORDER BY rated_at, id",
-            (case_no,),
-        )
+        return self.all(bad_ratings_sql(bad_levels), (case_no,))
 
     def service_events(self, case_no: str, services: Sequence[str]) -> list[dict[str, Any]]:
         """The services a case was given (the actions a visitor may rate), oldest first, each with whether it has

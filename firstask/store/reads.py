@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from firstask.store.chain import GENESIS
@@ -27,6 +28,28 @@ OPEN_CASES = (
     "WHERE h.name = top.name AND h.phone IS top.phone AND c.status IN ({marks})) AS open_cases "
     "FROM top ORDER BY last_seen DESC"
 )
+
+
+STAFF_ROWS = "SELECT code, name, role, backup, absent, active, initials FROM staff"
+VIOLATION_KEYS = "SELECT unique_key FROM violations WHERE case_no = ?"
+NOTIFY_EVENTS = "SELECT seq, by_staff, at, detail FROM events WHERE case_no = ? AND action = 'notify' ORDER BY seq"
+HANDOFF_ACCEPTANCES = "SELECT at, detail FROM events WHERE case_no = ? AND action = 'accept_handoff' ORDER BY seq"
+
+
+def bad_ratings_sql(bad_levels: Sequence[int]) -> str:
+    """A case's bad ratings not voided, oldest first (the levels are the rules' own integers, never user text)."""
+    marks = ", ".join(str(int(level)) for level in sorted(bad_levels))
+    return f"SELECT * FROM ratings WHERE case_no = ? AND level IN ({marks}) AND voided_at IS NULL ORDER BY rated_at, id"
+
+
+@dataclass(frozen=True)
+class ActionReads:
+    row: dict[str, Any] | None
+    notices: list[dict[str, Any]]
+    flagged: frozenset[str]
+    handoffs: list[dict[str, Any]]
+    bad: list[dict[str, Any]]
+    staff: list[dict[str, Any]]
 
 
 class Reads:
@@ -80,6 +103,22 @@ class Reads:
 
     def person(self, person_id: int) -> dict[str, Any] | None:
         return self.one("SELECT * FROM people WHERE id = ?", (person_id,))
+
+    def action_reads(self, no: str, bad_levels: Sequence[int]) -> ActionReads:
+        """What an action on a case reads before the rules decide (`Desk._act`): the case's row, its notices, the
+        breaches recorded on it, its hand-offs accepted, its bad ratings, and the roster as this transaction sees
+        it. (PostgreSQL asks them together.)"""
+        row = self.case_row(no)
+        if row is None:
+            return ActionReads(None, [], frozenset(), [], [], [])
+        return ActionReads(
+            row,
+            self.notify_events(no),
+            self.violation_keys(no),
+            self.handoff_acceptances(no),
+            self.all(bad_ratings_sql(bad_levels), (no,)),
+            self.staff_rows(),
+        )
 
     def case_parts(self, no: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None, list[dict[str, Any]]]:
         """A case's row, its visitor's and its history (`Desk.case`): None, None, [] for no such case."""
@@ -211,8 +250,7 @@ class Reads:
 
     def staff_rows(self, *, active_only: bool = False) -> list[dict[str, Any]]:
         """The roster (without PIN hashes); `active_only`: those who may log in, by code, as a search lists them."""
-        columns = "SELECT code, name, role, backup, absent, active, initials FROM staff"
-        return self.all(columns + " WHERE active = 1 ORDER BY code" if active_only else columns)
+        return self.all(STAFF_ROWS + " WHERE active = 1 ORDER BY code" if active_only else STAFF_ROWS)
 
     def hall_window_row(self, number: int) -> dict[str, Any] | None:
         """A registered window of the hall (issue 19), its hashes included."""
@@ -305,21 +343,17 @@ class Reads:
 
     def violation_keys(self, no: str) -> frozenset[str]:
         """The breaches already recorded on a case (each once: the time rules ask before flagging again)."""
-        return frozenset(r[0] for r in self.execute("SELECT unique_key FROM violations WHERE case_no = ?", (no,)))
+        return frozenset(r[0] for r in self.execute(VIOLATION_KEYS, (no,)))
 
     # --- what a case's history says ------------------------------------------------------------------------
 
     def notify_events(self, no: str) -> list[dict[str, Any]]:
         """A case's notices (one-time notices, NOT-1/NOT-2): seq, by_staff, at, detail, oldest first."""
-        return self.all(
-            "SELECT seq, by_staff, at, detail FROM events WHERE case_no = ? AND action = 'notify' ORDER BY seq", (no,)
-        )
+        return self.all(NOTIFY_EVENTS, (no,))
 
     def handoff_acceptances(self, no: str) -> list[dict[str, Any]]:
         """When the case changed hands (at, detail with the new owner), oldest first."""
-        return self.all(
-            "SELECT at, detail FROM events WHERE case_no = ? AND action = 'accept_handoff' ORDER BY seq", (no,)
-        )
+        return self.all(HANDOFF_ACCEPTANCES, (no,))
 
     def slip_names(self, no: str) -> dict[str, Any]:
         """What a case's slips are headed with: the visitor's name and the case's summary (empty when unknown)."""
