@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Self
 
-from firstask.report import RESOLVING, _rate, day_bounds
+from firstask.report import RESOLVING, day_bounds, rate
 from firstask.rules import OPEN_STATES, RuleError
 from firstask.store.chain import GENESIS
 
@@ -68,10 +68,10 @@ def centre_line(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def with_rates(line: dict[str, Any]) -> dict[str, Any]:
-    line["on_spot_rate"] = _rate(line["answered_on_spot"], line["received"])
-    line["satisfaction_rate"] = _rate(line["satisfied"], line["ratings"])
-    line["rectified_rate"] = _rate(line["bad_rectified"], line["bad_ratings"])
-    line["on_time_rate"] = _rate(line["on_time"], line["resolve_due"])
+    line["on_spot_rate"] = rate(line["answered_on_spot"], line["received"])
+    line["satisfaction_rate"] = rate(line["satisfied"], line["ratings"])
+    line["rectified_rate"] = rate(line["bad_rectified"], line["bad_ratings"])
+    line["on_time_rate"] = rate(line["on_time"], line["resolve_due"])
     return line
 
 

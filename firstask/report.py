@@ -36,7 +36,7 @@ def day_bounds(day: date) -> tuple[str, str]:
 LARGEST_WHOLE = 10**7
 
 
-def _rate(part: int, whole: int) -> float | None:
+def rate(part: int, whole: int) -> float | None:
     """part/whole as it is (13/16 is 0.8125): rounding it here and again for showing it would round twice."""
     return part / whole if whole else None
 
@@ -137,7 +137,7 @@ def summary(
             "received": received_by[code],
             "owned": owned[code],
             "resolved": resolved_by[code],
-            "on_time_rate": _rate(on_time_by[code], due_resolved_by[code]),
+            "on_time_rate": rate(on_time_by[code], due_resolved_by[code]),
             "violations": by_staff_v[code],
             "median_first_response_minutes": _median(responses[code]),
         }
@@ -150,7 +150,7 @@ def summary(
         "by_channel": dict(by_channel),
         "by_kind": dict(by_kind),
         "answered_on_spot": count["answer"],
-        "on_spot_rate": _rate(count["answer"], received),
+        "on_spot_rate": rate(count["answer"], received),
         "notices": count["notify"],
         "second_notices": second_notices,
         "accepted": count["accept"],
@@ -170,7 +170,7 @@ def summary(
         "next_working_day": tomorrow,
         "ratings": ratings,
         "ratings_by_channel": rated_by,
-        "satisfaction_rate": _rate(sum(ratings[k] for k in SATISFIED), rated),
+        "satisfaction_rate": rate(sum(ratings[k] for k in SATISFIED), rated),
         "bad_ratings": [
             {
                 "case": b["case_no"],

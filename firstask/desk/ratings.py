@@ -116,10 +116,6 @@ def window_text(window: Any) -> str | None:
     return clean(str(window), "code") or None
 
 
-def _rate(part: int, whole: int) -> float | None:
-    return None if whole == 0 else part / whole
-
-
 class Ratings(Hall):
     """Ratings of every channel, the pad's requests, the slips' links, appeals and the ranking."""
 
@@ -225,7 +221,7 @@ class Ratings(Hall):
                 if ask["level"] is not None or ask["closed_at"] is not None:
                     raise RuleError("RATE-5" if channel == "qr" else "RATE-4", "rate5.used")
             services = s.service_events(no, sorted(rules.SERVICES))
-            target = _service_to_rate(services, ask["service_seq"] if ask else None, window)
+            target = _service_torate(services, ask["service_seq"] if ask else None, window)
             findings = [
                 *rules.rate_1({"level": level}),
                 *rules.rate_channel(channel),
@@ -408,6 +404,8 @@ class Ratings(Hall):
         return {"month": first.strftime("%Y-%m"), **this}
 
     def _ranking_of(self, first: date) -> dict[str, Any]:
+        from firstask.report import rate  # the one rate of every figure; report is not imported on the way to the lists
+
         start = datetime.combine(first, datetime.min.time())
         end = datetime.combine(_month_start_after(first), datetime.min.time())
         now = self.now()
@@ -450,17 +448,17 @@ class Ratings(Hall):
                 "ratings": len(rated),
                 "rated": visitor_rated,
                 # 主动评价率 is of the services given at the windows (SPEC §12), not of back-office work.
-                "rating_rate": _rate(min(visitor_rated, len(at_windows)), len(at_windows)),
-                "satisfaction_rate": _rate(sum(1 for r in rated if r.level in SATISFIED), len(rated)),
+                "rating_rate": rate(min(visitor_rated, len(at_windows)), len(at_windows)),
+                "satisfaction_rate": rate(sum(1 for r in rated if r.level in SATISFIED), len(rated)),
                 "levels": {str(level): sum(1 for r in rated if r.level == level) for level in rules.RATING_LEVELS},
                 "bad": len(bad),
                 "bad_due": due,
                 "rectified_on_time": on_time,
-                "rectified_on_time_rate": _rate(on_time, due),
+                "rectified_on_time_rate": rate(on_time, due),
                 "appeals": sum(1 for r in appeals if r.appealed_at is not None),
                 "appeals_upheld": sum(1 for r in appeals if r.decision == "uphold"),
                 "appeals_voided": sum(1 for r in appeals if r.decision == "void"),
-                "on_time_rate": _rate(sum(1 for g in with_due if g["on_time"]), len(with_due)),
+                "on_time_rate": rate(sum(1 for g in with_due if g["on_time"]), len(with_due)),
             }
 
         windows = sorted({value for key, value in (*given_by, *rated_by) if key == "window"}, key=_number_order)
@@ -545,7 +543,7 @@ class Ratings(Hall):
         return None if row is None or row["revoked_at"] is not None else window_of_row(row)
 
 
-def _service_to_rate(
+def _service_torate(
     services: Sequence[Mapping[str, Any]], prefer: int | None, window: str | None
 ) -> Mapping[str, Any] | None:
     """The service a rating is of: the one asked about if it is not rated yet, else the latest one not rated (at

@@ -31,6 +31,7 @@ from firstask.rules import Staff
 from firstask.screens.ranking import month_after
 from firstask.screens.summary import SummaryScreen
 from firstask.store import StoreError
+from firstask.widgets.cells import CELL_PADDING
 from firstask.widgets.key_bar import KeyBar
 from firstask.widgets.keys import localise
 from firstask.widgets.title_bar import TitleBar
@@ -52,7 +53,6 @@ TOTAL = "-"  # the row key of the district's own line
 # Dropped when the terminal is narrow (80 columns), first to last: what the day's overdue and satisfaction outrank.
 NARROW_DROPS = ("open", "resolved", "on_spot_rate")
 CENTRE_AT_LEAST = 12  # the centre's code and the start of its name
-CELL_PADDING = 2  # DataTable pads each cell by one cell on either side
 FRAME = 3  # the screen's edge and the table's scrollbar
 
 

@@ -39,7 +39,7 @@ from firstask.screens.desk_screen import DeskScreen
 from firstask.screens.follow_lists import Lists, read_lists
 from firstask.store import StoreError
 from firstask.widgets.case_table import CaseTable
-from firstask.widgets.cells import cut, one_line
+from firstask.widgets.cells import CELL_PADDING, cut, one_line
 from firstask.widgets.key_bar import KeyBar
 from firstask.widgets.naming import staff_name, weekday
 from firstask.widgets.section_bar import SectionBar
@@ -65,7 +65,6 @@ FLEXIBLE = ("matter", "visitor", "summary")  # cut to share the room the other c
 FLEXIBLE_CELLS_AT_LEAST = 6
 COLUMN_NEEDS = {"channel": 140, "matter": 100, "kind": 90}  # the screen width below which a column is left out
 NARROW = 100  # below this width statuses are shortened and due dates lose this year's year
-CELL_PADDING = 2  # DataTable pads each cell by one cell on either side
 SCROLLBAR = 1  # follow_up.tcss: scrollbar-size-vertical
 
 # Which section each key belongs to; within it, the key bar offers a key only where the case's status and the

@@ -23,13 +23,13 @@ from firstask.desk import Desk
 from firstask.export.ranking import COLUMNS, cell
 from firstask.export.tables import shown
 from firstask.i18n import language, t
+from firstask.widgets.cells import CELL_PADDING
 from firstask.widgets.key_bar import KeyBar
 from firstask.widgets.keys import localise
 
 # Dropped first when the terminal is narrow (80 columns): the counts behind the rates, then the appeals.
 NARROW_DROPS = ("ratings", "rated", "appeals_voided", "appeals_upheld", "services", "on_time_rate")
 FRAME = 2 + 2 + 1  # the frame's border and padding, the table's scrollbar (the frame is 98% of the screen)
-CELL_PADDING = 2
 
 
 def _justify(kind: str) -> JustifyMethod:

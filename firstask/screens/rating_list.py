@@ -19,7 +19,7 @@ from firstask.desk import Desk, Rating
 from firstask.i18n import t
 from firstask.rules import Staff
 from firstask.screens.desk_screen import DeskScreen
-from firstask.widgets.cells import cut
+from firstask.widgets.cells import CELL_PADDING, cut
 from firstask.widgets.key_bar import KeyBar
 from firstask.widgets.prose import Prose
 from firstask.widgets.rating_text import rating_line, said
@@ -27,7 +27,6 @@ from firstask.widgets.title_bar import TitleBar
 
 NARROW = 100  # below this width the columns of `NARROW_DROPS` are left to the panel under the list
 FLEXIBLE_AT_LEAST = 10
-CELL_PADDING = 2
 SCROLLBAR = 1
 
 

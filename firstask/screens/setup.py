@@ -53,7 +53,7 @@ from firstask.screens.setup_forms import (
     PinResetDialog,
     StaffDialog,
 )
-from firstask.widgets.cells import cut
+from firstask.widgets.cells import CELL_PADDING, cut
 from firstask.widgets.key_bar import KeyBar
 from firstask.widgets.naming import who
 from firstask.widgets.title_bar import TitleBar
@@ -63,7 +63,6 @@ ROSTER_COLUMNS = ("code", "name", "role", "backup", "presence", "active", "pin")
 CATALOGUE_COLUMNS = ("code", "name", "kind", "limit", "documents", "written_notice", "active")
 WINDOW_COLUMNS = ("number", "name", "state", "pad")
 CSV_NAME = "catalogue.csv"
-CELL_PADDING = 2
 SCROLLBAR = 1
 
 # What each key does in each tab; the footer shows only the keys of the tab in front.

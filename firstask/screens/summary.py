@@ -36,14 +36,13 @@ from firstask.screens.summary_cases import SummaryCasesScreen
 from firstask.store import StoreError
 from firstask.widgets.bars import bar, spark
 from firstask.widgets.case_table import CaseTable
-from firstask.widgets.cells import cut
+from firstask.widgets.cells import CELL_PADDING, cut
 from firstask.widgets.key_bar import KeyBar
 from firstask.widgets.naming import staff_name, weekday
 from firstask.widgets.table_fill import fill
 from firstask.widgets.title_bar import TitleBar
 
 TREND_DAYS = 30
-CELL_PADDING = 2  # DataTable pads each cell by one cell on either side
 
 # The day's work, in the order a supervisor reads it: (figure path for the drill-down, label key).
 FIGURES = (

@@ -22,13 +22,12 @@ from firstask.i18n import t
 from firstask.rules import OPEN_STATES, Staff
 from firstask.screens.desk_screen import open_history
 from firstask.screens.follow_up import due_cell
-from firstask.widgets.cells import cut
+from firstask.widgets.cells import CELL_PADDING, cut
 from firstask.widgets.key_bar import KeyBar
 from firstask.widgets.keys import localise
 from firstask.widgets.naming import staff_name
 
 COLUMNS = ("no", "at", "status", "owner", "visitor", "summary", "due")
-CELL_PADDING = 2
 FRAME = 4 + 1  # the frame's border and padding, and the table's scrollbar
 SUMMARY_AT_LEAST = 10
 

@@ -27,7 +27,7 @@ from firstask.i18n import t
 from firstask.rules import RuleError, Staff
 from firstask.screens.desk_screen import DeskScreen
 from firstask.screens.setup_forms import ReviewDialog, finding_text
-from firstask.widgets.cells import cut
+from firstask.widgets.cells import CELL_PADDING, cut
 from firstask.widgets.key_bar import KeyBar
 from firstask.widgets.keys import localise
 from firstask.widgets.naming import who
@@ -35,7 +35,6 @@ from firstask.widgets.prose import Prose
 from firstask.widgets.title_bar import TitleBar
 
 COLUMNS = ("at", "rule", "staff", "case", "what", "review")
-CELL_PADDING = 2
 SCROLLBAR = 1
 WHAT_AT_LEAST = 12
 

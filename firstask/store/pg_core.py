@@ -452,9 +452,7 @@ class PgStore(PgReads, Store):
             if found is None or cursor.description is None:
                 hashes.append(None)
                 continue
-            row = dict(zip([c.name for c in cursor.description], found, strict=True))
-            row.pop("centre", None)  # the SQLite file's row, exactly: its centre is where it lives, not what it says
-            hashes.append(row_hash(table, row))
+            hashes.append(_file_row_hash(table, dict(zip([c.name for c in cursor.description], found, strict=True))))
         if first == self._head[0] + 1:
             prev = self._head[1] or GENESIS
         else:  # not after the locked head (never, while only the desk writes): as the file reads it
@@ -471,10 +469,7 @@ class PgStore(PgReads, Store):
 
     def _row_hash(self, table: str, key: Any) -> str | None:
         row = self.one(f"SELECT * FROM {table} WHERE {SEALED[table]} = ?", (key,))
-        if row is None:
-            return None
-        row.pop("centre", None)  # the SQLite file's row, exactly: its centre is where it lives, not what it says
-        return row_hash(table, row)
+        return None if row is None else _file_row_hash(table, row)
 
     # --- verifying ---------------------------------------------------------------------------------------------
 
@@ -542,6 +537,12 @@ class PgStore(PgReads, Store):
 
 def _sort_key(key: Any) -> tuple[int, Any]:
     return (0, key) if isinstance(key, int) else (1, str(key))
+
+
+def _file_row_hash(table: str, row: dict[str, Any]) -> str:
+    """The hash of the SQLite file's row, exactly: a row's centre is where it lives, not what it says."""
+    row.pop("centre", None)
+    return row_hash(table, row)
 
 
 def _reason(error: BaseException) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from firstask.store.reads import OPEN_CASES, Reads
+from firstask.store.reads import OPEN_CASES, PEOPLE_HITS, Reads
 
 
 class PgReads(Reads):
@@ -18,10 +18,8 @@ class PgReads(Reads):
         assert column in ("phone_digits", "initials", "name")
         marks = ", ".join("?" * len(open_states)) or "NULL"
         return self.all(
-            "WITH hits AS (SELECT id, name, phone, id_number, org, address, created_at FROM people WHERE id IN "
-            f"(SELECT id FROM people WHERE {column} >= ? AND {column} < ? AND name IS NOT NULL "
-            "ORDER BY id DESC LIMIT 500)), "
-            "grouped AS (SELECT name, phone, count(*) AS visits, max(created_at) AS last_seen FROM hits "
+            PEOPLE_HITS.format(column=column)
+            + "grouped AS (SELECT name, phone, count(*) AS visits, max(created_at) AS last_seen FROM hits "
             "GROUP BY name, phone), "
             "latest AS (SELECT DISTINCT ON (g.name, g.phone) g.name, g.phone, h.id_number, h.org, h.address, "
             "g.visits, g.last_seen FROM grouped g JOIN hits h ON h.name = g.name AND h.phone IS g.phone "

@@ -52,6 +52,13 @@ class ActionReads:
     staff: list[dict[str, Any]]
 
 
+# The newest 500 named visitors whose `column` starts with a prefix (`find_people` on both engines).
+PEOPLE_HITS = (
+    "WITH hits AS (SELECT id, name, phone, id_number, org, address, created_at FROM people WHERE id IN "
+    "(SELECT id FROM people WHERE {column} >= ? AND {column} < ? AND name IS NOT NULL ORDER BY id DESC LIMIT 500)), "
+)
+
+
 class Reads:
     """Reads on one connection; `Store` adds transactions and writes."""
 
@@ -206,10 +213,8 @@ class Reads:
         # only those 500 rows are read: a short prefix ("138", "z") matches tens of thousands of visitors. Their
         # open cases are looked up for the few visitors listed only, each by the cases' person_id index.
         return self.all(
-            "WITH hits AS (SELECT id, name, phone, id_number, org, address, created_at FROM people WHERE id IN "
-            f"(SELECT id FROM people WHERE {column} >= ? AND {column} < ? AND name IS NOT NULL "
-            "ORDER BY id DESC LIMIT 500)), "
-            "top AS (SELECT name, phone, id_number, org, address, count(*) AS visits, max(created_at) AS last_seen "
+            PEOPLE_HITS.format(column=column)
+            + "top AS (SELECT name, phone, id_number, org, address, count(*) AS visits, max(created_at) AS last_seen "
             "FROM hits GROUP BY name, phone ORDER BY last_seen DESC LIMIT ?) " + OPEN_CASES.format(marks=marks),
             (prefix, prefix + "\U0010ffff", limit, *open_states),
         )

@@ -10,6 +10,8 @@ import unicodedata
 
 from rich.cells import cell_len, chop_cells, set_cell_size
 
+CELL_PADDING = 2  # a DataTable pads each cell by one cell on either side
+
 
 def cut(text: str, cells: int) -> str:
     """`text` cut to at most `cells` terminal cells (a Chinese character takes two), marked "…" where cut."""
