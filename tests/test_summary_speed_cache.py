@@ -19,6 +19,7 @@ from test_summary import FRIDAY, THURSDAY, Week, open_week
 from test_summary_screen import FRIDAY_EVENING, SummaryApp, figures_shown, run
 from textual.widgets import Static
 
+from firstask import app as app_module
 from firstask.app import make_app
 from firstask.desk import Desk, oversight
 from firstask.i18n import t
@@ -41,6 +42,15 @@ def week(tmp_path: Path) -> Iterator[Week]:
 def no_days_kept(monkeypatch: pytest.MonkeyPatch) -> None:
     """No trend days kept by another test's screens: each test counts its own reads."""
     monkeypatch.setattr(oversight, "_past_trend", {})
+
+
+@pytest.fixture(autouse=True)
+def no_log_in_timers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The log-in's scan and warm-up come a second or so after log-in: on a slow machine they would land in the
+    middle of a test that counts reads (a first scan of the day reads today again). Their own tests are elsewhere
+    (test_follow_up_redraw, test_warm_and_hold); here they never come."""
+    monkeypatch.setattr(app_module, "FIRST_SCAN_SECONDS", 3600.0)
+    monkeypatch.setattr(app_module, "WARM_SECONDS", 3600.0)
 
 
 class Reads:
