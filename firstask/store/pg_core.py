@@ -5,9 +5,9 @@ The connection names its centre (`firstask.centre`) and row-level security does 
 the store is within that centre (store/pg_schema.py). A write transaction first locks the centre's row in `centres`,
 where its history ends: a centre's writes take turns, as on its SQLite file, and its events are numbered without
 gaps. The events get their hashes when the transaction commits, through the schema's `firstask_seal` (the desk's role
-may not update the history); the rows changed are noted by the schema's triggers into this session's temporary
-`seal_touched`, as the SQLite store's temporary triggers do, so the seals — and the chain — are byte for byte what
-the SQLite store would have written. Each commit notifies the centre's channel; the other windows hear it
+may not update the history); the rows changed are noted, whole, by the schema's triggers into this session's
+temporary `seal_rows`, as the SQLite store's temporary triggers note their keys, so the seals — and the chain — are
+byte for byte what the SQLite store would have written. Each commit notifies the centre's channel; the other windows hear it
 (`data_version`) instead of reading the tables.
 """
 
@@ -63,6 +63,10 @@ INTEGER_KEYS = frozenset(table for table, key in SEALED.items() if key in ("id",
 IDENTITY_TABLES = frozenset({"presence", "people", "case_states", "violations", "ratings"})
 
 
+# The rows the open transaction changed, as the triggers noted them (store/pg_schema.py `sealing_rows`), taken out.
+TOUCHED_ROWS = "DELETE FROM pg_temp.seal_rows RETURNING n, tbl, key, content"
+
+
 class PgStore(PgReads, Store):
     """One centre of a district's PostgreSQL database, open."""
 
@@ -77,6 +81,8 @@ class PgStore(PgReads, Store):
         self._settings = 0  # statements of this connection's that wrote to the staff or the policy (`settings_mark`)
         self._head: tuple[int, str] = (0, GENESIS)  # the centre's history's head, as the write transaction locked it
         self._queued: list[tuple[str, tuple[Any, ...]]] = []  # sent with the COMMIT, in one round trip
+        self._appended: dict[int, tuple[Any, ...]] = {}  # the open transaction's events, as sent (`append_event`)
+        self._touched_rows: dict[tuple[str, Any], dict[str, Any] | None] = {}  # as `_touched` read them
         self._pipe: psycopg.Pipeline | None = None  # the write transaction's pipeline (`write`)
         self._listener: psycopg.Connection[Any] | None = None  # LISTENs to the centre's channel (`data_version`)
         self._others = 0  # other windows' commits heard of
@@ -136,11 +142,14 @@ class PgStore(PgReads, Store):
                     ) from e
                 return store
             store._as_desk_role()
+            # The triggers' notes: each row changed, whole, as the statement left it (`n`: in order, the last one
+            # stands). Emptied by the seal that reads them (`TOUCHED_ROWS`) and at each write's start, not by ON
+            # COMMIT DELETE ROWS, which truncates the table at each commit and so made the server plan every
+            # statement that uses it afresh (0.4 ms a write). No index: nothing dead is left in one (autovacuum
+            # never visits a session's temporary tables; a page's dead rows are pruned as it is read again).
             conn.execute(
-                # Emptied by every commit: nothing to delete at the next transaction's start, and no dead rows
-                # piling up over a window's day (autovacuum never visits a session's temporary tables).
-                "CREATE TEMP TABLE IF NOT EXISTS seal_touched (tbl TEXT NOT NULL, key TEXT NOT NULL, "
-                "PRIMARY KEY (tbl, key)) ON COMMIT DELETE ROWS"
+                "CREATE TEMP TABLE IF NOT EXISTS seal_rows (n BIGINT GENERATED ALWAYS AS IDENTITY, "
+                "tbl TEXT NOT NULL, key TEXT NOT NULL, content TEXT)"
             )
         except BaseException:
             conn.close()
@@ -358,6 +367,7 @@ class PgStore(PgReads, Store):
             return
         self._begin()
         self._pending = []
+        self._appended = {}
         self._queued = []
         try:
             # Pipeline mode: a write goes out without waiting for its answer, which comes with the next read's (a
@@ -398,8 +408,10 @@ class PgStore(PgReads, Store):
         delay = 0.05
         for attempt in range(WRITE_RETRIES):
             try:
-                with self.pg.pipeline():  # BEGIN and the lock in one round trip
+                with self.pg.pipeline():  # BEGIN, the lock and the notes' emptying in one round trip
                     self.pg.execute("BEGIN")
+                    # Rows this connection changed outside the desk's transactions are not this one's (as the file's).
+                    self.pg.execute("DELETE FROM pg_temp.seal_rows")
                     head = self.pg.execute(
                         "SELECT head_seq, head_hash FROM centres WHERE code = %s FOR UPDATE", (self.centre,)
                     )
@@ -423,49 +435,63 @@ class PgStore(PgReads, Store):
         self._queued.append(("SELECT firstask_seal(%s, %s, %s)", (seq, digest, seals)))
 
     def _sealed(self, seq: int, digest: str) -> None:
-        self._queued += [
-            ("UPDATE centres SET head_seq = %s, head_hash = %s WHERE code = %s", (seq, digest, self.centre)),
-            ("SELECT pg_notify(%s, %s)", (self.channel, str(seq))),  # heard when it commits
-        ]
+        # The head moved on, and the other windows told (heard when it commits): one statement.
+        self._queued.append(
+            (
+                "WITH moved AS (UPDATE centres SET head_seq = %s, head_hash = %s WHERE code = %s RETURNING head_seq) "
+                "SELECT pg_notify(%s, head_seq::text) FROM moved",
+                (seq, digest, self.centre, self.channel),
+            )
+        )
 
     def _next_seq(self) -> int:
         """After the head this transaction locked: no other window of the centre writes meanwhile."""
         return self._head[0] + len(self._pending) + 1
 
+    def append_event(
+        self, case_no: str | None, action: str, by: str | None, at: str, tz: str, detail: Mapping[str, Any]
+    ) -> int:
+        """As the file's; the event is also kept as sent, for `_sealing_reads` to hash without reading it back."""
+        if not self.in_transaction:
+            raise RuntimeError("an event outside a write transaction")
+        seq = self._next_seq()
+        event = (seq, case_no, action, by, at, tz, dumps(dict(detail)))
+        self.execute(
+            "INSERT INTO events (seq, case_no, action, by_staff, at, tz, detail, hash) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, '')",
+            event,
+        )
+        self._appended[seq] = event
+        self._pending.append(seq)
+        return seq
+
     def _sealing_reads(
         self, touched: Sequence[tuple[str, Any]], first: int, last: int
     ) -> tuple[list[str | None], str, list[Any]]:
-        """As the file's, in one round trip: every touched row and the transaction's events read together; the hash
-        the events follow is the head this transaction locked."""
-        with self.pg.pipeline():  # inside the transaction's own: these answers are waited for together, here
-            reads = [
-                self.pg.execute(f"SELECT * FROM {table} WHERE {SEALED[table]} = %s", (key,)) for table, key in touched
-            ]
-            events = self.pg.execute(
-                "SELECT seq, case_no, action, by_staff, at, tz, detail FROM events "
-                "WHERE seq >= %s AND seq <= %s ORDER BY seq",
-                (first, last),
-            )
+        """As the file's, with nothing more to ask the server: the touched rows came with `_touched`, the events
+        are the ones this transaction sent (the history cannot be changed after its INSERT), and the hash they
+        follow is the head this transaction locked."""
         hashes: list[str | None] = []
-        for (table, _), cursor in zip(touched, reads, strict=True):
-            found = cursor.fetchone()
-            if found is None or cursor.description is None:
-                hashes.append(None)
-                continue
-            hashes.append(_file_row_hash(table, dict(zip([c.name for c in cursor.description], found, strict=True))))
-        if first == self._head[0] + 1:
-            prev = self._head[1] or GENESIS
-        else:  # not after the locked head (never, while only the desk writes): as the file reads it
-            prev = str(self.scalar("SELECT hash FROM events WHERE seq = ?", (first - 1,)) or GENESIS)
-        return hashes, prev, events.fetchall()
+        for table, key in touched:
+            found = self._touched_rows[(table, key)]
+            hashes.append(None if found is None else _file_row_hash(table, found))
+        events = [self._appended.get(seq) for seq in range(first, last + 1)]
+        if first != self._head[0] + 1 or None in events:  # never, while only the desk writes: as the file reads
+            return super()._sealing_reads(touched, first, last)
+        return hashes, self._head[1] or GENESIS, events
 
     def _touched(self) -> list[tuple[str, Any]]:
-        rows = self.pg.execute("SELECT tbl, key FROM seal_touched").fetchall()
-        keyed = [(str(t), int(k) if t in INTEGER_KEYS else str(k)) for t, k in rows]
-        return sorted(keyed, key=lambda tk: (tk[0], _sort_key(tk[1])))
+        """The rows the transaction changed, each as its last change left it (None: deleted), noted by the
+        triggers: one statement, its answer a few short texts whatever the tables' widths. The columns are TEXT,
+        INTEGER and BIGINT only, so the JSON gives back exactly the values a row read would."""
+        self._touched_rows = {}
+        for _, table, key, content in sorted(self.pg.execute(TOUCHED_ROWS).fetchall()):
+            keyed = (str(table), int(key) if table in INTEGER_KEYS else str(key))
+            self._touched_rows[keyed] = None if content is None else json.loads(content)
+        return sorted(self._touched_rows, key=lambda tk: (tk[0], _sort_key(tk[1])))
 
     def _forget_touched(self) -> None:
-        """Nothing to do: the touched rows go with each commit (`ON COMMIT DELETE ROWS`) or rollback."""
+        """Nothing to do: the seal's read took the notes out (`TOUCHED_ROWS`); a rollback takes its own."""
 
     def _row_hash(self, table: str, key: Any) -> str | None:
         row = self.one(f"SELECT * FROM {table} WHERE {SEALED[table]} = ?", (key,))
@@ -521,8 +547,8 @@ class PgStore(PgReads, Store):
         """As the file's: the new row's id where the table numbers its rows (SQLite's lastrowid), else 0."""
         cols = list(row)
         sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
-        if table not in IDENTITY_TABLES:
-            self.run(sql, [row[c] for c in cols])
+        if table not in IDENTITY_TABLES:  # in a write's pipeline, not waited for: an error fails the transaction
+            self.execute(sql, [row[c] for c in cols])
             return 0
         made = self.one(sql + " RETURNING id", [row[c] for c in cols])
         return int(made["id"]) if made else 0

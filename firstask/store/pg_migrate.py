@@ -72,7 +72,7 @@ def _copy(source: Store, target: PgStore, anchor: tuple[int, str]) -> Moved:
         for table in ORDER:
             counts[table] = _copy_table(source, target, table)
         target.execute("UPDATE centres SET head_seq = ?, head_hash = ? WHERE code = ?", (*anchor, target.centre))
-        target.execute("DELETE FROM seal_touched")  # the copy's rows are sealed by the file's own history
+        target.execute("DELETE FROM pg_temp.seal_rows")  # the copy's rows are sealed by the file's own history
         with target.as_owner():
             for table in sorted(IDENTITY_TABLES):
                 # The ids go on from the file's, whatever other centres have used (the sequence is the database's).

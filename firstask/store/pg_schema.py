@@ -299,6 +299,30 @@ def district_look() -> list[str]:
     ]
 
 
+def sealing_rows() -> list[str]:
+    """Migration 9: the triggers note each changed row whole, as it stands after the statement (JSON; NULL once
+    deleted), into the session's `seal_rows`, so that a transaction's seal reads its notes and nothing else; and
+    `firstask_seal` in PL/pgSQL, whose statement is planned once a session (a SQL function's was planned at each
+    call). A window still running the code from before this step keeps its `seal_touched` notes as before."""
+    return [
+        "CREATE OR REPLACE FUNCTION firstask_touched() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        "DECLARE r jsonb; BEGIN "
+        "IF to_regclass('pg_temp.seal_rows') IS NOT NULL THEN "
+        "IF TG_OP = 'DELETE' THEN INSERT INTO pg_temp.seal_rows (tbl, key, content) "
+        "VALUES (TG_TABLE_NAME, to_jsonb(OLD) ->> TG_ARGV[0], NULL); "
+        "ELSE r := to_jsonb(NEW); INSERT INTO pg_temp.seal_rows (tbl, key, content) "
+        "VALUES (TG_TABLE_NAME, r ->> TG_ARGV[0], r::text); END IF; "
+        "ELSIF to_regclass('pg_temp.seal_touched') IS NOT NULL THEN "
+        "INSERT INTO pg_temp.seal_touched (tbl, key) VALUES (TG_TABLE_NAME, "
+        "to_jsonb(CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END) ->> TG_ARGV[0]) ON CONFLICT DO NOTHING; "
+        "END IF; RETURN NULL; END $$",
+        "CREATE OR REPLACE FUNCTION firstask_seal(event_seq bigint, event_hash text, event_seals text) RETURNS void "
+        "LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$ BEGIN "
+        "UPDATE events SET hash = event_hash, seals = event_seals "
+        f"WHERE centre = {_CENTRE} AND seq = event_seq AND hash = ''; END $$",
+    ]
+
+
 def statements_for(version: int) -> list[str]:
     """What brings a database at `version` (0: empty) to the schema's latest version: the baseline, then the steps of
     the one list of migrations (`schema.MIGRATIONS`) after it, each followed by the version it reaches."""

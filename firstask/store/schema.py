@@ -341,6 +341,18 @@ def _district_look() -> Sequence[str]:
     return pg_schema.district_look()
 
 
+def _migration_9(db: sqlite_utils.Database) -> None:
+    """What a PostgreSQL desk's write asks of its server, less (issue 21): the rows a transaction changed are noted
+    whole by the triggers, and the events' hashes filled by a function planned once. A file's seals are its own
+    temporary triggers': nothing in it changes."""
+
+
+def _sealing_rows() -> Sequence[str]:
+    from firstask.store import pg_schema
+
+    return pg_schema.sealing_rows()
+
+
 @dataclass(frozen=True)
 class Migration:
     """One numbered step of the schema, for both engines. `sqlite` changes a desk file; `postgresql` gives the
@@ -363,6 +375,7 @@ MIGRATIONS: Sequence[Migration] = (
     Migration(_migration_6),
     Migration(_migration_7),
     Migration(_migration_8, _district_look),
+    Migration(_migration_9, _sealing_rows),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
