@@ -91,6 +91,7 @@ class DeskCore:
         self._policy_key: str | None = None
         self._policy_seen: Any = None
         self._staff_kept: tuple[Any, dict[str, Staff]] | None = None  # the roster, and the settings mark it was read at
+        self._hall_kept: tuple[Any, str] | None = None  # the hall's address `serve` noted, and the mark it was read at
         self._policy = Policy()
         self._policy_problems: list[RuleError] = []
         self._calendar = WorkCalendar(official=official_calendar())

@@ -183,8 +183,14 @@ class Slips(Lists):
     # --- the slips' rating links (RATE-5) --------------------------------------------------------------------------
 
     def hall_url(self) -> str:
-        """Where visitors' phones reach the hall (the slips' QR): the policy's, else the one `serve` last used."""
-        return (self.policy.hall_url or self.store.meta("hall_url") or "").rstrip("/")
+        """Where visitors' phones reach the hall (the slips' QR): the policy's, else the one `serve` last used (kept
+        while the settings stand, as the policy is: `serve` writes it once as it starts)."""
+        if self.policy.hall_url:
+            return self.policy.hall_url.rstrip("/")
+        mark = self.store.settings_mark()
+        if self._hall_kept is None or self._hall_kept[0] != mark:
+            self._hall_kept = (mark, (self.store.meta("hall_url") or "").rstrip("/"))
+        return self._hall_kept[1]
 
     def _rating_link(self, no: str, by: str, now: datetime) -> str:
         """A new single-use link for rating the service a slip is printed for (its service is filled in when the

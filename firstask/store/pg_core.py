@@ -7,8 +7,8 @@ where its history ends: a centre's writes take turns, as on its SQLite file, and
 gaps. The events get their hashes when the transaction commits, through the schema's `firstask_seal` (the desk's role
 may not update the history); the rows changed are noted, whole, by the schema's triggers into this session's
 temporary `seal_rows`, as the SQLite store's temporary triggers note their keys, so the seals — and the chain — are
-byte for byte what the SQLite store would have written. Each commit notifies the centre's channel; the other windows hear it
-(`data_version`) instead of reading the tables.
+byte for byte what the SQLite store would have written. Each commit notifies the centre's channel; the other windows
+hear it (`data_version`) instead of reading the tables.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from typing import Any, Self
 import psycopg
 from psycopg import errors
 from psycopg.pq import TransactionStatus
-from psycopg.rows import dict_row
+from psycopg.rows import RowMaker, no_result
 
 from firstask.store import pg_schema
 from firstask.store.address import PostgresAddress, parse_postgres
@@ -39,6 +39,7 @@ from firstask.store.pg_sql import translate
 from firstask.store.reads import (
     HANDOFF_ACCEPTANCES,
     NOTIFY_EVENTS,
+    SLIP_NAMES,
     STAFF_ROWS,
     VIOLATION_KEYS,
     ActionReads,
@@ -58,13 +59,16 @@ class _PipelineEnding(logging.Filter):
 logging.getLogger("psycopg").addFilter(_PipelineEnding())
 
 WRITE_RETRIES = 6
-SETTINGS_WRITE = re.compile(r"\s*(INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+(staff|policy)\b", re.IGNORECASE)
+SETTINGS_WRITE = re.compile(
+    r"\s*(INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+(staff|policy|meta)\b", re.IGNORECASE
+)
 INTEGER_KEYS = frozenset(table for table, key in SEALED.items() if key in ("id", "number"))
 IDENTITY_TABLES = frozenset({"presence", "people", "case_states", "violations", "ratings"})
 
 
-# The rows the open transaction changed, as the triggers noted them (store/pg_schema.py `sealing_rows`), taken out.
-TOUCHED_ROWS = "DELETE FROM pg_temp.seal_rows RETURNING n, tbl, key, content"
+# The rows the open transaction changed, as the triggers noted them (store/pg_schema.py `sealing_rows`); the notes
+# are emptied as the next write transaction begins.
+TOUCHED_ROWS = "SELECT n, tbl, key, content FROM pg_temp.seal_rows"
 
 
 class PgStore(PgReads, Store):
@@ -83,6 +87,9 @@ class PgStore(PgReads, Store):
         self._queued: list[tuple[str, tuple[Any, ...]]] = []  # sent with the COMMIT, in one round trip
         self._appended: dict[int, tuple[Any, ...]] = {}  # the open transaction's events, as sent (`append_event`)
         self._touched_rows: dict[tuple[str, Any], dict[str, Any] | None] = {}  # as `_touched` read them
+        self._statements = 0  # statements sent through `execute` and `_dicts`: a prefetched seal stands while this does
+        self._ahead: tuple[psycopg.Cursor[Any], int] | None = None  # the seal's notes, asked with a case's read
+        self._names_ahead: tuple[str, psycopg.Cursor[Any], int] | None = None  # a slip's names, with an action's reads
         self._pipe: psycopg.Pipeline | None = None  # the write transaction's pipeline (`write`)
         self._listener: psycopg.Connection[Any] | None = None  # LISTENs to the centre's channel (`data_version`)
         self._others = 0  # other windows' commits heard of
@@ -252,6 +259,7 @@ class PgStore(PgReads, Store):
         return self.pg.execute(translate(sql), params if isinstance(params, Mapping) else tuple(params))
 
     def _note(self, sql: str) -> None:
+        self._statements += 1
         if SETTINGS_WRITE.match(sql):
             self._settings += 1
 
@@ -264,7 +272,7 @@ class PgStore(PgReads, Store):
     def _dicts(self, sql: str, params: Sequence[Any] | Mapping[str, Any]) -> psycopg.Cursor[dict[str, Any]]:
         """Rows as dicts, the column names taken once per answer (and, in a pipeline, once it has come)."""
         self._note(sql)
-        cursor = self.pg.cursor(row_factory=dict_row)
+        cursor = self.pg.cursor(row_factory=_dict_row)
         return cursor.execute(translate(sql), params if isinstance(params, Mapping) else tuple(params))
 
     def action_reads(self, no: str, bad_levels: Sequence[int]) -> ActionReads:
@@ -277,6 +285,9 @@ class PgStore(PgReads, Store):
             handoffs = self._dicts(HANDOFF_ACCEPTANCES, (no,))
             bad = self._dicts(bad_ratings_sql(bad_levels), (no,))
             staff = self._dicts(STAFF_ROWS, ())
+            # What a slip the action prints is headed with, asked now rather than in a round trip of its own; it
+            # stands while nothing else is sent (`slip_names`).
+            self._names_ahead = (no, self._dicts(SLIP_NAMES, (no,)), self._statements)
         found = row.fetchone()
         if found is None:
             return ActionReads(None, [], frozenset(), [], [], [])
@@ -300,8 +311,19 @@ class PgStore(PgReads, Store):
                 "SELECT seq, case_no, action, by_staff, at, tz, detail FROM events WHERE case_no = ? ORDER BY seq",
                 (no,),
             )
+            if self._pipe is not None:
+                # In a write, a case is read last, as the action left it (`Desk._act`): what the seal will read is
+                # asked in the same round trip, and stands if nothing is sent before the seal (`_touched`).
+                self._ahead = (self.pg.execute(TOUCHED_ROWS), self._statements)
         found = row.fetchone()
         return (found, person.fetchone(), events.fetchall()) if found else (None, None, [])
+
+    def slip_names(self, no: str) -> dict[str, Any]:
+        """As the file's; asked already with the action's reads when nothing was sent since (`action_reads`)."""
+        ahead, self._names_ahead = self._names_ahead, None
+        if ahead is not None and ahead[0] == str(no) and ahead[2] == self._statements:
+            return ahead[1].fetchone() or {}
+        return super().slip_names(no)
 
     def settings_mark(self) -> Any:
         """Other windows' commits (heard), and this connection's own writes to the staff or the policy: the desk
@@ -369,6 +391,7 @@ class PgStore(PgReads, Store):
         self._pending = []
         self._appended = {}
         self._queued = []
+        self._ahead = self._names_ahead = None
         try:
             # Pipeline mode: a write goes out without waiting for its answer, which comes with the next read's (a
             # read waits for everything sent before it), and an error with it — the transaction then fails as a
@@ -389,6 +412,7 @@ class PgStore(PgReads, Store):
         finally:
             self._queued = []
             self._pipe = None
+            self._ahead = self._names_ahead = None
         self._writes += 1
 
     @contextlib.contextmanager
@@ -484,8 +508,10 @@ class PgStore(PgReads, Store):
         """The rows the transaction changed, each as its last change left it (None: deleted), noted by the
         triggers: one statement, its answer a few short texts whatever the tables' widths. The columns are TEXT,
         INTEGER and BIGINT only, so the JSON gives back exactly the values a row read would."""
+        ahead, self._ahead = self._ahead, None
+        noted = ahead[0] if ahead is not None and ahead[1] == self._statements else self.pg.execute(TOUCHED_ROWS)
         self._touched_rows = {}
-        for _, table, key, content in sorted(self.pg.execute(TOUCHED_ROWS).fetchall()):
+        for _, table, key, content in sorted(noted.fetchall()):
             keyed = (str(table), int(key) if table in INTEGER_KEYS else str(key))
             self._touched_rows[keyed] = None if content is None else json.loads(content)
         return sorted(self._touched_rows, key=lambda tk: (tk[0], _sort_key(tk[1])))
@@ -559,6 +585,20 @@ class PgStore(PgReads, Store):
                 "INSERT INTO policy (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (k, dumps(v)),
             )
+
+
+def _dict_row(cursor: psycopg.Cursor[Any]) -> RowMaker[dict[str, Any]]:
+    """psycopg's `dict_row`, the names taken from the answer itself: `dict_row` builds a description of every
+    column first (its type looked up, for each of a case's 37 columns at each read), then uses only the names."""
+    result = cursor.pgresult
+    if result is None or not result.nfields:
+        return no_result
+    names = [(result.fname(i) or b"").decode() for i in range(result.nfields)]
+
+    def make(values: Sequence[Any]) -> dict[str, Any]:
+        return dict(zip(names, values, strict=True))
+
+    return make
 
 
 def _sort_key(key: Any) -> tuple[int, Any]:

@@ -34,6 +34,7 @@ STAFF_ROWS = "SELECT code, name, role, backup, absent, active, initials FROM sta
 VIOLATION_KEYS = "SELECT unique_key FROM violations WHERE case_no = ?"
 NOTIFY_EVENTS = "SELECT seq, by_staff, at, detail FROM events WHERE case_no = ? AND action = 'notify' ORDER BY seq"
 HANDOFF_ACCEPTANCES = "SELECT at, detail FROM events WHERE case_no = ? AND action = 'accept_handoff' ORDER BY seq"
+SLIP_NAMES = "SELECT p.name, c.summary FROM cases c LEFT JOIN people p ON p.id = c.person_id WHERE c.no = ?"
 
 
 def bad_ratings_sql(bad_levels: Sequence[int]) -> str:
@@ -362,10 +363,7 @@ class Reads:
 
     def slip_names(self, no: str) -> dict[str, Any]:
         """What a case's slips are headed with: the visitor's name and the case's summary (empty when unknown)."""
-        row = self.one(
-            "SELECT p.name, c.summary FROM cases c LEFT JOIN people p ON p.id = c.person_id WHERE c.no = ?", (no,)
-        )
-        return row or {}
+        return self.one(SLIP_NAMES, (no,)) or {}
 
     # --- the lists a window shows ---------------------------------------------------------------------------
     # Each a case line (the case, its visitor's name, whether it came back declined, a waiting hand-off's note).
