@@ -148,6 +148,17 @@ def centre_connection(address: str, centre: str) -> psycopg.Connection[Any]:
     return conn
 
 
+def documents_folder() -> tuple[Path, str]:
+    """Where the desk's slips go during the run (removed at the end), and what to call it. A RAM disk where there
+    is one: here the server shares the desk's disk, and while its WAL is flushed at every commit, creating a file
+    there costs 0.5 ms of the desk's time (0.1-0.2 ms with the server idle) — the accept's receipt, which a window
+    writes to its own PC's disk, not the server's."""
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK):
+        return Path(tempfile.mkdtemp(prefix="firstask-bench-documents-", dir=shm)), "a RAM disk (/dev/shm)"
+    return Path(tempfile.mkdtemp(prefix="firstask-bench-documents-")), "the temporary folder"
+
+
 def furnish(desk: Desk) -> None:
     """The shipped catalogue and policy, and the roster with the demo's PINs (tests/conftest.py `furnish`)."""
     desk.load_defaults()
@@ -453,7 +464,7 @@ def main(argv: list[str] | None = None) -> int:
         run = "" if not given else "-" + secrets.token_hex(3)
         centres = (f"C01{run}", f"C02{run}")
         address = window_address(owner, centres, own=not given)
-        documents = Path(tempfile.mkdtemp(prefix="firstask-bench-documents-"))
+        documents, documents_where = documents_folder()
         clock = [START]
         desks = [Desk.open(at_centre(address, c, documents / c), clock=lambda: clock[0]) for c in centres]
         try:
@@ -469,7 +480,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{WARM_ROUNDS} untimed{', then ANALYZE' if args.analyze else ', no ANALYZE'}); desk on centre "
                 f"{centres[0]}, raw psycopg on {centres[1]}, {where}"
             )
-            print(f"machine: {machine()}")
+            print(f"machine: {machine()}; the desk's slips written to {documents_where}")
             print("server: " + ", ".join(f"{k} {v}" for k, v in settings.items()), flush=True)
             rounds(desks[0], raw, watcher, clock, WARM_ROUNDS, first=-WARM_ROUNDS)
             if args.analyze:

@@ -187,3 +187,41 @@ def test_a_database_at_the_baseline_is_brought_up_to_date_by_its_owner_only(
             (pg_schema.DISTRICT_ROLE, pg_schema.LOOK_ROLE, pg_schema.LOOK_ROLE, pg_schema.LOOK_ROLE),
         ).fetchone()
         assert granted == (True, True, False)  # granted in this database by the step, and never the visitors
+
+
+def test_the_triggers_note_each_changed_row_whole_and_a_window_on_the_older_code_keeps_its_keys(
+    district: Connect,
+) -> None:
+    """Migration 9: a session with `seal_rows` gets each changed row as the statement left it (JSON, NULL once
+    deleted), in order; a session still on the code from before the step (its `seal_touched`) gets the keys as it
+    did; a session with neither (an administrator's) is noted nowhere and not refused."""
+    with (
+        district("window_pc", "C01") as new,
+        district("window_pc", "C01") as old,
+        district("window_pc", "C01") as admin,
+    ):
+        new.execute(
+            "CREATE TEMP TABLE seal_rows (n BIGINT GENERATED ALWAYS AS IDENTITY, tbl TEXT NOT NULL, "
+            "key TEXT NOT NULL, content TEXT)"
+        )
+        add_case(new, "20261205-0001")
+        new.execute("UPDATE cases SET summary = '咨询' WHERE no = '20261205-0001'")
+        new.execute("DELETE FROM staff WHERE code = 'nobody'")  # no row: no note
+        notes = new.execute("SELECT tbl, key, content::jsonb ->> 'summary' FROM seal_rows ORDER BY n").fetchall()
+        assert notes == [
+            ("staff", "w01", None),
+            ("cases", "20261205-0001", None),
+            ("cases", "20261205-0001", "咨询"),  # the last note of a row is the row as it stands
+        ]
+        new.commit()
+        old.execute(
+            "CREATE TEMP TABLE seal_touched (tbl TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (tbl, key)) "
+            "ON COMMIT DELETE ROWS"
+        )
+        old.execute("UPDATE cases SET summary = '办理' WHERE no = '20261205-0001'")
+        old.execute("UPDATE cases SET summary = '办结' WHERE no = '20261205-0001'")
+        assert old.execute("SELECT tbl, key FROM seal_touched").fetchall() == [("cases", "20261205-0001")]
+        old.commit()
+        admin.execute("UPDATE cases SET summary = '复核' WHERE no = '20261205-0001'")
+        admin.commit()
+        assert admin.execute("SELECT summary FROM cases").fetchone() == ("复核",)

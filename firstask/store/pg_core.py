@@ -14,6 +14,7 @@ hear it (`data_version`) instead of reading the tables.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import re
@@ -37,6 +38,7 @@ from firstask.store.errors import StoreError
 from firstask.store.pg_reads import PgReads
 from firstask.store.pg_sql import translate
 from firstask.store.reads import (
+    CASE_ROW,
     HANDOFF_ACCEPTANCES,
     NOTIFY_EVENTS,
     SLIP_NAMES,
@@ -66,6 +68,15 @@ INTEGER_KEYS = frozenset(table for table, key in SEALED.items() if key in ("id",
 IDENTITY_TABLES = frozenset({"presence", "people", "case_states", "violations", "ratings"})
 
 
+# A case's row, its visitor's and its history, as `Reads.case_parts` reads them, in one statement: as JSON, which
+# gives back exactly the values of the columns (TEXT, INTEGER and BIGINT only), and is three short texts to parse
+# rather than three answers (the case's 37 columns among them) for psycopg to describe and convert.
+CASE_EVENT_COLUMNS = ("seq", "case_no", "action", "by_staff", "at", "tz", "detail")
+CASE_PARTS = (
+    "SELECT row_to_json(c)::text, (SELECT row_to_json(p)::text FROM people p WHERE p.id = c.person_id), "
+    f"(SELECT coalesce(json_agg(json_build_array({', '.join('e.' + n for n in CASE_EVENT_COLUMNS)}) ORDER BY e.seq), "
+    "'[]')::text FROM events e WHERE e.case_no = c.no) FROM cases c WHERE c.no = ?"
+)
 # The rows the open transaction changed, as the triggers noted them (store/pg_schema.py `sealing_rows`); the notes
 # are emptied as the next write transaction begins.
 TOUCHED_ROWS = "SELECT n, tbl, key, content FROM pg_temp.seal_rows"
@@ -89,7 +100,8 @@ class PgStore(PgReads, Store):
         self._touched_rows: dict[tuple[str, Any], dict[str, Any] | None] = {}  # as `_touched` read them
         self._statements = 0  # statements sent through `execute` and `_dicts`: a prefetched seal stands while this does
         self._ahead: tuple[psycopg.Cursor[Any], int] | None = None  # the seal's notes, asked with a case's read
-        self._names_ahead: tuple[str, psycopg.Cursor[Any], int] | None = None  # a slip's names, with an action's reads
+        self._names_ahead: tuple[str, dict[str, Any], int] | None = None  # a slip's names, with an action's reads
+        self._roster: tuple[list[dict[str, Any]], int] | None = None  # as the write's lock found it (`_begin`)
         self._pipe: psycopg.Pipeline | None = None  # the write transaction's pipeline (`write`)
         self._listener: psycopg.Connection[Any] | None = None  # LISTENs to the centre's channel (`data_version`)
         self._others = 0  # other windows' commits heard of
@@ -276,53 +288,60 @@ class PgStore(PgReads, Store):
         return cursor.execute(translate(sql), params if isinstance(params, Mapping) else tuple(params))
 
     def action_reads(self, no: str, bad_levels: Sequence[int]) -> ActionReads:
-        """As the file's, the six asked together: one round trip where there were six."""
+        """As the file's, the six asked in one statement (`_action_reads_sql`); the roster is the one the write's
+        lock came with (`staff_rows`)."""
         no = str(no)
-        with self.pg.pipeline():
-            row = self._dicts("SELECT * FROM cases WHERE no = ?", (no,))
-            notices = self._dicts(NOTIFY_EVENTS, (no,))
-            flagged = self._dicts(VIOLATION_KEYS, (no,))
-            handoffs = self._dicts(HANDOFF_ACCEPTANCES, (no,))
-            bad = self._dicts(bad_ratings_sql(bad_levels), (no,))
-            staff = self._dicts(STAFF_ROWS, ())
-            # What a slip the action prints is headed with, asked now rather than in a round trip of its own; it
-            # stands while nothing else is sent (`slip_names`).
-            self._names_ahead = (no, self._dicts(SLIP_NAMES, (no,)), self._statements)
-        found = row.fetchone()
-        if found is None:
+        found = self.execute(_action_reads_sql(tuple(sorted(bad_levels))), (no,) * 6).fetchone()
+        parts: list[Any] = [None if text is None else json.loads(text) for text in found]  # a SELECT of one row
+        row, notices, flagged, handoffs, bad, names = parts
+        # What a slip the action prints is headed with, asked now rather than in a round trip of its own; it stands
+        # while nothing else is sent (`slip_names`).
+        self._names_ahead = (no, names or {}, self._statements)
+        if row is None:
             return ActionReads(None, [], frozenset(), [], [], [])
-        return ActionReads(
-            found,
-            notices.fetchall(),
-            frozenset(r["unique_key"] for r in flagged.fetchall()),
-            handoffs.fetchall(),
-            bad.fetchall(),
-            staff.fetchall(),
-        )
+        return ActionReads(row, notices, frozenset(r["unique_key"] for r in flagged), handoffs, bad, self.staff_rows())
 
     def case_parts(self, no: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None, list[dict[str, Any]]]:
-        """As the file's, the three asked together: one round trip."""
+        """As the file's, the three in one statement (`CASE_PARTS`)."""
         if self._looking:  # the district reads no visitor: as the file's, and refused only where there is one
             return super().case_parts(no)
         with self.pg.pipeline():
-            row = self._dicts("SELECT * FROM cases WHERE no = ?", (no,))
-            person = self._dicts("SELECT * FROM people WHERE id = (SELECT person_id FROM cases WHERE no = ?)", (no,))
-            events = self._dicts(
-                "SELECT seq, case_no, action, by_staff, at, tz, detail FROM events WHERE case_no = ? ORDER BY seq",
-                (no,),
-            )
+            parts = self.execute(CASE_PARTS, (no,))
             if self._pipe is not None:
                 # In a write, a case is read last, as the action left it (`Desk._act`): what the seal will read is
                 # asked in the same round trip, and stands if nothing is sent before the seal (`_touched`).
                 self._ahead = (self.pg.execute(TOUCHED_ROWS), self._statements)
-        found = row.fetchone()
-        return (found, person.fetchone(), events.fetchall()) if found else (None, None, [])
+        found = parts.fetchone()
+        if found is None:
+            return None, None, []
+        row, person, events = found
+        return (
+            json.loads(row),
+            None if person is None else json.loads(person),
+            [dict(zip(CASE_EVENT_COLUMNS, event, strict=True)) for event in json.loads(events)],
+        )
+
+    def record_state(self, case_no: str, seq: int, at: str, state: Mapping[str, Any]) -> None:
+        """As the file's, in one statement (the new stretch's INSERT need not see the old one closed)."""
+        self.execute(
+            "WITH closed AS (UPDATE case_states SET valid_to = ? WHERE case_no = ? AND valid_to IS NULL) "
+            "INSERT INTO case_states (case_no, seq, valid_from, status, owner, due, pending_to) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (at, case_no, case_no, seq, at, state["status"], state["owner"], state.get("due"), state.get("pending_to")),
+        )
+
+    def staff_rows(self, *, active_only: bool = False) -> list[dict[str, Any]]:
+        """As the file's; in a write, the roster its lock found while it has not written to the staff (`_begin`)."""
+        kept = self._roster
+        if not active_only and self._pipe is not None and kept is not None and kept[1] == self._settings:
+            return [dict(row) for row in kept[0]]
+        return super().staff_rows(active_only=active_only)
 
     def slip_names(self, no: str) -> dict[str, Any]:
         """As the file's; asked already with the action's reads when nothing was sent since (`action_reads`)."""
         ahead, self._names_ahead = self._names_ahead, None
         if ahead is not None and ahead[0] == str(no) and ahead[2] == self._statements:
-            return ahead[1].fetchone() or {}
+            return dict(ahead[1])
         return super().slip_names(no)
 
     def settings_mark(self) -> Any:
@@ -412,7 +431,7 @@ class PgStore(PgReads, Store):
         finally:
             self._queued = []
             self._pipe = None
-            self._ahead = self._names_ahead = None
+            self._ahead = self._names_ahead = self._roster = None
         self._writes += 1
 
     @contextlib.contextmanager
@@ -432,13 +451,20 @@ class PgStore(PgReads, Store):
         delay = 0.05
         for attempt in range(WRITE_RETRIES):
             try:
-                with self.pg.pipeline():  # BEGIN, the lock and the notes' emptying in one round trip
+                with self.pg.pipeline():  # BEGIN, the lock, the notes emptied and the roster in one round trip
                     self.pg.execute("BEGIN")
-                    # Rows this connection changed outside the desk's transactions are not this one's (as the file's).
-                    self.pg.execute("DELETE FROM pg_temp.seal_rows")
+                    # The notes emptied: rows this connection changed outside the desk's transactions are not this
+                    # one's (as the file's), and the last transaction's were read by its seal.
                     head = self.pg.execute(
-                        "SELECT head_seq, head_hash FROM centres WHERE code = %s FOR UPDATE", (self.centre,)
+                        "WITH emptied AS (DELETE FROM pg_temp.seal_rows) "
+                        "SELECT head_seq, head_hash FROM centres WHERE code = %s FOR UPDATE",
+                        (self.centre,),
                     )
+                    # Every write of the centre takes that lock first: no other window's change to the roster can
+                    # commit before this transaction ends, so the roster read with it is the one the transaction
+                    # would read later, until it writes the staff itself (`staff_rows`).
+                    roster = self._dicts(STAFF_ROWS, ())
+                self._roster = (roster.fetchall(), self._settings)
                 locked = head.fetchone()
                 if locked is None:
                     raise StoreError("store.pg_no_such_centre", address=self.address.shown(), centre=self.centre)
@@ -585,6 +611,30 @@ class PgStore(PgReads, Store):
                 "INSERT INTO policy (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (k, dumps(v)),
             )
+
+
+@functools.cache
+def _action_reads_sql(bad_levels: tuple[int, ...]) -> str:
+    """What an action's rules read (`Reads.action_reads`), the store's own queries each as a JSON text of one
+    statement: a row, or a list kept in the query's order (each orders by its columns named here)."""
+
+    def one(sql: str) -> str:
+        return f"(SELECT row_to_json(x)::text FROM ({sql}) x)"
+
+    def many(sql: str, order: str = "") -> str:
+        by = f" ORDER BY {', '.join('x.' + c.strip() for c in order.split(','))}" if order else ""
+        return f"(SELECT coalesce(json_agg(x{by}), '[]')::text FROM ({sql}) x)"
+
+    return "SELECT " + ", ".join(
+        [
+            one(CASE_ROW),
+            many(NOTIFY_EVENTS, "seq"),
+            many(VIOLATION_KEYS),
+            many(HANDOFF_ACCEPTANCES, "seq"),
+            many(bad_ratings_sql(bad_levels), "rated_at, id"),
+            one(SLIP_NAMES),
+        ]
+    )
 
 
 def _dict_row(cursor: psycopg.Cursor[Any]) -> RowMaker[dict[str, Any]]:

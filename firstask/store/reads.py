@@ -33,8 +33,11 @@ OPEN_CASES = (
 STAFF_ROWS = "SELECT code, name, role, backup, absent, active, initials FROM staff"
 VIOLATION_KEYS = "SELECT unique_key FROM violations WHERE case_no = ?"
 NOTIFY_EVENTS = "SELECT seq, by_staff, at, detail FROM events WHERE case_no = ? AND action = 'notify' ORDER BY seq"
-HANDOFF_ACCEPTANCES = "SELECT at, detail FROM events WHERE case_no = ? AND action = 'accept_handoff' ORDER BY seq"
+HANDOFF_ACCEPTANCES = "SELECT seq, at, detail FROM events WHERE case_no = ? AND action = 'accept_handoff' ORDER BY seq"
 SLIP_NAMES = "SELECT p.name, c.summary FROM cases c LEFT JOIN people p ON p.id = c.person_id WHERE c.no = ?"
+
+
+CASE_ROW = "SELECT * FROM cases WHERE no = ?"
 
 
 def bad_ratings_sql(bad_levels: Sequence[int]) -> str:
