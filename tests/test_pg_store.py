@@ -20,7 +20,7 @@ from conftest import MATTERS, MONDAY_9AM, PINS, ROSTER, Clock
 
 from firstask.desk import Desk
 from firstask.rules import RuleError
-from firstask.store import StoreError, pg_schema
+from firstask.store import StoreError, pg_core, pg_schema
 from firstask.store.address import parse_postgres
 from firstask.store.pg_sql import translate
 
@@ -275,6 +275,32 @@ def test_verify_finds_a_row_changed_added_or_removed_behind_the_desk(
     assert not result.ok and result.key == key, result
     if result.params and result.params.get("table") == "cases":
         assert result.params["column"] == "owner"
+
+
+def test_a_row_changed_on_the_desks_own_connection_outside_its_writes_is_not_sealed_by_the_next(
+    written: tuple[Desk, Any],
+) -> None:
+    """As on the file: the triggers note it, but the next write's notes are its own (emptied as it begins), so the
+    change stays one `verify` finds, rather than one the history blesses."""
+    desk, _ = written
+    desk.store.execute("UPDATE staff SET role = 'supervisor' WHERE code = 'w03'")  # autocommit, no event
+    desk.check_in("w01", visitor_name="赵六", summary="咨询")
+    result = desk.store.verify()
+    assert not result.ok and result.key == "verify.row_changed_column" and result.params["table"] == "staff"
+
+
+def test_the_notes_of_changed_rows_are_emptied_for_good_now_and_then(
+    district: OpenAt, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The notes' deleted rows would otherwise leave pages every seal reads past, all day (no autovacuum visits a
+    session's temporary table): truncated every few writes, and the seals as right after as before."""
+    monkeypatch.setattr(pg_core, "NOTES_KEPT_WRITES", 4)
+    desk = furnished(district("C01", clock))
+    for i in range(40):
+        case = desk.check_in("w01", visitor_name=f"访客{i}", summary="咨询" * 200)  # rows of a few kB noted
+        desk.feedback(case.no, "w01", "已联系")
+    assert desk.store.scalar("SELECT pg_relation_size('pg_temp.seal_rows')") <= 3 * 8192
+    assert desk.store.verify().ok
 
 
 def test_the_history_cannot_be_rewritten_through_the_desks_role(district: OpenAt, clock: Clock) -> None:

@@ -65,6 +65,8 @@ SETTINGS_WRITE = re.compile(
     r"\s*(INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+(staff|policy|meta)\b", re.IGNORECASE
 )
 INTEGER_KEYS = frozenset(table for table, key in SEALED.items() if key in ("id", "number"))
+NOTES_KEPT_WRITES = 256  # `write`: the triggers' notes truncated after this many writes
+NOTES_KEPT_ROWS = 2_000  # and after a write that noted more rows than this
 IDENTITY_TABLES = frozenset({"presence", "people", "case_states", "violations", "ratings"})
 
 
@@ -433,6 +435,13 @@ class PgStore(PgReads, Store):
             self._pipe = None
             self._ahead = self._names_ahead = self._roster = None
         self._writes += 1
+        if self._writes % NOTES_KEPT_WRITES == 0 or len(self._touched_rows) > NOTES_KEPT_ROWS:
+            # The notes' deleted rows leave their pages behind (autovacuum never visits a session's temporary
+            # table), and every seal reads past them: emptied for good now and then, and after a large write.
+            # (A truncation has the server plan the statements using the table again, once.) The write has
+            # committed: a failure here is not the write's, and the next write's start empties the notes anyway.
+            with contextlib.suppress(psycopg.Error):
+                self.pg.execute("TRUNCATE pg_temp.seal_rows")
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Self]:
