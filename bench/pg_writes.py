@@ -256,7 +256,7 @@ class Raw:
     the event inserted with an empty hash and filled by `firstask_seal` at commit (here: inserted whole), the row
     hashes of the seals (here: the desk's own `seals` text, naming C01's ids, copied as it is, and the event's hash
     computed over it and the real previous hash — the chain is a chain, its seals would not verify), the triggers'
-    notes of touched rows (they fire here too but find no `seal_touched` table and return), the NOTIFY to the other
+    notes of the rows changed (they fire here too but find no `seal_rows` table and return), the NOTIFY to the other
     windows, the receipt written to the documents folder, and reading the case back for the screen."""
 
     def __init__(self, conn: psycopg.Connection[Any], centre: str) -> None:

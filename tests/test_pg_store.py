@@ -8,6 +8,7 @@ reordered event and a row changed, added or removed behind the desk; addresses s
 from __future__ import annotations
 
 import itertools
+import json
 import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -385,3 +386,44 @@ def test_a_hand_off_is_heard_in_the_other_window_within_a_second(district: OpenA
     assert receiver.changed() != marks[0], "not heard within a second"
     assert [line.no for line in receiver.waiting_for("w02")] == [no]
     assert elsewhere.changed() == marks[1] and sender.changed() == marks[2]
+
+
+def test_the_hall_address_serve_notes_reaches_the_windows_that_kept_it(district: OpenAt, clock: Clock) -> None:
+    """`serve` notes the hall's address with no event (nothing to seal, no head moved); a window keeps the address
+    for its slips' QR while its settings stand, and still hears of the change. Real time by nature: polled."""
+    import time
+
+    window = furnished(district("C01", clock))
+    server = district("C01", clock)
+    assert window.hall_url() == ""  # kept: no hall server has run
+    mark = window.changed()
+    with server.store.write():
+        server.store.set_meta("hall_url", "http://192.168.1.20:8080")
+    started = time.monotonic()
+    while window.changed() == mark and time.monotonic() - started < 2.0:
+        time.sleep(0.02)
+    assert window.hall_url() == "http://192.168.1.20:8080"
+
+
+def test_a_key_changed_in_a_write_is_sealed_as_on_the_file(district: OpenAt, clock: Clock, tmp_path: Path) -> None:
+    """A row inserted and then given another key in one transaction: the first key sealed as gone, the second as
+    it stands — as the file's seal reads them at commit. (The desk never changes a key; its store must not care.)"""
+
+    def seals(desk: Desk) -> list[list[Any]]:
+        with desk.store.write() as s:
+            s.insert("staff", {"code": "z1", "name": "临时", "role": "clerk"})
+            s.execute("UPDATE staff SET code = 'z2' WHERE code = 'z1'")
+            s.append_event(None, "note", "s01", "2026-03-09T09:00:00", "Asia/Shanghai", {})
+        row = desk.store.one("SELECT seals FROM events ORDER BY seq DESC LIMIT 1")
+        assert row is not None and desk.store.verify().ok
+        return [seal for seal in json.loads(row["seals"]) if seal[0] == "staff"]
+
+    on_file = Desk.open(tmp_path / "desk.db", clock=clock)
+    furnished(on_file)
+    expected = seals(on_file)
+    on_file.close()
+    assert [(table, key, digest is None) for table, key, digest in expected] == [
+        ("staff", "z1", True),
+        ("staff", "z2", False),
+    ]
+    assert seals(furnished(district("C01", clock))) == expected

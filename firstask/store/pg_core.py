@@ -66,7 +66,7 @@ SETTINGS_WRITE = re.compile(
 )
 INTEGER_KEYS = frozenset(table for table, key in SEALED.items() if key in ("id", "number"))
 NOTES_KEPT_WRITES = 256  # `write`: the triggers' notes truncated after this many writes
-NOTES_KEPT_ROWS = 2_000  # and after a write that noted more rows than this
+NOTES_KEPT_ROWS = 2_000  # and after a write with more notes than this
 IDENTITY_TABLES = frozenset({"presence", "people", "case_states", "violations", "ratings"})
 
 
@@ -100,6 +100,7 @@ class PgStore(PgReads, Store):
         self._queued: list[tuple[str, tuple[Any, ...]]] = []  # sent with the COMMIT, in one round trip
         self._appended: dict[int, tuple[Any, ...]] = {}  # the open transaction's events, as sent (`append_event`)
         self._touched_rows: dict[tuple[str, Any], dict[str, Any] | None] = {}  # as `_touched` read them
+        self._noted = 0  # the notes the last seal read (`write` truncates the table after a large write)
         self._statements = 0  # statements sent through `execute` and `_dicts`: a prefetched seal stands while this does
         self._ahead: tuple[psycopg.Cursor[Any], int] | None = None  # the seal's notes, asked with a case's read
         self._names_ahead: tuple[str, dict[str, Any], int] | None = None  # a slip's names, with an action's reads
@@ -164,10 +165,10 @@ class PgStore(PgReads, Store):
                 return store
             store._as_desk_role()
             # The triggers' notes: each row changed, whole, as the statement left it (`n`: in order, the last one
-            # stands). Emptied by the seal that reads them (`TOUCHED_ROWS`) and at each write's start, not by ON
+            # stands). Emptied at each write's start (`_begin`) and truncated now and then (`write`), not by ON
             # COMMIT DELETE ROWS, which truncates the table at each commit and so made the server plan every
             # statement that uses it afresh (0.4 ms a write). No index: nothing dead is left in one (autovacuum
-            # never visits a session's temporary tables; a page's dead rows are pruned as it is read again).
+            # never visits a session's temporary tables).
             conn.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS seal_rows (n BIGINT GENERATED ALWAYS AS IDENTITY, "
                 "tbl TEXT NOT NULL, key TEXT NOT NULL, content TEXT)"
@@ -298,7 +299,8 @@ class PgStore(PgReads, Store):
         row, notices, flagged, handoffs, bad, names = parts
         # What a slip the action prints is headed with, asked now rather than in a round trip of its own; it stands
         # while nothing else is sent (`slip_names`).
-        self._names_ahead = (no, names or {}, self._statements)
+        if self._pipe is not None:  # outside a write, another window's commit would not move `_statements`
+            self._names_ahead = (no, names or {}, self._statements)
         if row is None:
             return ActionReads(None, [], frozenset(), [], [], [])
         return ActionReads(row, notices, frozenset(r["unique_key"] for r in flagged), handoffs, bad, self.staff_rows())
@@ -418,9 +420,14 @@ class PgStore(PgReads, Store):
             # read waits for everything sent before it), and an error with it — the transaction then fails as a
             # whole, as it would at the statement. The hashes, the head moved on, the notification and COMMIT go
             # out together at the end.
+            settings = self._settings
             with self.pg.pipeline() as self._pipe:
                 yield self
                 self._seal()
+                if not self._queued and self._settings != settings:
+                    # The staff, the policy or the desk's notes (`serve`'s hall address) written with no event:
+                    # no head moves, but the other windows must still hear of it (they keep these: `settings_mark`).
+                    self._queued.append(("SELECT pg_notify(%s, %s)", (self.channel, str(self._head[0]))))
                 for statement, args in self._queued:
                     self.pg.execute(statement, args)
                 self.pg.execute("COMMIT")
@@ -435,7 +442,7 @@ class PgStore(PgReads, Store):
             self._pipe = None
             self._ahead = self._names_ahead = self._roster = None
         self._writes += 1
-        if self._writes % NOTES_KEPT_WRITES == 0 or len(self._touched_rows) > NOTES_KEPT_ROWS:
+        if self._writes % NOTES_KEPT_WRITES == 0 or self._noted > NOTES_KEPT_ROWS:
             # The notes' deleted rows leave their pages behind (autovacuum never visits a session's temporary
             # table), and every seal reads past them: emptied for good now and then, and after a large write.
             # (A truncation has the server plan the statements using the table again, once.) The write has
@@ -546,13 +553,15 @@ class PgStore(PgReads, Store):
         ahead, self._ahead = self._ahead, None
         noted = ahead[0] if ahead is not None and ahead[1] == self._statements else self.pg.execute(TOUCHED_ROWS)
         self._touched_rows = {}
-        for _, table, key, content in sorted(noted.fetchall()):
+        notes = noted.fetchall()
+        self._noted = len(notes)
+        for _, table, key, content in sorted(notes):
             keyed = (str(table), int(key) if table in INTEGER_KEYS else str(key))
             self._touched_rows[keyed] = None if content is None else json.loads(content)
         return sorted(self._touched_rows, key=lambda tk: (tk[0], _sort_key(tk[1])))
 
     def _forget_touched(self) -> None:
-        """Nothing to do: the seal's read took the notes out (`TOUCHED_ROWS`); a rollback takes its own."""
+        """Nothing to do: the next write's start empties the notes (`_begin`); a rollback takes its own."""
 
     def _row_hash(self, table: str, key: Any) -> str | None:
         row = self.one(f"SELECT * FROM {table} WHERE {SEALED[table]} = ?", (key,))

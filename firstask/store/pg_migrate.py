@@ -67,12 +67,14 @@ def _copy(source: Store, target: PgStore, anchor: tuple[int, str]) -> Moved:
         raise StoreError("store.pg_centre_not_empty", centre=target.centre)
     counts: dict[str, int] = {}
     with target.pg.transaction():
+        # The copy's rows are sealed by the file's own history: no notes of them (a whole centre's rows, each in
+        # full, would be written to the session's notes for nothing).
+        target.pg.execute("DROP TABLE IF EXISTS pg_temp.seal_rows")
         target.execute("SELECT head_seq FROM centres WHERE code = ? FOR UPDATE", (target.centre,))
         target.execute("DELETE FROM meta")  # the file's own desk_id, not the one the centre was registered with
         for table in ORDER:
             counts[table] = _copy_table(source, target, table)
         target.execute("UPDATE centres SET head_seq = ?, head_hash = ? WHERE code = ?", (*anchor, target.centre))
-        target.execute("DELETE FROM pg_temp.seal_rows")  # the copy's rows are sealed by the file's own history
         with target.as_owner():
             for table in sorted(IDENTITY_TABLES):
                 # The ids go on from the file's, whatever other centres have used (the sequence is the database's).

@@ -306,12 +306,19 @@ def sealing_rows() -> list[str]:
     call). A window still running the code from before this step keeps its `seal_touched` notes as before."""
     return [
         "CREATE OR REPLACE FUNCTION firstask_touched() RETURNS trigger LANGUAGE plpgsql AS $$ "
-        "DECLARE r jsonb; BEGIN "
+        "DECLARE r jsonb; old_key text; BEGIN "
         "IF to_regclass('pg_temp.seal_rows') IS NOT NULL THEN "
         "IF TG_OP = 'DELETE' THEN INSERT INTO pg_temp.seal_rows (tbl, key, content) "
         "VALUES (TG_TABLE_NAME, to_jsonb(OLD) ->> TG_ARGV[0], NULL); "
-        "ELSE r := to_jsonb(NEW); INSERT INTO pg_temp.seal_rows (tbl, key, content) "
-        "VALUES (TG_TABLE_NAME, r ->> TG_ARGV[0], r::text); END IF; "
+        "ELSE r := to_jsonb(NEW); "
+        # A key changed by an UPDATE: the old key noted gone if it was noted already (the file's seal reads it
+        # then, and finds it gone), else left out, as the file's triggers leave it.
+        "IF TG_OP = 'UPDATE' THEN old_key := to_jsonb(OLD) ->> TG_ARGV[0]; "
+        "IF old_key IS DISTINCT FROM r ->> TG_ARGV[0] AND EXISTS (SELECT 1 FROM pg_temp.seal_rows s "
+        "WHERE s.tbl = TG_TABLE_NAME AND s.key = old_key) THEN INSERT INTO pg_temp.seal_rows (tbl, key, content) "
+        "VALUES (TG_TABLE_NAME, old_key, NULL); END IF; END IF; "
+        "INSERT INTO pg_temp.seal_rows (tbl, key, content) VALUES (TG_TABLE_NAME, r ->> TG_ARGV[0], r::text); "
+        "END IF; "
         "ELSIF to_regclass('pg_temp.seal_touched') IS NOT NULL THEN "
         "INSERT INTO pg_temp.seal_touched (tbl, key) VALUES (TG_TABLE_NAME, "
         "to_jsonb(CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END) ->> TG_ARGV[0]) ON CONFLICT DO NOTHING; "
