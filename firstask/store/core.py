@@ -51,6 +51,7 @@ class Store(FigureReads):
         self.path = path
         self.conn = conn
         self._pending: list[int] = []  # events appended in the open transaction, hashed when it commits
+        self._appended: dict[int, tuple[Any, ...]] = {}  # those events as sent (`append_event`)
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], *, create: bool = True, migrate: bool = True) -> Self:
@@ -158,6 +159,7 @@ class Store(FigureReads):
             return
         self._begin_immediate()
         self._pending = []
+        self._appended = {}
         self._forget_touched()  # rows changed on this connection outside the desk's transactions are not its own
         try:
             yield self
@@ -306,12 +308,14 @@ class Store(FigureReads):
         if not self.in_transaction:
             raise RuntimeError("an event outside a write transaction")
         seq = self._next_seq()
+        event = (seq, case_no, action, by, at, tz, dumps(dict(detail)))
         self.execute(
             "INSERT INTO events (seq, case_no, action, by_staff, at, tz, detail, hash) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, '')",
-            (seq, case_no, action, by, at, tz, dumps(dict(detail))),
+            event,
         )
         self._pending.append(seq)
+        self._appended[seq] = event  # as sent: the PostgreSQL store hashes it without reading it back
         return seq
 
     def _next_seq(self) -> int:

@@ -98,7 +98,6 @@ class PgStore(PgReads, Store):
         self._settings = 0  # statements of this connection's that wrote to the staff or the policy (`settings_mark`)
         self._head: tuple[int, str] = (0, GENESIS)  # the centre's history's head, as the write transaction locked it
         self._queued: list[tuple[str, tuple[Any, ...]]] = []  # sent with the COMMIT, in one round trip
-        self._appended: dict[int, tuple[Any, ...]] = {}  # the open transaction's events, as sent (`append_event`)
         self._touched_rows: dict[tuple[str, Any], dict[str, Any] | None] = {}  # as `_touched` read them
         self._noted = 0  # the notes the last seal read (`write` truncates the table after a large write)
         self._statements = 0  # statements sent through `execute` and `_dicts`: a prefetched seal stands while this does
@@ -513,23 +512,6 @@ class PgStore(PgReads, Store):
     def _next_seq(self) -> int:
         """After the head this transaction locked: no other window of the centre writes meanwhile."""
         return self._head[0] + len(self._pending) + 1
-
-    def append_event(
-        self, case_no: str | None, action: str, by: str | None, at: str, tz: str, detail: Mapping[str, Any]
-    ) -> int:
-        """As the file's; the event is also kept as sent, for `_sealing_reads` to hash without reading it back."""
-        if not self.in_transaction:
-            raise RuntimeError("an event outside a write transaction")
-        seq = self._next_seq()
-        event = (seq, case_no, action, by, at, tz, dumps(dict(detail)))
-        self.execute(
-            "INSERT INTO events (seq, case_no, action, by_staff, at, tz, detail, hash) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, '')",
-            event,
-        )
-        self._appended[seq] = event
-        self._pending.append(seq)
-        return seq
 
     def _sealing_reads(
         self, touched: Sequence[tuple[str, Any]], first: int, last: int
