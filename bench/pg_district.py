@@ -29,7 +29,7 @@ from typing import Any
 import psycopg
 
 from bench.pg_writes import ENVIRONMENT, SETTINGS, durable_server, existing, machine
-from bench.run import Line, note
+from bench.run import Line, note, timed
 from firstask.district import District, month_days
 from firstask.store import pg_schema
 from firstask.store.pg_migrate import migrate
@@ -92,16 +92,6 @@ def copies(owner: str, source: str, centres: list[str]) -> None:
                         {"centre": centre, "source": source},
                     )
         admin.execute("VACUUM ANALYZE")  # as autovacuum leaves a district's database that has run a while
-
-
-def timed(call: Callable[[], Any], runs: int) -> list[float]:
-    call()  # the first read warms the server's caches and psycopg's prepared statements
-    out = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        call()
-        out.append(time.perf_counter() - started)
-    return out
 
 
 def naive(seat: District, centres: list[str], read: Callable[[Any], Any]) -> Callable[[], None]:

@@ -37,7 +37,7 @@ from typing import Any
 import psycopg
 from psycopg.rows import dict_row
 
-from bench.run import Line, median_ms, note, shown
+from bench.run import Line, median_ms, note, shown, visitor
 from bench.run import machine as run_machine
 from firstask.desk import Case, Desk
 from firstask.store import pg_schema
@@ -366,14 +366,7 @@ def act(desk: Desk, action: str, case: Case | None, i: int) -> Case:
     """Round `i`'s action, with bench/run.py's values: a clerk checks a visitor in, accepts, hands off."""
     clerk = CLERKS[i % len(CLERKS)]
     if action == "check_in":
-        return desk.check_in(
-            clerk,
-            visitor_name="测试访客",
-            phone=f"139{10_000_000 + i:08d}",
-            summary="咨询办事流程",
-            channel="visit",
-            kind="enquiry",
-        )
+        return desk.check_in(clerk, **visitor(i))
     assert case is not None
     if action == "accept":
         return desk.accept(case.no, clerk, materials=[("来电记录", 1)], expect=case.version)

@@ -58,6 +58,17 @@ def p99_ms(samples: Sequence[float]) -> float:
     return statistics.quantiles(samples, n=100, method="inclusive")[98] * 1000 if len(samples) > 1 else samples[0]
 
 
+def visitor(i: int) -> dict[str, Any]:
+    """Round `i`'s visitor, as figure 2's check-ins (and bench/pg_writes.py's) give them."""
+    return {
+        "visitor_name": "测试访客",
+        "phone": f"139{10_000_000 + i:08d}",
+        "summary": "咨询办事流程",
+        "channel": "visit",
+        "kind": "enquiry",
+    }
+
+
 def timed(call: Callable[[], Any], repeat: int, warm: int = 1) -> list[float]:
     for _ in range(warm):
         call()
@@ -267,14 +278,7 @@ def actions(desk: Desk, raw: sqlite3.Connection, clock: list[datetime], rounds: 
         clock[0] += timedelta(seconds=20)
         seq0, person0 = store.head()[0], store.scalar("SELECT max(id) FROM people") or 0
         began = time.perf_counter()
-        case = desk.check_in(
-            clerk,
-            visitor_name="测试访客",
-            phone=f"139{10_000_000 + i:08d}",
-            summary="咨询办事流程",
-            channel="visit",
-            kind="enquiry",
-        )
+        case = desk.check_in(clerk, **visitor(i))
         spent = time.perf_counter() - began
         rows = new_rows(seq0, person0, case.no)
         ref = "R" + case.no

@@ -38,6 +38,8 @@ from firstask.store.errors import StoreError
 from firstask.store.pg_reads import PgReads
 from firstask.store.pg_sql import translate
 from firstask.store.reads import (
+    CASE_EVENTS,
+    CASE_PERSON,
     CASE_ROW,
     HANDOFF_ACCEPTANCES,
     NOTIFY_EVENTS,
@@ -70,15 +72,8 @@ NOTES_KEPT_ROWS = 2_000  # and after a write with more notes than this
 IDENTITY_TABLES = frozenset({"presence", "people", "case_states", "violations", "ratings"})
 
 
-# A case's row, its visitor's and its history, as `Reads.case_parts` reads them, in one statement: as JSON, which
-# gives back exactly the values of the columns (TEXT, INTEGER and BIGINT only), and is three short texts to parse
-# rather than three answers (the case's 37 columns among them) for psycopg to describe and convert.
-CASE_EVENT_COLUMNS = ("seq", "case_no", "action", "by_staff", "at", "tz", "detail")
-CASE_PARTS = (
-    "SELECT row_to_json(c)::text, (SELECT row_to_json(p)::text FROM people p WHERE p.id = c.person_id), "
-    f"(SELECT coalesce(json_agg(json_build_array({', '.join('e.' + n for n in CASE_EVENT_COLUMNS)}) ORDER BY e.seq), "
-    "'[]')::text FROM events e WHERE e.case_no = c.no) FROM cases c WHERE c.no = ?"
-)
+# What a statement that changes no row starts with: reads do not undo what was asked ahead (`_note`).
+READING = re.compile(r"\s*SELECT\b", re.IGNORECASE)
 # The rows the open transaction changed, as the triggers noted them (store/pg_schema.py `sealing_rows`); the notes
 # are emptied as the next write transaction begins.
 TOUCHED_ROWS = "SELECT n, tbl, key, content FROM pg_temp.seal_rows"
@@ -100,7 +95,7 @@ class PgStore(PgReads, Store):
         self._queued: list[tuple[str, tuple[Any, ...]]] = []  # sent with the COMMIT, in one round trip
         self._touched_rows: dict[tuple[str, Any], dict[str, Any] | None] = {}  # as `_touched` read them
         self._noted = 0  # the notes the last seal read (`write` truncates the table after a large write)
-        self._statements = 0  # statements sent through `execute` and `_dicts`: a prefetched seal stands while this does
+        self._changes = 0  # statements sent that may change rows: what was asked ahead stands while this does
         self._ahead: tuple[psycopg.Cursor[Any], int] | None = None  # the seal's notes, asked with a case's read
         self._names_ahead: tuple[str, dict[str, Any], int] | None = None  # a slip's names, with an action's reads
         self._roster: tuple[list[dict[str, Any]], int] | None = None  # as the write's lock found it (`_begin`)
@@ -273,7 +268,8 @@ class PgStore(PgReads, Store):
         return self.pg.execute(translate(sql), params if isinstance(params, Mapping) else tuple(params))
 
     def _note(self, sql: str) -> None:
-        self._statements += 1
+        if not READING.match(sql):
+            self._changes += 1
         if SETTINGS_WRITE.match(sql):
             self._settings += 1
 
@@ -298,31 +294,26 @@ class PgStore(PgReads, Store):
         row, notices, flagged, handoffs, bad, names = parts
         # What a slip the action prints is headed with, asked now rather than in a round trip of its own; it stands
         # while nothing else is sent (`slip_names`).
-        if self._pipe is not None:  # outside a write, another window's commit would not move `_statements`
-            self._names_ahead = (no, names or {}, self._statements)
+        if self._pipe is not None:  # outside a write, another window's commit would not move `_changes`
+            self._names_ahead = (no, names or {}, self._changes)
         if row is None:
             return ActionReads(None, [], frozenset(), [], [], [])
         return ActionReads(row, notices, frozenset(r["unique_key"] for r in flagged), handoffs, bad, self.staff_rows())
 
     def case_parts(self, no: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None, list[dict[str, Any]]]:
-        """As the file's, the three in one statement (`CASE_PARTS`)."""
+        """As the file's, the three in one statement (`_case_parts_sql`)."""
         if self._looking:  # the district reads no visitor: as the file's, and refused only where there is one
             return super().case_parts(no)
         with self.pg.pipeline():
-            parts = self.execute(CASE_PARTS, (no,))
+            parts = self.execute(_case_parts_sql(), (no,) * 3)
             if self._pipe is not None:
                 # In a write, a case is read last, as the action left it (`Desk._act`): what the seal will read is
                 # asked in the same round trip, and stands if nothing is sent before the seal (`_touched`).
-                self._ahead = (self.pg.execute(TOUCHED_ROWS), self._statements)
-        found = parts.fetchone()
-        if found is None:
+                self._ahead = (self.pg.execute(TOUCHED_ROWS), self._changes)
+        row, person, events = parts.fetchone()  # a SELECT of one row; the case's NULL when there is none
+        if row is None:
             return None, None, []
-        row, person, events = found
-        return (
-            json.loads(row),
-            None if person is None else json.loads(person),
-            [dict(zip(CASE_EVENT_COLUMNS, event, strict=True)) for event in json.loads(events)],
-        )
+        return json.loads(row), None if person is None else json.loads(person), json.loads(events)
 
     def record_state(self, case_no: str, seq: int, at: str, state: Mapping[str, Any]) -> None:
         """As the file's, in one statement (the new stretch's INSERT need not see the old one closed)."""
@@ -343,7 +334,7 @@ class PgStore(PgReads, Store):
     def slip_names(self, no: str) -> dict[str, Any]:
         """As the file's; asked already with the action's reads when nothing was sent since (`action_reads`)."""
         ahead, self._names_ahead = self._names_ahead, None
-        if ahead is not None and ahead[0] == str(no) and ahead[2] == self._statements:
+        if ahead is not None and ahead[0] == str(no) and ahead[2] == self._changes:
             return dict(ahead[1])
         return super().slip_names(no)
 
@@ -533,7 +524,7 @@ class PgStore(PgReads, Store):
         triggers: one statement, its answer a few short texts whatever the tables' widths. The columns are TEXT,
         INTEGER and BIGINT only, so the JSON gives back exactly the values a row read would."""
         ahead, self._ahead = self._ahead, None
-        noted = ahead[0] if ahead is not None and ahead[1] == self._statements else self.pg.execute(TOUCHED_ROWS)
+        noted = ahead[0] if ahead is not None and ahead[1] == self._changes else self.pg.execute(TOUCHED_ROWS)
         self._touched_rows = {}
         notes = noted.fetchall()
         self._noted = len(notes)
@@ -613,28 +604,38 @@ class PgStore(PgReads, Store):
             )
 
 
+def _json_row(sql: str) -> str:
+    """One of the store's queries as a JSON text of its row (NULL for none): the columns are TEXT, INTEGER and
+    BIGINT only, so the JSON gives back exactly the values a row read would."""
+    return f"(SELECT row_to_json(x)::text FROM ({sql}) x)"
+
+
+def _json_rows(sql: str, order: str = "") -> str:
+    """One of the store's queries as a JSON text of its rows, in the order of its columns named here."""
+    by = f" ORDER BY {', '.join('x.' + c.strip() for c in order.split(','))}" if order else ""
+    return f"(SELECT coalesce(json_agg(x{by}), '[]')::text FROM ({sql}) x)"
+
+
 @functools.cache
 def _action_reads_sql(bad_levels: tuple[int, ...]) -> str:
-    """What an action's rules read (`Reads.action_reads`), the store's own queries each as a JSON text of one
-    statement: a row, or a list kept in the query's order (each orders by its columns named here)."""
-
-    def one(sql: str) -> str:
-        return f"(SELECT row_to_json(x)::text FROM ({sql}) x)"
-
-    def many(sql: str, order: str = "") -> str:
-        by = f" ORDER BY {', '.join('x.' + c.strip() for c in order.split(','))}" if order else ""
-        return f"(SELECT coalesce(json_agg(x{by}), '[]')::text FROM ({sql}) x)"
-
+    """What an action's rules read (`Reads.action_reads`), the store's own queries in one statement: a few short
+    texts to parse rather than six answers (the case's 37 columns among them) for psycopg to describe."""
     return "SELECT " + ", ".join(
         [
-            one(CASE_ROW),
-            many(NOTIFY_EVENTS, "seq"),
-            many(VIOLATION_KEYS),
-            many(HANDOFF_ACCEPTANCES, "seq"),
-            many(bad_ratings_sql(bad_levels), "rated_at, id"),
-            one(SLIP_NAMES),
+            _json_row(CASE_ROW),
+            _json_rows(NOTIFY_EVENTS, "seq"),
+            _json_rows(VIOLATION_KEYS),
+            _json_rows(HANDOFF_ACCEPTANCES, "seq"),
+            _json_rows(bad_ratings_sql(bad_levels), "rated_at, id"),
+            _json_row(SLIP_NAMES),
         ]
     )
+
+
+@functools.cache
+def _case_parts_sql() -> str:
+    """A case's row, its visitor's and its history (`Reads.case_parts`) in one statement, as the action's reads."""
+    return f"SELECT {_json_row(CASE_ROW)}, {_json_row(CASE_PERSON)}, {_json_rows(CASE_EVENTS, 'seq')}"
 
 
 def _dict_row(cursor: psycopg.Cursor[Any]) -> RowMaker[dict[str, Any]]:

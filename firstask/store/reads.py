@@ -38,6 +38,8 @@ SLIP_NAMES = "SELECT p.name, c.summary FROM cases c LEFT JOIN people p ON p.id =
 
 
 CASE_ROW = "SELECT * FROM cases WHERE no = ?"
+CASE_PERSON = "SELECT * FROM people WHERE id = (SELECT person_id FROM cases WHERE no = ?)"
+CASE_EVENTS = "SELECT seq, case_no, action, by_staff, at, tz, detail FROM events WHERE case_no = ? ORDER BY seq"
 
 
 def bad_ratings_sql(bad_levels: Sequence[int]) -> str:
@@ -140,9 +142,7 @@ class Reads:
         return row, person, self.case_events(row["no"])
 
     def case_events(self, no: str) -> list[dict[str, Any]]:
-        return self.all(
-            "SELECT seq, case_no, action, by_staff, at, tz, detail FROM events WHERE case_no = ? ORDER BY seq", (no,)
-        )
+        return self.all(CASE_EVENTS, (no,))
 
     def case_events_after(self, no: str, version: int) -> list[dict[str, Any]]:
         """The case's events since it was at `version` (version n is the case after its n-th event)."""
