@@ -186,7 +186,7 @@ class DeskApp(TypedKeys):
         self.data_version = 0
         self.pad_seen = 0  # the last of this window's pad requests told about (`tell_pad`)
         self.tidings: Tidings | None = None
-        self.behind = Behind(desk)  # the reading and scanning no key asked for, off the UI thread
+        self.behind = Behind(desk, lambda: not self.closing)  # what no key asked for, read off the UI thread
         self.locked: tuple[str, str] | None = None  # who locked the desk, and the mode they were in
         self.held: list[tuple[str, str, SeverityLevel, float | None]] = []  # notifications waiting for a dialog
         self.switching = False
@@ -338,7 +338,7 @@ class DeskApp(TypedKeys):
         """Load in a thread, while the clerk is still looking at the screen, what their first check-in and first
         dialogs would load: the modules, pypinyin's and phonenumbers' tables. Nothing here touches the desk's
         connection (it belongs to this thread)."""
-        if self.staff is None or not self.screen_stack:
+        if self.staff is None or self.closing:
             return
         modules = WARM_MODULES + (SUPERVISOR_MODULES if self.staff.is_supervisor else ())
         self.run_worker(partial(warm, modules), thread=True, group="warm", exit_on_error=False)
@@ -351,7 +351,7 @@ class DeskApp(TypedKeys):
         """Once the clerk has left the keys alone a moment at the window: the screens their first F8 (and a
         supervisor's first F9) and first dialogs would build, built now (`warm_screens`); else a little later."""
         staff = self.staff
-        if staff is None or not self.screen_stack or self.warmed_for == staff.code:
+        if staff is None or self.closing or self.warmed_for == staff.code:
             return
         ready = all(name in sys.modules for name in modules)
         idle = time.monotonic() - self.last_input >= IDLE_BEFORE_WARM
@@ -384,7 +384,7 @@ class DeskApp(TypedKeys):
             await self.switch_to(HOME)
 
     def watch_file(self) -> None:
-        if not self.screen_stack:  # the tick came as the app was closing (its screens already gone)
+        if self.closing:
             return
         self.show_held()
         try:
@@ -395,8 +395,16 @@ class DeskApp(TypedKeys):
             self.data_version = version
             self.desk_changed()
 
+    @property
+    def closing(self) -> bool:
+        """Whether the app is on its way out: a timer's tick or a worker's result that comes now finds screens losing
+        their widgets (still on the stack) or already gone, and is let go."""
+        return not self.is_running or not self.screen_stack
+
     def desk_changed(self) -> None:
         """The file changed: every desk screen of the stack reads what it shows again."""
+        if self.closing:
+            return
         for screen in self.screen_stack:
             if isinstance(screen, DeskScreen):
                 screen.desk_changed()
@@ -427,7 +435,7 @@ class DeskApp(TypedKeys):
 
     def scan(self) -> None:
         """The time rules, every minute while someone is logged in (a cron `firstask scan` may run as well)."""
-        if self.staff is None or not self.screen_stack:  # the minute came as the app was closing
+        if self.staff is None or self.closing:
             return
         # Off the UI thread (a scan waits for the file's write lock while other windows write). A scan that records
         # a breach commits on the thread's own connection, which this window sees as any other window's write. The
@@ -437,7 +445,7 @@ class DeskApp(TypedKeys):
         self.behind.run(scan_today, self.scanned)
 
     def scanned(self, today: date) -> None:
-        if today != self.scanned_on and self.screen_stack:
+        if today != self.scanned_on and not self.closing:
             self.scanned_on = today
             self.desk_changed()
 
@@ -529,12 +537,12 @@ class DeskApp(TypedKeys):
     def tell(self) -> None:
         """What concerns the clerk after a change: read off the UI thread, told on it."""
         tidings = self.tidings
-        if tidings is None or not self.screen_stack:  # a timer's last call while the app is closing
+        if tidings is None or self.closing:
             return
         self.behind.run(tidings.news, partial(self.show_news, tidings))
 
     def show_news(self, tidings: Tidings, news: list[News]) -> None:
-        if tidings is not self.tidings or not self.screen_stack:  # logged out (or someone else in) meanwhile
+        if tidings is not self.tidings or self.closing:  # logged out (or someone else in) meanwhile
             return
         for item in news:
             self.notify(

@@ -3,8 +3,8 @@ window's write, what to tell the clerk, the minute's scan — so that a key pres
 
 One thread, with a connection of its own to the same file (a SQLite connection belongs to the thread that opened
 it): jobs run one at a time in the order given, each `job(desk)` with that thread's desk, and its result is handed
-to `done(result)` on the app's event loop. A job that fails (the file busy for a moment) hands nothing on: the next
-change or minute comes soon.
+to `done(result)` on the app's event loop, unless the app no longer wants it (it is closing: its screens are losing
+their widgets). A job that fails (the file busy for a moment) hands nothing on: the next change or minute comes soon.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ T = TypeVar("T")
 
 
 class Behind:
-    def __init__(self, desk: Desk) -> None:
+    def __init__(self, desk: Desk, wanted: Callable[[], bool] = lambda: True) -> None:
+        self.wanted = wanted
         self.path: Path | str = desk.store.location()  # a file's path, or a district database's address
         self.clock = desk.clock
         self.window = desk.window
@@ -48,9 +49,13 @@ class Behind:
             except (RuleError, StoreError, sqlite3.Error):
                 return
             if not loop.is_closed():
-                loop.call_soon_threadsafe(done, result)
+                loop.call_soon_threadsafe(self.hand_on, done, result)
 
         return self.pool.submit(work)
+
+    def hand_on(self, done: Callable[[T], None], result: T) -> None:
+        if self.wanted():
+            done(result)
 
     async def caught_up(self) -> None:
         """Every job given so far has run, and its result has been handed on (tests; the end of a session)."""

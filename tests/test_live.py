@@ -25,6 +25,7 @@ from firstask.app import WATCH_SECONDS, DeskApp, make_app
 from firstask.desk import Desk
 from firstask.live import Tidings
 from firstask.rules import ConflictError
+from firstask.screens.bad_ratings import BadRatingsScreen
 from firstask.screens.dialog import ActionDialog
 from firstask.screens.follow_actions import FeedbackDialog, RemedyDialog
 from firstask.screens.follow_up import FollowUpScreen, header
@@ -285,6 +286,38 @@ def test_a_hand_off_routed_to_me_as_backup_names_the_colleague_it_was_addressed_
         assert "李强" in rows(app, "waiting")[0][2]
 
     run(app, script)
+
+
+def test_another_windows_change_heard_as_the_window_closes_is_let_go(desk, desk_b):
+    """The file's tick can land while the app is closing: a screen has lost its widgets but is still on the stack.
+    The change is not shown then (there is nothing left to show it on), nor is what was read behind for a screen
+    handed on then, and closing raises nothing."""
+    no = accepted(desk, "w01")
+    app = make_app(desk, user="w01")
+    ticks: list[int] = []
+    handed: list[str] = []
+
+    async def script(pilot: Pilot) -> None:
+        await keys(pilot, "b")
+        assert isinstance(app.screen, BadRatingsScreen)
+        app.behind.run(lambda _desk: "running", handed.append)
+        await app.behind.caught_up()
+        prune = app._prune
+
+        async def pruned_then_ticked(*nodes, parent=None):  # type: ignore[no-untyped-def]
+            await prune(*nodes, parent=parent)
+            if isinstance(nodes[0], BadRatingsScreen) and not app.is_running:
+                desk_b.feedback(no, "s01", "负责人员已电话联系")  # the other window writes just now
+                ticks.append(len(nodes[0].children))
+                app.watch_file()
+                app.behind.run(lambda _desk: "closing", handed.append)  # a list read behind, back too late
+                await app.behind.caught_up()
+
+        app._prune = pruned_then_ticked  # type: ignore[method-assign]
+
+    run(app, script)
+    assert ticks == [0]  # the tick came once, with the list's screen emptied but still on the stack
+    assert handed == ["running"]  # what was read behind is handed on while the app runs, not as it closes
 
 
 # --- 4. extension past the cap: a supervisor may (the clerk's refusal is in test_follow_up) ---------------------
