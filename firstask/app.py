@@ -445,7 +445,7 @@ class DeskApp(TypedKeys):
         self.behind.run(scan_today, self.scanned)
 
     def scanned(self, today: date) -> None:
-        if today != self.scanned_on and not self.closing:
+        if today != self.scanned_on:
             self.scanned_on = today
             self.desk_changed()
 
@@ -542,7 +542,7 @@ class DeskApp(TypedKeys):
         self.behind.run(tidings.news, partial(self.show_news, tidings))
 
     def show_news(self, tidings: Tidings, news: list[News]) -> None:
-        if tidings is not self.tidings or self.closing:  # logged out (or someone else in) meanwhile
+        if tidings is not self.tidings:  # logged out (or someone else in) meanwhile
             return
         for item in news:
             self.notify(

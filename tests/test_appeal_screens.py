@@ -124,6 +124,7 @@ def test_a_supervisors_decision_shows_on_the_clerks_list_when_the_file_changes(d
         finally:
             elsewhere.close()
         app.desk_changed()  # what the file watch calls when another window wrote
+        await app.behind.caught_up()  # the news is read off the UI thread
         await pilot.pause()
         assert rows(app, "bad-ratings")[0][-1] == "成立，评价作废"
         text = screen_text(app)

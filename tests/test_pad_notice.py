@@ -73,6 +73,7 @@ def test_requests_before_the_desk_started_are_not_news(desk: Desk, clock: Clock)
 
     async def script(pilot) -> None:  # type: ignore[no-untyped-def]
         app.desk_changed()
+        await app.behind.caught_up()  # whatever it would tell has been read
         await pilot.pause()
         assert not any("评价器" in words for words in toasts(app))
 

@@ -45,8 +45,12 @@ NOT_AT_START = (
 CHILD = """
 import asyncio, json, sys
 from datetime import datetime
+import firstask.app
 from firstask.app import make_app
 from firstask.desk import Desk
+# What the way itself imports: the warm-up after log-in loads the heavy libraries on purpose, on its own clock
+# (tests/test_warm_and_hold.py), and on a slow machine it would come before the lists do.
+firstask.app.WARM_SECONDS = firstask.app.FIRST_SCAN_SECONDS = 3600.0
 desk = Desk.open(sys.argv[1], clock=lambda: datetime(2026, 11, 23, 9, 30))
 app = make_app(desk, user="w01", lang="zh")
 async def main():

@@ -267,6 +267,7 @@ def test_a_declined_hand_off_tells_the_sender_at_once(desk) -> None:
         finally:
             other.close()
         app.desk_changed()  # as the app's watch does when another connection committed
+        await app.behind.caught_up()  # the news and the lists are read off the UI thread
         await pilot.pause()
         told = [n.message for n in app._notifications]
         assert any(no in text and "不属于我的业务范围" in text for text in told), told

@@ -96,8 +96,9 @@ class PgStore(PgReads, Store):
         self._touched_rows: dict[tuple[str, Any], dict[str, Any] | None] = {}  # as `_touched` read them
         self._noted = 0  # the notes the last seal read (`write` truncates the table after a large write)
         self._changes = 0  # statements sent that may change rows: what was asked ahead stands while this does
-        self._ahead: tuple[psycopg.Cursor[Any], int] | None = None  # the seal's notes, asked with a case's read
-        self._names_ahead: tuple[str, dict[str, Any], int] | None = None  # a slip's names, with an action's reads
+        # Asked ahead in a write, each taken once while nothing that could change a row was sent since (`_take`):
+        # "touched", the seal's notes, with a case's read; ("names", no), a slip's names, with an action's reads.
+        self._asked: dict[Any, tuple[Any, int]] = {}
         self._roster: tuple[list[dict[str, Any]], int] | None = None  # as the write's lock found it (`_begin`)
         self._pipe: psycopg.Pipeline | None = None  # the write transaction's pipeline (`write`)
         self._listener: psycopg.Connection[Any] | None = None  # LISTENs to the centre's channel (`data_version`)
@@ -289,13 +290,14 @@ class PgStore(PgReads, Store):
         """As the file's, the six asked in one statement (`_action_reads_sql`); the roster is the one the write's
         lock came with (`staff_rows`)."""
         no = str(no)
-        found = self.execute(_action_reads_sql(tuple(sorted(bad_levels))), (no,) * 6).fetchone()
+        sql = _action_reads_sql(tuple(sorted(bad_levels)))
+        found = self.execute(sql, (no,) * sql.count("?")).fetchone()  # each query asks for the case's number
         parts: list[Any] = [None if text is None else json.loads(text) for text in found]  # a SELECT of one row
         row, notices, flagged, handoffs, bad, names = parts
         # What a slip the action prints is headed with, asked now rather than in a round trip of its own; it stands
         # while nothing else is sent (`slip_names`).
         if self._pipe is not None:  # outside a write, another window's commit would not move `_changes`
-            self._names_ahead = (no, names or {}, self._changes)
+            self._asked[("names", no)] = (names or {}, self._changes)
         if row is None:
             return ActionReads(None, [], frozenset(), [], [], [])
         return ActionReads(row, notices, frozenset(r["unique_key"] for r in flagged), handoffs, bad, self.staff_rows())
@@ -305,11 +307,11 @@ class PgStore(PgReads, Store):
         if self._looking:  # the district reads no visitor: as the file's, and refused only where there is one
             return super().case_parts(no)
         with self.pg.pipeline():
-            parts = self.execute(_case_parts_sql(), (no,) * 3)
+            parts = self.execute(_case_parts_sql(), (no,) * _case_parts_sql().count("?"))
             if self._pipe is not None:
                 # In a write, a case is read last, as the action left it (`Desk._act`): what the seal will read is
                 # asked in the same round trip, and stands if nothing is sent before the seal (`_touched`).
-                self._ahead = (self.pg.execute(TOUCHED_ROWS), self._changes)
+                self._asked["touched"] = (self.pg.execute(TOUCHED_ROWS), self._changes)
         row, person, events = parts.fetchone()  # a SELECT of one row; the case's NULL when there is none
         if row is None:
             return None, None, []
@@ -331,12 +333,15 @@ class PgStore(PgReads, Store):
             return [dict(row) for row in kept[0]]
         return super().staff_rows(active_only=active_only)
 
+    def _take(self, what: Any) -> Any:
+        """What was asked ahead as `what`, once, if nothing that could change a row was sent since; else None."""
+        asked = self._asked.pop(what, None)
+        return asked[0] if asked is not None and asked[1] == self._changes else None
+
     def slip_names(self, no: str) -> dict[str, Any]:
         """As the file's; asked already with the action's reads when nothing was sent since (`action_reads`)."""
-        ahead, self._names_ahead = self._names_ahead, None
-        if ahead is not None and ahead[0] == str(no) and ahead[2] == self._changes:
-            return dict(ahead[1])
-        return super().slip_names(no)
+        names = self._take(("names", str(no)))
+        return super().slip_names(no) if names is None else dict(names)
 
     def settings_mark(self) -> Any:
         """Other windows' commits (heard), and this connection's own writes to the staff or the policy: the desk
@@ -404,7 +409,7 @@ class PgStore(PgReads, Store):
         self._pending = []
         self._appended = {}
         self._queued = []
-        self._ahead = self._names_ahead = None
+        self._asked = {}
         try:
             # Pipeline mode: a write goes out without waiting for its answer, which comes with the next read's (a
             # read waits for everything sent before it), and an error with it — the transaction then fails as a
@@ -430,7 +435,8 @@ class PgStore(PgReads, Store):
         finally:
             self._queued = []
             self._pipe = None
-            self._ahead = self._names_ahead = self._roster = None
+            self._asked = {}
+            self._roster = None
         self._writes += 1
         if self._writes % NOTES_KEPT_WRITES == 0 or self._noted > NOTES_KEPT_ROWS:
             # The notes' deleted rows leave their pages behind (autovacuum never visits a session's temporary
@@ -523,8 +529,9 @@ class PgStore(PgReads, Store):
         """The rows the transaction changed, each as its last change left it (None: deleted), noted by the
         triggers: one statement, its answer a few short texts whatever the tables' widths. The columns are TEXT,
         INTEGER and BIGINT only, so the JSON gives back exactly the values a row read would."""
-        ahead, self._ahead = self._ahead, None
-        noted = ahead[0] if ahead is not None and ahead[1] == self._changes else self.pg.execute(TOUCHED_ROWS)
+        noted = self._take("touched")
+        if noted is None:
+            noted = self.pg.execute(TOUCHED_ROWS)
         self._touched_rows = {}
         notes = noted.fetchall()
         self._noted = len(notes)
@@ -610,9 +617,9 @@ def _json_row(sql: str) -> str:
     return f"(SELECT row_to_json(x)::text FROM ({sql}) x)"
 
 
-def _json_rows(sql: str, order: str = "") -> str:
+def _json_rows(sql: str, *order: str) -> str:
     """One of the store's queries as a JSON text of its rows, in the order of its columns named here."""
-    by = f" ORDER BY {', '.join('x.' + c.strip() for c in order.split(','))}" if order else ""
+    by = f" ORDER BY {', '.join('x.' + column for column in order)}" if order else ""
     return f"(SELECT coalesce(json_agg(x{by}), '[]')::text FROM ({sql}) x)"
 
 
@@ -626,7 +633,7 @@ def _action_reads_sql(bad_levels: tuple[int, ...]) -> str:
             _json_rows(NOTIFY_EVENTS, "seq"),
             _json_rows(VIOLATION_KEYS),
             _json_rows(HANDOFF_ACCEPTANCES, "seq"),
-            _json_rows(bad_ratings_sql(bad_levels), "rated_at, id"),
+            _json_rows(bad_ratings_sql(bad_levels), "rated_at", "id"),
             _json_row(SLIP_NAMES),
         ]
     )
